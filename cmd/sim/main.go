@@ -1,0 +1,18 @@
+// Command sim runs a Concurrency Playground scenario headless and prints what
+// the server did: a table, or JSON with -json.
+//
+//	go run ./cmd/sim 'model=gthread workers=2 threads=5 io=200ms clients=50 requests=2000 seed=1'
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	code, err := run(os.Args[1:], os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sim:", err)
+	}
+	os.Exit(code)
+}

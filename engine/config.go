@@ -1,0 +1,123 @@
+package engine
+
+import "time"
+
+// Dist is the distribution of upstream call latencies.
+type Dist uint8
+
+// The latency distributions; the mean is always the scenario's io.
+const (
+	DistFixed     Dist = iota // every call takes exactly io
+	DistExp                   // exponential with mean io
+	DistLognormal             // lognormal with mean io and sigma lognormalSigma
+)
+
+var distNames = []string{"fixed", "exp", "lognormal"}
+
+// String returns the distribution's name in scenario text.
+func (d Dist) String() string { return distNames[d] }
+
+// lognormalSigma is the shape of io-dist=lognormal: the standard deviation of
+// the logarithm. At 1.0 the 99th percentile is about 10 times the median,
+// which is what service latencies commonly look like.
+const lognormalSigma = 1.0
+
+// Config is one lane of a scenario: a server, its workload and its traffic.
+// Zero values of Pool, Requests and Duration mean "the default" (see the key
+// table); every other field holds its value.
+type Config struct {
+	Model             Model
+	Workers           int
+	Threads           int
+	WorkerConnections int
+	Backlog           int
+	Timeout           time.Duration // gunicorn's worker timeout; 0 for none
+	Cores             int
+	IO                time.Duration // mean latency of one upstream call
+	IODist            Dist
+	Calls             int
+	Parallel          bool
+	Blocking          bool
+	CPU               time.Duration // handler CPU per request, beyond the server's own cost
+	AsyncView         bool          // view=async: a Flask async def view
+	Pool              int           // most upstream connections per worker; 0 for the model's default
+	Keepalive         bool
+	Cache             float64
+	Clients           int
+	Think             time.Duration
+	Rate              float64
+	Burst             int
+	ClientTimeout     time.Duration // 0 for none
+	Requests          int           // 0 for no request limit
+	Duration          time.Duration // 0 for no time limit (60s when nothing else ends the run)
+	Seed              uint64
+}
+
+// DefaultConfig returns the configuration a scenario starts from: gunicorn's
+// own defaults for the server (1 worker, 1 thread, 1000 worker connections,
+// backlog 2048, timeout 30s), a 2-core machine, one 100ms upstream call per
+// request, and 10 closed-loop clients with keep-alive.
+func DefaultConfig() Config {
+	return Config{
+		Model:             ModelSync,
+		Workers:           1,
+		Threads:           1,
+		WorkerConnections: 1000,
+		Backlog:           2048,
+		Timeout:           30 * time.Second,
+		Cores:             2,
+		IO:                100 * time.Millisecond,
+		Calls:             1,
+		Keepalive:         true,
+		Clients:           10,
+		Seed:              1,
+	}
+}
+
+// defaultRunLength ends a run that has no requests or duration and whose
+// traffic does not end by itself.
+const defaultRunLength = 60 * time.Second
+
+// poolSize returns the most upstream connections one worker opens at once;
+// 0 means no limit. aiohttp's TCPConnector defaults to 100 connections, which
+// an asyncio app meets; the blocking clients of the WSGI models (requests,
+// urllib3) open a connection per thread and have no shared limit.
+func (c *Config) poolSize() int {
+	if c.Pool > 0 {
+		return c.Pool
+	}
+	if c.Model == ModelAsyncio {
+		return 100
+	}
+	return 0
+}
+
+// parallelCalls reports whether this lane gathers its calls concurrently:
+// only code that can await (a Flask async view, gevent, asyncio) can.
+func (c *Config) parallelCalls() bool {
+	return c.Parallel && (c.AsyncView || c.Model.kind() == kindLoop)
+}
+
+// asyncView reports whether this lane runs a Flask async def view, which only
+// the models that run a WSGI app on threads of their own can.
+func (c *Config) asyncView() bool { return c.AsyncView && c.Model.wsgiThreads() }
+
+// processes returns the number of worker processes: Flask's dev server is one.
+func (c *Config) processes() int {
+	if c.Model == ModelDev || c.Model == ModelDevThreaded {
+		return 1
+	}
+	return c.Workers
+}
+
+// runLength returns the simulated time at which the run ends, or 0 if it
+// ends only by request count or when a burst is all answered.
+func (c *Config) runLength() time.Duration {
+	if c.Duration > 0 {
+		return c.Duration
+	}
+	if c.Requests == 0 && c.Burst == 0 {
+		return defaultRunLength
+	}
+	return 0
+}

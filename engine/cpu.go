@@ -1,0 +1,136 @@
+package engine
+
+import "time"
+
+// thread is an OS thread of a worker process: a pool thread that runs one
+// request at a time, or the thread of an event loop or gevent hub that runs
+// the CPU slices of many.
+type thread struct {
+	proc    int32
+	gen     uint32 // bumped when the thread dies, so its pending slice end is ignored
+	req     int32  // the request whose CPU it runs or that it serves; -1 if none
+	cpuLeft time.Duration
+	slice   time.Duration
+	loop    bool
+	ready   fifo // loop threads: tasks waiting for their turn
+}
+
+// The CPU scheduler. A process runs Python on one thread at a time (the
+// GIL), and the machine runs at most `cores` processes at a time. Threads
+// that want CPU queue on their process (waiting for the GIL); processes with
+// a ready thread queue for a core. A thread runs in slices of at most
+// switchInterval: when its slice ends and another thread of its process waits,
+// the GIL passes to that thread (CPython's forced switch); when another
+// process waits for a core, the core passes to it (the OS's time slice).
+// Both queues are first in, first out.
+
+// wantCPU asks for d of CPU on thread tid; cpuDone follows when it has run.
+func (s *Sim) wantCPU(tid int32, d time.Duration) {
+	th := &s.threads[tid]
+	th.cpuLeft = d
+	s.enqueueThread(tid)
+	s.dispatch()
+}
+
+func (s *Sim) enqueueThread(tid int32) {
+	th := &s.threads[tid]
+	p := &s.procs[th.proc]
+	p.readyQ.push(tid)
+	if th.req >= 0 {
+		st := stWaitCore
+		if p.running >= 0 {
+			st = stWaitGIL
+		}
+		s.setState(&s.reqs[th.req], st)
+	}
+	if p.running < 0 && !p.queued {
+		p.queued = true
+		s.coreQ.push(th.proc)
+	}
+}
+
+// dispatch gives free cores to waiting processes, in order.
+func (s *Sim) dispatch() {
+	for s.freeCores > 0 && s.coreQ.len() > 0 {
+		pid := s.coreQ.pop()
+		p := &s.procs[pid]
+		p.queued = false
+		if p.running >= 0 || p.readyQ.len() == 0 {
+			continue
+		}
+		tid := p.readyQ.pop()
+		p.running = tid
+		s.freeCores--
+		s.startSlice(tid)
+	}
+}
+
+func (s *Sim) startSlice(tid int32) {
+	th := &s.threads[tid]
+	th.slice = min(th.cpuLeft, switchInterval)
+	if th.req >= 0 {
+		r := &s.reqs[th.req]
+		if r.started < 0 {
+			r.started = s.now
+			s.m.started(s, r)
+		}
+		s.setState(r, stCPU)
+	}
+	s.after(th.slice, evSliceEnd, tid, th.gen)
+}
+
+func (s *Sim) sliceEnd(tid int32, gen uint32) {
+	th := &s.threads[tid]
+	if th.gen != gen {
+		return
+	}
+	pid := th.proc
+	p := &s.procs[pid]
+	th.cpuLeft -= th.slice
+	s.m.busy += th.slice
+	if th.cpuLeft > 0 {
+		if p.readyQ.len() == 0 && s.coreQ.len() == 0 {
+			s.startSlice(tid) // nobody waits: keep the GIL and the core
+			return
+		}
+		// Another thread wants the GIL, or another process a core: step aside.
+		p.running = -1
+		s.freeCores++
+		s.enqueueThread(tid)
+		s.dispatch()
+		return
+	}
+	p.running = -1
+	s.freeCores++
+	if p.readyQ.len() > 0 && !p.queued {
+		p.queued = true
+		s.coreQ.push(pid)
+	}
+	s.cpuDone(tid)
+	s.dispatch()
+}
+
+// cpuDone continues the request whose CPU slice just finished.
+func (s *Sim) cpuDone(tid int32) {
+	th := &s.threads[tid]
+	if th.req < 0 {
+		panic("engine: CPU finished on a thread with no request")
+	}
+	s.proceed(th.req)
+}
+
+// dropProcCPU takes a dying process off the CPU: its core is freed and its
+// place in the core queue given up.
+func (s *Sim) dropProcCPU(pid int32) {
+	p := &s.procs[pid]
+	if p.running >= 0 {
+		p.running = -1
+		s.freeCores++
+	}
+	if p.queued {
+		s.coreQ.remove(pid)
+		p.queued = false
+	}
+	p.readyQ.clear()
+	s.dispatch()
+}

@@ -1,0 +1,14 @@
+// Package engine is the discrete-event simulation behind Concurrency Playground.
+//
+// It models how Python web servers (Flask's development server, gunicorn's
+// sync, gthread and gevent workers, uvicorn with asyncio, and the asgiref and
+// uvicorn bridges between WSGI and ASGI) handle many requests at once. Each
+// model follows the real server's source, not its folklore; docs/models.md
+// names the lines of source each rule comes from.
+//
+// A run is described by scenario text (see ParseScenario): the same text and
+// seed give the same result, byte for byte, on every platform. Time is an
+// integer number of nanoseconds since the start of the run; events are ordered
+// by (time, sequence number); all randomness comes from PCG sources owned by
+// the run. The package imports only the standard library.
+package engine

@@ -1,0 +1,45 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestHistogramQuantiles(t *testing.T) {
+	h := newHistogram(7)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var vals []time.Duration
+	for i := 0; i < 100000; i++ {
+		v := time.Duration(rng.ExpFloat64() * float64(200*time.Millisecond))
+		vals = append(vals, v)
+		h.add(v)
+	}
+	slices.Sort(vals)
+	for _, q := range []float64{0.5, 0.9, 0.99, 1} {
+		exact := vals[int(q*float64(len(vals)))-1]
+		got := h.quantile(q)
+		if rel := float64(got-exact) / float64(exact); rel > 1.0/128 || rel < -1.0/128 {
+			t.Errorf("quantile(%v) = %v, exact %v: off by %.2f%%, want within 1/128", q, got, exact, rel*100)
+		}
+	}
+}
+
+func TestHistogramIndexMonotonic(t *testing.T) {
+	h := newHistogram(3)
+	prev := -1
+	for v := time.Duration(0); v < 1<<20; v += 7 {
+		i := h.index(v)
+		if i < prev {
+			t.Fatalf("index(%d) = %d, below index of a smaller value %d", v, i, prev)
+		}
+		if mid := h.bucketMid(i); h.index(mid) != i {
+			t.Fatalf("bucketMid(%d) = %d lies in bucket %d", i, mid, h.index(mid))
+		}
+		prev = i
+	}
+	if got := h.index(1 << 62); got != len(h.counts)-1 {
+		t.Errorf("index(2^62) = %d, want the last bucket %d", got, len(h.counts)-1)
+	}
+}

@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Key describes one key of the scenario language: the contract that the CLI,
+// the URL, the lessons and outside tools rely on.
+type Key struct {
+	Name    string // as written in scenario text
+	Doc     string // one line: what it means
+	Allowed string // what values are allowed
+	Default string // the value when the key is not given
+
+	get       func(*Config) string
+	set       func(*Config, string) error
+	applies   func(*Config) bool // nil: every lane uses the key
+	appliesTo string             // who uses it, for error messages
+	single    bool               // the key cannot carry a comma list
+}
+
+// Keys returns the scenario keys in their canonical order.
+func Keys() []Key { return append([]Key(nil), keyTable...) }
+
+var keyTable = []Key{
+	enumKey("model", "server model", modelNames[:],
+		func(c *Config) int { return int(c.Model) }, func(c *Config, i int) { c.Model = Model(i) }),
+	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
+		func(c *Config) *int { return &c.Workers }).
+		onlyFor(func(c *Config) bool { return c.Model != ModelDev && c.Model != ModelDevThreaded },
+			"every model but dev and dev-threaded (Flask's built-in server is one process)"),
+	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
+		func(c *Config) *int { return &c.Threads }).
+		onlyFor(func(c *Config) bool { return c.Model == ModelGthread },
+			"model gthread (gunicorn itself switches -k sync to gthread when --threads > 1)"),
+	intKey("worker-connections", "most clients one worker holds at once", 1, 100000,
+		func(c *Config) *int { return &c.WorkerConnections }).
+		onlyFor(func(c *Config) bool { return c.Model == ModelGthread || c.Model == ModelGevent },
+			"models gthread and gevent"),
+	intKey("backlog", "listen queue length (the kernel caps it at net.core.somaxconn, 4096)", 1, 65535,
+		func(c *Config) *int { return &c.Backlog }).
+		onlyFor(func(c *Config) bool { return c.Model != ModelDev && c.Model != ModelDevThreaded },
+			"gunicorn and uvicorn models (Flask's built-in server fixes it at 128)"),
+	durKey("timeout", "worker timeout (gunicorn); 0 for none", 0, time.Hour,
+		func(c *Config) *time.Duration { return &c.Timeout }).
+		onlyFor(func(c *Config) bool { return c.Model.gunicorn() }, "gunicorn models (sync, gthread, gevent)"),
+	intKey("cores", "CPU cores of the machine", 1, 256,
+		func(c *Config) *int { return &c.Cores }),
+	durKey("io", "mean latency of one upstream call", 0, 10*time.Minute,
+		func(c *Config) *time.Duration { return &c.IO }),
+	enumKey("io-dist", "distribution of upstream latencies (mean io)", distNames,
+		func(c *Config) int { return int(c.IODist) }, func(c *Config, i int) { c.IODist = Dist(i) }),
+	intKey("calls", "upstream calls per request", 0, 100,
+		func(c *Config) *int { return &c.Calls }),
+	boolKey("parallel", "the calls are gathered concurrently",
+		func(c *Config) *bool { return &c.Parallel }).
+		onlyFor(func(c *Config) bool { return c.parallelCalls() },
+			"view=async, or models gevent and asyncio (synchronous code makes its calls one after another)"),
+	boolKey("blocking", "the calls cannot yield (time.sleep in async code, a C call gevent cannot patch)",
+		func(c *Config) *bool { return &c.Blocking }),
+	durKey("cpu", "handler CPU time per request, on top of the server's own cost", 0, 10*time.Second,
+		func(c *Config) *time.Duration { return &c.CPU }),
+	enumKey("view", "sync, or async (a Flask async def view)", []string{"sync", "async"},
+		func(c *Config) int { return b2i(c.AsyncView) }, func(c *Config, i int) { c.AsyncView = i == 1 }).
+		onlyFor(func(c *Config) bool { return c.asyncView() },
+			"models dev, dev-threaded, sync and gthread (a Flask app on threads of its own)"),
+	intKey("pool", "most upstream connections a worker opens at once (default: 100 on asyncio, as aiohttp; no limit otherwise)", 1, 100000,
+		func(c *Config) *int { return &c.Pool }).withDefault("model's"),
+	boolKey("keepalive", "clients reuse their connection",
+		func(c *Config) *bool { return &c.Keepalive }).
+		onlyFor(func(c *Config) bool { return c.Clients > 0 }, "closed-loop clients (rate and burst open a connection per request)"),
+	floatKey("cache", "fraction of requests the cache answers without upstream calls", 0, 1,
+		func(c *Config) *float64 { return &c.Cache }),
+	intKey("clients", "closed-loop clients (send, wait, think, send again); 0 in a lane with rate or burst", 0, 100000,
+		func(c *Config) *int { return &c.Clients }),
+	durKey("think", "a client's pause between its requests", 0, time.Hour,
+		func(c *Config) *time.Duration { return &c.Think }).
+		onlyFor(func(c *Config) bool { return c.Clients > 0 }, "closed-loop clients"),
+	floatKey("rate", "open-loop Poisson arrivals per second (instead of clients)", 0, 1e6,
+		func(c *Config) *float64 { return &c.Rate }),
+	intKey("burst", "requests sent all at once at the start (instead of clients)", 0, 1000000,
+		func(c *Config) *int { return &c.Burst }),
+	durKey("client-timeout", "a client gives up after this long; 0 for never", 0, time.Hour,
+		func(c *Config) *time.Duration { return &c.ClientTimeout }),
+	intKey("requests", "end when this many requests have finished (served or failed)", 1, 100000000,
+		func(c *Config) *int { return &c.Requests }).withDefault("no limit").once(),
+	durKey("duration", "end at this simulated time (60s when nothing else ends the run)", time.Millisecond, 30*24*time.Hour,
+		func(c *Config) *time.Duration { return &c.Duration }).withDefault("no limit").once(),
+	uintKey("seed", "the run's random seed", func(c *Config) *uint64 { return &c.Seed }).once(),
+}
+
+func (k Key) onlyFor(applies func(*Config) bool, who string) Key {
+	k.applies, k.appliesTo = applies, who
+	return k
+}
+
+func (k Key) withDefault(d string) Key { k.Default = d; return k }
+
+func (k Key) once() Key { k.single = true; return k }
+
+func init() {
+	d := DefaultConfig()
+	for i := range keyTable {
+		if keyTable[i].Default == "" {
+			keyTable[i].Default = keyTable[i].get(&d)
+		}
+	}
+}
+
+func intKey(name, doc string, lo, hi int, field func(*Config) *int) Key {
+	allowed := fmt.Sprintf("a whole number from %d to %d", lo, hi)
+	return Key{Name: name, Doc: doc, Allowed: allowed,
+		get: func(c *Config) string { return strconv.Itoa(*field(c)) },
+		set: func(c *Config, s string) error {
+			v, err := strconv.Atoi(s)
+			if err != nil || v < lo || v > hi {
+				return fmt.Errorf("allowed: %s", allowed)
+			}
+			*field(c) = v
+			return nil
+		}}
+}
+
+func uintKey(name, doc string, field func(*Config) *uint64) Key {
+	allowed := "a whole number from 0 to 18446744073709551615"
+	return Key{Name: name, Doc: doc, Allowed: allowed,
+		get: func(c *Config) string { return strconv.FormatUint(*field(c), 10) },
+		set: func(c *Config, s string) error {
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return fmt.Errorf("allowed: %s", allowed)
+			}
+			*field(c) = v
+			return nil
+		}}
+}
+
+func floatKey(name, doc string, lo, hi float64, field func(*Config) *float64) Key {
+	allowed := fmt.Sprintf("a number from %g to %g", lo, hi)
+	return Key{Name: name, Doc: doc, Allowed: allowed,
+		get: func(c *Config) string { return strconv.FormatFloat(*field(c), 'g', -1, 64) },
+		set: func(c *Config, s string) error {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil || !(v >= lo && v <= hi) {
+				return fmt.Errorf("allowed: %s", allowed)
+			}
+			*field(c) = v
+			return nil
+		}}
+}
+
+func durKey(name, doc string, lo, hi time.Duration, field func(*Config) *time.Duration) Key {
+	allowed := fmt.Sprintf("a duration from %v to %v, written like 200ms or 1.5s", lo, hi)
+	return Key{Name: name, Doc: doc, Allowed: allowed,
+		get: func(c *Config) string { return field(c).String() },
+		set: func(c *Config, s string) error {
+			v, err := time.ParseDuration(s)
+			if err != nil || v < lo || v > hi {
+				return fmt.Errorf("allowed: %s", allowed)
+			}
+			*field(c) = v
+			return nil
+		}}
+}
+
+func boolKey(name, doc string, field func(*Config) *bool) Key {
+	const allowed = "true or false"
+	return Key{Name: name, Doc: doc, Allowed: allowed,
+		get: func(c *Config) string { return strconv.FormatBool(*field(c)) },
+		set: func(c *Config, s string) error {
+			switch s {
+			case "true":
+				*field(c) = true
+			case "false":
+				*field(c) = false
+			default:
+				return fmt.Errorf("allowed: %s", allowed)
+			}
+			return nil
+		}}
+}
+
+func enumKey(name, doc string, names []string, get func(*Config) int, set func(*Config, int)) Key {
+	allowed := "one of " + strings.Join(names, ", ")
+	return Key{Name: name, Doc: doc, Allowed: allowed,
+		get: func(c *Config) string { return names[get(c)] },
+		set: func(c *Config, s string) error {
+			for i, n := range names {
+				if n == s {
+					set(c, i)
+					return nil
+				}
+			}
+			return fmt.Errorf("allowed: %s", allowed)
+		}}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

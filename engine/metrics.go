@@ -1,0 +1,195 @@
+package engine
+
+import "time"
+
+// cause is why a request failed, as its client saw it.
+type cause uint8
+
+const (
+	causeClientTimeout cause = iota // the client gave up waiting (client-timeout)
+	causeWorkerTimeout              // gunicorn's arbiter killed the worker that held it
+	causeConnectFailed              // the listen queue stayed full through every SYN retry
+	numCauses
+	noCause cause = 255
+)
+
+var causeNames = [numCauses]string{"client-timeout", "worker-timeout", "connect-failed"}
+
+// metrics are a lane's running totals, in memory that does not grow with
+// the length of the run.
+type metrics struct {
+	arrived, completed, wasted, kills int64
+	failed                            [numCauses]int64
+	inFlight, peakInFlight            int
+	peakUpstream, peakBacklog         int
+	lat                               histogram
+	latSum                            float64 // ns, of completed requests
+	latMax                            time.Duration
+	sojourn                           float64 // ns, from sent to answered or failed, of every ended request
+	area                              float64 // the integral of in-flight requests over time, in request-ns
+	busy                              time.Duration
+	startedN, waitedN                 int64   // requests whose handler started; of those, ones that waited first
+	waitSum                           float64 // ns from sent to the handler's start, of started requests
+	rss, vsz, peakRSS, peakVSZ        int64
+	states                            [numStates]int
+	series                            series
+}
+
+func (m *metrics) init(opt Options) {
+	m.lat = newHistogram(7)
+	m.series.init(opt)
+}
+
+func (m *metrics) advance(s *Sim, t time.Duration) {
+	m.area += float64(m.inFlight) * float64(t-s.now)
+	m.series.advance(s, t)
+}
+
+func (m *metrics) arrive(s *Sim) {
+	m.arrived++
+	m.inFlight++
+	m.peakInFlight = max(m.peakInFlight, m.inFlight)
+}
+
+// started records how long r waited between being sent and its handler's
+// first slice of CPU: in the listen queue, a worker's queue, for the loop,
+// the GIL or a core.
+func (m *metrics) started(s *Sim, r *request) {
+	w := s.now - r.sent
+	m.startedN++
+	m.waitSum += float64(w)
+	if w > 0 {
+		m.waitedN++
+	}
+}
+
+func (m *metrics) complete(s *Sim, r *request) {
+	d := s.now - r.sent
+	m.completed++
+	m.inFlight--
+	m.lat.add(d)
+	m.latSum += float64(d)
+	m.latMax = max(m.latMax, d)
+	m.sojourn += float64(d)
+	m.series.complete(d)
+	s.checkEnd()
+}
+
+func (m *metrics) fail(s *Sim, r *request, c cause) {
+	r.failed, r.failedAt = c, s.now
+	m.failed[c]++
+	m.inFlight--
+	m.sojourn += float64(s.now - r.sent)
+	m.series.failed++
+	s.checkEnd()
+}
+
+func (m *metrics) addMemory(rss, vsz int64) {
+	m.rss += rss
+	m.vsz += vsz
+	m.peakRSS = max(m.peakRSS, m.rss)
+	m.peakVSZ = max(m.peakVSZ, m.vsz)
+}
+
+func (m *metrics) finished() int64 {
+	n := m.completed
+	for _, f := range m.failed {
+		n += f
+	}
+	return n
+}
+
+// checkEnd ends the run when its request count is reached or its burst
+// is all answered.
+func (s *Sim) checkEnd() {
+	n := s.m.finished()
+	if s.cfg.Requests > 0 && n >= int64(s.cfg.Requests) ||
+		s.cfg.Burst > 0 && s.cfg.Requests == 0 && n >= int64(s.cfg.Burst) {
+		s.ended = true
+	}
+}
+
+// Point is one step of a lane's time series.
+type Point struct {
+	T          time.Duration // end of the step
+	Throughput float64       // requests answered per second during the step
+	Failed     int64         // requests failed during the step
+	P50, P99   time.Duration // latency of the requests answered during the step
+	InFlight   int           // requests sent and not yet answered or failed, at T
+	Queue      int           // requests waiting for the server (listen queue, worker queues, the loop), at T
+	Upstream   int           // upstream calls in flight at T
+	RSS        int64         // the server's resident memory at T, bytes
+}
+
+// series keeps the most recent points in a ring.
+type series struct {
+	step      time.Duration
+	next      time.Duration
+	ring      []Point
+	start, n  int
+	completed int64
+	failed    int64
+	hist      histogram
+}
+
+func (sr *series) init(opt Options) {
+	sr.step = opt.SeriesStep
+	if sr.step <= 0 {
+		sr.step = time.Second
+	}
+	n := opt.SeriesLen
+	if n <= 0 {
+		n = 600
+	}
+	sr.ring = make([]Point, n)
+	sr.next = sr.step
+	sr.hist = newHistogram(4)
+}
+
+func (sr *series) complete(d time.Duration) {
+	sr.completed++
+	sr.hist.add(d)
+}
+
+func (sr *series) advance(s *Sim, t time.Duration) {
+	for sr.next <= t {
+		p := Point{
+			T:          sr.next,
+			Throughput: float64(sr.completed) / sr.step.Seconds(),
+			Failed:     sr.failed,
+			P50:        sr.hist.quantile(0.5),
+			P99:        sr.hist.quantile(0.99),
+			InFlight:   s.m.inFlight,
+			Queue:      s.queueDepth(),
+			Upstream:   s.upstream,
+			RSS:        s.m.rss,
+		}
+		i := (sr.start + sr.n) % len(sr.ring)
+		if sr.n == len(sr.ring) {
+			sr.start = (sr.start + 1) % len(sr.ring)
+		} else {
+			sr.n++
+		}
+		sr.ring[i] = p
+		sr.completed, sr.failed = 0, 0
+		if sr.hist.n > 0 {
+			sr.hist.reset()
+		}
+		sr.next += sr.step
+	}
+}
+
+// points returns the kept points, oldest first.
+func (sr *series) points() []Point {
+	out := make([]Point, sr.n)
+	for i := range out {
+		out[i] = sr.ring[(sr.start+i)%len(sr.ring)]
+	}
+	return out
+}
+
+// queueDepth counts requests waiting for the server: in the listen queue,
+// in a worker's queue for a thread, or ready for their loop.
+func (s *Sim) queueDepth() int {
+	return s.m.states[StateBacklog] + s.m.states[StateQueued] + s.m.states[StateWaitLoop]
+}

@@ -1,0 +1,90 @@
+package engine
+
+import "time"
+
+// evKind says what an event does when it fires.
+type evKind uint8
+
+const (
+	evArrive       evKind = iota + 1 // a client sends a request (a = client or -1, b = retry count)
+	evSliceEnd                       // a CPU slice ends (a = thread)
+	evIODone                         // an upstream call returns (a = request, b = generation)
+	evClientGiveUp                   // a client's timeout fires (a = request, b = generation)
+	evKeepaliveEnd                   // a kept-alive connection times out (a = conn, b = generation)
+	evArbiterTick                    // gunicorn's arbiter checks worker timeouts
+	evWorkerBoot                     // a replacement worker finishes booting (a = worker)
+	evRetrySYN                       // a dropped connection attempt is retried (a = request, b = generation)
+)
+
+// event is one entry of the event queue. Events are plain values so that the
+// queue never allocates per event; the payload fields mean what evKind says.
+type event struct {
+	at   time.Duration
+	seq  uint64
+	kind evKind
+	a    int32
+	b    uint32
+}
+
+// before orders events by time, then by the order they were scheduled, so
+// that ties are first in, first out and every run is reproducible.
+func (e *event) before(o *event) bool {
+	if e.at != o.at {
+		return e.at < o.at
+	}
+	return e.seq < o.seq
+}
+
+// eventQueue is a binary min-heap of events. It is written out rather than
+// built on container/heap because that interface boxes every pushed value,
+// which costs an allocation per event on the engine's hottest path.
+type eventQueue struct {
+	items []event
+	seq   uint64
+}
+
+func (q *eventQueue) len() int { return len(q.items) }
+
+// push schedules an event; seq is assigned here and only grows.
+func (q *eventQueue) push(e event) {
+	q.seq++
+	e.seq = q.seq
+	q.items = append(q.items, e)
+	i := len(q.items) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !q.items[i].before(&q.items[p]) {
+			break
+		}
+		q.items[i], q.items[p] = q.items[p], q.items[i]
+		i = p
+	}
+}
+
+// peek returns the earliest event; the queue must not be empty.
+func (q *eventQueue) peek() *event { return &q.items[0] }
+
+// pop removes and returns the earliest event; the queue must not be empty.
+func (q *eventQueue) pop() event {
+	top := q.items[0]
+	n := len(q.items) - 1
+	q.items[0] = q.items[n]
+	q.items = q.items[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && q.items[r].before(&q.items[l]) {
+			m = r
+		}
+		if !q.items[m].before(&q.items[i]) {
+			break
+		}
+		q.items[i], q.items[m] = q.items[m], q.items[i]
+		i = m
+	}
+	return top
+}

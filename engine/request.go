@@ -1,0 +1,389 @@
+package engine
+
+import "time"
+
+// State is where a request is and what it is doing, as the view colours it.
+type State uint8
+
+// The states of a request. A request in flight is in exactly one.
+const (
+	StateNone       State = iota // not in flight
+	StateConnecting              // its SYN was dropped (listen queue full); the client's kernel retries
+	StateBacklog                 // in the listen queue, not yet accepted
+	StateQueued                  // accepted, waiting for a thread (gthread's executor queue, WsgiToAsgi's one thread)
+	StateWaitLoop                // ready, waiting for its turn on the event loop or gevent hub
+	StateWaitGIL                 // wants CPU while another thread of its process holds the GIL
+	StateWaitCore                // wants CPU while every core is busy
+	StateCPU                     // running Python on a core
+	StateIO                      // waiting on an upstream call, its thread or loop free for others
+	StateBlocked                 // waiting on an upstream call that holds the whole event loop or hub
+	StateWaitPool                // waiting for a connection of the worker's upstream pool
+	numStates
+)
+
+var stateNames = [numStates]string{"none", "connecting", "backlog", "queued", "wait-loop", "wait-gil",
+	"wait-core", "cpu", "io", "blocked", "wait-pool"}
+
+// String returns the state's name as the CLI and JSON print it.
+func (s State) String() string { return stateNames[s] }
+
+// Short aliases used inside the engine.
+const (
+	stConnecting = StateConnecting
+	stBacklog    = StateBacklog
+	stQueued     = StateQueued
+	stWaitLoop   = StateWaitLoop
+	stWaitGIL    = StateWaitGIL
+	stWaitCore   = StateWaitCore
+	stCPU        = StateCPU
+	stIO         = StateIO
+	stBlocked    = StateBlocked
+	stWaitPool   = StateWaitPool
+)
+
+// step is a request's place in its handler's program.
+type step uint8
+
+const (
+	stepStart   step = iota // accepted: get a thread (or the loop) and parse
+	stepHandler             // bridges: the loop hands the request to a WSGI thread
+	stepCalls               // make the next upstream call(s)
+	stepResume              // a call has returned
+	stepRespond             // write the response
+	stepDone                // the response is out
+)
+
+// request is one request in flight (or its client's side of it).
+type request struct {
+	id      int32
+	gen     uint32 // bumped when the slot is freed, so stale events are ignored
+	live    bool
+	seq     int64 // arrival number, from 1
+	client  int32 // closed-loop client, or -1
+	proc    int32 // worker that accepted it, or -1
+	procGen uint32
+	thread  int32 // pool thread serving it, or -1
+
+	step      step
+	state     State
+	since     time.Duration
+	orphan    bool // its client gave up; the server does not know yet
+	retries   uint8
+	call      int16 // calls started
+	pending   int16 // calls not yet returned (waiting for a connection or in flight)
+	inIO      int16 // calls in flight
+	asyncLoop bool  // holds the extra thread of a Flask async view
+	failed    cause // why its client saw it fail, or noCause
+	failedAt  time.Duration
+
+	sent, accepted time.Duration
+	started        time.Duration   // when its handler first ran on a core, or -1
+	lat            []time.Duration // latency of each upstream call; empty on a cache hit
+	cpuNeed        time.Duration   // CPU it waits to run on the loop
+	segs           []Segment
+}
+
+// proceed runs request id's program until it has to wait for something: a
+// thread, the loop, the GIL, a core, an upstream call.
+func (s *Sim) proceed(id int32) {
+	r := &s.reqs[id]
+	k := s.cfg.Model.kind()
+	onLoop := k == kindLoop
+	for {
+		switch r.step {
+		case stepStart:
+			if k == kindThreads && r.thread < 0 && !s.takeThread(r) {
+				return
+			}
+			d := s.cost.parse
+			next := stepHandler
+			if k != kindBridge {
+				d += s.cfg.CPU
+				next = stepCalls
+				if s.cfg.asyncView() {
+					// asgiref's async_to_sync: a new event loop on a new thread.
+					d += s.cost.asyncView
+					r.asyncLoop = true
+					s.addProcMem(r.proc, s.cost.threadRSS, s.cost.threadVSZ)
+				}
+			}
+			if s.runCPU(r, onLoop || k == kindBridge, d, next) {
+				return
+			}
+		case stepHandler:
+			// The loop awaits the WSGI app in a thread pool.
+			s.yieldLoop(r)
+			if r.thread < 0 && !s.takeThread(r) {
+				return
+			}
+			if s.runCPU(r, false, s.cfg.CPU, stepCalls) {
+				return
+			}
+		case stepCalls:
+			if int(r.call) >= len(r.lat) {
+				r.step = stepRespond
+				continue
+			}
+			r.step = stepResume
+			if s.cfg.parallelCalls() && !s.cfg.Blocking {
+				if onLoop {
+					s.yieldLoop(r)
+				}
+				for int(r.call)+int(r.pending) < len(r.lat) {
+					s.callUpstream(r)
+				}
+				return
+			}
+			if onLoop && !s.cfg.Blocking {
+				s.yieldLoop(r)
+			}
+			s.callUpstream(r)
+			return
+		case stepResume:
+			if int(r.call) >= len(r.lat) {
+				r.step = stepRespond
+				continue
+			}
+			if s.runCPU(r, onLoop, s.cost.resume, stepCalls) {
+				return
+			}
+		case stepRespond:
+			d := s.cost.respond
+			if len(r.lat) > 0 {
+				d += s.cost.resume // coming back from the last call
+			}
+			if k == kindBridge && s.cfg.Model == ModelUvicornWsgi {
+				// WSGIMiddleware queues the response for the loop and
+				// returns the thread to the pool at once.
+				s.releaseThread(r)
+			}
+			// WsgiToAsgi's AsyncToSync(send) keeps its thread waiting until
+			// the loop has sent the response.
+			if s.runCPU(r, onLoop || k == kindBridge, d, stepDone) {
+				return
+			}
+		case stepDone:
+			s.finish(r)
+			return
+		}
+	}
+}
+
+// runCPU sets r's next step and asks for d of CPU on r's thread or on its
+// worker's loop. It reports whether r must now wait (false when d is 0).
+func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
+	r.step = next
+	if d <= 0 {
+		return false
+	}
+	if !onLoop {
+		s.wantCPU(r.thread, d)
+		return true
+	}
+	p := &s.procs[r.proc]
+	lt := &s.threads[p.loop]
+	switch {
+	case lt.req == r.id:
+		s.wantCPU(p.loop, d)
+	case lt.req < 0:
+		s.takeLoop(r)
+		s.wantCPU(p.loop, d)
+	default:
+		r.cpuNeed = d
+		lt.ready.push(r.id)
+		s.setState(r, stWaitLoop)
+	}
+	return true
+}
+
+func (s *Sim) takeLoop(r *request) {
+	p := &s.procs[r.proc]
+	s.threads[p.loop].req = r.id
+	p.holdSince = s.now
+}
+
+// yieldLoop gives the loop to the next ready task if r holds it.
+func (s *Sim) yieldLoop(r *request) {
+	p := &s.procs[r.proc]
+	if p.loop < 0 || s.threads[p.loop].req != r.id {
+		return
+	}
+	lt := &s.threads[p.loop]
+	lt.req = -1
+	if lt.ready.len() > 0 {
+		next := &s.reqs[lt.ready.pop()]
+		s.takeLoop(next)
+		s.wantCPU(p.loop, next.cpuNeed)
+	}
+}
+
+// callUpstream starts r's next upstream call, or queues it for one of the
+// worker's upstream connections.
+func (s *Sim) callUpstream(r *request) {
+	p := &s.procs[r.proc]
+	r.pending++
+	if lim := s.cfg.poolSize(); lim > 0 && p.upInUse >= lim {
+		p.upWait.push(r.id)
+		if r.inIO == 0 {
+			s.setState(r, stWaitPool)
+		}
+		return
+	}
+	s.beginIO(r)
+}
+
+func (s *Sim) beginIO(r *request) {
+	p := &s.procs[r.proc]
+	p.upInUse++
+	s.upstream++
+	s.m.peakUpstream = max(s.m.peakUpstream, s.upstream)
+	lat := r.lat[r.call]
+	r.call++
+	r.inIO++
+	if s.cfg.Blocking && s.cfg.Model.kind() == kindLoop {
+		p.blocked = true
+		s.setState(r, stBlocked)
+	} else {
+		s.setState(r, stIO)
+	}
+	s.after(lat, evIODone, r.id, r.gen)
+}
+
+func (s *Sim) ioDone(id int32, gen uint32) {
+	r := &s.reqs[id]
+	if r.gen != gen {
+		return
+	}
+	pid := r.proc
+	p := &s.procs[pid]
+	s.upstream--
+	p.upInUse--
+	r.inIO--
+	r.pending--
+	if p.upWait.len() > 0 {
+		s.beginIO(&s.reqs[p.upWait.pop()])
+	}
+	if r.pending > 0 {
+		if r.inIO == 0 {
+			s.setState(r, stWaitPool)
+		}
+		return
+	}
+	unblocked := p.blocked
+	p.blocked = false
+	s.proceed(id)
+	if unblocked {
+		s.pullBacklog(pid)
+	}
+}
+
+// finish delivers r's response and frees what it held.
+func (s *Sim) finish(r *request) {
+	pid := r.proc
+	p := &s.procs[pid]
+	s.yieldLoop(r)
+	kept := s.keepConn(r)
+	switch {
+	case s.cfg.Model == ModelDevThreaded && kept:
+		// The thread stays with the kept connection.
+		s.threads[r.thread].req = -1
+		r.thread = -1
+	default:
+		s.releaseThread(r)
+	}
+	if r.asyncLoop {
+		s.addProcMem(pid, -s.cost.threadRSS, -s.cost.threadVSZ)
+	}
+	switch s.cfg.Model {
+	case ModelGthread:
+		if !kept {
+			p.conns--
+		}
+	case ModelGevent:
+		if !kept { // the greenlet ends with its connection
+			p.conns--
+			s.addTasks(pid, -1)
+		}
+	case ModelAsyncio, ModelWsgiToAsgi, ModelUvicornWsgi:
+		s.addTasks(pid, -1)
+	}
+	if r.orphan {
+		s.m.wasted++
+	} else {
+		s.m.complete(s, r)
+		s.traffic.done(s, r)
+	}
+	s.freeReq(r)
+	s.pullBacklog(pid)
+}
+
+// fail ends r for its client: the client sees an error and moves on. The
+// caller decides whether the server goes on working on it.
+func (s *Sim) fail(r *request, c cause) {
+	s.m.fail(s, r, c)
+	s.traffic.done(s, r)
+	if c == causeConnectFailed {
+		s.freeReq(r)
+	}
+}
+
+// giveUp is the client's timeout: it stops waiting. A request still in the
+// listen queue or already accepted is served all the same, for nobody.
+func (s *Sim) giveUp(id int32, gen uint32) {
+	r := &s.reqs[id]
+	if r.gen != gen || r.orphan {
+		return
+	}
+	connecting := r.state == stConnecting
+	s.m.fail(s, r, causeClientTimeout)
+	s.traffic.done(s, r)
+	if connecting {
+		s.freeReq(r)
+		return
+	}
+	r.orphan = true
+}
+
+// newRequest takes a free request slot.
+func (s *Sim) newRequest() *request {
+	var id int32
+	if n := len(s.free); n > 0 {
+		id = s.free[n-1]
+		s.free = s.free[:n-1]
+	} else {
+		id = int32(len(s.reqs))
+		s.reqs = append(s.reqs, request{id: id})
+	}
+	r := &s.reqs[id]
+	r.live = true
+	r.client, r.proc, r.thread = -1, -1, -1
+	r.step, r.state, r.since = stepStart, StateNone, s.now
+	r.orphan, r.asyncLoop = false, false
+	r.failed, r.failedAt = noCause, 0
+	r.retries, r.call, r.pending, r.inIO = 0, 0, 0, 0
+	r.sent, r.accepted, r.started = s.now, -1, -1
+	r.lat = r.lat[:0]
+	r.segs = r.segs[:0]
+	return r
+}
+
+func (s *Sim) freeReq(r *request) {
+	s.setState(r, StateNone)
+	s.timelns.keepRequest(s, r)
+	r.live = false
+	r.gen++
+	s.free = append(s.free, r.id)
+}
+
+// setState moves r to state st, closing its timeline segment.
+func (s *Sim) setState(r *request, st State) {
+	if r.state == st {
+		return
+	}
+	s.m.states[r.state]--
+	s.m.states[st]++
+	if s.timelns.keep > 0 && r.state != StateNone && s.now > r.since {
+		r.segs = append(r.segs, Segment{State: r.state, Start: r.since, End: s.now})
+	}
+	r.state, r.since = st, s.now
+}

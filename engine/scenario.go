@@ -1,0 +1,265 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MaxLanes is the most lanes a comparison may have.
+const MaxLanes = 8
+
+// Scenario is parsed scenario text: one Config per lane. A scenario without a
+// comma list has one lane; a comparison has one lane per listed value, and
+// all its lanes share the seed and so the traffic.
+type Scenario struct {
+	Lanes []Config
+}
+
+// ScenarioError is a problem with scenario text. It names the key and value
+// at fault and says what is allowed.
+type ScenarioError struct {
+	Key   string // the key at fault, or "" when the problem is not one key's
+	Value string // the value at fault, if any
+	Msg   string // what is wrong and what is allowed
+}
+
+func (e *ScenarioError) Error() string {
+	switch {
+	case e.Key == "":
+		return "scenario: " + e.Msg
+	case e.Value == "":
+		return fmt.Sprintf("scenario: %s: %s", e.Key, e.Msg)
+	}
+	return fmt.Sprintf("scenario: %s=%s: %s", e.Key, e.Value, e.Msg)
+}
+
+// ParseScenario parses scenario text: key=value pairs separated by spaces,
+// newlines or '&' (so a URL query string is a scenario). Parsing is strict:
+// an unknown key, a repeated key, a bad value, an out-of-range number, or a
+// value that no lane's model can use is a *ScenarioError.
+func ParseScenario(text string) (Scenario, error) {
+	fields := strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '&'
+	})
+	type pair struct {
+		key    *Key
+		values []string
+	}
+	var pairs []pair
+	seen := make([]bool, len(keyTable))
+	lanes := 1
+	var listKey string
+	for _, f := range fields {
+		name, value, ok := strings.Cut(f, "=")
+		if !ok {
+			return Scenario{}, &ScenarioError{Msg: fmt.Sprintf("%q is not key=value", f)}
+		}
+		idx := keyIndex(name)
+		if idx < 0 {
+			return Scenario{}, &ScenarioError{Key: name, Value: value, Msg: unknownKeyMsg(name)}
+		}
+		if seen[idx] {
+			return Scenario{}, &ScenarioError{Key: name, Msg: "given twice; give each key once (a comma list compares values)"}
+		}
+		seen[idx] = true
+		k := &keyTable[idx]
+		values := strings.Split(value, ",")
+		if len(values) > 1 {
+			if k.single {
+				return Scenario{}, &ScenarioError{Key: name, Value: value,
+					Msg: "takes one value; the lanes of a comparison share it"}
+			}
+			if len(values) > MaxLanes {
+				return Scenario{}, &ScenarioError{Key: name, Value: value,
+					Msg: fmt.Sprintf("lists %d values; a comparison has at most %d lanes", len(values), MaxLanes)}
+			}
+			if lanes > 1 && len(values) != lanes {
+				return Scenario{}, &ScenarioError{Key: name, Value: value,
+					Msg: fmt.Sprintf("lists %d values but %s lists %d; lists pair up lane by lane, so give them the same length", len(values), listKey, lanes)}
+			}
+			lanes, listKey = len(values), name
+		}
+		pairs = append(pairs, pair{k, values})
+	}
+
+	sc := Scenario{Lanes: make([]Config, lanes)}
+	for i := range sc.Lanes {
+		c := DefaultConfig()
+		c.Clients = 0 // set below unless rate or burst is given
+		for _, p := range pairs {
+			v := p.values[0]
+			if len(p.values) > 1 {
+				v = p.values[i]
+			}
+			if err := p.key.set(&c, v); err != nil {
+				msg := err.Error()
+				if v == "" {
+					msg = "the value is empty; " + msg
+				}
+				return Scenario{}, &ScenarioError{Key: p.key.Name, Value: v, Msg: msg}
+			}
+		}
+		sc.Lanes[i] = c
+	}
+	for i := range sc.Lanes {
+		if err := sc.Lanes[i].settleTraffic(); err != nil {
+			return Scenario{}, err
+		}
+	}
+	if lanes > 1 && sc.allLanesEqual() {
+		return Scenario{}, &ScenarioError{Key: listKey, Msg: "the comma lists give lanes that are all the same; a comparison needs lanes that differ"}
+	}
+	if err := sc.checkApplies(); err != nil {
+		return Scenario{}, err
+	}
+	return sc, nil
+}
+
+func (sc *Scenario) allLanesEqual() bool {
+	for _, c := range sc.Lanes[1:] {
+		if c != sc.Lanes[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// settleTraffic checks that a lane has one kind of traffic, and gives it the
+// default (closed-loop clients) when none was named.
+func (c *Config) settleTraffic() error {
+	n := 0
+	for _, set := range []bool{c.Clients > 0, c.Rate > 0, c.Burst > 0} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return &ScenarioError{Msg: "clients, rate and burst are three kinds of traffic; give one of them"}
+	}
+	if n == 0 {
+		c.Clients = DefaultConfig().Clients
+	}
+	return nil
+}
+
+// checkApplies rejects a value that differs from the default on a key that
+// no lane uses, such as threads=4 on sync workers: it would do nothing, and a
+// reader would think it did something.
+func (sc *Scenario) checkApplies() error {
+	def := DefaultConfig()
+	for _, k := range keyTable {
+		if k.applies == nil {
+			continue
+		}
+		used, changed := false, ""
+		for i := range sc.Lanes {
+			c := &sc.Lanes[i]
+			if k.applies(c) {
+				used = true
+			}
+			if v := k.get(c); v != k.get(&def) && changed == "" {
+				changed = v
+			}
+		}
+		if changed != "" && !used {
+			return &ScenarioError{Key: k.Name, Value: changed, Msg: "does nothing here; it applies to " + k.appliesTo}
+		}
+	}
+	return nil
+}
+
+// Ignored lists the keys of this lane whose non-default values it does not
+// use (another lane of its comparison does), with who they apply to.
+func (c *Config) Ignored() []string {
+	def := DefaultConfig()
+	var out []string
+	for _, k := range keyTable {
+		if k.applies != nil && !k.applies(c) && k.get(c) != k.get(&def) {
+			out = append(out, k.Name+" (applies to "+k.appliesTo+")")
+		}
+	}
+	return out
+}
+
+// String encodes the scenario as canonical text: model first, then every key
+// whose value differs from the default, in the order of Keys; a key whose
+// lanes differ carries a comma list. ParseScenario(s.String()) gives s back.
+func (sc Scenario) String() string {
+	def := DefaultConfig()
+	var b strings.Builder
+	for _, k := range keyTable {
+		vals := make([]string, len(sc.Lanes))
+		same, isDefault := true, true
+		for i := range sc.Lanes {
+			vals[i] = k.get(&sc.Lanes[i])
+			same = same && vals[i] == vals[0]
+			// clients=0 only says that the lane has rate or burst traffic,
+			// which parsing works out again.
+			isDefault = isDefault && (vals[i] == k.get(&def) || k.Name == "clients" && vals[i] == "0")
+		}
+		if isDefault && k.Name != "model" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k.Name)
+		b.WriteByte('=')
+		if same {
+			b.WriteString(vals[0])
+		} else {
+			b.WriteString(strings.Join(vals, ","))
+		}
+	}
+	return b.String()
+}
+
+// String encodes one lane as canonical scenario text.
+func (c Config) String() string { return Scenario{Lanes: []Config{c}}.String() }
+
+func keyIndex(name string) int {
+	for i := range keyTable {
+		if keyTable[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// unknownKeyMsg names the closest key, if one is close, and lists them all.
+func unknownKeyMsg(name string) string {
+	names := make([]string, len(keyTable))
+	best, bestDist := "", 3
+	for i, k := range keyTable {
+		names[i] = k.Name
+		if d := editDistance(name, k.Name); d < bestDist {
+			best, bestDist = k.Name, d
+		}
+	}
+	msg := "unknown key"
+	if best != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return msg + "; keys: " + strings.Join(names, ", ")
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseScenario(t *testing.T) {
+	sc, err := ParseScenario("model=gthread workers=2 threads=5 io=200ms clients=50 seed=1")
+	if err != nil {
+		t.Fatalf("ParseScenario: %v", err)
+	}
+	if len(sc.Lanes) != 1 {
+		t.Fatalf("lanes = %d, want 1", len(sc.Lanes))
+	}
+	c := sc.Lanes[0]
+	if c.Model != ModelGthread || c.Workers != 2 || c.Threads != 5 || c.IO != 200*time.Millisecond || c.Clients != 50 || c.Seed != 1 {
+		t.Errorf("parsed %+v", c)
+	}
+	if got, want := sc.String(), "model=gthread workers=2 threads=5 io=200ms clients=50"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestParseSeparators(t *testing.T) {
+	a, err := ParseScenario("model=gevent&workers=3&io=1.5s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseScenario("model=gevent\nworkers=3\tio=1.5s ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() {
+		t.Errorf("'&' gives %q, whitespace gives %q", a, b)
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	sc, err := ParseScenario("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.Lanes[0]; got != DefaultConfig() {
+		t.Errorf("empty scenario = %+v, want DefaultConfig()", got)
+	}
+	if got := sc.String(); got != "model=sync" {
+		t.Errorf("String() = %q, want model=sync", got)
+	}
+}
+
+func TestComparison(t *testing.T) {
+	sc, err := ParseScenario("model=sync,gthread,asyncio threads=1,8,1 io=50ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Lanes) != 3 {
+		t.Fatalf("lanes = %d, want 3", len(sc.Lanes))
+	}
+	want := []struct {
+		m Model
+		t int
+	}{{ModelSync, 1}, {ModelGthread, 8}, {ModelAsyncio, 1}}
+	for i, w := range want {
+		if l := sc.Lanes[i]; l.Model != w.m || l.Threads != w.t || l.IO != 50*time.Millisecond {
+			t.Errorf("lane %d = %v threads %d io %v, want %v threads %d io 50ms", i, l.Model, l.Threads, l.IO, w.m, w.t)
+		}
+	}
+	if got := sc.String(); got != "model=sync,gthread,asyncio threads=1,8,1 io=50ms" {
+		t.Errorf("String() = %q", got)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		text string
+		key  string
+		want []string // substrings of the message
+	}{
+		{"wokers=3", "wokers", []string{"unknown key", "did you mean workers", "keys: model, workers"}},
+		{"workers=0", "workers", []string{"workers=0", "from 1 to 128"}},
+		{"workers=abc", "workers", []string{"workers=abc", "whole number"}},
+		{"io=fast", "io", []string{"io=fast", "duration", "200ms"}},
+		{"io=-1s", "io", []string{"io=-1s"}},
+		{"model=tornado", "model", []string{"model=tornado", "one of dev, dev-threaded, sync, gthread, gevent, asyncio, wsgi-to-asgi, uvicorn-wsgi"}},
+		{"cache=1.5", "cache", []string{"from 0 to 1"}},
+		{"parallel=yes", "parallel", []string{"true or false"}},
+		{"workers=2 workers=3", "workers", []string{"given twice"}},
+		{"model=sync threads=4", "threads", []string{"threads=4", "does nothing", "gthread"}},
+		{"model=dev workers=3", "workers", []string{"does nothing", "one process"}},
+		{"model=sync parallel=true", "parallel", []string{"view=async"}},
+		{"model=asyncio view=async", "view", []string{"does nothing"}},
+		{"rate=10 think=1s", "think", []string{"closed-loop"}},
+		{"clients=5 rate=10", "", []string{"give one of them"}},
+		{"model=sync,gthread workers=1,2,3", "workers", []string{"same length"}},
+		{"seed=1,2", "seed", []string{"takes one value"}},
+		{"model=sync,sync,sync,sync,sync,sync,sync,sync,sync", "model", []string{"at most 8 lanes"}},
+		{"model", "", []string{`"model" is not key=value`}},
+		{"model=sync,,gevent", "model", []string{"value is empty", "one of dev"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, err := ParseScenario(tt.text)
+			var se *ScenarioError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseScenario(%q) error = %v, want a *ScenarioError", tt.text, err)
+			}
+			if se.Key != tt.key {
+				t.Errorf("ParseScenario(%q) key = %q, want %q", tt.text, se.Key, tt.key)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("ParseScenario(%q) = %q, want it to contain %q", tt.text, err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestIgnoredInComparison(t *testing.T) {
+	sc, err := ParseScenario("model=sync,gthread threads=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.Lanes[0].Ignored(); len(got) != 1 || !strings.HasPrefix(got[0], "threads") {
+		t.Errorf("sync lane Ignored() = %q, want threads", got)
+	}
+	if got := sc.Lanes[1].Ignored(); len(got) != 0 {
+		t.Errorf("gthread lane Ignored() = %q, want none", got)
+	}
+}
+
+func TestKeysContract(t *testing.T) {
+	// The names of shared/DESIGN.md's key table are a contract.
+	want := []string{"model", "workers", "threads", "worker-connections", "backlog", "timeout", "cores",
+		"io", "io-dist", "calls", "parallel", "blocking", "cpu", "view", "pool", "keepalive", "cache",
+		"clients", "think", "rate", "burst", "client-timeout", "requests", "duration", "seed"}
+	keys := Keys()
+	if len(keys) != len(want) {
+		t.Fatalf("%d keys, want %d", len(keys), len(want))
+	}
+	for i, k := range keys {
+		if k.Name != want[i] {
+			t.Errorf("key %d = %q, want %q", i, k.Name, want[i])
+		}
+		if k.Doc == "" || k.Allowed == "" || k.Default == "" {
+			t.Errorf("key %q lacks doc, allowed or default: %+v", k.Name, k)
+		}
+	}
+}
+
+func FuzzParseScenario(f *testing.F) {
+	for _, s := range []string{
+		"model=gthread workers=2 threads=5 io=200ms clients=50 seed=1",
+		"model=sync,gevent,asyncio io=1s io-dist=exp calls=3 parallel=true",
+		"rate=300.5&cache=0.25&client-timeout=5s",
+		"burst=1000 model=asyncio blocking=true requests=10",
+		"model=gthread view=async parallel=true pool=10 keepalive=false",
+		"clients=0,10 rate=5,0",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		sc, err := ParseScenario(text)
+		if err != nil {
+			if !errors.As(err, new(*ScenarioError)) {
+				t.Fatalf("ParseScenario(%q) error %v is not a *ScenarioError", text, err)
+			}
+			return
+		}
+		enc := sc.String()
+		again, err := ParseScenario(enc)
+		if err != nil {
+			t.Fatalf("ParseScenario(String()) = %v; text %q encoded as %q", err, text, enc)
+		}
+		if len(again.Lanes) != len(sc.Lanes) {
+			t.Fatalf("round trip of %q: %d lanes, want %d", enc, len(again.Lanes), len(sc.Lanes))
+		}
+		for i := range sc.Lanes {
+			if again.Lanes[i] != sc.Lanes[i] {
+				t.Fatalf("round trip of %q: lane %d = %+v, want %+v", enc, i, again.Lanes[i], sc.Lanes[i])
+			}
+		}
+		if again.String() != enc {
+			t.Fatalf("String() is not a fixed point: %q then %q", enc, again.String())
+		}
+	})
+}

@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Sim is one running lane: a server, its traffic and its metrics, advanced
+// by RunUntil or Step. A Sim is not safe for concurrent use.
+type Sim struct {
+	cfg   Config
+	cost  costs
+	now   time.Duration
+	q     eventQueue
+	rng   *rand.Rand // the server's own choices (which worker accepts)
+	limit time.Duration
+
+	traffic traffic
+	procs   []proc
+	threads []thread
+	reqs    []request
+	free    []int32 // request slots to reuse
+
+	backlog    fifo // requests in the listen queue
+	backlogCap int
+
+	cores     int
+	freeCores int
+	coreQ     fifo // processes with a thread ready to run and no core
+
+	upstream int // upstream calls in flight
+
+	m       metrics
+	ended   bool
+	timelns timelineRing
+}
+
+// Options tune what a Sim records; the zero value records no timelines.
+type Options struct {
+	// Timelines is how many finished requests' timelines to keep (the most
+	// recent ones); in-flight requests always have theirs while recording.
+	Timelines int
+	// SeriesStep is the width of one point of the time series; 0 means 1s.
+	SeriesStep time.Duration
+	// SeriesLen is how many points the series keep; 0 means 600.
+	SeriesLen int
+}
+
+// New builds a simulation of one lane. The config must come from
+// ParseScenario (or be DefaultConfig with changes that ParseScenario would
+// accept); New panics on a config it cannot run.
+func New(c Config, opt Options) *Sim {
+	if c.processes() < 1 || c.Cores < 1 || c.Threads < 1 || c.WorkerConnections < 1 {
+		panic(fmt.Sprintf("engine: config cannot run: %+v", c))
+	}
+	s := &Sim{
+		cfg:   c,
+		cost:  costTable[c.Model],
+		rng:   rand.New(rand.NewPCG(c.Seed, streamServer)),
+		limit: c.runLength(),
+		cores: c.Cores, freeCores: c.Cores,
+	}
+	s.backlogCap = min(c.Backlog, somaxconn)
+	if c.Model == ModelDev || c.Model == ModelDevThreaded {
+		s.backlogCap = devBacklog
+	}
+	if opt.Timelines > 0 {
+		s.timelns = timelineRing{keep: opt.Timelines}
+	}
+	s.m.init(opt)
+	s.procs = make([]proc, c.processes())
+	for i := range s.procs {
+		s.bootProc(int32(i))
+	}
+	if c.hasMaster() {
+		s.m.addMemory(s.cost.masterRSS, s.cost.masterVSZ)
+	}
+	if c.Model.gunicorn() && c.Timeout > 0 && c.Model != ModelGthread {
+		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
+	}
+	s.traffic.start(s)
+	return s
+}
+
+// Config returns the lane's configuration.
+func (s *Sim) Config() Config { return s.cfg }
+
+// Now returns the simulated time.
+func (s *Sim) Now() time.Duration { return s.now }
+
+// Done reports whether the run has reached its end: its request count, its
+// duration, or the last answer of a burst.
+func (s *Sim) Done() bool { return s.ended }
+
+// RunUntil handles every event at or before t, then sets the clock to t, so
+// an animation can step the simulation frame by frame. It stops early, at
+// the moment the run ends, if it ends before t. Moving backwards is a no-op.
+func (s *Sim) RunUntil(t time.Duration) {
+	for !s.ended && s.q.len() > 0 && s.q.peek().at <= t {
+		s.Step()
+	}
+	if !s.ended && t > s.now {
+		if s.limit > 0 && t >= s.limit {
+			t = s.limit
+			s.ended = true
+		}
+		s.advance(t)
+	}
+}
+
+// Run runs the lane to its end and returns its result.
+func (s *Sim) Run() Result {
+	for !s.ended {
+		if s.q.len() == 0 {
+			if s.limit > 0 {
+				s.RunUntil(s.limit)
+			}
+			s.ended = true
+			break
+		}
+		s.Step()
+	}
+	return s.Result()
+}
+
+// Step handles the next event and reports whether there was one.
+func (s *Sim) Step() bool {
+	if s.ended || s.q.len() == 0 {
+		return false
+	}
+	if s.limit > 0 && s.q.peek().at > s.limit {
+		s.advance(s.limit)
+		s.ended = true
+		return false
+	}
+	e := s.q.pop()
+	s.advance(e.at)
+	s.handle(e)
+	return true
+}
+
+// advance moves the clock to t, closing time-series points on the way.
+func (s *Sim) advance(t time.Duration) {
+	if t < s.now {
+		return
+	}
+	s.m.advance(s, t)
+	s.now = t
+}
+
+func (s *Sim) handle(e event) {
+	switch e.kind {
+	case evArrive:
+		s.traffic.arrive(s, e.a)
+	case evSliceEnd:
+		s.sliceEnd(e.a, e.b)
+	case evIODone:
+		s.ioDone(e.a, e.b)
+	case evClientGiveUp:
+		s.giveUp(e.a, e.b)
+	case evKeepaliveEnd:
+		s.keepaliveEnd(e.a, e.b)
+	case evArbiterTick:
+		s.arbiterTick()
+		s.q.push(event{at: s.now + arbiterTick, kind: evArbiterTick})
+	case evWorkerBoot:
+		s.workerBooted(e.a)
+	case evRetrySYN:
+		s.retrySYN(e.a, e.b)
+	default:
+		panic(fmt.Sprintf("engine: unknown event kind %d", e.kind))
+	}
+}
+
+// after schedules an event d from now.
+func (s *Sim) after(d time.Duration, kind evKind, a int32, b uint32) {
+	if d < 0 {
+		panic("engine: negative delay")
+	}
+	s.q.push(event{at: s.now + d, kind: kind, a: a, b: b})
+}
+
+// The PCG streams of a run. Traffic streams are keyed by client (or by
+// arrival order for open-loop traffic), never by lane, so every lane of a
+// comparison sees the same arrivals and the same draws.
+const (
+	streamServer   = 1
+	streamArrivals = 2
+	streamWork     = 3
+	streamClient0  = 1 << 20 // client i uses streamClient0 + i
+)

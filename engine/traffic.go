@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// traffic sends requests: closed-loop clients, open-loop Poisson arrivals,
+// or a burst at the start.
+type traffic struct {
+	clients  []client
+	arrivals *rand.Rand // open loop: the times between arrivals
+	src      rand.PCG   // reseeded for each request's own draws
+	draw     *rand.Rand // reads src
+	seq      int64      // requests sent so far
+	burstN   int
+}
+
+// client is one closed-loop client and its connection to the server.
+type client struct {
+	sent int64 // requests this client has sent
+	conn conn
+}
+
+// conn is a client's kept-alive connection to one worker.
+type conn struct {
+	open    bool
+	proc    int32
+	procGen uint32
+	gen     uint32 // bumped when the connection is used or closed, to cancel its timer
+	thread  int32  // dev-threaded: the thread werkzeug runs for this connection
+}
+
+func (t *traffic) start(s *Sim) {
+	c := &s.cfg
+	t.draw = rand.New(&t.src)
+	switch {
+	case c.Clients > 0:
+		t.clients = make([]client, c.Clients)
+		for i := range t.clients {
+			s.after(0, evArrive, int32(i), 0)
+		}
+	case c.Rate > 0:
+		t.arrivals = rand.New(rand.NewPCG(mix(c.Seed), mix(streamArrivals)))
+		s.after(t.interArrival(c.Rate), evArrive, -1, 0)
+	case c.Burst > 0:
+		t.burstN = c.Burst
+		s.after(0, evArrive, -2, 0)
+	}
+}
+
+func (t *traffic) interArrival(rate float64) time.Duration {
+	u := t.arrivals.Float64()
+	return time.Duration(-detLog(1-u) / rate * float64(time.Second))
+}
+
+// arrive handles evArrive: client a sends its next request (a >= 0), an
+// open-loop arrival comes (a == -1), or the burst is sent (a == -2).
+func (t *traffic) arrive(s *Sim, a int32) {
+	switch {
+	case a >= 0:
+		cl := &t.clients[a]
+		cl.sent++
+		r := t.send(s, uint64(a)+1, uint64(cl.sent))
+		r.client = a
+		if cn := &cl.conn; cn.open && s.procs[cn.proc].alive && s.procs[cn.proc].gen == cn.procGen {
+			s.reuseConn(r, cn)
+			return
+		}
+		cl.conn.open = false
+		s.connect(r)
+	case a == -1:
+		r := t.send(s, 0, uint64(t.seq+1))
+		s.after(t.interArrival(s.cfg.Rate), evArrive, -1, 0)
+		s.connect(r)
+	default:
+		for i := 0; i < t.burstN && !s.ended; i++ {
+			s.connect(t.send(s, 0, uint64(i+1)))
+		}
+	}
+}
+
+// send makes a request and draws its work. The draws come from a source
+// seeded by (seed, who, n), so a client's n-th request has the same work in
+// every lane of a comparison, whatever happened before it.
+func (t *traffic) send(s *Sim, who, n uint64) *request {
+	c := &s.cfg
+	t.seq++
+	r := s.newRequest()
+	r.seq = t.seq
+	t.src.Seed(mix(c.Seed), mix(who<<40^n))
+	hit := t.draw.Float64() < c.Cache
+	if !hit {
+		for i := 0; i < c.Calls; i++ {
+			r.lat = append(r.lat, t.latency(c))
+		}
+	}
+	s.m.arrive(s)
+	if c.ClientTimeout > 0 {
+		s.after(c.ClientTimeout, evClientGiveUp, r.id, r.gen)
+	}
+	return r
+}
+
+// latency draws one upstream call's latency with mean io.
+func (t *traffic) latency(c *Config) time.Duration {
+	switch c.IODist {
+	case DistExp:
+		return time.Duration(-detLog(1-t.draw.Float64()) * float64(c.IO))
+	case DistLognormal:
+		// Marsaglia's polar method for a standard normal z.
+		for {
+			u := 2*t.draw.Float64() - 1
+			v := 2*t.draw.Float64() - 1
+			q := u*u + v*v
+			if q > 0 && q < 1 {
+				z := u * math.Sqrt(-2*detLog(q)/q)
+				const sigma = lognormalSigma
+				return time.Duration(detExp(float64(sigma*z)-sigma*sigma/2) * float64(c.IO))
+			}
+		}
+	}
+	return c.IO
+}
+
+// done tells the client of r that its request has ended (answered or
+// failed): it thinks, then sends its next one.
+func (t *traffic) done(s *Sim, r *request) {
+	if r.client >= 0 && !s.ended {
+		s.after(s.cfg.Think, evArrive, r.client, 0)
+	}
+}
+
+// mix is SplitMix64's finaliser: it spreads nearby seeds (1, 2, 3...) over
+// the whole space before they seed a PCG.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// keepConn decides, as r's response goes out, whether the server keeps the
+// connection open for the client's next request, and parks it if so.
+func (s *Sim) keepConn(r *request) bool {
+	ka := s.cost.keepalive
+	if r.client < 0 || !s.cfg.Keepalive || ka == 0 || r.orphan {
+		return false
+	}
+	p := &s.procs[r.proc]
+	if s.cfg.Model == ModelGthread {
+		// handle_request: force_close when len(self._keep) >= max_keepalived.
+		if p.kept >= s.cfg.WorkerConnections-s.cfg.Threads {
+			return false
+		}
+		p.kept++
+	}
+	cn := &s.traffic.clients[r.client].conn
+	cn.open = true
+	cn.proc, cn.procGen = r.proc, p.gen
+	cn.gen++
+	cn.thread = r.thread
+	if ka != keepForever {
+		s.after(ka, evKeepaliveEnd, r.client, cn.gen)
+	}
+	return true
+}
+
+// keepForever marks a server that never times out an idle connection:
+// werkzeug's handler thread waits on it until the client closes it.
+const keepForever = time.Duration(math.MaxInt64)
+
+// reuseConn sends r on its client's kept-alive connection, straight to the
+// worker that holds it.
+func (s *Sim) reuseConn(r *request, cn *conn) {
+	cn.open = false
+	cn.gen++
+	pid := cn.proc
+	p := &s.procs[pid]
+	r.proc, r.procGen, r.accepted = pid, p.gen, s.now
+	switch s.cfg.Model {
+	case ModelGthread:
+		p.kept-- // reuse_connection: back from the poller to the executor
+	case ModelDevThreaded:
+		s.bindThread(r, cn.thread)
+	case ModelAsyncio, ModelWsgiToAsgi, ModelUvicornWsgi:
+		s.addTasks(pid, 1)
+	}
+	// gevent: the connection's greenlet reads the next request itself.
+	r.step = stepStart
+	s.proceed(r.id)
+}
+
+// keepaliveEnd closes an idle kept-alive connection whose time is up.
+func (s *Sim) keepaliveEnd(client int32, gen uint32) {
+	cn := &s.traffic.clients[client].conn
+	if !cn.open || cn.gen != gen {
+		return
+	}
+	cn.open = false
+	p := &s.procs[cn.proc]
+	if !p.alive || p.gen != cn.procGen {
+		return
+	}
+	switch s.cfg.Model {
+	case ModelGthread:
+		p.kept--
+		p.conns--
+	case ModelGevent:
+		p.conns--
+		s.addTasks(cn.proc, -1)
+	}
+	s.pullBacklog(cn.proc)
+}

@@ -1,0 +1,3 @@
+module playground
+
+go 1.26
