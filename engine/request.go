@@ -70,6 +70,7 @@ type request struct {
 	orphan    bool // its client gave up; the server does not know yet
 	retries   uint8
 	call      int16 // calls started
+	issued    int16 // calls started or waiting for an upstream connection
 	pending   int16 // calls not yet returned (waiting for a connection or in flight)
 	inIO      int16 // calls in flight
 	asyncLoop bool  // holds the extra thread of a Flask async view
@@ -129,7 +130,7 @@ func (s *Sim) proceed(id int32) {
 				if onLoop {
 					s.yieldLoop(r)
 				}
-				for int(r.call)+int(r.pending) < len(r.lat) {
+				for int(r.issued) < len(r.lat) {
 					s.callUpstream(r)
 				}
 				return
@@ -222,6 +223,7 @@ func (s *Sim) yieldLoop(r *request) {
 func (s *Sim) callUpstream(r *request) {
 	p := &s.procs[r.proc]
 	r.pending++
+	r.issued++
 	if lim := s.cfg.poolSize(); lim > 0 && p.upInUse >= lim {
 		p.upWait.push(r.id)
 		if r.inIO == 0 {
@@ -360,7 +362,7 @@ func (s *Sim) newRequest() *request {
 	r.step, r.state, r.since = stepStart, StateNone, s.now
 	r.orphan, r.asyncLoop = false, false
 	r.failed, r.failedAt = noCause, 0
-	r.retries, r.call, r.pending, r.inIO = 0, 0, 0, 0
+	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]
 	r.segs = r.segs[:0]
