@@ -10,14 +10,15 @@ import "time"
 type costs struct {
 	parse     time.Duration // CPU from accepted to the handler's first line: HTTP parsing, environ/scope, framework dispatch
 	respond   time.Duration // CPU from the handler's return to the last byte written, and closing or parking the connection
+	connect   time.Duration // extra CPU when the request came on a new connection (accept, protocol set-up)
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	boot      time.Duration // from a worker's death to its replacement accepting
 
 	procRSS, procVSZ     int64 // one worker process at rest, bytes
-	masterRSS, masterVSZ int64 // the supervising process (gunicorn's arbiter, uvicorn's multiprocess manager), if any
-	threadRSS, threadVSZ int64 // one more OS thread
+	extraRSS             int64 // each further worker: its private memory (the rest it shares with the others)
+	masterRSS, masterVSZ int64 // the supervising process (gunicorn's arbiter, uvicorn's multiprocess manager), if any: private memory
 	taskRSS, taskVSZ     int64 // one more request in flight on a greenlet or coroutine
 }
 
@@ -26,56 +27,103 @@ const (
 	mib = 1 << 20
 )
 
+// mb and kb turn measured MiB and KiB into bytes.
+func mb(x float64) int64 { return int64(x*mib + 0.5) }
+func kb(x float64) int64 { return int64(x*kib + 0.5) }
+
 // costTable holds each model's constants.
+//
+// CPU: docs/cpu.md measured each server's worker process, one request at a
+// time, on this project's machines (2-core AMD EPYC VM, Python 3.11, Debian's
+// packages; uvicorn on asyncio and h11). parse + respond is the measured CPU
+// per request with keep-alive on; connect is the extra CPU of a request that
+// came on a new connection (keep-alive off minus on). The split between parse
+// and respond is not measured: two thirds before the handler, one third after.
+// resume is the CPU to make one upstream call and come back to the handler:
+// a greenlet or task switch (2.5-3.1µs measured) plus the HTTP client's own
+// work (an estimate until docs/cpu.md measures it).
+// Memory: docs/memory.md measured each server at rest and under load.
+// Resident memory is what the machine pays: the first worker's RSS, plus
+// each further process's private memory (gunicorn's workers share about
+// 19 MiB with the arbiter after fork; the sum of their Pss grows by 15.8 MiB
+// a worker). A thread costs 33 KiB resident but 8 MiB of stack address
+// space, and the first 8 x cores - 1 threads of a process each get a 64 MiB
+// glibc malloc arena as well (threadMemory). A parked greenlet with its
+// request costs 18.1 KiB, a parked coroutine 9.8 KiB.
+// boot: gunicorn replaced a killed sync worker in 116ms (SIGKILL) to 183ms
+// (SIGTERM) on the median; uvicorn's supervisor is taken as the same.
 var costTable = [numModels]costs{
-	ModelDev: {
-		parse: 600 * time.Microsecond, respond: 300 * time.Microsecond, resume: 30 * time.Microsecond,
-		asyncView: 400 * time.Microsecond,
-		procRSS:   30 * mib, procVSZ: 40 * mib,
-		threadRSS: 64 * kib, threadVSZ: 8 * mib,
+	ModelDev: { // werkzeug, threaded=False: 348µs, always closes
+		parse: 232 * time.Microsecond, respond: 116 * time.Microsecond, resume: 300 * time.Microsecond,
+		asyncView: 760 * time.Microsecond,
+		procRSS: mb(29.6), procVSZ: mb(36.1),
 	},
-	ModelDevThreaded: {
-		parse: 650 * time.Microsecond, respond: 300 * time.Microsecond, resume: 30 * time.Microsecond,
-		asyncView: 400 * time.Microsecond,
-		procRSS:   30 * mib, procVSZ: 40 * mib,
-		threadRSS: 64 * kib, threadVSZ: 8 * mib,
+	ModelDevThreaded: { // werkzeug, threaded=True: 611µs with a thread started per connection; closes
+		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 300 * time.Microsecond,
+		asyncView: 760 * time.Microsecond, keepalive: 0,
+		procRSS: mb(29.6), procVSZ: mb(36.1),
 	},
-	ModelSync: {
-		parse: 300 * time.Microsecond, respond: 150 * time.Microsecond, resume: 30 * time.Microsecond,
-		asyncView: 400 * time.Microsecond, keepalive: 0, boot: 300 * time.Millisecond,
-		procRSS: 30 * mib, procVSZ: 40 * mib, masterRSS: 25 * mib, masterVSZ: 35 * mib,
-		threadRSS: 64 * kib, threadVSZ: 8 * mib,
+	ModelSync: { // 447µs, the sync worker always closes
+		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 300 * time.Microsecond,
+		asyncView: 760 * time.Microsecond, boot: 150 * time.Millisecond,
+		procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: mb(7.8), masterVSZ: mb(34.3),
 	},
-	ModelGthread: {
-		parse: 350 * time.Microsecond, respond: 200 * time.Microsecond, resume: 30 * time.Microsecond,
-		asyncView: 400 * time.Microsecond, keepalive: 2 * time.Second, boot: 300 * time.Millisecond,
-		procRSS: 30 * mib, procVSZ: 40 * mib, masterRSS: 25 * mib, masterVSZ: 35 * mib,
-		threadRSS: 64 * kib, threadVSZ: 8 * mib,
+	ModelGthread: { // 514µs kept alive, 583µs on a new connection
+		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
+		resume: 300 * time.Microsecond, asyncView: 760 * time.Microsecond,
+		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
+		procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: mb(7.9), masterVSZ: mb(34.3),
 	},
-	ModelGevent: {
-		parse: 350 * time.Microsecond, respond: 200 * time.Microsecond, resume: 20 * time.Microsecond,
-		keepalive: 2 * time.Second, boot: 400 * time.Millisecond,
-		procRSS: 35 * mib, procVSZ: 50 * mib, masterRSS: 25 * mib, masterVSZ: 35 * mib,
-		taskRSS: 20 * kib, taskVSZ: 20 * kib,
+	ModelGevent: { // 321µs kept alive, 575µs on a new connection
+		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
+		resume: 300 * time.Microsecond,
+		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
+		procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
+		taskRSS: kb(18.1), taskVSZ: kb(30.2),
 	},
-	ModelAsyncio: {
-		parse: 80 * time.Microsecond, respond: 40 * time.Microsecond, resume: 15 * time.Microsecond,
-		keepalive: 5 * time.Second, boot: 300 * time.Millisecond,
-		procRSS: 25 * mib, procVSZ: 40 * mib, masterRSS: 20 * mib, masterVSZ: 30 * mib,
-		taskRSS: 10 * kib, taskVSZ: 10 * kib,
+	// uvicorn's supervisor (--workers > 1) was not measured: its private
+	// memory is taken as gunicorn's arbiter's. uvicorn-wsgi's memory was not
+	// measured: it is taken as WsgiToAsgi's (both are uvicorn with Flask).
+	ModelAsyncio: { // a bare ASGI app: 238µs kept alive, 504µs on a new connection
+		parse: 159 * time.Microsecond, respond: 79 * time.Microsecond, connect: 266 * time.Microsecond,
+		resume: 150 * time.Microsecond,
+		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
+		procRSS: mb(26.6), procVSZ: mb(33.0), extraRSS: mb(16.4), masterRSS: mb(7.8), masterVSZ: mb(33.0),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
-	ModelWsgiToAsgi: {
-		parse: 300 * time.Microsecond, respond: 200 * time.Microsecond, resume: 30 * time.Microsecond,
-		keepalive: 5 * time.Second, boot: 400 * time.Millisecond,
-		procRSS: 35 * mib, procVSZ: 50 * mib, masterRSS: 20 * mib, masterVSZ: 30 * mib,
-		threadRSS: 64 * kib, threadVSZ: 8 * mib, taskRSS: 10 * kib, taskVSZ: 10 * kib,
+	ModelWsgiToAsgi: { // 1451µs kept alive, 1698µs on a new connection
+		parse: 967 * time.Microsecond, respond: 484 * time.Microsecond, connect: 247 * time.Microsecond,
+		resume: 300 * time.Microsecond,
+		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
+		procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
-	ModelUvicornWsgi: {
-		parse: 250 * time.Microsecond, respond: 200 * time.Microsecond, resume: 30 * time.Microsecond,
-		keepalive: 5 * time.Second, boot: 400 * time.Millisecond,
-		procRSS: 35 * mib, procVSZ: 50 * mib, masterRSS: 20 * mib, masterVSZ: 30 * mib,
-		threadRSS: 64 * kib, threadVSZ: 8 * mib, taskRSS: 10 * kib, taskVSZ: 10 * kib,
+	ModelUvicornWsgi: { // 716µs kept alive, 1061µs on a new connection
+		parse: 477 * time.Microsecond, respond: 239 * time.Microsecond, connect: 345 * time.Microsecond,
+		resume: 300 * time.Microsecond,
+		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
+		procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
+}
+
+// Thread memory, the same in every model (docs/memory.md, section 2).
+const (
+	threadRSS   = 33 * kib
+	threadStack = 8221 * kib // 8 MiB stack reservation, a guard page, a little heap
+	arenaVSZ    = 64 * mib   // glibc's per-thread malloc arena, while arenas last
+)
+
+// threadMemory returns what the n-th extra thread of a process (n from 1)
+// adds to its resident and virtual memory on a machine of the given cores:
+// glibc gives threads their own 64 MiB arena until 8 x cores arenas exist,
+// counting the main thread's.
+func threadMemory(n, cores int) (rss, vsz int64) {
+	vsz = threadStack
+	if n < 8*cores {
+		vsz += arenaVSZ
+	}
+	return threadRSS, vsz
 }
 
 // Scheduling constants of CPython and Linux.

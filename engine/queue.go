@@ -35,9 +35,10 @@ func (e *event) before(o *event) bool {
 	return e.seq < o.seq
 }
 
-// eventQueue is a binary min-heap of events. It is written out rather than
-// built on container/heap because that interface boxes every pushed value,
-// which costs an allocation per event on the engine's hottest path.
+// eventQueue is a 4-ary min-heap of events: shallower than a binary heap,
+// and each level's children sit together in memory. It is written out rather
+// than built on container/heap because that interface boxes every pushed
+// value, which costs an allocation per event on the engine's hottest path.
 type eventQueue struct {
 	items []event
 	seq   uint64
@@ -50,15 +51,17 @@ func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
 	q.items = append(q.items, e)
-	i := len(q.items) - 1
+	h := q.items
+	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
-		if !q.items[i].before(&q.items[p]) {
+		p := (i - 1) / 4
+		if !e.before(&h[p]) {
 			break
 		}
-		q.items[i], q.items[p] = q.items[p], q.items[i]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = e
 }
 
 // peek returns the earliest event; the queue must not be empty.
@@ -66,25 +69,34 @@ func (q *eventQueue) peek() *event { return &q.items[0] }
 
 // pop removes and returns the earliest event; the queue must not be empty.
 func (q *eventQueue) pop() event {
-	top := q.items[0]
-	n := len(q.items) - 1
-	q.items[0] = q.items[n]
-	q.items = q.items[:n]
+	h := q.items
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	q.items = h[:n]
+	h = h[:n]
+	if n == 0 {
+		return top
+	}
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := 4*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && q.items[r].before(&q.items[l]) {
-			m = r
+		m := c
+		end := min(c+4, n)
+		for j := c + 1; j < end; j++ {
+			if h[j].before(&h[m]) {
+				m = j
+			}
 		}
-		if !q.items[m].before(&q.items[i]) {
+		if !h[m].before(&last) {
 			break
 		}
-		q.items[i], q.items[m] = q.items[m], q.items[i]
+		h[i] = h[m]
 		i = m
 	}
+	h[i] = last
 	return top
 }

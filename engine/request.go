@@ -74,6 +74,7 @@ type request struct {
 	pending   int16 // calls not yet returned (waiting for a connection or in flight)
 	inIO      int16 // calls in flight
 	asyncLoop bool  // holds the extra thread of a Flask async view
+	newConn   bool  // came on a new connection, not a kept-alive one
 	failed    cause // why its client saw it fail, or noCause
 	failedAt  time.Duration
 
@@ -97,6 +98,9 @@ func (s *Sim) proceed(id int32) {
 				return
 			}
 			d := s.cost.parse
+			if r.newConn {
+				d += s.cost.connect
+			}
 			next := stepHandler
 			if k != kindBridge {
 				d += s.cfg.CPU
@@ -105,7 +109,7 @@ func (s *Sim) proceed(id int32) {
 					// asgiref's async_to_sync: a new event loop on a new thread.
 					d += s.cost.asyncView
 					r.asyncLoop = true
-					s.addProcMem(r.proc, s.cost.threadRSS, s.cost.threadVSZ)
+					s.threadMem(r.proc, 1)
 				}
 			}
 			if s.runCPU(r, onLoop || k == kindBridge, d, next) {
@@ -294,7 +298,7 @@ func (s *Sim) finish(r *request) {
 		s.releaseThread(r)
 	}
 	if r.asyncLoop {
-		s.addProcMem(pid, -s.cost.threadRSS, -s.cost.threadVSZ)
+		s.threadMem(pid, -1)
 	}
 	switch s.cfg.Model {
 	case ModelGthread:

@@ -21,6 +21,7 @@ type proc struct {
 	busySince time.Duration // when the sync worker took its current request
 
 	memRSS, memVSZ int64 // this worker's memory, bytes
+	extraThreads   int   // threads beyond the main one
 
 	upInUse int  // upstream connections open
 	upWait  fifo // requests waiting for an upstream connection (one entry a call)
@@ -54,8 +55,12 @@ func (s *Sim) bootProc(pid int32) {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true
 	}
-	p.memRSS, p.memVSZ = 0, 0
-	s.addProcMem(pid, s.cost.procRSS, s.cost.procVSZ)
+	p.memRSS, p.memVSZ, p.extraThreads = 0, 0, 0
+	rss := s.cost.procRSS
+	if pid > 0 {
+		rss = s.cost.extraRSS // it shares the rest with the first worker and the master
+	}
+	s.addProcMem(pid, rss, s.cost.procVSZ)
 }
 
 // hasMaster reports whether a supervising process runs beside the workers:
@@ -92,7 +97,7 @@ func (s *Sim) newThread(pid int32, extra bool) int32 {
 		p.threadIDs = append(p.threadIDs, tid)
 	}
 	if extra {
-		s.addProcMem(pid, s.cost.threadRSS, s.cost.threadVSZ)
+		s.threadMem(pid, 1)
 	}
 	return tid
 }
@@ -147,7 +152,7 @@ func (s *Sim) releaseThread(r *request) {
 	if pl.max == 0 {
 		pl.size-- // the thread exits
 		p.freeTids = append(p.freeTids, tid)
-		s.addProcMem(r.proc, -s.cost.threadRSS, -s.cost.threadVSZ)
+		s.threadMem(r.proc, -1)
 		return
 	}
 	pl.idle = append(pl.idle, tid)
@@ -248,6 +253,7 @@ func (s *Sim) accept(pid int32, r *request) {
 	p := &s.procs[pid]
 	r.proc, r.procGen = pid, p.gen
 	r.accepted = s.now
+	r.newConn = true
 	switch s.cfg.Model {
 	case ModelGthread:
 		p.conns++
@@ -271,6 +277,18 @@ func (s *Sim) pullBacklog(pid int32) {
 func (s *Sim) addTasks(pid int32, n int) {
 	s.procs[pid].tasks += n
 	s.addProcMem(pid, int64(n)*s.cost.taskRSS, int64(n)*s.cost.taskVSZ)
+}
+
+// threadMem counts a thread that starts (delta 1) or exits (-1) in worker pid.
+func (s *Sim) threadMem(pid int32, delta int) {
+	p := &s.procs[pid]
+	n := p.extraThreads
+	if delta > 0 {
+		n++
+	}
+	rss, vsz := threadMemory(n, s.cfg.Cores)
+	p.extraThreads += delta
+	s.addProcMem(pid, int64(delta)*rss, int64(delta)*vsz)
 }
 
 // addProcMem changes worker pid's memory, and the server's.

@@ -179,6 +179,7 @@ func (s *Sim) reuseConn(r *request, cn *conn) {
 	pid := cn.proc
 	p := &s.procs[pid]
 	r.proc, r.procGen, r.accepted = pid, p.gen, s.now
+	r.newConn = false
 	switch s.cfg.Model {
 	case ModelGthread:
 		p.kept-- // reuse_connection: back from the poller to the executor

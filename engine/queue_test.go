@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// The queue must give events in (time, scheduling order) order: ties are
+// first in, first out.
+func TestEventQueueOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var q eventQueue
+	type key struct {
+		at  time.Duration
+		seq uint64
+	}
+	var want []key
+	for round := 0; round < 50; round++ {
+		for i := 0; i < rng.IntN(200); i++ {
+			at := time.Duration(rng.IntN(50)) // many ties
+			q.push(event{at: at})
+			want = append(want, key{at, q.seq})
+		}
+		slices.SortFunc(want, func(a, b key) int {
+			if a.at != b.at {
+				return int(a.at - b.at)
+			}
+			return int(a.seq) - int(b.seq)
+		})
+		for i := 0; i < rng.IntN(150) && q.len() > 0; i++ {
+			e := q.pop()
+			if e.at != want[0].at || e.seq != want[0].seq {
+				t.Fatalf("pop = (%v, %d), want (%v, %d)", e.at, e.seq, want[0].at, want[0].seq)
+			}
+			want = want[1:]
+		}
+	}
+}
