@@ -14,7 +14,9 @@ type costs struct {
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
-	boot      time.Duration // from a worker's death to its replacement accepting
+	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends
+	// "Connection: close" on every response, threaded or not)
+	boot time.Duration // from a worker's death to its replacement accepting
 
 	procRSS, procVSZ     int64 // one worker process at rest, bytes
 	extraRSS             int64 // each further worker: its private memory (the rest it shares with the others)
@@ -60,8 +62,8 @@ var costTable = [numModels]costs{
 	},
 	ModelDevThreaded: { // werkzeug, threaded=True: 611µs with a thread started per connection; closes
 		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 300 * time.Microsecond,
-		asyncView: 760 * time.Microsecond, keepalive: 0,
-		procRSS: mb(29.6), procVSZ: mb(36.1),
+		asyncView: 760 * time.Microsecond,
+		procRSS:   mb(29.6), procVSZ: mb(36.1),
 	},
 	ModelSync: { // 447µs, the sync worker always closes
 		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 300 * time.Microsecond,

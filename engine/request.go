@@ -94,6 +94,7 @@ func (s *Sim) proceed(id int32) {
 	for {
 		switch r.step {
 		case stepStart:
+			// A request handed a thread by releaseThread already has one.
 			if k == kindThreads && r.thread < 0 && !s.takeThread(r) {
 				return
 			}
@@ -289,14 +290,7 @@ func (s *Sim) finish(r *request) {
 	p := &s.procs[pid]
 	s.yieldLoop(r)
 	kept := s.keepConn(r)
-	switch {
-	case s.cfg.Model == ModelDevThreaded && kept:
-		// The thread stays with the kept connection.
-		s.threads[r.thread].req = -1
-		r.thread = -1
-	default:
-		s.releaseThread(r)
-	}
+	s.releaseThread(r)
 	if r.asyncLoop {
 		s.threadMem(pid, -1)
 	}

@@ -214,6 +214,33 @@ func (sc Scenario) String() string {
 	return b.String()
 }
 
+// LaneLabels names each lane by the keys whose values set it apart, such as
+// "model=gevent threads=1"; a scenario with one lane gets its model's name.
+func (sc Scenario) LaneLabels() []string {
+	labels := make([]string, len(sc.Lanes))
+	if len(sc.Lanes) == 1 {
+		labels[0] = "model=" + sc.Lanes[0].Model.String()
+		return labels
+	}
+	for _, k := range keyTable {
+		first := k.get(&sc.Lanes[0])
+		differ := false
+		for i := range sc.Lanes {
+			differ = differ || k.get(&sc.Lanes[i]) != first
+		}
+		if !differ {
+			continue
+		}
+		for i := range sc.Lanes {
+			if labels[i] != "" {
+				labels[i] += " "
+			}
+			labels[i] += k.Name + "=" + k.get(&sc.Lanes[i])
+		}
+	}
+	return labels
+}
+
 // String encodes one lane as canonical scenario text.
 func (c Config) String() string { return Scenario{Lanes: []Config{c}}.String() }
 

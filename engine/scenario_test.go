@@ -71,6 +71,10 @@ func TestComparison(t *testing.T) {
 	if got := sc.String(); got != "model=sync,gthread,asyncio threads=1,8,1 io=50ms" {
 		t.Errorf("String() = %q", got)
 	}
+	want3 := []string{"model=sync threads=1", "model=gthread threads=8", "model=asyncio threads=1"}
+	if got := sc.LaneLabels(); strings.Join(got, "|") != strings.Join(want3, "|") {
+		t.Errorf("LaneLabels() = %q, want %q", got, want3)
+	}
 }
 
 func TestParseErrors(t *testing.T) {

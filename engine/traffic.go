@@ -29,7 +29,6 @@ type conn struct {
 	proc    int32
 	procGen uint32
 	gen     uint32 // bumped when the connection is used or closed, to cancel its timer
-	thread  int32  // dev-threaded: the thread werkzeug runs for this connection
 }
 
 func (t *traffic) start(s *Sim) {
@@ -160,16 +159,9 @@ func (s *Sim) keepConn(r *request) bool {
 	cn.open = true
 	cn.proc, cn.procGen = r.proc, p.gen
 	cn.gen++
-	cn.thread = r.thread
-	if ka != keepForever {
-		s.after(ka, evKeepaliveEnd, r.client, cn.gen)
-	}
+	s.after(ka, evKeepaliveEnd, r.client, cn.gen)
 	return true
 }
-
-// keepForever marks a server that never times out an idle connection:
-// werkzeug's handler thread waits on it until the client closes it.
-const keepForever = time.Duration(math.MaxInt64)
 
 // reuseConn sends r on its client's kept-alive connection, straight to the
 // worker that holds it.
@@ -183,8 +175,6 @@ func (s *Sim) reuseConn(r *request, cn *conn) {
 	switch s.cfg.Model {
 	case ModelGthread:
 		p.kept-- // reuse_connection: back from the poller to the executor
-	case ModelDevThreaded:
-		s.bindThread(r, cn.thread)
 	case ModelAsyncio, ModelWsgiToAsgi, ModelUvicornWsgi:
 		s.addTasks(pid, 1)
 	}

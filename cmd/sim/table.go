@@ -12,44 +12,58 @@ import (
 // writeTable prints the results as a table with one column per lane.
 func writeTable(w io.Writer, sc engine.Scenario, rs []engine.Result) {
 	fmt.Fprintf(w, "scenario: %s\n\n", sc)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	row := func(name string, f func(engine.Result) string) {
-		cells := []string{name}
-		for _, r := range rs {
-			cells = append(cells, f(r))
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+	row := func(name string, cell func(engine.Result) string) {
+		cells := make([]string, len(rs))
+		for i, r := range rs {
+			cells[i] = cell(r)
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+		// The padded name keeps the first column flush left.
+		fmt.Fprintf(tw, "%-22s\t%s\t\n", name, strings.Join(cells, "\t"))
 	}
 	if len(rs) > 1 {
-		row("lane", func(r engine.Result) string { return laneName(r) })
+		labels := sc.LaneLabels()
+		row("", func(r engine.Result) string { return labels[indexOf(rs, r)] })
+	}
+	f1 := func(f func(engine.Result) float64) func(engine.Result) string {
+		return func(r engine.Result) string { return fmt.Sprintf("%.1f", f(r)) }
 	}
 	row("completed", func(r engine.Result) string { return fmt.Sprint(r.Completed) })
 	row("failed", func(r engine.Result) string { return failures(r.Failed) })
-	row("throughput (req/s)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.ThroughputRPS) })
-	row("latency mean (ms)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.LatencyMS.Mean) })
-	row("latency p50 (ms)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.LatencyMS.P50) })
-	row("latency p90 (ms)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.LatencyMS.P90) })
-	row("latency p99 (ms)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.LatencyMS.P99) })
-	row("latency max (ms)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.LatencyMS.Max) })
+	row("throughput (req/s)", f1(func(r engine.Result) float64 { return r.ThroughputRPS }))
+	row("latency mean (ms)", f1(func(r engine.Result) float64 { return r.LatencyMS.Mean }))
+	row("latency p50 (ms)", f1(func(r engine.Result) float64 { return r.LatencyMS.P50 }))
+	row("latency p90 (ms)", f1(func(r engine.Result) float64 { return r.LatencyMS.P90 }))
+	row("latency p99 (ms)", f1(func(r engine.Result) float64 { return r.LatencyMS.P99 }))
+	row("latency max (ms)", f1(func(r engine.Result) float64 { return r.LatencyMS.Max }))
+	row("wait before handler", func(r engine.Result) string {
+		return fmt.Sprintf("%.1f ms (%.0f%%)", r.Wait.MeanMS, 100*r.Wait.Fraction)
+	})
 	row("peak in flight", func(r engine.Result) string { return fmt.Sprint(r.PeakInFlight) })
 	row("peak upstream calls", func(r engine.Result) string { return fmt.Sprint(r.PeakUpstream) })
 	row("peak listen queue", func(r engine.Result) string { return fmt.Sprint(r.PeakBacklog) })
 	row("CPU utilisation", func(r engine.Result) string { return fmt.Sprintf("%.0f%%", 100*r.CPUUtil) })
-	row("memory resident (MB)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.MemoryMB.Resident) })
-	row("memory virtual (MB)", func(r engine.Result) string { return fmt.Sprintf("%.1f", r.MemoryMB.Virtual) })
+	row("memory resident (MB)", f1(func(r engine.Result) float64 { return r.MemoryMB.Resident }))
+	row("memory virtual (MB)", f1(func(r engine.Result) float64 { return r.MemoryMB.Virtual }))
 	row("served for nobody", func(r engine.Result) string { return fmt.Sprint(r.Wasted) })
 	row("worker restarts", func(r engine.Result) string { return fmt.Sprint(r.WorkerRestarts) })
 	row("simulated seconds", func(r engine.Result) string { return fmt.Sprintf("%.3f", r.SimSeconds) })
 	tw.Flush()
 	for _, r := range rs {
 		if len(r.Ignored) > 0 {
-			fmt.Fprintf(w, "\nnote: %s ignores %s\n", laneName(r), strings.Join(r.Ignored, "; "))
+			fmt.Fprintf(w, "\nnote: %s ignores %s\n", r.Scenario, strings.Join(r.Ignored, "; "))
 		}
 	}
 }
 
-// laneName is the lane's scenario text: what tells the lanes apart.
-func laneName(r engine.Result) string { return r.Scenario }
+func indexOf(rs []engine.Result, r engine.Result) int {
+	for i := range rs {
+		if rs[i].Scenario == r.Scenario {
+			return i
+		}
+	}
+	return 0
+}
 
 func failures(f engine.Failures) string {
 	if f.Total() == 0 {
