@@ -12,7 +12,8 @@ type thread struct {
 	cpuLeft time.Duration
 	slice   time.Duration
 	loop    bool
-	ready   fifo // loop threads: tasks waiting for their turn
+	ready   fifo  // loop threads: tasks waiting for their turn
+	lane    int32 // its place among its worker's threads, for drawing
 }
 
 // The CPU scheduler. A process runs Python on one thread at a time (the

@@ -33,16 +33,19 @@ type metrics struct {
 	rss, vsz, peakRSS, peakVSZ        int64
 	states                            [numStates]int
 	series                            series
+	recent                            recentWindow
 }
 
 func (m *metrics) init(opt Options) {
 	m.lat = newHistogram(7)
 	m.series.init(opt)
+	m.recent.init()
 }
 
 func (m *metrics) advance(s *Sim, t time.Duration) {
 	m.area += float64(m.inFlight) * float64(t-s.now)
 	m.series.advance(s, t)
+	m.recent.advance(t)
 }
 
 func (m *metrics) arrive(s *Sim) {
@@ -72,6 +75,7 @@ func (m *metrics) complete(s *Sim, r *request) {
 	m.latMax = max(m.latMax, d)
 	m.sojourn += float64(d)
 	m.series.complete(d)
+	m.recent.complete(d)
 	s.checkEnd()
 }
 
@@ -192,4 +196,60 @@ func (sr *series) points() []Point {
 // in a worker's queue for a thread, or ready for their loop.
 func (s *Sim) queueDepth() int {
 	return s.m.states[StateBacklog] + s.m.states[StateQueued] + s.m.states[StateWaitLoop]
+}
+
+// recentSlot is the width of one slot of the recent window; four slots make
+// the last simulated second.
+const recentSlot = 250 * time.Millisecond
+
+// recentWindow keeps the latencies of the last simulated second, in four
+// rotating slots, for live numbers.
+type recentWindow struct {
+	slots [4]histogram
+	cur   int
+	next  time.Duration
+}
+
+func (w *recentWindow) init() {
+	for i := range w.slots {
+		w.slots[i] = newHistogram(4)
+	}
+	w.next = recentSlot
+}
+
+func (w *recentWindow) advance(t time.Duration) {
+	for w.next <= t {
+		w.cur = (w.cur + 1) % len(w.slots)
+		if w.slots[w.cur].n > 0 {
+			w.slots[w.cur].reset()
+		}
+		w.next += recentSlot
+	}
+}
+
+func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
+
+// Recent returns the throughput and latency quantiles of the last simulated
+// second (or of the run so far, if it is shorter).
+func (s *Sim) Recent() (rps float64, p50, p99 time.Duration) {
+	w := &s.m.recent
+	var all histogram
+	all.subBits = w.slots[0].subBits
+	all.counts = s.recentScratch[:0]
+	for range w.slots[0].counts {
+		all.counts = append(all.counts, 0)
+	}
+	for i := range w.slots {
+		for j, c := range w.slots[i].counts {
+			all.counts[j] += c
+		}
+		all.n += w.slots[i].n
+	}
+	s.recentScratch = all.counts
+	// The window spans the current slot so far and the three before it.
+	span := min(s.now, 3*recentSlot+(s.now-(w.next-recentSlot)))
+	if span > 0 {
+		rps = float64(all.n) / span.Seconds()
+	}
+	return rps, all.quantile(0.5), all.quantile(0.99)
 }

@@ -89,11 +89,11 @@ func (s *Sim) newThread(pid int32, extra bool) int32 {
 		tid = p.freeTids[n-1]
 		p.freeTids = p.freeTids[:n-1]
 		old := &s.threads[tid]
-		*old = thread{proc: pid, gen: old.gen + 1, req: -1, ready: old.ready}
+		*old = thread{proc: pid, gen: old.gen + 1, req: -1, ready: old.ready, lane: old.lane}
 		old.ready.clear()
 	} else {
 		tid = int32(len(s.threads))
-		s.threads = append(s.threads, thread{proc: pid, req: -1})
+		s.threads = append(s.threads, thread{proc: pid, req: -1, lane: int32(len(p.threadIDs))})
 		p.threadIDs = append(p.threadIDs, tid)
 	}
 	if extra {

@@ -31,9 +31,12 @@ type Sim struct {
 
 	upstream int // upstream calls in flight
 
-	m       metrics
-	ended   bool
-	timelns timelineRing
+	m             metrics
+	ended         bool
+	timelns       timelineRing
+	ends          endedRing
+	snapIndex     []int32 // Snapshot's scratch: request slot to snapshot entry
+	recentScratch []int64
 }
 
 // Options tune what a Sim records; the zero value records no timelines.

@@ -1,0 +1,167 @@
+package engine
+
+import "time"
+
+// Snapshot is what a view draws: the server's shape and every request the
+// server or a client still holds, at one moment. Sim.Snapshot fills one in
+// place, reusing its slices, so a view can take one every frame without
+// allocating.
+type Snapshot struct {
+	Now      time.Duration
+	Model    Model
+	Workers  []WorkerSnap
+	Requests []RequestSnap
+	Backlog  int // requests in the listen queue
+	Upstream int // upstream calls in flight
+	Cores    int
+	Busy     int // cores running a thread now
+}
+
+// WorkerSnap is one worker process.
+type WorkerSnap struct {
+	Alive   bool // false while a replacement boots
+	Loop    bool // lane 0 is an event loop or gevent hub
+	Lanes   int  // threads to draw: the loop (if any) and the pool's threads, started or not
+	Blocked bool // the loop is held by a call it cannot yield on
+	Running int  // lane on a core now, or -1
+	Conns   int  // connections held (gthread, gevent)
+	RSS     int64
+}
+
+// RequestSnap is one request, placed for drawing.
+type RequestSnap struct {
+	Seq    int64
+	State  State
+	Worker int           // -1 before it is accepted
+	Lane   int           // the lane of the thread or loop it is on, or -1
+	Order  int           // its place in the queue it waits in (listen queue, worker queue, loop's ready queue)
+	Since  time.Duration // when it entered State
+	Sent   time.Duration
+	Orphan bool // its client has given up
+	Calls  int  // upstream calls in flight
+}
+
+// Snapshot fills snap with the state of the simulation now.
+func (s *Sim) Snapshot(snap *Snapshot) {
+	snap.Now, snap.Model, snap.Cores = s.now, s.cfg.Model, s.cores
+	snap.Busy = s.cores - s.freeCores
+	snap.Backlog, snap.Upstream = s.backlog.len(), s.upstream
+	snap.Workers = snap.Workers[:0]
+	for i := range s.procs {
+		p := &s.procs[i]
+		w := WorkerSnap{Alive: p.alive, Loop: p.loop >= 0, Blocked: p.blocked, Running: -1, Conns: p.conns, RSS: p.memRSS}
+		w.Lanes = max(p.pool.max, p.pool.size)
+		if w.Loop {
+			w.Lanes++
+		}
+		if s.cfg.Model.kind() == kindLoop {
+			w.Lanes = 1
+		}
+		if p.running >= 0 {
+			w.Running = int(s.threads[p.running].lane)
+		}
+		snap.Workers = append(snap.Workers, w)
+	}
+	snap.Requests = snap.Requests[:0]
+	for i := range s.reqs {
+		r := &s.reqs[i]
+		if !r.live {
+			continue
+		}
+		rs := RequestSnap{Seq: r.seq, State: r.state, Worker: int(r.proc), Lane: -1, Since: r.since,
+			Sent: r.sent, Orphan: r.orphan, Calls: int(r.inIO)}
+		if r.thread >= 0 {
+			rs.Lane = int(s.threads[r.thread].lane)
+		} else if r.proc >= 0 && s.procs[r.proc].loop >= 0 && s.threads[s.procs[r.proc].loop].req == r.id {
+			rs.Lane = 0
+		}
+		snap.Requests = append(snap.Requests, rs)
+	}
+	// Queue places, in queue order. Request slots map to snapshot entries
+	// through their order in s.reqs, which the loop above kept.
+	s.snapIndex = s.snapIndex[:0]
+	n := int32(0)
+	for i := range s.reqs {
+		j := int32(-1)
+		if s.reqs[i].live {
+			j, n = n, n+1
+		}
+		s.snapIndex = append(s.snapIndex, j)
+	}
+	order := func(q *fifo) {
+		for i := 0; i < q.len(); i++ {
+			if j := s.snapIndex[q.at(i)]; j >= 0 {
+				snap.Requests[j].Order = i
+			}
+		}
+	}
+	order(&s.backlog)
+	for i := range s.procs {
+		p := &s.procs[i]
+		order(&p.pool.waiting)
+		order(&p.upWait)
+		if p.loop >= 0 {
+			order(&s.threads[p.loop].ready)
+		}
+	}
+}
+
+// Ended is a request that left the simulation: answered or failed.
+type Ended struct {
+	Seq    int64
+	At     time.Duration
+	Worker int
+	OK     bool // answered to a waiting client
+}
+
+// endedRing keeps the most recent ends, for views that animate them.
+type endedRing struct {
+	ring  [1024]Ended
+	total int64
+}
+
+func (e *endedRing) add(x Ended) {
+	e.ring[e.total%int64(len(e.ring))] = x
+	e.total++
+}
+
+// EndedSince appends to buf the requests that ended after the n-th end
+// (counting from 0 at the start of the run) and returns it with the count to
+// pass next time. Ends older than the last 1024 are dropped.
+func (s *Sim) EndedSince(n int64, buf []Ended) ([]Ended, int64) {
+	e := &s.ends
+	first := max(n, e.total-int64(len(e.ring)))
+	for i := first; i < e.total; i++ {
+		buf = append(buf, e.ring[i%int64(len(e.ring))])
+	}
+	return buf, e.total
+}
+
+// Timeline returns the timeline of request seq, in flight or among the
+// recently finished that the Sim keeps (Options.Timelines). The segment of
+// an in-flight request's current state ends now.
+func (s *Sim) Timeline(seq int64) (Timeline, bool) {
+	for i := range s.reqs {
+		r := &s.reqs[i]
+		if r.live && r.seq == seq {
+			t := Timeline{Seq: r.seq, Client: int(r.client), Worker: int(r.proc), Sent: r.sent, End: -1,
+				Outcome: "in flight", Segments: append([]Segment(nil), r.segs...)}
+			if r.orphan {
+				t.Outcome = "client gave up; still served"
+			}
+			if r.state != StateNone && s.now > r.since {
+				t.Segments = append(t.Segments, Segment{State: r.state, Start: r.since, End: s.now})
+			}
+			return t, true
+		}
+	}
+	tr := &s.timelns
+	for i := tr.n - 1; i >= 0; i-- {
+		t := tr.ring[(tr.start+i)%tr.keep]
+		if t.Seq == seq {
+			t.Segments = append([]Segment(nil), t.Segments...)
+			return t, true
+		}
+	}
+	return Timeline{}, false
+}
