@@ -41,9 +41,11 @@ func kb(x float64) int64 { return int64(x*kib + 0.5) }
 // per request with keep-alive on; connect is the extra CPU of a request that
 // came on a new connection (keep-alive off minus on). The split between parse
 // and respond is not measured: two thirds before the handler, one third after.
-// resume is the CPU to make one upstream call and come back to the handler:
-// a greenlet or task switch (2.5-3.1µs measured) plus the HTTP client's own
-// work (an estimate until docs/cpu.md measures it).
+// resume is the CPU of one upstream call on the client's side, measured in
+// docs/cpu.md ("CPU of one upstream call"): a reused requests.Session costs
+// 750µs a call (the WSGI models), requests under gevent 870µs, a reused
+// aiohttp session 260µs (asyncio). A Flask async view is charged the WSGI
+// figure too; aiohttp there would be 260-680µs.
 // Memory: docs/memory.md measured each server at rest and under load.
 // Resident memory is what the machine pays: the first worker's RSS, plus
 // each further process's private memory (gunicorn's workers share about
@@ -56,29 +58,29 @@ func kb(x float64) int64 { return int64(x*kib + 0.5) }
 // (SIGTERM) on the median; uvicorn's supervisor is taken as the same.
 var costTable = [numModels]costs{
 	ModelDev: { // werkzeug, threaded=False: 348µs, always closes
-		parse: 232 * time.Microsecond, respond: 116 * time.Microsecond, resume: 300 * time.Microsecond,
+		parse: 232 * time.Microsecond, respond: 116 * time.Microsecond, resume: 750 * time.Microsecond,
 		asyncView: 760 * time.Microsecond,
 		procRSS:   mb(29.6), procVSZ: mb(36.1),
 	},
 	ModelDevThreaded: { // werkzeug, threaded=True: 611µs with a thread started per connection; closes
-		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 300 * time.Microsecond,
+		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 750 * time.Microsecond,
 		asyncView: 760 * time.Microsecond,
 		procRSS:   mb(29.6), procVSZ: mb(36.1),
 	},
 	ModelSync: { // 447µs, the sync worker always closes
-		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 300 * time.Microsecond,
+		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 750 * time.Microsecond,
 		asyncView: 760 * time.Microsecond, boot: 150 * time.Millisecond,
 		procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: mb(7.8), masterVSZ: mb(34.3),
 	},
 	ModelGthread: { // 514µs kept alive, 583µs on a new connection
 		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
-		resume: 300 * time.Microsecond, asyncView: 760 * time.Microsecond,
+		resume: 750 * time.Microsecond, asyncView: 760 * time.Microsecond,
 		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: mb(7.9), masterVSZ: mb(34.3),
 	},
 	ModelGevent: { // 321µs kept alive, 575µs on a new connection
 		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
-		resume:    300 * time.Microsecond,
+		resume: 870 * time.Microsecond,
 		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
 		taskRSS: kb(18.1), taskVSZ: kb(30.2),
@@ -88,21 +90,21 @@ var costTable = [numModels]costs{
 	// measured: it is taken as WsgiToAsgi's (both are uvicorn with Flask).
 	ModelAsyncio: { // a bare ASGI app: 238µs kept alive, 504µs on a new connection
 		parse: 159 * time.Microsecond, respond: 79 * time.Microsecond, connect: 266 * time.Microsecond,
-		resume:    150 * time.Microsecond,
+		resume: 260 * time.Microsecond,
 		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(26.6), procVSZ: mb(33.0), extraRSS: mb(16.4), masterRSS: mb(7.8), masterVSZ: mb(33.0),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
 	ModelWsgiToAsgi: { // 1451µs kept alive, 1698µs on a new connection
 		parse: 967 * time.Microsecond, respond: 484 * time.Microsecond, connect: 247 * time.Microsecond,
-		resume:    300 * time.Microsecond,
+		resume: 750 * time.Microsecond,
 		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
 	ModelUvicornWsgi: { // 716µs kept alive, 1061µs on a new connection
 		parse: 477 * time.Microsecond, respond: 239 * time.Microsecond, connect: 345 * time.Microsecond,
-		resume:    300 * time.Microsecond,
+		resume: 750 * time.Microsecond,
 		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),

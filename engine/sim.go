@@ -112,6 +112,20 @@ func (s *Sim) RunUntil(t time.Duration) {
 	}
 }
 
+// Advance is RunUntil with a budget: it handles at most maxEvents events and
+// reports whether it reached t. A view calls it each frame so that a heavy
+// scenario at high speed slows the simulation down instead of the page.
+func (s *Sim) Advance(t time.Duration, maxEvents int) bool {
+	for n := 0; n < maxEvents; n++ {
+		if s.ended || s.q.len() == 0 || s.q.peek().at > t {
+			s.RunUntil(t)
+			return true
+		}
+		s.Step()
+	}
+	return false
+}
+
 // Run runs the lane to its end and returns its result.
 func (s *Sim) Run() Result {
 	for !s.ended {

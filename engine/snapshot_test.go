@@ -124,3 +124,21 @@ func TestRecentAndEnded(t *testing.T) {
 		t.Errorf("Timeline(1) found a request long gone from the ring")
 	}
 }
+
+func TestAdvanceBudget(t *testing.T) {
+	a := newSim(t, "model=asyncio io=100ms clients=200", Options{})
+	b := newSim(t, "model=asyncio io=100ms clients=200", Options{})
+	if a.Advance(10*time.Second, 3000) {
+		t.Fatalf("Advance(10s, 3000 events) says it reached 10s")
+	}
+	if a.Now() >= 10*time.Second || a.Now() == 0 {
+		t.Errorf("after a spent budget the clock is %v, want between 0 and 10s", a.Now())
+	}
+	for !a.Advance(10*time.Second, 100) {
+	}
+	b.RunUntil(10 * time.Second)
+	ra, rb := a.Result(), b.Result()
+	if a.Now() != b.Now() || ra.Completed != rb.Completed || ra.LatencyMS != rb.LatencyMS {
+		t.Errorf("Advance in small budgets: %d completed at %v; RunUntil: %d at %v", ra.Completed, a.Now(), rb.Completed, b.Now())
+	}
+}
