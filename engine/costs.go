@@ -80,7 +80,7 @@ var costTable = [numModels]costs{
 	},
 	ModelGevent: { // 321µs kept alive, 575µs on a new connection
 		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
-		resume: 870 * time.Microsecond,
+		resume:    870 * time.Microsecond,
 		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
 		taskRSS: kb(18.1), taskVSZ: kb(30.2),
@@ -90,21 +90,21 @@ var costTable = [numModels]costs{
 	// measured: it is taken as WsgiToAsgi's (both are uvicorn with Flask).
 	ModelAsyncio: { // a bare ASGI app: 238µs kept alive, 504µs on a new connection
 		parse: 159 * time.Microsecond, respond: 79 * time.Microsecond, connect: 266 * time.Microsecond,
-		resume: 260 * time.Microsecond,
+		resume:    260 * time.Microsecond,
 		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(26.6), procVSZ: mb(33.0), extraRSS: mb(16.4), masterRSS: mb(7.8), masterVSZ: mb(33.0),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
 	ModelWsgiToAsgi: { // 1451µs kept alive, 1698µs on a new connection
 		parse: 967 * time.Microsecond, respond: 484 * time.Microsecond, connect: 247 * time.Microsecond,
-		resume: 750 * time.Microsecond,
+		resume:    750 * time.Microsecond,
 		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
 	ModelUvicornWsgi: { // 716µs kept alive, 1061µs on a new connection
 		parse: 477 * time.Microsecond, respond: 239 * time.Microsecond, connect: 345 * time.Microsecond,
-		resume: 750 * time.Microsecond,
+		resume:    750 * time.Microsecond,
 		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
 		procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),
