@@ -31,6 +31,7 @@ type WorkerSnap struct {
 // RequestSnap is one request, placed for drawing.
 type RequestSnap struct {
 	Seq    int64
+	Slot   int // the engine's slot for it: below Sim.Slots, stable while it lives, reused after
 	State  State
 	Worker int           // -1 before it is accepted
 	Lane   int           // the lane of the thread or loop it is on, or -1
@@ -68,7 +69,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 		if !r.live {
 			continue
 		}
-		rs := RequestSnap{Seq: r.seq, State: r.state, Worker: int(r.proc), Lane: -1, Since: r.since,
+		rs := RequestSnap{Seq: r.seq, Slot: int(r.id), State: r.state, Worker: int(r.proc), Lane: -1, Since: r.since,
 			Sent: r.sent, Orphan: r.orphan, Calls: int(r.inIO)}
 		if r.thread >= 0 {
 			rs.Lane = int(s.threads[r.thread].lane)
@@ -109,6 +110,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 // Ended is a request that left the simulation: answered or failed.
 type Ended struct {
 	Seq    int64
+	Slot   int // the slot it had (see RequestSnap.Slot)
 	At     time.Duration
 	Worker int
 	OK     bool // answered to a waiting client
@@ -136,6 +138,10 @@ func (s *Sim) EndedSince(n int64, buf []Ended) ([]Ended, int64) {
 	}
 	return buf, e.total
 }
+
+// Slots returns how many request slots the engine has made; every
+// RequestSnap.Slot and Ended.Slot is below it.
+func (s *Sim) Slots() int { return len(s.reqs) }
 
 // Timeline returns the timeline of request seq, in flight or among the
 // recently finished that the Sim keeps (Options.Timelines). The segment of

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadReportsErrorsAndKeepsTheRun(t *testing.T) {
+	a := newApp()
+	for i := 0; i < 30; i++ {
+		a.step()
+	}
+	before := a.state()["scenario"]
+	res := loadResult(a, "model=gthread workers=zero")
+	if res["ok"] != false || res["key"] != "workers" || res["value"] != "zero" ||
+		!strings.Contains(res["error"].(string), "1 to 128") {
+		t.Errorf("load(bad) = %v; want ok false, key workers, value zero and what is allowed", res)
+	}
+	if a.state()["scenario"] != before || a.now() == 0 {
+		t.Errorf("a bad load changed the run: scenario %v, time %v", a.state()["scenario"], a.now())
+	}
+	res = loadResult(a, "model=sync,asyncio io=50ms clients=20")
+	if res["ok"] != true || len(res["lanes"].([]any)) != 2 || a.now() != 0 {
+		t.Errorf("load(comparison) = %v at %v; want two lanes from time 0", res, a.now())
+	}
+}
+
+func TestStepFollowsSpeedAndPause(t *testing.T) {
+	a := newApp()
+	a.setSpeed(1000)
+	if a.speed != maxSpeed {
+		t.Fatalf("setSpeed(1000) gave %v, want the maximum %v", a.speed, maxSpeed)
+	}
+	a.setSpeed(2)
+	for i := 0; i < tps; i++ {
+		a.step()
+	}
+	if got := a.now(); got < 1990*time.Millisecond || got > 2010*time.Millisecond {
+		t.Errorf("60 ticks at 2x: %v simulated, want 2s", got)
+	}
+	a.paused = true
+	a.step()
+	if got := a.now(); got > 2010*time.Millisecond {
+		t.Errorf("a paused step moved time to %v", got)
+	}
+}
+
+func TestStateSeriesAndSelection(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=gthread threads=4 io=2s clients=8"); err != nil {
+		t.Fatal(err)
+	}
+	a.setSpeed(4)
+	for i := 0; i < 3*tps; i++ {
+		a.step()
+	}
+	sc := a.frame(1000, 600)
+	st := a.state()
+	lane := st["lanes"].([]any)[0].(map[string]any)
+	for _, k := range []string{"completed", "failed", "inFlight", "queue", "upstream", "throughputRps", "p50Ms", "p99Ms", "memoryMB", "label"} {
+		if _, ok := lane[k]; !ok {
+			t.Errorf("state().lanes[0] lacks %s", k)
+		}
+	}
+	if lane["upstream"].(int) != 4 {
+		t.Errorf("4 threads on 2s calls: %v upstream calls, want 4", lane["upstream"])
+	}
+	pts := a.series()[0].(map[string]any)["points"].([]any)
+	if len(pts) < 40 {
+		t.Fatalf("%d series points after 12s, want one per 250ms", len(pts))
+	}
+	gaps := 0
+	for _, p := range pts {
+		if p.(map[string]any)["p50"] == nil {
+			gaps++
+		}
+	}
+	if gaps == 0 {
+		t.Errorf("no step without answers: want null latencies while 2s calls are out")
+	}
+	d := dots(sc, 50)
+	if len(d) == 0 {
+		t.Fatal("no dots")
+	}
+	xy := d[0].([]any)
+	a.click(sc, float32(xy[0].(float64)), float32(xy[1].(float64)))
+	sel := a.selected()
+	if sel == nil || sel["seq"] != int64(xy[3].(float64)) || len(sel["segments"].([]any)) == 0 {
+		t.Errorf("clicking dot %v selected %v", xy, sel)
+	}
+	a.click(sc, -50, -50)
+	if a.selected() != nil {
+		t.Errorf("clicking empty space kept a selection")
+	}
+}

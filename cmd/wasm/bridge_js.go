@@ -1,0 +1,60 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+)
+
+// exposeAPI sets window.cpSim, the page's handle on the program
+// (docs/browser-api.md). Every call takes the game's lock, so the page never
+// sees a half-updated simulation. Bad arguments get an error object back;
+// they never panic the program.
+func exposeAPI(g *game) {
+	fn := func(f func(args []js.Value) any) js.Func {
+		return js.FuncOf(func(this js.Value, args []js.Value) any {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			return f(args)
+		})
+	}
+	api := js.Global().Get("Object").New()
+	api.Set("load", fn(func(args []js.Value) any {
+		if len(args) < 1 || args[0].Type() != js.TypeString {
+			return map[string]any{"ok": false, "error": "load(text): text must be a string of scenario text", "key": "", "value": ""}
+		}
+		return loadResult(g.a, args[0].String())
+	}))
+	api.Set("state", fn(func([]js.Value) any { return g.a.state() }))
+	api.Set("series", fn(func([]js.Value) any { return g.a.series() }))
+	api.Set("selected", fn(func([]js.Value) any {
+		if s := g.a.selected(); s != nil {
+			return s
+		}
+		return nil
+	}))
+	api.Set("frameStats", fn(func([]js.Value) any { return g.a.frameStats() }))
+	api.Set("setPaused", fn(func(args []js.Value) any {
+		if len(args) > 0 {
+			g.a.paused = args[0].Truthy()
+		}
+		return g.a.paused
+	}))
+	api.Set("setSpeed", fn(func(args []js.Value) any {
+		if len(args) > 0 && args[0].Type() == js.TypeNumber {
+			g.a.setSpeed(args[0].Float())
+		}
+		return g.a.speed
+	}))
+	api.Set("reset", fn(func([]js.Value) any { g.a.restart(); return nil }))
+	api.Set("dots", fn(func([]js.Value) any { return dots(g.last, 50) }))
+	// ready is a getter, so it always tells the truth.
+	desc := js.Global().Get("Object").New()
+	desc.Set("get", js.FuncOf(func(js.Value, []js.Value) any {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return g.a.ready
+	}))
+	js.Global().Get("Object").Call("defineProperty", api, "ready", desc)
+	js.Global().Set("cpSim", api)
+}

@@ -1,0 +1,93 @@
+package site
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// compressible lists the extensions that get a .gz copy. The server sends
+// X.gz instead of X whenever it exists and the browser accepts gzip.
+var compressible = map[string]bool{
+	".wasm": true,
+	".html": true,
+	".js":   true,
+	".mjs":  true,
+	".css":  true,
+	".svg":  true,
+	".json": true,
+	".txt":  true,
+}
+
+// CompressSite writes X.gz beside every compressible file X under dir, at
+// gzip's best compression. main.wasm.gz is always written; other copies are
+// kept only if they are smaller than X.
+func CompressSite(dir string) error {
+	var files []string
+	err := walkSite(dir, func(p string, d fs.DirEntry) error {
+		if d.Type().IsRegular() && compressible[strings.ToLower(filepath.Ext(p))] {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("site: compressing: %w", err)
+	}
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("site: compressing: %w", err)
+		}
+		gz, err := Gzip(raw)
+		if err != nil {
+			return fmt.Errorf("site: compressing %s: %w", p, err)
+		}
+		always := filepath.Base(p) == wasmName && filepath.Dir(p) == filepath.Clean(dir)
+		if !always && len(gz) >= len(raw) {
+			continue
+		}
+		if err := os.WriteFile(p+".gz", gz, 0o644); err != nil {
+			return fmt.Errorf("site: %w", err)
+		}
+	}
+	return nil
+}
+
+// Gzip compresses b at gzip.BestCompression. The gzip header carries no
+// name and no time, so the same input always gives the same bytes.
+func Gzip(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// walkSite calls fn for every file and folder under dir, in lexical order,
+// leaving out names that start with "." (the build's marker, editors' files),
+// which the server never serves either.
+func walkSite(dir string, fn func(p string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		return fn(p, d)
+	})
+}

@@ -1,0 +1,655 @@
+// app.js: the playground page (index.html). Controls, live numbers, charts
+// and the clicked request, all driven through window.cpSim in the canvas
+// iframe. Sets window.playground (docs/browser-api.md).
+(function () {
+  'use strict';
+
+  var CP = window.CP;
+  var $ = function (id) { return document.getElementById(id); };
+
+  var iframe = $('sim-frame');
+  var link = new CP.SimLink(iframe);
+
+  // keys: the current scenario as [{key, value}]. After a successful load it
+  // is the canonical text the Go side returned.
+  var keys = [];
+  var running = '';        // canonical text of the running scenario ('' before the first load)
+  var lanes = [];          // lane labels of the running scenario
+  var firstLoadDone = false;
+  var speedSynced = false;
+
+  // ---------- messages ----------
+  function showAlert(text, output) {
+    $('alert-text').textContent = text;
+    var det = $('alert-details');
+    if (output) {
+      $('alert-output').textContent = output;
+      det.hidden = false;
+    } else {
+      det.hidden = true;
+    }
+    $('alert').hidden = false;
+  }
+  $('alert-close').addEventListener('click', function () { $('alert').hidden = true; });
+
+  function showText(id, text) {
+    var e = $(id);
+    e.textContent = text || '';
+    e.hidden = !text;
+  }
+
+  // ---------- URL and scenario text ----------
+  function currentText() { return CP.joinPairs(keys); }
+  function setURL(text) {
+    try {
+      var url = location.pathname + CP.queryFromScenario(text) + location.hash;
+      history.replaceState(null, '', url);
+    } catch (e) { /* file:// or sandboxed: the URL stays */ }
+  }
+  var field = $('scenario-text');
+  var fieldDirty = false;
+  field.addEventListener('input', function () { fieldDirty = true; });
+  function setField(text) {
+    if (fieldDirty && document.activeElement === field) return;
+    field.value = text;
+    fieldDirty = false;
+  }
+
+  // accepted records a successful load.
+  function accepted(res, fallbackText) {
+    running = typeof res.scenario === 'string' && res.scenario ? res.scenario : fallbackText;
+    keys = CP.parsePairs(running);
+    lanes = Array.isArray(res.lanes) ? res.lanes.map(String) : [];
+    syncControls();
+    setURL(running);
+    fieldDirty = false;
+    setField(running);
+    resetView();
+  }
+
+  // loadText loads scenario text as given (Apply, playground.load, the URL).
+  function loadText(text) {
+    text = String(text == null ? '' : text);
+    var res = link.load(text);
+    if (res.ok) accepted(res, text);
+    return res;
+  }
+
+  // commit loads the scenario the controls made. A key the new scenario
+  // cannot use ("does nothing here", e.g. threads after leaving gthread) is
+  // dropped and the load retried; the note says what was dropped.
+  function commit(next, changedKey) {
+    if (!link.sim()) {
+      keys = next;
+      var t = currentText();
+      syncControls();
+      setURL(t);
+      setField(t);
+      return;
+    }
+    var dropped = [];
+    var res;
+    for (var i = 0; i < 10; i++) {
+      res = link.load(CP.joinPairs(next));
+      if (res.ok) break;
+      var k = res.key;
+      if (k && k !== changedKey && /does nothing here/.test(String(res.error || '')) &&
+          CP.getPair(next, k) !== undefined) {
+        dropped.push(k + '=' + CP.getPair(next, k));
+        CP.deletePair(next, k);
+        continue;
+      }
+      break;
+    }
+    if (res.ok) {
+      accepted(res, CP.joinPairs(next));
+      showText('control-error', '');
+      showText('control-note', dropped.length
+        ? 'Removed ' + dropped.join(', ') +
+          (dropped.length > 1 ? ': the new settings do not use them.' : ': the new settings do not use it.')
+        : '');
+    } else {
+      showText('control-error', String(res.error || 'the simulation refused these settings'));
+      syncControls(); // back to what runs
+    }
+  }
+
+  function modelsOf(pairs) {
+    return String(CP.getPair(pairs, 'model') || 'sync').split(',');
+  }
+
+  function applyControl(key, value) {
+    var next = keys.map(function (p) { return { key: p.key, value: p.value }; });
+    if (value === null) CP.deletePair(next, key); else CP.setPair(next, key, value);
+    if (key === 'clients') { CP.deletePair(next, 'rate'); CP.deletePair(next, 'burst'); }
+    if (key === 'model') {
+      var models = modelsOf(next);
+      if (models.indexOf('gthread') < 0) CP.deletePair(next, 'threads');
+      if (models.every(function (m) { return m === 'dev' || m === 'dev-threaded'; })) CP.deletePair(next, 'workers');
+    }
+    // model first, as in canonical text.
+    next.sort(function (a, b) { return (a.key === 'model' ? 0 : 1) - (b.key === 'model' ? 0 : 1); });
+    commit(next, key);
+  }
+
+  // ---------- controls ----------
+  var modelSel = $('model');
+  var ranges = {
+    workers: { def: '1', toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } },
+    threads: { def: '1', toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } },
+    io: { def: '100ms', dur: true, toValue: function (v) { return v + 'ms'; } },
+    cpu: { def: '0s', dur: true, toValue: function (v) { return v + 'ms'; } },
+    clients: { def: '10', toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } }
+  };
+  function showDur(s) {
+    return s.split(',').map(function (v) {
+      var ms = CP.parseDurationMs(v);
+      return isFinite(ms) ? CP.fmtMs(ms) : v;
+    }).join(', ');
+  }
+  function firstNumber(s, dur) {
+    var v = String(s).split(',')[0];
+    return dur ? CP.parseDurationMs(v) : parseFloat(v);
+  }
+
+  function syncControls() {
+    var models = modelsOf(keys);
+    var modelVal = models.join(',');
+    var cmp = modelSel.querySelector('option[data-compare]');
+    if (models.length > 1) {
+      if (!cmp) {
+        cmp = document.createElement('option');
+        cmp.setAttribute('data-compare', '');
+        modelSel.insertBefore(cmp, modelSel.firstChild);
+      }
+      cmp.value = modelVal;
+      cmp.textContent = 'compare: ' + models.join(' vs ');
+      modelSel.value = modelVal;
+    } else {
+      if (cmp) cmp.remove();
+      modelSel.value = modelVal;
+    }
+
+    Object.keys(ranges).forEach(function (name) {
+      var r = ranges[name];
+      var input = $(name), out = $(name + '-value');
+      var raw = CP.getPair(keys, name);
+      if (raw === undefined || raw === null) raw = r.def;
+      var n = firstNumber(raw, r.dur);
+      if (isFinite(n)) input.value = String(n);
+      out.textContent = r.dur ? showDur(raw) : r.show(raw);
+    });
+
+    var hasThreads = models.indexOf('gthread') >= 0;
+    $('threads').disabled = !hasThreads;
+    $('threads-note').hidden = hasThreads;
+    if (!hasThreads) $('threads-value').textContent = 'not used';
+
+    var noWorkers = models.every(function (m) { return m === 'dev' || m === 'dev-threaded'; });
+    $('workers').disabled = noWorkers;
+    if (noWorkers) $('workers-value').textContent = '1 (one process)';
+
+    var rate = CP.getPair(keys, 'rate'), burst = CP.getPair(keys, 'burst');
+    if (rate !== undefined && rate !== '0') $('clients-value').textContent = 'none: rate=' + rate + '/s (move to use clients)';
+    else if (burst !== undefined && burst !== '0') $('clients-value').textContent = 'none: burst=' + burst + ' (move to use clients)';
+
+    var seed = CP.getPair(keys, 'seed');
+    if (document.activeElement !== $('seed')) $('seed').value = seed === undefined ? '1' : String(seed);
+  }
+
+  modelSel.addEventListener('change', function () {
+    applyControl('model', modelSel.value);
+  });
+
+  var pendingRange = null, rangeTimer = null;
+  function flushRange() {
+    rangeTimer = null;
+    if (!pendingRange) return;
+    var p = pendingRange;
+    pendingRange = null;
+    applyControl(p.key, p.value);
+  }
+  Object.keys(ranges).forEach(function (name) {
+    var r = ranges[name];
+    var input = $(name);
+    input.addEventListener('input', function () {
+      var v = r.toValue(input.value);
+      $(name + '-value').textContent = r.dur ? showDur(v) : r.show(v);
+      pendingRange = { key: name, value: v };
+      if (!rangeTimer) rangeTimer = setTimeout(flushRange, 80);
+    });
+    input.addEventListener('change', function () {
+      pendingRange = { key: name, value: r.toValue(input.value) };
+      if (rangeTimer) { clearTimeout(rangeTimer); rangeTimer = null; }
+      flushRange();
+    });
+  });
+
+  $('seed').addEventListener('change', function () {
+    var v = $('seed').value.trim();
+    if (!/^[0-9]+$/.test(v)) {
+      showText('control-error', 'seed=' + v + ': the seed is a whole number from 0 up');
+      syncControls();
+      return;
+    }
+    applyControl('seed', v.replace(/^0+(?=\d)/, ''));
+  });
+
+  $('scenario-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var text = field.value;
+    if (!link.sim()) {
+      showText('scenario-error', 'The simulation has not started yet; try again in a moment.');
+      return;
+    }
+    applyText(text);
+  });
+
+  // applyText loads scenario text typed or sent by a caller, and shows the
+  // outcome beside the scenario field.
+  function applyText(text) {
+    var res = loadText(text);
+    if (res.ok) {
+      showText('scenario-error', '');
+      showText('control-error', '');
+      showText('control-note', '');
+    } else {
+      showText('scenario-error', String(res.error || 'the scenario was refused'));
+    }
+    return res;
+  }
+
+  // ---------- transport ----------
+  var playBtn = $('play');
+  function setPlayLabel(paused) {
+    playBtn.textContent = paused ? 'Play' : 'Pause';
+    playBtn.setAttribute('aria-label', paused ? 'Play' : 'Pause');
+    playBtn.classList.toggle('paused', !!paused);
+  }
+  playBtn.addEventListener('click', function () {
+    var st = link.call('state');
+    var paused = st && typeof st.paused === 'boolean' ? st.paused : playBtn.classList.contains('paused');
+    link.call('setPaused', !paused);
+    setPlayLabel(!paused);
+  });
+  $('reset').addEventListener('click', function () {
+    link.call('reset');
+    resetView();
+  });
+
+  var speedInput = $('speed');
+  function speedFromSlider() {
+    var x = Math.pow(10, parseFloat(speedInput.value));
+    // Round to what the label shows, so the label is the truth.
+    if (x >= 10) x = Math.round(x);
+    else if (x >= 1) x = Math.round(x * 10) / 10;
+    else x = Number(x.toPrecision(2));
+    return Math.min(100, Math.max(0.01, x));
+  }
+  function speedLabel(x) {
+    var s = CP.fmtSpeed(x);
+    if (x < 1) return s + ' (slow motion)';
+    if (x === 1) return s + ' (real time)';
+    return s + ' (fast forward)';
+  }
+  function showSpeed(x) {
+    var label = speedLabel(x);
+    $('speed-value').textContent = label;
+    speedInput.setAttribute('aria-valuetext', label);
+  }
+  speedInput.addEventListener('input', function () {
+    var x = speedFromSlider();
+    showSpeed(x);
+    link.call('setSpeed', x);
+  });
+  showSpeed(speedFromSlider());
+
+  // ---------- large text ----------
+  var largeBtn = $('large-text');
+  function setLarge(on) {
+    document.documentElement.classList.toggle('large', on);
+    largeBtn.setAttribute('aria-pressed', on ? 'true' : 'false');
+    try { localStorage.setItem('cp-large-text', on ? '1' : ''); } catch (e) { /* private mode */ }
+    drawCharts();
+  }
+  largeBtn.addEventListener('click', function () {
+    setLarge(!document.documentElement.classList.contains('large'));
+  });
+  try { if (localStorage.getItem('cp-large-text') === '1') setLarge(true); } catch (e) { /* ignore */ }
+
+  // ---------- state legend ----------
+  (function () {
+    var ul = $('state-legend');
+    CP.STATES.forEach(function (s) {
+      var li = CP.el('li');
+      var sw = CP.el('span', { className: 'swatch', 'aria-hidden': 'true' });
+      sw.style.backgroundColor = s.colour;
+      li.appendChild(sw);
+      li.appendChild(CP.el('strong', null, s.state));
+      li.appendChild(CP.el('span', null, ' ' + s.meaning));
+      ul.appendChild(li);
+    });
+  })();
+
+  // ---------- live numbers ----------
+  var STATS = [
+    { id: 'completed', label: 'Completed' },
+    { id: 'failed', label: 'Failed' },
+    { id: 'inflight', label: 'In flight' },
+    { id: 'throughput', label: 'Throughput', unit: 'req/s' },
+    { id: 'p50', label: 'p50 latency' },
+    { id: 'p99', label: 'p99 latency' },
+    { id: 'queue', label: 'Queue' },
+    { id: 'memory', label: 'Memory', unit: 'MB resident / virtual' }
+  ];
+  var builtLanes = null;
+  function buildNumbers(labels) {
+    var box = $('numbers');
+    box.textContent = '';
+    box.classList.toggle('multi', labels.length > 1);
+    labels.forEach(function (label, i) {
+      var sec = CP.el('section', { className: 'lane', id: 'lane-' + i, 'aria-label': 'Lane ' + (i + 1) + ': ' + label });
+      sec.style.setProperty('--lane', CP.laneColour(i));
+      var h = CP.el('h3', { className: 'lane-title' });
+      var sw = CP.el('span', { className: 'swatch', 'aria-hidden': 'true' });
+      sw.style.backgroundColor = CP.laneColour(i);
+      h.appendChild(sw);
+      h.appendChild(CP.el('span', { id: 'lane-label-' + i }, label));
+      h.appendChild(CP.el('span', { className: 'lane-done', id: 'lane-done-' + i, hidden: '' }, 'finished'));
+      sec.appendChild(h);
+      var dl = CP.el('dl', { className: 'stats' });
+      STATS.forEach(function (s) {
+        var d = CP.el('div', { className: 'stat stat-' + s.id });
+        d.appendChild(CP.el('dt', null, s.label));
+        d.appendChild(CP.el('dd', { id: 'num-' + s.id + '-' + i }, '–'));
+        if (s.id === 'failed') d.appendChild(CP.el('small', { id: 'num-failed-causes-' + i, className: 'sub' }, ''));
+        if (s.unit) d.appendChild(CP.el('small', { className: 'sub' }, s.unit));
+        dl.appendChild(d);
+      });
+      sec.appendChild(dl);
+      box.appendChild(sec);
+    });
+    builtLanes = labels.slice();
+  }
+  function setNum(id, text) {
+    var e = $(id);
+    if (e && e.textContent !== text) e.textContent = text;
+  }
+  function renderNumbers(st) {
+    var ls = Array.isArray(st.lanes) ? st.lanes : [];
+    var labels = ls.map(function (l, i) { return l && l.label ? String(l.label) : 'lane ' + (i + 1); });
+    if (!builtLanes || builtLanes.join('\n') !== labels.join('\n')) buildNumbers(labels);
+    ls.forEach(function (l, i) {
+      if (!l) return;
+      setNum('num-completed-' + i, CP.fmtInt(l.completed));
+      setNum('num-failed-' + i, CP.fmtInt(l.failedTotal));
+      var f = l.failed || {};
+      var parts = CP.FAILURE_CAUSES.filter(function (c) { return f[c] > 0; })
+        .map(function (c) { return c + ' ' + CP.fmtInt(f[c]); });
+      setNum('num-failed-causes-' + i, parts.length ? parts.join(' · ') : 'none');
+      setNum('num-inflight-' + i, CP.fmtInt(l.inFlight));
+      setNum('num-throughput-' + i, CP.fmtRps(l.throughputRps));
+      setNum('num-p50-' + i, CP.fmtMs(l.p50Ms));
+      setNum('num-p99-' + i, CP.fmtMs(l.p99Ms));
+      setNum('num-queue-' + i, CP.fmtInt(l.queue));
+      var m = l.memoryMB || {};
+      setNum('num-memory-' + i, CP.fmtMB(m.resident) + ' / ' + CP.fmtMB(m.virtual));
+      var done = $('lane-done-' + i);
+      if (done) done.hidden = !l.done;
+    });
+    setNum('sim-time', 't = ' + (CP.finite(st.simSeconds) ? st.simSeconds.toFixed(1) : '0.0') + ' s simulated');
+    var allDone = ls.length > 0 && ls.every(function (l) { return l && l.done; });
+    setNum('sim-status', allDone ? 'finished' : st.paused ? 'paused' : 'running');
+    if (typeof st.paused === 'boolean') setPlayLabel(st.paused);
+  }
+
+  // ---------- charts ----------
+  var charts = {
+    throughput: new CP.LineChart($('chart-throughput'), { yLabel: 'req/s', minY: 1 }),
+    latency: new CP.LineChart($('chart-latency'), { yLabel: 'ms', minY: 10 }),
+    queue: new CP.LineChart($('chart-queue'), { yLabel: 'requests waiting', minY: 4 })
+  };
+  var lastSeries = [];
+  function pts(points, field) {
+    return points.map(function (p) { return [p && p.t, p && p[field]]; });
+  }
+  function drawCharts() {
+    var th = [], lat = [], qu = [];
+    lastSeries.forEach(function (s, i) {
+      var points = Array.isArray(s && s.points) ? s.points : [];
+      var c = CP.laneColour(i);
+      th.push({ colour: c, points: pts(points, 'rps') });
+      lat.push({ colour: c, points: pts(points, 'p50') });
+      lat.push({ colour: c, points: pts(points, 'p99'), dash: [6, 4] });
+      qu.push({ colour: c, points: pts(points, 'queue') });
+    });
+    charts.throughput.setData(th);
+    charts.latency.setData(lat);
+    charts.queue.setData(qu);
+  }
+  var legendKey = null;
+  function renderChartLegend(labels) {
+    var key = labels.join('\n');
+    if (key === legendKey) return;
+    legendKey = key;
+    var ul = $('chart-legend');
+    ul.textContent = '';
+    labels.forEach(function (label, i) {
+      var li = CP.el('li');
+      var sw = CP.el('span', { className: 'swatch line', 'aria-hidden': 'true' });
+      sw.style.backgroundColor = CP.laneColour(i);
+      li.appendChild(sw);
+      li.appendChild(CP.el('span', null, label));
+      ul.appendChild(li);
+    });
+  }
+
+  // ---------- the clicked request ----------
+  var PHRASES = {
+    connecting: function (d) { return 'retried connecting for ' + d + ' (SYN dropped)'; },
+    backlog: function (d) { return 'waited ' + d + ' in the listen queue'; },
+    queued: function (d) { return 'waited ' + d + ' in the worker\'s queue'; },
+    'wait-loop': function (d) { return 'waited ' + d + ' for the event loop'; },
+    'wait-gil': function (d) { return 'waited ' + d + ' for the GIL'; },
+    'wait-core': function (d) { return 'waited ' + d + ' for a free CPU core'; },
+    cpu: function (d) { return 'ran ' + d + ' on CPU'; },
+    io: function (d) { return 'waited ' + d + ' on the upstream'; },
+    blocked: function (d) { return 'waited ' + d + ' on the upstream while blocking the whole event loop'; },
+    'wait-pool': function (d) { return 'waited ' + d + ' for an upstream connection'; }
+  };
+  var selectedKey = null;
+  function renderSelected(sel, nowMs) {
+    var key;
+    try { key = sel ? JSON.stringify(sel) : 'null'; } catch (e) { key = String(Math.random()); }
+    if (key === selectedKey) return;
+    selectedKey = key;
+    var body = $('selected-body');
+    if (!sel || typeof sel !== 'object') {
+      body.hidden = true;
+      $('selected-empty').hidden = false;
+      return;
+    }
+    $('selected-empty').hidden = true;
+    body.hidden = false;
+
+    var sent = CP.finite(sel.sentMs) ? sel.sentMs : 0;
+    var inFlight = !sel.outcome || sel.outcome === 'in flight' || !CP.finite(sel.endMs);
+    var lastSegEnd = sent;
+    (Array.isArray(sel.segments) ? sel.segments : []).forEach(function (s) {
+      if (s && CP.finite(s.endMs) && s.endMs > lastSegEnd) lastSegEnd = s.endMs;
+    });
+    var end = inFlight ? Math.max(CP.finite(nowMs) ? nowMs : sent, lastSegEnd) : sel.endMs;
+    var segs = (Array.isArray(sel.segments) ? sel.segments : []).map(function (s) {
+      var a = CP.finite(s && s.startMs) ? s.startMs : sent;
+      var b = CP.finite(s && s.endMs) ? s.endMs : end;
+      return { state: String(s && s.state || '?'), start: a, dur: Math.max(0, b - a) };
+    });
+    // Merge neighbours in the same state.
+    var merged = [];
+    segs.forEach(function (s) {
+      var last = merged[merged.length - 1];
+      if (last && last.state === s.state) last.dur += s.dur; else merged.push({ state: s.state, dur: s.dur });
+    });
+
+    var head = 'Request #' + (CP.finite(sel.seq) ? String(sel.seq) : '?') + ' from client ' + CP.fmtInt(sel.client);
+    // worker is 0-based; the canvas labels workers from 1.
+    if (CP.finite(sel.worker) && sel.worker >= 0) head += ', worker ' + (sel.worker + 1);
+    if (lanes.length > 1 && CP.finite(sel.lane) && lanes[sel.lane]) head += ', lane ' + lanes[sel.lane];
+    var total = Math.max(0, end - sent);
+    if (inFlight) head += ': in flight for ' + CP.fmtMs(total) + ' so far';
+    else if (sel.outcome === 'ok') head += ': answered in ' + CP.fmtMs(total);
+    else head += ': failed (' + String(sel.outcome) + ') after ' + CP.fmtMs(total);
+    $('selected-head').textContent = head;
+
+    var words = merged.filter(function (s) { return PHRASES[s.state]; })
+      .map(function (s) { return PHRASES[s.state](CP.fmtMs(s.dur)); });
+    var text;
+    if (!words.length) text = 'No time recorded yet.';
+    else if (words.length > 8) {
+      // Many calls: totals by state read better than a long list.
+      var sums = {}, order = [];
+      merged.forEach(function (s) {
+        if (!PHRASES[s.state]) return;
+        if (!(s.state in sums)) { sums[s.state] = 0; order.push(s.state); }
+        sums[s.state] += s.dur;
+      });
+      text = 'In total it ' + order.map(function (st) { return PHRASES[st](CP.fmtMs(sums[st])); }).join(', ') +
+        ' (' + merged.length + ' steps).';
+    } else {
+      text = 'It ' + words.join(', then ') + '.';
+    }
+    $('selected-text').textContent = text;
+
+    var bar = $('selected-bar');
+    bar.textContent = '';
+    bar.setAttribute('aria-label', text);
+    var sum = segs.reduce(function (a, s) { return a + s.dur; }, 0) || 1;
+    segs.forEach(function (s) {
+      var part = CP.el('span', { className: 'seg', title: s.state + ': ' + CP.fmtMs(s.dur) });
+      part.style.flexGrow = String(s.dur / sum);
+      part.style.flexBasis = '0';
+      part.style.backgroundColor = CP.STATE_COLOUR[s.state] || '#777';
+      bar.appendChild(part);
+    });
+    $('selected-total').textContent = CP.fmtMs(total);
+  }
+
+  function resetView() {
+    lastSeries = [];
+    drawCharts();
+    selectedKey = null;
+  }
+
+  // ---------- loading and the poll loop ----------
+  var iframeLoadedAt = 0;
+  iframe.addEventListener('load', function () { iframeLoadedAt = Date.now(); });
+  var reportedFailure = false;
+
+  function showLoad() {
+    var l = link.loadInfo();
+    var st = $('load-status');
+    if (!l && iframeLoadedAt && Date.now() - iframeLoadedAt > 4000) {
+      st.hidden = false;
+      $('load-text').textContent = 'The simulation page (canvas.html) did not start its loader.';
+      if (!reportedFailure) {
+        reportedFailure = true;
+        showAlert('The simulation could not load: canvas.html did not start its loader (is loader.js missing?).');
+      }
+      return;
+    }
+    var d = CP.describeLoad(l);
+    if (d.failed) {
+      st.hidden = false;
+      st.classList.add('failed');
+      var first = String((l && l.error) || '').split('\n');
+      $('load-text').textContent = (l.phase === 'stopped' ? 'The simulation stopped.' : 'The simulation could not load.');
+      $('load-progress').hidden = true;
+      setNum('sim-status', l.phase === 'stopped' ? 'stopped' : 'not loaded');
+      if (!reportedFailure) {
+        reportedFailure = true;
+        var head = first[0] || 'unknown error';
+        if (!/^The simulation/.test(head)) {
+          head = (l.phase === 'stopped' ? 'The simulation stopped: ' : 'The simulation could not load: ') + head;
+        }
+        showAlert(head, first.slice(1).join('\n'));
+      }
+      return;
+    }
+    if (link.ready()) { st.hidden = true; return; }
+    st.hidden = false;
+    $('load-text').textContent = d.text;
+    var p = $('load-progress');
+    if (d.fraction === null) p.removeAttribute('value'); else p.value = d.fraction;
+  }
+
+  function firstLoad() {
+    firstLoadDone = true;
+    var text = urlError ? '' : CP.joinPairs(keys);
+    if (!text) text = CP.DEFAULT_SCENARIO;
+    var res = loadText(text);
+    if (!res.ok) {
+      showAlert('The scenario in the URL was not run: ' + String(res.error || 'it was refused') +
+        '. Running the default scenario instead.');
+      res = loadText(CP.DEFAULT_SCENARIO);
+    }
+    if (!res.ok) {
+      showAlert('The simulation refused the default scenario: ' + String(res.error || ''));
+    }
+  }
+
+  function tick() {
+    showLoad();
+    if (link.stopped()) return;
+    if (link.sim() && !firstLoadDone) firstLoad();
+    if (!link.sim()) return;
+    var st = link.call('state');
+    if (st && typeof st === 'object') {
+      if (!speedSynced && CP.finite(st.speed) && st.speed > 0) {
+        speedSynced = true;
+        speedInput.value = String(Math.log10(st.speed));
+        showSpeed(st.speed);
+      }
+      renderNumbers(st);
+      var labels = (Array.isArray(st.lanes) ? st.lanes : []).map(function (l, i) {
+        return l && l.label ? String(l.label) : 'lane ' + (i + 1);
+      });
+      renderChartLegend(labels);
+      var series = link.call('series');
+      if (Array.isArray(series)) { lastSeries = series; drawCharts(); }
+      var sel = link.call('selected');
+      renderSelected(sel === undefined ? null : sel, CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
+    }
+  }
+
+  // ---------- start ----------
+  var urlError = null;
+  (function init() {
+    var q = CP.scenarioFromQuery(location.search);
+    if (q.error) {
+      urlError = q.error;
+      showAlert('The URL was not understood: ' + q.error + '. Running the default scenario instead.');
+      keys = CP.parsePairs(CP.DEFAULT_SCENARIO);
+    } else {
+      keys = CP.parsePairs(q.text || CP.DEFAULT_SCENARIO);
+    }
+    syncControls();
+    setField(currentText());
+    drawCharts();
+    // Fast polling while loading, then about four times a second.
+    (function loop() {
+      try { tick(); } catch (e) { if (window.console) console.error(e); }
+      setTimeout(loop, link.ready() ? 250 : 100);
+    })();
+  })();
+
+  // ---------- window.playground ----------
+  window.playground = {
+    get ready() { return link.ready(); },
+    state: function () {
+      if (!link.ready()) return { ready: false, scenario: running || currentText() };
+      var st = link.call('state');
+      return st && typeof st === 'object' ? st : { ready: false, scenario: running || currentText() };
+    },
+    load: applyText
+  };
+})();
