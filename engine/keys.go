@@ -92,6 +92,15 @@ var keyTable = []Key{
 	uintKey("seed", "the run's random seed", func(c *Config) *uint64 { return &c.Seed }).once(),
 }
 
+// Value returns the value of key name in lane c as scenario text writes it,
+// and whether there is such a key.
+func (c Config) Value(name string) (string, bool) {
+	if i := keyIndex(name); i >= 0 {
+		return keyTable[i].get(&c), true
+	}
+	return "", false
+}
+
 func (k Key) onlyFor(applies func(*Config) bool, who string) Key {
 	k.applies, k.appliesTo = applies, who
 	return k

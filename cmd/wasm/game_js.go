@@ -128,10 +128,6 @@ func glyphAtlas() *ebiten.Image {
 // appendText adds the quads of one label; characters outside printable
 // ASCII show as '?'.
 func (g *game) appendText(l scene.Label) {
-	scale := float32(1)
-	if l.Big {
-		scale = 2
-	}
 	x := l.X
 	for _, r := range l.Text {
 		c := int(r)
@@ -140,7 +136,7 @@ func (g *game) appendText(l scene.Label) {
 		}
 		sx := float32((c - firstGlyph) * glyphW)
 		n := uint32(len(g.textV))
-		w, h := glyphW*scale, glyphH*scale
+		const w, h = glyphW, glyphH
 		for _, p := range [4][4]float32{{x, l.Y, sx, 0}, {x + w, l.Y, sx + glyphW, 0}, {x, l.Y + h, sx, glyphH}, {x + w, l.Y + h, sx + glyphW, glyphH}} {
 			g.textV = append(g.textV, ebiten.Vertex{DstX: p[0], DstY: p[1], SrcX: p[2], SrcY: p[3],
 				ColorR: l.C.R, ColorG: l.C.G, ColorB: l.C.B, ColorA: l.C.A})

@@ -115,14 +115,15 @@ func gridLanes(area Rect, lanes []Rect, dot float32) {
 
 // gridSlot returns the k-th place of a grid of dots filling area from its
 // right edge leftwards (toward the left, away from where the queue is served)
-// and from the top down. Places past the end of the area pile on its last row.
-func gridSlot(area Rect, k int, dot float32) (x, y float32) {
+// and from the top down. Places past the end of the area pile on its last
+// row; over reports that k is one of those, hidden behind another dot.
+func gridSlot(area Rect, k int, dot float32) (x, y float32, over bool) {
 	step := dot + 1
 	cols := max(1, int(area.W/step))
 	rows := max(1, int(area.H/step))
 	r := min(k/cols, rows-1)
 	c := k % cols
-	return area.X + area.W - float32(c+1)*step, area.Y + float32(r)*step
+	return area.X + area.W - float32(c+1)*step, area.Y + float32(r)*step, k >= cols*rows
 }
 
 func clamp(v, lo, hi float32) float32 { return max(lo, min(hi, v)) }

@@ -12,12 +12,11 @@ type Quad struct {
 	C          RGBA
 }
 
-// Label is a line of text; Big labels are drawn at twice the size.
+// Label is a line of text, drawn with a 7x13 bitmap face.
 type Label struct {
 	Text string
 	X, Y float32
 	C    RGBA
-	Big  bool
 }
 
 // Hit is a request's dot, for finding what the user clicked.
@@ -179,17 +178,18 @@ func (v *View) drawLane(li int, in *Input, r Rect, sel Selection) {
 	// Upstream calls: one dot a call.
 	up := Rect{L.upstream.X + 3, L.upstream.Y + 18, L.upstream.W - 6, L.upstream.H - 20}
 	for k := 0; k < snap.Upstream; k++ {
-		x, y := gridSlot(up, k, d)
+		x, y, over := gridSlot(up, k, d)
+		if over { // the area is full: the label has the count
+			break
+		}
 		sc.fill(Rect{x, y, d, d}, StateColor(engine.StateIO))
 	}
 
 	// Requests.
 	backlogArea := Rect{L.backlog.X + 3, L.backlog.Y + 18, L.backlog.W - 6, L.backlog.H - 20}
-	var lastX, lastY float32 = -1, -1
-	var lastC RGBA
 	for qi := range snap.Requests {
 		q := &snap.Requests[qi]
-		tx, ty := v.target(ls, q, backlogArea, d)
+		tx, ty, hidden := v.target(ls, q, backlogArea, d)
 		for q.Slot >= len(ls.dots) {
 			ls.dots = append(ls.dots, dot{seq: -1})
 		}
@@ -204,15 +204,10 @@ func (v *View) drawLane(li int, in *Input, r Rect, sel Selection) {
 			c = c.WithAlpha(0.45)
 		}
 		sc.Hits = append(sc.Hits, Hit{dt.x + d/2, dt.y + d/2, li, q.Seq})
-		// A queue longer than its area piles dots on its last row. A dot that
-		// has settled exactly where the previous one settled adds nothing to
-		// the picture, so it is not drawn again.
-		settled := abs(tx-dt.x) < 0.5 && abs(ty-dt.y) < 0.5
-		if settled && tx == lastX && ty == lastY && c == lastC {
+		// A queue longer than its area piles dots on its last row: once such
+		// a dot has settled under another it adds nothing to the picture.
+		if hidden && abs(tx-dt.x) < 0.5 && abs(ty-dt.y) < 0.5 {
 			continue
-		}
-		if settled {
-			lastX, lastY, lastC = tx, ty, c
 		}
 		sc.fill(Rect{dt.x, dt.y, d, d}, c)
 		if sel.On && sel.Lane == li && sel.Seq == q.Seq {
@@ -284,24 +279,25 @@ func (v *View) drawWorker(L *laneLayout, i int, w *engine.WorkerSnap) {
 	}
 }
 
-// target is where request q's dot belongs now.
-func (v *View) target(ls *laneState, q *engine.RequestSnap, backlog Rect, d float32) (x, y float32) {
+// target is where request q's dot belongs now; hidden says that place is
+// under another dot (its queue overflows its area).
+func (v *View) target(ls *laneState, q *engine.RequestSnap, backlog Rect, d float32) (x, y float32, hidden bool) {
 	L := &ls.layout
 	switch q.State {
 	case engine.StateConnecting:
-		return L.clientX + 2, backlog.Y + float32((q.Seq*7)%int64(max(1, int(backlog.H/(d+1)))))*(d+1)
+		return L.clientX + 2, backlog.Y + float32((q.Seq*7)%int64(max(1, int(backlog.H/(d+1)))))*(d+1), false
 	case engine.StateBacklog:
 		return gridSlot(backlog, q.Order, d)
 	}
 	if q.Worker < 0 || q.Worker >= len(L.workers) {
-		return L.clientX, backlog.Y
+		return L.clientX, backlog.Y, false
 	}
 	wl := &L.workers[q.Worker]
 	if q.Lane >= 0 && q.Lane < len(wl.lanes) {
 		lr := wl.lanes[q.Lane]
 		// On a thread or the loop: the bar shows the state, the dot sits at its end.
 		v.out.fill(Rect{lr.X, lr.Y, lr.W - d - 2, lr.H}, StateColor(q.State).WithAlpha(0.55))
-		return lr.X + lr.W - d - 1, lr.Y + (lr.H-d)/2
+		return lr.X + lr.W - d - 1, lr.Y + (lr.H-d)/2, false
 	}
 	if q.State == engine.StateIO || q.State == engine.StateBlocked {
 		if wl.room.H > 0 {

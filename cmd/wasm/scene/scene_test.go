@@ -145,4 +145,5 @@ func BenchmarkFrame5000(b *testing.B) {
 		v.Frame([]Input{{Label: "x", Snap: &snap, Ended: ended}}, 1280, 720, Selection{})
 	}
 	b.ReportMetric(float64(len(snap.Requests)), "requests")
+	b.ReportMetric(float64(len(v.out.Quads)), "quads")
 }
