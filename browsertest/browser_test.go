@@ -70,6 +70,15 @@ func setup() (*env, func(), error) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, hostPage)
 	})
+	// The site again, with a main.wasm that is not WebAssembly (test only).
+	mux.Handle("/__test/broken/", http.StripPrefix("/__test/broken", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/main.wasm" {
+			w.Header().Set("Content-Type", "application/wasm")
+			fmt.Fprint(w, "this is not a wasm module")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})))
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	shots := os.Getenv("PLAYGROUND_SHOTS")
@@ -226,6 +235,28 @@ func TestBadURLShowsAMessageAndRunsTheDefault(t *testing.T) {
 		t.Fatalf("the default scenario does not run after a bad URL: %v", err)
 	}
 	shot(t, ctx, "bad-url")
+}
+
+// A .wasm that fails to load is a visible message, not a blank page.
+func TestBrokenWasmSaysSo(t *testing.T) {
+	ctx := page(t, 2*time.Minute)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(shared.base+"__test/broken/index.html"),
+		chromedp.WaitVisible(chromedp.ID("alert")),
+	); err != nil {
+		t.Fatalf("no visible message when main.wasm is broken: %v", err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("alert")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.ToLower(msg), "wasm") && !strings.Contains(strings.ToLower(msg), "load") {
+		t.Errorf("alert %q should say that the program failed to load", msg)
+	}
+	if phase := eval[string](t, ctx, `document.querySelector("iframe").contentWindow.cpLoad.phase`); phase != "failed" {
+		t.Errorf("cpLoad.phase = %q, want failed", phase)
+	}
+	shot(t, ctx, "broken-wasm")
 }
 
 func TestClickingADotShowsItsTimeline(t *testing.T) {
