@@ -237,6 +237,29 @@ func TestBadURLShowsAMessageAndRunsTheDefault(t *testing.T) {
 	shot(t, ctx, "bad-url")
 }
 
+// The traps are visible, not only counted: CPU-bound threads queue for the
+// GIL, and a call gevent cannot patch blocks the worker's hub.
+func TestTrapsAreVisible(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	lane := `window.playground.state().lanes[0]`
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(shared.base+"index.html?model=gthread&threads=4&cpu=30ms&calls=0&clients=8"),
+		ready(),
+		waitJS(lane+`.states["wait-gil"] > 0 && `+lane+`.states.cpu === 1`, time.Minute),
+	); err != nil {
+		t.Fatalf("CPU-bound threads never showed one thread on CPU and others waiting for the GIL: %v", err)
+	}
+	shot(t, ctx, "trap-gil")
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(shared.base+"index.html?model=gevent&io=300ms&blocking=true&clients=20&timeout=0s"),
+		ready(),
+		waitJS(lane+`.blockedWorkers === 1 && `+lane+`.states.blocked === 1`, time.Minute),
+	); err != nil {
+		t.Fatalf("a blocking call never showed as a blocked worker: %v", err)
+	}
+	shot(t, ctx, "trap-blocked-hub")
+}
+
 // A .wasm that fails to load is a visible message, not a blank page.
 func TestBrokenWasmSaysSo(t *testing.T) {
 	ctx := page(t, 2*time.Minute)

@@ -36,14 +36,16 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 func (s *Sim) enqueueThread(tid int32) {
 	th := &s.threads[tid]
 	p := &s.procs[th.proc]
-	p.readyQ.push(tid)
 	if th.req >= 0 {
+		// Behind another thread of its own process (running, or ready
+		// before it), a thread waits for the GIL; first in line, for a core.
 		st := stWaitCore
-		if p.running >= 0 {
+		if p.running >= 0 || p.readyQ.len() > 0 {
 			st = stWaitGIL
 		}
 		s.setState(&s.reqs[th.req], st)
 	}
+	p.readyQ.push(tid)
 	if p.running < 0 && !p.queued {
 		p.queued = true
 		s.coreQ.push(th.proc)

@@ -198,21 +198,21 @@ func (s *Sim) queueDepth() int {
 	return s.m.states[StateBacklog] + s.m.states[StateQueued] + s.m.states[StateWaitLoop]
 }
 
-// recentSlot is the width of one slot of the recent window; four slots make
-// the last simulated second.
+// recentSlot is the width of one slot of the recent window.
 const recentSlot = 250 * time.Millisecond
 
-// recentWindow keeps the latencies of the last simulated second, in four
-// rotating slots, for live numbers.
+// recentWindow keeps the latencies of the last simulated second in five
+// rotating slots: the four before the current one cover the whole second
+// however soon after a rotation it is read.
 type recentWindow struct {
-	slots [4]histogram
+	slots [5]histogram
 	cur   int
-	next  time.Duration
+	next  time.Duration // end of the current slot
 }
 
 func (w *recentWindow) init() {
 	for i := range w.slots {
-		w.slots[i] = newHistogram(4)
+		w.slots[i] = newHistogram(6)
 	}
 	w.next = recentSlot
 }
@@ -230,8 +230,10 @@ func (w *recentWindow) advance(t time.Duration) {
 func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
 
 // Recent returns the throughput and latency quantiles of the last simulated
-// second (or of the run so far, if it is shorter).
-func (s *Sim) Recent() (rps float64, p50, p99 time.Duration) {
+// second: the requests answered in the last 1 to 1.25 s (all of the run, if
+// it is shorter). ok is false when none was answered in it; the quantiles
+// are then 0 and mean nothing.
+func (s *Sim) Recent() (rps float64, p50, p99 time.Duration, ok bool) {
 	w := &s.m.recent
 	var all histogram
 	all.subBits = w.slots[0].subBits
@@ -246,10 +248,9 @@ func (s *Sim) Recent() (rps float64, p50, p99 time.Duration) {
 		all.n += w.slots[i].n
 	}
 	s.recentScratch = all.counts
-	// The window spans the current slot so far and the three before it.
-	span := min(s.now, 3*recentSlot+(s.now-(w.next-recentSlot)))
+	span := min(s.now, time.Duration(len(w.slots)-1)*recentSlot+(s.now-(w.next-recentSlot)))
 	if span > 0 {
 		rps = float64(all.n) / span.Seconds()
 	}
-	return rps, all.quantile(0.5), all.quantile(0.99)
+	return rps, all.quantile(0.5), all.quantile(0.99), all.n > 0
 }

@@ -92,8 +92,8 @@ func TestSnapshotDoesNotAllocate(t *testing.T) {
 func TestRecentAndEnded(t *testing.T) {
 	s := newSim(t, "model=gthread threads=4 io=100ms clients=4", Options{Timelines: 50})
 	s.RunUntil(30 * time.Second)
-	rps, p50, p99 := s.Recent()
-	if !near(rps, 4/0.1008, 0.1) || p50 < 100*time.Millisecond || p99 > 110*time.Millisecond {
+	rps, p50, p99, ok := s.Recent()
+	if !ok || !near(rps, 4/0.1008, 0.1) || p50 < 100*time.Millisecond || p99 > 110*time.Millisecond {
 		t.Errorf("Recent() = %.1f req/s, p50 %v, p99 %v; want about 40 req/s and 100ms", rps, p50, p99)
 	}
 	ends, n := s.EndedSince(0, nil)
@@ -140,5 +140,41 @@ func TestAdvanceBudget(t *testing.T) {
 	ra, rb := a.Result(), b.Result()
 	if a.Now() != b.Now() || ra.Completed != rb.Completed || ra.LatencyMS != rb.LatencyMS {
 		t.Errorf("Advance in small budgets: %d completed at %v; RunUntil: %d at %v", ra.Completed, a.Now(), rb.Completed, b.Now())
+	}
+}
+
+// CPU-bound threads of one process: one runs, the others wait for the GIL,
+// not for a core (there are two cores and one process).
+func TestGILWaitIsNamed(t *testing.T) {
+	s := newSim(t, "model=gthread threads=4 cpu=30ms calls=0 clients=8", Options{})
+	var snap Snapshot
+	for i := 1; i <= 5; i++ {
+		s.RunUntil(time.Duration(i) * 333 * time.Millisecond)
+		s.Snapshot(&snap)
+		n := map[State]int{}
+		for _, q := range snap.Requests {
+			n[q.State]++
+		}
+		if n[StateCPU] != 1 || n[StateWaitGIL] != 3 || n[StateWaitCore] != 0 {
+			t.Errorf("at %v: %v; want 1 on CPU and 3 waiting for the GIL", s.Now(), n)
+		}
+	}
+}
+
+// The recent window covers a whole second even right after its slots turn
+// over: one-second calls that all end together are never missed.
+func TestRecentCoversASecond(t *testing.T) {
+	s := newSim(t, "model=gthread workers=2 threads=5 io=1s clients=10", Options{})
+	for _, at := range []time.Duration{30 * time.Second, 30*time.Second + 100*time.Millisecond, 30*time.Second + 249*time.Millisecond} {
+		s.RunUntil(at)
+		rps, p50, _, ok := s.Recent()
+		if !ok || rps < 7 || p50 < time.Second {
+			t.Errorf("at %v: Recent() = %.1f req/s, p50 %v, ok %v; want about 10 req/s at 1s", at, rps, p50, ok)
+		}
+	}
+	idle := newSim(t, "model=sync io=10s clients=1", Options{})
+	idle.RunUntil(5 * time.Second)
+	if _, _, _, ok := idle.Recent(); ok {
+		t.Errorf("nothing answered in the last second, but Recent says ok")
 	}
 }

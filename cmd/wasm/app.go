@@ -163,7 +163,11 @@ func (a *app) state() map[string]any {
 	lanes := make([]any, len(a.sims))
 	for i, s := range a.sims {
 		r := s.Result()
-		rps, p50, p99 := s.Recent()
+		rps, p50, p99, answered := s.Recent()
+		var p50ms, p99ms any // null when nothing was answered in the last second
+		if answered {
+			p50ms, p99ms = ms(p50), ms(p99)
+		}
 		lanes[i] = map[string]any{
 			"label": a.labels[i], "scenario": r.Scenario, "done": s.Done(),
 			"completed": r.Completed, "failedTotal": r.Failed.Total(),
@@ -171,10 +175,11 @@ func (a *app) state() map[string]any {
 				"worker-timeout": r.Failed.WorkerTimeout, "connect-failed": r.Failed.ConnectFailed},
 			"inFlight": r.InFlight, "queue": a.snaps[i].Backlog + queued(&a.snaps[i]), "upstream": a.snaps[i].Upstream,
 			"wasted": r.Wasted, "workerRestarts": r.WorkerRestarts,
-			"throughputRps": rps, "p50Ms": ms(p50), "p99Ms": ms(p99),
+			"throughputRps": rps, "p50Ms": p50ms, "p99Ms": p99ms,
 			"meanMs": r.LatencyMS.Mean, "p50AllMs": r.LatencyMS.P50, "p99AllMs": r.LatencyMS.P99,
 			"memoryMB": map[string]any{"resident": r.MemoryMB.Resident, "virtual": r.MemoryMB.Virtual},
 			"cpuUtil":  r.CPUUtil,
+			"states":   stateCounts(&a.snaps[i]), "blockedWorkers": blocked(&a.snaps[i]),
 		}
 	}
 	l0 := lanes[0].(map[string]any)
@@ -184,6 +189,30 @@ func (a *app) state() map[string]any {
 		"completed": l0["completed"], "inFlight": l0["inFlight"], "throughputRps": l0["throughputRps"],
 		"p50Ms": l0["p50Ms"], "p99Ms": l0["p99Ms"],
 	}
+}
+
+// stateCounts counts the requests of a snapshot by state name.
+func stateCounts(s *engine.Snapshot) map[string]any {
+	var n [16]int
+	for i := range s.Requests {
+		n[s.Requests[i].State]++
+	}
+	out := map[string]any{}
+	for st := engine.StateConnecting; st <= engine.StateWaitPool; st++ {
+		out[st.String()] = n[st]
+	}
+	return out
+}
+
+// blocked counts workers whose loop is held by a call it cannot yield on.
+func blocked(s *engine.Snapshot) int {
+	n := 0
+	for _, w := range s.Workers {
+		if w.Blocked {
+			n++
+		}
+	}
+	return n
 }
 
 // queued counts requests waiting inside workers (for a thread or the loop).
