@@ -148,7 +148,8 @@ const (
 	uvicornWsgiThreads = 10
 	// synRetries is Linux's tcp_syn_retries: a connection attempt whose SYN
 	// is dropped (the accept queue is full) is retried after 1s, then 2s,
-	// 4s, ... and fails after the sixth retry, about 127s after the first.
+	// 4s, ... up to six retries (the last at 63s); if that one is dropped
+	// too, the client gives up 64s later, 127s after the first SYN.
 	synRetries = 6
 	synRTO     = time.Second
 )

@@ -73,9 +73,10 @@ func (s *Sim) startSlice(tid int32) {
 	th.slice = min(th.cpuLeft, switchInterval)
 	if th.req >= 0 {
 		r := &s.reqs[th.req]
-		if r.started < 0 {
-			r.started = s.now
-			s.m.started(s, r)
+		// The handler starts on its thread: for a bridge that is the WSGI
+		// thread, not the loop that parsed the request (see handlerStarted).
+		if r.started < 0 && !(th.loop && s.cfg.Model.kind() == kindBridge) {
+			s.handlerStarted(r)
 		}
 		s.setState(r, stCPU)
 	}

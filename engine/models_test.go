@@ -292,3 +292,34 @@ func TestKeepaliveKeepsClientsOnTheirWorker(t *testing.T) {
 		}
 	}
 }
+
+// A SYN that the full listen queue drops is retried six times (the last
+// at 63s); the connection fails 64s after that, at 127s.
+func TestConnectFailsAfter127s(t *testing.T) {
+	r := run1(t, "model=sync backlog=1 io=200s timeout=0s burst=3 duration=200s")
+	// One request is served, one waits in the backlog, one never connects.
+	if r.Failed.ConnectFailed != 1 {
+		t.Fatalf("%d connect failures, want 1", r.Failed.ConnectFailed)
+	}
+	sc, _ := ParseScenario("model=sync backlog=1 io=200s timeout=0s burst=3 duration=200s")
+	s := New(sc.Lanes[0], Options{Timelines: 10})
+	s.RunUntil(126 * time.Second)
+	if got := s.Result().Failed.ConnectFailed; got != 0 {
+		t.Errorf("at 126s: %d connect failures, want none yet", got)
+	}
+	s.RunUntil(128 * time.Second)
+	if got := s.Result().Failed.ConnectFailed; got != 1 {
+		t.Errorf("at 128s: %d connect failures, want 1", got)
+	}
+}
+
+// For the bridges the wait before the handler includes the queue for the
+// WSGI thread: WsgiToAsgi's one thread makes 50 clients wait seconds.
+func TestBridgeWaitCountsTheThreadQueue(t *testing.T) {
+	rs := run(t, "model=wsgi-to-asgi,uvicorn-wsgi,gthread threads=1,1,10 io=100ms clients=50 duration=30s")
+	for i, want := range []float64{4500, 400, 400} {
+		if !near(rs[i].Wait.MeanMS, want, 0.15) {
+			t.Errorf("%s: mean wait %.1f ms, want about %v", rs[i].Scenario, rs[i].Wait.MeanMS, want)
+		}
+	}
+}

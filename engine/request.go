@@ -122,6 +122,9 @@ func (s *Sim) proceed(id int32) {
 			if r.thread < 0 && !s.takeThread(r) {
 				return
 			}
+			if r.started < 0 && s.cfg.CPU == 0 {
+				s.handlerStarted(r) // it runs no CPU of its own before its first call
+			}
 			if s.runCPU(r, false, s.cfg.CPU, stepCalls) {
 				return
 			}
@@ -173,6 +176,12 @@ func (s *Sim) proceed(id int32) {
 			return
 		}
 	}
+}
+
+// handlerStarted records that r's handler has begun: the end of its wait.
+func (s *Sim) handlerStarted(r *request) {
+	r.started = s.now
+	s.m.started(s, r)
 }
 
 // runCPU sets r's next step and asks for d of CPU on r's thread or on its

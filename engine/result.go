@@ -51,7 +51,9 @@ type Latency struct {
 
 // Wait is how long requests waited between being sent and their handler's
 // first slice of CPU: in the listen queue, in a worker's queue, for the event
-// loop, for the GIL or a core.
+// loop, for the GIL or a core. For the bridges (wsgi-to-asgi, uvicorn-wsgi)
+// the handler is the WSGI app, so the wait includes the queue for its
+// thread.
 type Wait struct {
 	MeanMS   float64 `json:"mean_ms"`
 	Fraction float64 `json:"fraction"` // of started requests, the share that waited at all

@@ -199,11 +199,8 @@ func (s *Sim) connect(r *request) {
 		return
 	}
 	// The accept queue is full: Linux drops the SYN, and the client's
-	// kernel sends it again after 1s, 2s, 4s, ...
-	if int(r.retries) >= synRetries {
-		s.fail(r, causeConnectFailed)
-		return
-	}
+	// kernel sends it again after 1s, 2s, 4s, ... After the sixth retry is
+	// dropped (63s in) it waits once more, 64s, and then gives up (127s).
 	s.setState(r, stConnecting)
 	s.after(synRTO<<r.retries, evRetrySYN, r.id, r.gen)
 	r.retries++
@@ -212,6 +209,10 @@ func (s *Sim) connect(r *request) {
 func (s *Sim) retrySYN(id int32, gen uint32) {
 	r := &s.reqs[id]
 	if r.gen != gen {
+		return
+	}
+	if int(r.retries) > synRetries {
+		s.fail(r, causeConnectFailed)
 		return
 	}
 	s.connect(r)
