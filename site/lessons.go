@@ -1,21 +1,19 @@
 package site
 
 import (
-	"fmt"
-	"path/filepath"
+	"os"
+
+	"playground/lessons"
 )
 
-// RenderLessons is the hook that renders the lessons, srcDir/*.md, into
-// outDir as .html pages (outDir is dist/lessons). It returns how many it
-// rendered. It renders nothing yet: the lessons package and its renderer
-// are a separate issue. Until then it only checks that srcDir can be read,
-// and Build reports 0 lessons.
+// RenderLessons renders the lessons, srcDir/*.md, into outDir (dist/lessons)
+// as pages and an index, and returns how many it rendered. A broken block
+// still renders, as a visible error box, and is reported on stderr; the
+// lesson tests are what fail for it.
 func RenderLessons(srcDir, outDir string) (int, error) {
-	if _, err := filepath.Glob(filepath.Join(srcDir, "*.md")); err != nil {
-		return 0, fmt.Errorf("site: lessons: %w", err)
+	ls, err := lessons.Load(srcDir)
+	if err != nil || len(ls) == 0 {
+		return 0, err
 	}
-	// TODO(lessons): for each srcDir/*.md, render it with the lessons
-	// package into outDir/NAME.html.
-	_ = outDir
-	return 0, nil
+	return len(ls), lessons.Render(ls, outDir, os.Stderr)
 }

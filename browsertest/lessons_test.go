@@ -1,0 +1,75 @@
+package browsertest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// lessonSim is the program's API inside a lesson page's iframe.
+const lessonSim = `document.getElementById("sim-frame").contentWindow.cpSim`
+
+// Every lesson page loads, its text is there before the program, and
+// clicking a card's "Run this" makes the live simulation run that card's
+// scenario.
+func TestLessonCardsLoadTheirScenario(t *testing.T) {
+	pages, _ := filepath.Glob("../dist/lessons/*.html")
+	var lessons []string
+	for _, p := range pages {
+		if filepath.Base(p) != "index.html" {
+			lessons = append(lessons, filepath.Base(p))
+		}
+	}
+	if len(lessons) < 12 {
+		t.Fatalf("%d lesson pages in dist/lessons, want at least 12 (run ./scripts/build)", len(lessons))
+	}
+	ctx := page(t, readyLimit+time.Duration(len(lessons))*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"lessons/index.html"),
+		chromedp.WaitVisible(chromedp.CSS(".lesson-list li"))); err != nil {
+		t.Fatalf("lessons index: %v", err)
+	}
+	if n := eval[float64](t, ctx, `document.querySelectorAll(".lesson-list li").length`); int(n) != len(lessons) {
+		t.Errorf("the index lists %v lessons, want %d", n, len(lessons))
+	}
+	shot(t, ctx, "lessons-index")
+	for i, name := range lessons {
+		t.Run(name, func(t *testing.T) {
+			if err := chromedp.Do(ctx,
+				chromedp.Navigate(shared.base+"lessons/"+name),
+				chromedp.WaitVisible(chromedp.CSS("main.lesson h1")),
+			); err != nil {
+				t.Fatal(err)
+			}
+			if n := eval[float64](t, ctx, `document.querySelectorAll(".cp-error").length`); n > 0 {
+				t.Errorf("%s shows %v broken-block boxes", name, n)
+			}
+			cards := eval[float64](t, ctx, `document.querySelectorAll(".cp-run").length`)
+			if cards == 0 {
+				t.Fatalf("%s has no Run this button", name)
+			}
+			// Click the last visible card's button, so that it is not the
+			// scenario the page may have loaded by itself.
+			want := eval[string](t, ctx, `(() => { const b = [...document.querySelectorAll(".cp-run")].filter(b => b.offsetParent !== null).pop(); b.id = "card-under-test"; b.scrollIntoView(); return b.dataset.scenario; })()`)
+			if err := chromedp.Do(ctx,
+				waitJS(lessonSim+` && `+lessonSim+`.ready`, readyLimit),
+				chromedp.Click(chromedp.ID("card-under-test")),
+				waitJS(lessonSim+`.state().scenario === `+jsString(want), 30*time.Second),
+				waitJS(lessonSim+`.state().simSeconds > 1`, time.Minute),
+			); err != nil {
+				got := eval[string](t, ctx, `(`+lessonSim+` && `+lessonSim+`.state().scenario) || "no simulation"`)
+				t.Fatalf("clicking Run this on %q: the simulation runs %q: %v", want, got, err)
+			}
+			if i < 3 || i == len(lessons)-1 {
+				shot(t, ctx, "lesson-"+strings.TrimSuffix(name, ".html"))
+			}
+		})
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
