@@ -16,16 +16,19 @@ type pageData struct {
 	Prev, Next *Lesson
 }
 
-var lessonPage = template.Must(template.New("lesson").Parse(`<!doctype html>
+// head is the <head> of every lessons page, given a title and a summary.
+const head = `{{define "head"}}<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.L.Title}} · Concurrency Playground lessons</title>
-<meta name="description" content="{{.L.Summary}}">
+<title>{{.Title}} · Concurrency Playground lessons</title>
+<meta name="description" content="{{.Summary}}">
 <link rel="stylesheet" href="../style.css">
 <link rel="stylesheet" href="../lesson.css">
-</head>
+</head>{{end}}`
+
+var lessonPage = template.Must(template.Must(template.New("lesson").Parse(head)).Parse(`{{template "head" .L}}
 <body class="lesson-page">
 <header class="lesson-header">
 <a class="lesson-home" href="../index.html">Concurrency Playground</a>
@@ -60,15 +63,7 @@ var lessonPage = template.Must(template.New("lesson").Parse(`<!doctype html>
 </html>
 `))
 
-var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lessons · Concurrency Playground</title>
-<link rel="stylesheet" href="../style.css">
-<link rel="stylesheet" href="../lesson.css">
-</head>
+var indexPage = template.Must(template.Must(template.New("index").Parse(head)).Parse(`{{template "head" .Head}}
 <body class="lesson-page">
 <header class="lesson-header">
 <a class="lesson-home" href="../index.html">Concurrency Playground</a>
@@ -78,7 +73,7 @@ var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
 <h1>From one request at a time to the event loop and its traps</h1>
 <p>Each lesson is a few screens long and built around scenarios you run in the live simulation. Every claim in them is checked against the engine, and the engine against the real servers.</p>
 <ol class="lesson-list">
-{{range .}}<li data-slug="{{.Slug}}"><a href="{{.Slug}}.html">{{.Title}}</a> <span class="lesson-progress" aria-label="progress"></span><br><span class="lesson-summary">{{.Summary}}</span></li>
+{{range .Lessons}}<li data-slug="{{.Slug}}"><a href="{{.Slug}}.html">{{.Title}}</a> <span class="lesson-progress" aria-label="progress"></span><br><span class="lesson-summary">{{.Summary}}</span></li>
 {{end}}</ol>
 </main>
 <script src="../common.js"></script>
@@ -109,7 +104,11 @@ func Render(ls []*Lesson, outDir string, w io.Writer) error {
 			fmt.Fprintf(w, "lessons: %v\n", e)
 		}
 	}
-	return writePage(filepath.Join(outDir, "index.html"), indexPage, ls)
+	index := struct {
+		Head    *Lesson
+		Lessons []*Lesson
+	}{&Lesson{Title: "Lessons", Summary: "A course in how Python web servers handle many requests at once."}, ls}
+	return writePage(filepath.Join(outDir, "index.html"), indexPage, index)
 }
 
 func writePage(path string, t *template.Template, data any) error {
