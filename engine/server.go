@@ -60,7 +60,13 @@ func (s *Sim) bootProc(pid int32) {
 	if pid > 0 {
 		rss = s.cost.extraRSS // it shares the rest with the first worker and the master
 	}
-	s.addProcMem(pid, rss, s.cost.procVSZ)
+	// The app's HTTP client is imported in each worker after fork (no
+	// --preload), so it is private to each; a Flask async view adds aiohttp.
+	lib := s.cost.clientLib
+	if s.cfg.asyncView() {
+		lib += asyncViewLib
+	}
+	s.addProcMem(pid, rss+lib, s.cost.procVSZ+lib)
 }
 
 // hasMaster reports whether a supervising process runs beside the workers:
@@ -222,8 +228,10 @@ func (s *Sim) retrySYN(id int32, gen uint32) {
 // waits on the same listening socket, the kernel wakes them all, and the
 // first to call accept() wins: there is no balancing, so the engine draws
 // the winner at random among the workers ready to accept. Measured on
-// gunicorn gthread -w 2 --threads 5 with 10 clients: splits of 5/5, 6/4
-// and 7/4, as a fair draw gives.
+// gunicorn gthread -w 2 --threads 5 with 10 clients opening a connection
+// per request: splits of 5/5 and 6/4, and 7/4 with 11, as a fair draw
+// gives. (A burst of connections that then stay kept alive splits more
+// unevenly on the real server: docs/calibration.md, section 2.)
 func (s *Sim) pickWorker() int32 {
 	n := 0
 	for i := range s.procs {
