@@ -1,0 +1,60 @@
+"""Flask app of the calibration, for the dev server, gunicorn (sync, gthread,
+gevent), uvicorn --interface wsgi and WsgiToAsgi.
+
+/work?calls=N&cpu=MS&blocking=0|1 burns cpu ms, then makes N upstream calls
+one after another with ONE module-level requests.Session (what the engine
+charges: ~750us a call). Under gunicorn -k gevent the worker has patched the
+socket module before this import, so the same session yields to the hub.
+/awork is a Flask async def view (run by asgiref's async_to_sync); it calls
+with aiohttp, one ClientSession per request (the loop is new every request),
+gathered when parallel=1. Both answer with the worker's pid, so the harness
+can count requests per worker.
+"""
+import asyncio
+import os
+
+import requests
+from flask import Flask, request
+
+from common import UP_URL, blocking_call, burn, params
+
+session = requests.Session()
+# urllib3 keeps 10 connections per host by default; a bigger pool keeps more
+# than 10 threads from discarding (and re-opening) connections.
+session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=1000))
+
+app = Flask(__name__)
+
+
+@app.route("/ping")
+def ping():
+    return str(os.getpid())
+
+
+@app.route("/work")
+def work():
+    calls, cpu, _, blocking = params(request.args.get)
+    burn(cpu)
+    for _ in range(calls):
+        if blocking:
+            blocking_call()
+        else:
+            session.get(UP_URL).content
+    return str(os.getpid())
+
+
+@app.route("/awork")
+async def awork():
+    import aiohttp
+    calls, cpu, parallel, _ = params(request.args.get)
+    burn(cpu)
+    async with aiohttp.ClientSession() as s:
+        async def one():
+            async with s.get(UP_URL) as r:
+                await r.read()
+        if parallel:
+            await asyncio.gather(*(one() for _ in range(calls)))
+        else:
+            for _ in range(calls):
+                await one()
+    return str(os.getpid())

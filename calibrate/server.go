@@ -1,0 +1,287 @@
+package calibrate
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"playground/engine"
+)
+
+// Python is Debian's interpreter, which has the servers installed (python3 on
+// PATH may be pyenv's, without them).
+const Python = "/usr/bin/python3"
+
+// Server is one real server process group started by the harness.
+type Server struct {
+	Cmd     []string
+	Port    int
+	cmd     *exec.Cmd
+	log     *bytes.Buffer
+	exited  chan struct{}
+	Arbiter int   // the gunicorn arbiter's pid, or 0
+	Workers []int // the processes that serve requests
+}
+
+// Command returns the command line that serves c's model on port, with the
+// apps in appDir and the upstream at upstream.
+func Command(c engine.Config, appDir string, port int) ([]string, error) {
+	p := strconv.Itoa(port)
+	gunicorn := []string{Python, "-m", "gunicorn", "--chdir", appDir, "-b", "127.0.0.1:" + p,
+		"-w", strconv.Itoa(c.Workers), "--log-level", "warning", "--graceful-timeout", "1",
+		"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
+		"--worker-connections", strconv.Itoa(c.WorkerConnections)}
+	uvicorn := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
+		"--port", p, "--log-level", "warning", "--no-access-log",
+		"--backlog", strconv.Itoa(c.Backlog), "--workers", strconv.Itoa(c.Workers)}
+	switch c.Model.String() {
+	case "dev":
+		return []string{Python, filepath.Join(appDir, "dev_server.py"), p, "0"}, nil
+	case "dev-threaded":
+		return []string{Python, filepath.Join(appDir, "dev_server.py"), p, "1"}, nil
+	case "sync":
+		return append(gunicorn, "-k", "sync", "wsgi_app:app"), nil
+	case "gthread":
+		return append(gunicorn, "-k", "gthread", "--threads", strconv.Itoa(c.Threads), "wsgi_app:app"), nil
+	case "gevent":
+		return append(gunicorn, "-k", "gevent", "wsgi_app:app"), nil
+	case "asyncio":
+		return append(uvicorn, "asgi_app:app"), nil
+	case "wsgi-to-asgi":
+		return append(uvicorn, "w2a_app:app"), nil
+	case "uvicorn-wsgi":
+		return append(uvicorn, "--interface", "wsgi", "wsgi_app:app"), nil
+	}
+	return nil, fmt.Errorf("no real server for model %s", c.Model)
+}
+
+// StartServer starts c's server on port in its own process group and waits
+// until every worker answers /ping.
+func StartServer(c engine.Config, appDir string, port int, upstream string) (*Server, error) {
+	args, err := Command(c, appDir, port)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Cmd: args, Port: port, log: new(bytes.Buffer), exited: make(chan struct{})}
+	s.cmd = exec.Command(args[0], args[1:]...)
+	s.cmd.Dir = appDir
+	s.cmd.Env = append(os.Environ(), "CALIBRATE_UPSTREAM="+upstream, "PYTHONDONTWRITEBYTECODE=1")
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() { s.cmd.Wait(); close(s.exited) }()
+	multi := strings.Contains(args[2], "gunicorn") || c.Workers > 1
+	deadline := time.Now().Add(30 * time.Second)
+	cl := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.exited:
+			return nil, fmt.Errorf("%s exited at start:\n%s", strings.Join(args, " "), tail(s.log.String()))
+		default:
+		}
+		time.Sleep(200 * time.Millisecond)
+		if multi {
+			kids := Children(s.cmd.Process.Pid)
+			if len(kids) != c.Workers {
+				continue
+			}
+			s.Arbiter, s.Workers = s.cmd.Process.Pid, kids
+		} else {
+			s.Workers = []int{s.cmd.Process.Pid}
+		}
+		if r, err := cl.Get(fmt.Sprintf("http://127.0.0.1:%d/ping", port)); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				if multi {
+					// every worker imports the app after the fork; give the
+					// others time to finish booting
+					time.Sleep(time.Duration(300*c.Workers) * time.Millisecond)
+				}
+				return s, nil
+			}
+		}
+	}
+	s.Stop()
+	return nil, fmt.Errorf("%s did not answer within 30s:\n%s", strings.Join(args, " "), tail(s.log.String()))
+}
+
+// Log returns the server's output so far (the end of it).
+func (s *Server) Log() string { return tail(s.log.String()) }
+
+// Stop sends SIGTERM to the server's process group, and SIGKILL to what is
+// left after 3 s.
+func (s *Server) Stop() {
+	pg := s.cmd.Process.Pid
+	syscall.Kill(-pg, syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(3 * time.Second):
+	}
+	syscall.Kill(-pg, syscall.SIGKILL)
+	<-s.exited
+}
+
+func tail(s string) string {
+	if len(s) > 3000 {
+		return s[len(s)-3000:]
+	}
+	return s
+}
+
+// Children returns the pids whose parent is ppid, found by scanning /proc.
+func Children(ppid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var kids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st, err := readStat(pid)
+		if err == nil && st.ppid == ppid {
+			kids = append(kids, pid)
+		}
+	}
+	return kids
+}
+
+type procStat struct {
+	ppid       int
+	cpuTicks   int64 // utime + stime, in clock ticks
+	numThreads int
+}
+
+// readStat parses /proc/pid/stat (fields after the command name).
+func readStat(pid int) (procStat, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return procStat{}, err
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return procStat{}, fmt.Errorf("bad stat for %d", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3 (state); ppid is field 4, utime 14, stime 15, threads 20
+	if len(f) < 18 {
+		return procStat{}, fmt.Errorf("short stat for %d", pid)
+	}
+	at := func(field int) int64 { v, _ := strconv.ParseInt(f[field-3], 10, 64); return v }
+	return procStat{ppid: int(at(4)), cpuTicks: at(14) + at(15), numThreads: int(at(20))}, nil
+}
+
+// Mem is one process's memory in KiB, from /proc/pid/smaps_rollup.
+type Mem struct {
+	Rss, Pss, Private int64
+}
+
+// ReadMem reads a process's Rss, Pss and private (clean + dirty) memory.
+func ReadMem(pid int) (Mem, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return Mem{}, err
+	}
+	defer f.Close()
+	var m Mem
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		switch k {
+		case "Rss":
+			m.Rss = n
+		case "Pss":
+			m.Pss = n
+		case "Private_Clean", "Private_Dirty":
+			m.Private += n
+		}
+	}
+	return m, sc.Err()
+}
+
+// ServerMem is the memory of a whole server at one moment, in MiB.
+type ServerMem struct {
+	// Resident is the engine's definition: the largest worker's RSS plus the
+	// private memory of every other process (arbiter and other workers).
+	Resident float64
+	// Pss is the summed Pss of arbiter and workers.
+	Pss float64
+	// WorkerRSS is the summed RSS of the workers (which counts shared pages
+	// once per worker).
+	WorkerRSS float64
+}
+
+// Memory samples the server's processes now.
+func (s *Server) Memory() ServerMem {
+	var out ServerMem
+	var maxRSS, maxPriv int64
+	var sumPriv, sumPss int64
+	procs := append([]int(nil), s.Workers...)
+	if s.Arbiter != 0 {
+		procs = append(procs, s.Arbiter)
+	}
+	for i, pid := range procs {
+		m, err := ReadMem(pid)
+		if err != nil {
+			continue
+		}
+		sumPss += m.Pss
+		sumPriv += m.Private
+		if i < len(s.Workers) {
+			out.WorkerRSS += float64(m.Rss) / 1024
+			if m.Rss > maxRSS {
+				maxRSS, maxPriv = m.Rss, m.Private
+			}
+		}
+	}
+	out.Resident = float64(maxRSS+sumPriv-maxPriv) / 1024
+	out.Pss = float64(sumPss) / 1024
+	return out
+}
+
+// CPUTicks returns the summed user+system clock ticks of the workers (all
+// their threads, including exited ones).
+func (s *Server) CPUTicks() int64 {
+	var t int64
+	for _, pid := range s.Workers {
+		if st, err := readStat(pid); err == nil {
+			t += st.cpuTicks
+		}
+	}
+	return t
+}
+
+// Threads returns the summed thread count of the workers.
+func (s *Server) Threads() int {
+	n := 0
+	for _, pid := range s.Workers {
+		if st, err := readStat(pid); err == nil {
+			n += st.numThreads
+		}
+	}
+	return n
+}
+
+// waitCtx sleeps for d or until ctx ends.
+func waitCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,83 @@
+package calibrate
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Upstream is the fixed-delay HTTP service the apps call. Every request is
+// answered after Delay; the upstream counts how many requests it holds at
+// once and keeps the peak.
+type Upstream struct {
+	Addr string // host:port it listens on
+
+	delay    atomic.Int64 // nanoseconds
+	mu       sync.Mutex
+	inFlight int
+	peak     int
+	calls    int64
+	srv      *http.Server
+	ln       net.Listener
+}
+
+// StartUpstream listens on addr (127.0.0.1:port) and serves until Close.
+func StartUpstream(addr string) (*Upstream, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("upstream: %w", err)
+	}
+	u := &Upstream{Addr: ln.Addr().String(), ln: ln}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/up", u.serveUp)
+	mux.HandleFunc("/stats", u.serveStats)
+	u.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go u.srv.Serve(ln)
+	return u, nil
+}
+
+// SetDelay sets how long every later call is held.
+func (u *Upstream) SetDelay(d time.Duration) { u.delay.Store(int64(d)) }
+
+// Reset clears the peak and the call count; the peak restarts from the
+// calls in flight now.
+func (u *Upstream) Reset() {
+	u.mu.Lock()
+	u.peak = u.inFlight
+	u.calls = 0
+	u.mu.Unlock()
+}
+
+// Stats returns the peak concurrency and the number of calls since Reset.
+func (u *Upstream) Stats() (peak int, calls int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.peak, u.calls
+}
+
+// Close stops the upstream.
+func (u *Upstream) Close() error { return u.srv.Close() }
+
+func (u *Upstream) serveUp(w http.ResponseWriter, r *http.Request) {
+	u.mu.Lock()
+	u.inFlight++
+	u.calls++
+	if u.inFlight > u.peak {
+		u.peak = u.inFlight
+	}
+	u.mu.Unlock()
+	time.Sleep(time.Duration(u.delay.Load()))
+	u.mu.Lock()
+	u.inFlight--
+	u.mu.Unlock()
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("upstream-ok\n"))
+}
+
+func (u *Upstream) serveStats(w http.ResponseWriter, r *http.Request) {
+	peak, calls := u.Stats()
+	fmt.Fprintf(w, "{\"peak\": %d, \"calls\": %d}\n", peak, calls)
+}

@@ -1,0 +1,115 @@
+// Command calibrate runs the real Python servers against the engine and
+// writes docs/calibration.md. scripts/calibrate runs it after installing the
+// servers; see package calibrate.
+//
+//	go run ./cmd/calibrate                 # every row, writes docs/calibration.md
+//	go run ./cmd/calibrate -only gevent    # one row (a comma list works), prints its table
+//	go run ./cmd/calibrate -list           # the rows and their scenarios
+//	go run ./cmd/calibrate -scenario 'model=sync io=0s clients=1 requests=500 duration=10s'
+//	go run ./cmd/calibrate -save run.json  # also keep the raw measurements
+//	go run ./cmd/calibrate -from run.json  # rewrite the doc from them, no servers
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"playground/calibrate"
+)
+
+func main() {
+	only := flag.String("only", "", "run only these rows (comma list); prints the table instead of writing -out unless -out is given")
+	out := flag.String("out", "", "write the doc here (default docs/calibration.md for a full run)")
+	apps := flag.String("apps", "calibrate/apps", "directory of the Python apps")
+	list := flag.Bool("list", false, "list the rows and exit")
+	adhoc := flag.String("scenario", "", "run this scenario text as a one-off row (prints its table)")
+	save := flag.String("save", "", "also save the raw measurements as JSON here")
+	from := flag.String("from", "", "write the doc from measurements saved by -save instead of running")
+	repeats := flag.Int("repeats", 0, "real runs per row (default: the row's own)")
+	flag.Parse()
+	log.SetFlags(log.Ltime)
+
+	rows := calibrate.Rows
+	if *only != "" {
+		want := strings.Split(*only, ",")
+		rows = slices.DeleteFunc(slices.Clone(rows), func(r calibrate.Row) bool { return !slices.Contains(want, r.Name) })
+		if len(rows) == 0 {
+			log.Fatalf("-only %q matches no row; -list shows them", *only)
+		}
+	}
+	if *adhoc != "" {
+		rows = []calibrate.Row{{Name: "adhoc", Scenario: *adhoc}}
+		*only = "adhoc"
+	}
+	if *repeats > 0 {
+		for i := range rows {
+			rows[i].Repeats = *repeats
+		}
+	}
+	if *list {
+		for _, r := range rows {
+			fmt.Printf("%-22s %s\n", r.Name, r.Scenario)
+		}
+		return
+	}
+	if *out == "" && *only == "" {
+		*out = "docs/calibration.md"
+	}
+
+	if *from != "" {
+		mc, ms, err := calibrate.LoadSaved(*from)
+		if err != nil {
+			log.Fatal(err)
+		}
+		write(*out, mc, ms)
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	mc := calibrate.DescribeMachine()
+	appDir, err := filepath.Abs(*apps)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := calibrate.NewHarness(appDir, mc.Nproc, log.Printf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer h.Close()
+	var ms []calibrate.Measurement
+	for _, r := range rows {
+		if ctx.Err() != nil {
+			log.Fatal("interrupted")
+		}
+		ms = append(ms, h.Measure(ctx, r))
+	}
+	if *save != "" {
+		if err := calibrate.Save(*save, mc, ms); err != nil {
+			log.Fatal(err)
+		}
+	}
+	write(*out, mc, ms)
+}
+
+// write writes the doc to out, or the table to stdout when out is empty.
+func write(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
+	if out == "" {
+		calibrate.WriteTable(os.Stdout, ms)
+		return
+	}
+	var doc bytes.Buffer
+	calibrate.WriteDoc(&doc, mc, ms)
+	if err := os.WriteFile(out, doc.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote %s", out)
+}
