@@ -76,3 +76,45 @@ func TestLessonCardsLoadTheirScenario(t *testing.T) {
 func jsString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }
+
+// On a lesson page a prediction reveals its explanation once answered, and
+// an exercise is solved by running a scenario that meets its goal: the
+// solution the lesson's tests already check in the engine.
+func TestLessonPredictAndExercise(t *testing.T) {
+	if shared == nil {
+		t.Skip("PLAYGROUND_BROWSER is not set")
+	}
+	ctx := page(t, readyLimit+3*time.Minute)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(shared.base+"lessons/03-threads.html"),
+		waitJS(lessonSim+` && `+lessonSim+`.ready`, readyLimit),
+		chromedp.Evaluate[chromedp.Void](`localStorage.clear()`),
+		chromedp.Click(chromedp.CSS(".cp-predict .cp-option")),
+		chromedp.WaitVisible(chromedp.CSS(".cp-predict .cp-reveal")),
+	); err != nil {
+		t.Fatalf("answering a prediction did not reveal it: %v", err)
+	}
+	verdict, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".cp-predict .cp-verdict")))
+	if err != nil || (!strings.HasPrefix(verdict, "Right") && !strings.HasPrefix(verdict, "Not quite")) {
+		t.Errorf("verdict %q, %v; want Right or Not quite", verdict, err)
+	}
+	const solution = "model=gthread workers=4 threads=25 io=200ms clients=50"
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const ex = document.querySelector(".cp-exercise");
+			ex.scrollIntoView();
+			ex.querySelector(".cp-edit-text").value = `+jsString(solution)+`;
+			ex.querySelector(".cp-edit-run").click();
+		})()`),
+		waitJS(lessonSim+`.state().scenario === `+jsString(solution), 30*time.Second),
+		chromedp.Evaluate[chromedp.Void](lessonSim+`.setSpeed(4)`),
+		waitJS(`document.querySelector(".cp-exercise").classList.contains("cp-solved")`, 2*time.Minute),
+	); err != nil {
+		status, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".cp-exercise .cp-exercise-status")))
+		t.Fatalf("the lesson's own solution did not solve its exercise: %v (status %q)", err, status)
+	}
+	if saved := eval[string](t, ctx, `Object.keys(localStorage).filter(k => k.includes(":exercise:")).join(",")`); saved == "" {
+		t.Errorf("a solved exercise was not remembered in localStorage")
+	}
+	shot(t, ctx, "lesson-exercise-solved")
+}
