@@ -13,10 +13,10 @@ The Go side (engine/bench_test.go) runs
 that is: Poisson arrivals at 30/s, 4 sync workers, one FIFO queue, and a
 service time of an exponential upstream call (mean 100 ms) plus the sync
 worker's fixed CPU per request (parse 298 µs + respond 149 µs + resume
-300 µs = 747 µs, never contended with 64 cores). The run ends when N
+1600 µs = 2047 µs, never contended with 64 cores; engine/costs.go). The run ends when N
 requests have finished. Here the same thing is a SimPy Resource of capacity
 4 (FIFO), a source Process drawing exponential inter-arrival times, and one
-Process per request that requests a server, holds it for 0.747 ms + Exp(100
+Process per request that requests a server, holds it for 2.047 ms + Exp(100
 ms) and releases it. Waiting time is arrival to getting a server (the
 engine's "wait": before the handler first runs); P(wait) is the share of
 requests that found all four servers busy.
@@ -39,7 +39,7 @@ import time
 RATE = 30.0          # arrivals per second
 SERVERS = 4          # sync workers
 IO_MEAN = 0.100      # mean of the exponential upstream call, seconds
-CPU = 0.000747       # fixed server CPU per request, seconds (engine costTable)
+CPU = 0.002047       # fixed server CPU per request, seconds (engine costTable)
 
 
 def erlang_c(c, a):
@@ -149,7 +149,7 @@ def main():
                     help="stop after this many completed requests (default 200000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--no-cpu", action="store_true",
-                    help="pure M/M/c: leave out the fixed 0.747 ms CPU")
+                    help="pure M/M/c: leave out the fixed 2.047 ms CPU")
     ap.add_argument("--api", choices=["auto", "2", "3"], default="auto",
                     help="SimPy API to use (default: 2.x if installed, else 3.x/4.x)")
     args = ap.parse_args()
