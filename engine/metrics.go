@@ -164,7 +164,7 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 			P50:        sr.hist.quantile(0.5),
 			P99:        sr.hist.quantile(0.99),
 			InFlight:   s.m.inFlight,
-			Queue:      s.queueDepth(),
+			Queue:      s.QueueDepth(),
 			Upstream:   s.upstream,
 			RSS:        s.m.rss,
 		}
@@ -192,9 +192,9 @@ func (sr *series) points() []Point {
 	return out
 }
 
-// queueDepth counts requests waiting for the server: in the listen queue,
-// in a worker's queue for a thread, or ready for their loop.
-func (s *Sim) queueDepth() int {
+// QueueDepth counts requests waiting for the server now: in the listen
+// queue, in a worker's queue for a thread, or ready for their loop.
+func (s *Sim) QueueDepth() int {
 	return s.m.states[StateBacklog] + s.m.states[StateQueued] + s.m.states[StateWaitLoop]
 }
 

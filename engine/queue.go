@@ -6,7 +6,7 @@ import "time"
 type evKind uint8
 
 const (
-	evArrive       evKind = iota + 1 // a client sends a request (a = client or -1, b = retry count)
+	evArrive       evKind = iota + 1 // a client sends a request (a = client, -1 open-loop, -2 the burst)
 	evSliceEnd                       // a CPU slice ends (a = thread)
 	evIODone                         // an upstream call returns (a = request, b = generation)
 	evClientGiveUp                   // a client's timeout fires (a = request, b = generation)

@@ -173,7 +173,7 @@ func (a *app) state() map[string]any {
 			"completed": r.Completed, "failedTotal": r.Failed.Total(),
 			"failed": map[string]any{"client-timeout": r.Failed.ClientTimeout,
 				"worker-timeout": r.Failed.WorkerTimeout, "connect-failed": r.Failed.ConnectFailed},
-			"inFlight": r.InFlight, "queue": a.snaps[i].Backlog + queued(&a.snaps[i]), "upstream": a.snaps[i].Upstream,
+			"inFlight": r.InFlight, "queue": s.QueueDepth(), "upstream": a.snaps[i].Upstream,
 			"wasted": r.Wasted, "workerRestarts": r.WorkerRestarts,
 			"throughputRps": rps, "p50Ms": p50ms, "p99Ms": p99ms,
 			"meanMs": r.LatencyMS.Mean, "p50AllMs": r.LatencyMS.P50, "p99AllMs": r.LatencyMS.P99,
@@ -209,18 +209,6 @@ func blocked(s *engine.Snapshot) int {
 	n := 0
 	for _, w := range s.Workers {
 		if w.Blocked {
-			n++
-		}
-	}
-	return n
-}
-
-// queued counts requests waiting inside workers (for a thread or the loop).
-func queued(s *engine.Snapshot) int {
-	n := 0
-	for i := range s.Requests {
-		switch s.Requests[i].State {
-		case engine.StateQueued, engine.StateWaitLoop:
 			n++
 		}
 	}
