@@ -88,3 +88,41 @@ func (m Model) uvicorn() bool {
 // wsgiThreads reports whether the model runs a WSGI app on threads of its own
 // (where a Flask async def view is wrapped by asgiref's async_to_sync).
 func (m Model) wsgiThreads() bool { return m.kind() == kindThreads }
+
+var modelTitles = [numModels]string{
+	ModelDev:         "Flask dev server, one thread",
+	ModelDevThreaded: "Flask dev server, threaded",
+	ModelSync:        "gunicorn sync workers",
+	ModelGthread:     "gunicorn threads (gthread)",
+	ModelGevent:      "gunicorn gevent",
+	ModelAsyncio:     "uvicorn, asyncio",
+	ModelWsgiToAsgi:  "WSGI app under uvicorn (asgiref)",
+	ModelUvicornWsgi: "uvicorn --interface wsgi",
+}
+
+// Title is the model's name in a menu, in a few words.
+func (m Model) Title() string {
+	if m < numModels {
+		return modelTitles[m]
+	}
+	return "Model(?)"
+}
+
+var modelDocs = [numModels]string{
+	ModelDev:         "Flask's built-in server (werkzeug) with threaded=False: one request at a time.",
+	ModelDevThreaded: "Flask's built-in server with threaded=True: a new thread for every connection.",
+	ModelSync:        "gunicorn -k sync: each worker process serves one request at a time.",
+	ModelGthread:     "gunicorn -k gthread: each worker process runs a pool of threads that share its GIL.",
+	ModelGevent:      "gunicorn -k gevent: each worker runs greenlets that yield while they wait on I/O.",
+	ModelAsyncio:     "An ASGI app on uvicorn: one asyncio event loop per worker runs every coroutine.",
+	ModelWsgiToAsgi:  "A Flask app wrapped in asgiref's WsgiToAsgi on uvicorn: the loop hands each request to a thread.",
+	ModelUvicornWsgi: "A Flask app on uvicorn --interface wsgi: the loop runs the app in a thread pool.",
+}
+
+// Doc is one sentence on what the model is, for menus and docs.
+func (m Model) Doc() string {
+	if m < numModels {
+		return modelDocs[m]
+	}
+	return ""
+}
