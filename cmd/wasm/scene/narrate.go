@@ -12,6 +12,10 @@ import (
 // the snapshot. The numbers in it are exact; the page decides how often to
 // show a new sentence.
 func Narrate(s *engine.Snapshot) string {
+	loopName := "event loop"
+	if s.Model == engine.ModelGevent {
+		loopName = "gevent hub"
+	}
 	var n [16]int
 	for i := range s.Requests {
 		n[s.Requests[i].State]++
@@ -50,15 +54,25 @@ func Narrate(s *engine.Snapshot) string {
 		return "The server is idle: no request is in flight."
 	case blocked > 0:
 		add("%s blocked by a call that cannot yield: %s wait for it",
-			count(blocked, "event loop is", "event loops are"), count(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
+			count(blocked, loopName+" is", loopName+"s are"), count(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
 	case loops > 0 && threads == 0:
-		add("%s wait on the upstream while the loop is free for others", count(n[engine.StateIO], "request", "requests"))
+		free := "the " + loopName + " is free for others"
+		if loops > 1 {
+			free = fmt.Sprintf("the %d %ss are free for others", loops, loopName)
+		}
+		add("%s on the upstream while %s", count(n[engine.StateIO], "request waits", "requests wait"), free)
 		if n[engine.StateWaitLoop] > 0 {
-			add("%s ready for the loop", count(n[engine.StateWaitLoop], "request is", "requests are"))
+			add("%s ready for its turn", count(n[engine.StateWaitLoop], "request is", "requests are"))
 		}
 	case threads > 0 && busyThreads >= threads:
-		add("All %d threads are busy (%d on the upstream, %d on the CPU or waiting for it)",
-			threads, n[engine.StateIO]+n[engine.StateBlocked]+n[engine.StateWaitPool], busyThreads-n[engine.StateIO]-n[engine.StateBlocked]-n[engine.StateWaitPool])
+		all := fmt.Sprintf("All %d threads are", threads)
+		switch threads {
+		case 1:
+			all = "The only thread is"
+		case 2:
+			all = "Both threads are"
+		}
+		add("%s busy (%d on the upstream, %d on the CPU or waiting for it)", all, n[engine.StateIO]+n[engine.StateBlocked]+n[engine.StateWaitPool], busyThreads-n[engine.StateIO]-n[engine.StateBlocked]-n[engine.StateWaitPool])
 	case threads > 0:
 		add("%d of %d threads are busy", busyThreads, threads)
 	}
