@@ -38,6 +38,8 @@ type app struct {
 	opt     scene.Options
 	w, h    float32 // the canvas in CSS pixels
 	sel     scene.Selection
+	drawn   bool // a frame was drawn since the last snapshot
+	stSnap  engine.Snapshot
 	speed   float64
 	paused  bool
 	ready   bool
@@ -105,7 +107,10 @@ func (a *app) restart() {
 func (a *app) setSpeed(x float64) { a.speed = min(maxSpeed, max(minSpeed, x)) }
 
 // step is one Update: it advances every lane by one tick's worth of
-// simulated time (unless paused) and moves the picture's dots one tick.
+// simulated time (unless paused) and moves the picture's dots one tick. A
+// new snapshot is taken only when a frame was drawn since the last one: with
+// software WebGL several Updates run per Draw, and the dots glide on between
+// snapshots at the same speed.
 func (a *app) step() {
 	if !a.paused {
 		dt := time.Duration(a.speed * float64(time.Second) / tps)
@@ -114,7 +119,12 @@ func (a *app) step() {
 			s.Advance(target, eventBudget)
 		}
 	}
-	a.observe()
+	if a.drawn {
+		a.drawn = false
+		a.observe()
+		return
+	}
+	a.view.Glide()
 }
 
 // observe takes each lane's snapshot and the requests that ended, and moves
@@ -152,8 +162,12 @@ func (a *app) now() time.Duration {
 	return t
 }
 
-// frame is the picture of the last step; it changes nothing.
-func (a *app) frame() *scene.Scene { return a.view.Scene(a.sel) }
+// frame is the picture of the last step; it changes nothing in the
+// simulation or the view.
+func (a *app) frame() *scene.Scene {
+	a.drawn = true
+	return a.view.Scene(a.sel)
+}
 
 // click selects the request whose dot is at (x, y) in the last frame.
 func (a *app) click(sc *scene.Scene, x, y float32) {

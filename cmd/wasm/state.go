@@ -63,16 +63,17 @@ func (a *app) state() State {
 	st := State{Scenario: a.sc.String(), SimSeconds: a.now().Seconds(), Paused: a.paused, Speed: a.speed,
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
 	for i, s := range a.sims {
+		snap := &a.stSnap // the view's snapshots may be a few ticks old
+		s.Snapshot(snap)
 		r := s.Result()
 		rps, p50, p99, answered := s.Recent()
 		ls := LaneState{Label: a.labels[i], Scenario: r.Scenario, Done: s.Done(),
 			Completed: r.Completed, FailedTotal: r.Failed.Total(), Failed: r.Failed,
-			InFlight: r.InFlight, Queue: s.QueueDepth(), Upstream: a.snaps[i].Upstream,
+			InFlight: r.InFlight, Queue: s.QueueDepth(), Upstream: snap.Upstream,
 			Wasted: r.Wasted, WorkerRestarts: r.WorkerRestarts, ThroughputRps: rps,
 			MeanMs: r.LatencyMS.Mean, P50AllMs: r.LatencyMS.P50, P99AllMs: r.LatencyMS.P99,
 			MemoryMB: Memory{r.MemoryMB.Resident, r.MemoryMB.Virtual}, CPUUtil: r.CPUUtil,
-			States: stateCounts(&a.snaps[i]), BlockedWorkers: blocked(&a.snaps[i]),
-			Narration: scene.Narrate(&a.snaps[i])}
+			States: stateCounts(snap), BlockedWorkers: blocked(snap), Narration: scene.Narrate(snap)}
 		if answered {
 			ls.P50Ms, ls.P99Ms = ptr(ms(p50)), ptr(ms(p99))
 		}
