@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"playground/cmd/wasm/scene"
@@ -15,7 +17,9 @@ import (
 
 const (
 	tps          = 60                     // Update calls a second
-	eventBudget  = 300000                 // events one lane may handle in one Update
+	chunkEvents  = 4000                   // events a lane handles between looks at the clock
+	stepBudget   = 8 * time.Millisecond   // most wall time one Update may simulate
+	maxInFlight  = 200000                 // most requests the page holds at once
 	seriesStep   = 250 * time.Millisecond // one chart point
 	seriesPoints = 240
 	frameWindow  = 600 // frames kept for frameStats
@@ -38,7 +42,10 @@ type app struct {
 	opt     scene.Options
 	w, h    float32 // the canvas in CSS pixels
 	sel     scene.Selection
-	drawn   bool // a frame was drawn since the last snapshot
+	drawn   bool            // a frame was drawn since the last snapshot
+	notice  string          // why the run was paused for the reader, or ""
+	pace    [tps]paceSample // the last second of Updates, for the speed achieved
+	paceN   int
 	stSnap  engine.Snapshot
 	speed   float64
 	paused  bool
@@ -74,11 +81,24 @@ func newApp() *app {
 	return a
 }
 
+// paceSample is one Update: when it ran and how far simulated time went.
+type paceSample struct {
+	wall time.Time
+	sim  time.Duration
+}
+
 // load parses text and starts it from time 0; on an error nothing changes.
+// A burst larger than the page can hold is refused before it runs.
 func (a *app) load(text string) error {
 	sc, err := engine.ParseScenario(text)
 	if err != nil {
 		return err
+	}
+	for _, c := range sc.Lanes {
+		if c.Burst > maxInFlight {
+			return &engine.ScenarioError{Key: "burst", Value: strconv.Itoa(c.Burst),
+				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
+		}
 	}
 	a.sc, a.labels = sc, sc.LaneLabels()
 	a.restart()
@@ -101,23 +121,61 @@ func (a *app) restart() {
 	}
 	a.view.Reset()
 	a.sel = scene.Selection{}
+	a.notice, a.paceN = "", 0
 	a.observe()
 }
 
 func (a *app) setSpeed(x float64) { a.speed = min(maxSpeed, max(minSpeed, x)) }
+
+// achievedSpeed is simulated seconds per wall second over the last second
+// of Updates, or the chosen speed before there are two samples.
+func (a *app) achievedSpeed() float64 {
+	if a.paceN < 2 {
+		return a.speed
+	}
+	last := a.pace[(a.paceN-1)%tps]
+	first := a.pace[max(0, a.paceN-tps)%tps]
+	wall := last.wall.Sub(first.wall)
+	if wall <= 0 {
+		return a.speed
+	}
+	return (last.sim - first.sim).Seconds() / wall.Seconds()
+}
 
 // step is one Update: it advances every lane by one tick's worth of
 // simulated time (unless paused) and moves the picture's dots one tick. A
 // new snapshot is taken only when a frame was drawn since the last one: with
 // software WebGL several Updates run per Draw, and the dots glide on between
 // snapshots at the same speed.
+//
+// A tick simulates for at most stepBudget of wall time (the clock decides
+// only how far the page gets, never what the simulation does): a heavy
+// scenario at high speed slows the simulation, not the page, and state()
+// reports the speed achieved. A run that comes to hold more than
+// maxInFlight requests pauses with a notice.
 func (a *app) step() {
 	if !a.paused {
 		dt := time.Duration(a.speed * float64(time.Second) / tps)
 		target := a.now() + dt
-		for _, s := range a.sims {
-			s.Advance(target, eventBudget)
+		start := time.Now()
+	run:
+		for {
+			reached := true
+			for i, s := range a.sims {
+				reached = s.Advance(target, chunkEvents) && reached
+				if n := s.Slots(); n > maxInFlight { // slots: the requests it holds at its peak
+					a.paused = true
+					a.notice = fmt.Sprintf("Paused at %.1f s: %s holds %d requests at once, more than the %d the page can animate. Fewer clients, a lower rate or the CLI (go run ./cmd/sim) will do.",
+						a.now().Seconds(), a.labels[i], n, maxInFlight)
+					break run
+				}
+			}
+			if reached || time.Since(start) > stepBudget {
+				break
+			}
 		}
+		a.pace[a.paceN%tps] = paceSample{time.Now(), a.now()}
+		a.paceN++
 	}
 	if a.drawn {
 		a.drawn = false

@@ -114,3 +114,28 @@ func TestStateSeriesAndSelection(t *testing.T) {
 		t.Errorf("clicking empty space kept a selection")
 	}
 }
+
+// A burst the page cannot hold is refused before it runs; a rate that
+// floods the server pauses with a notice instead of eating the memory; and
+// the next load works.
+func TestThePageNeverHoldsTooMuch(t *testing.T) {
+	a := newApp()
+	res := loadResult(a, "model=dev-threaded io=1s burst=1000000")
+	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "go run ./cmd/sim") {
+		t.Fatalf("load(burst=1000000) = %v; want a refusal that names burst and the CLI", res)
+	}
+	if err := a.load("model=asyncio io=1s rate=1000000"); err != nil {
+		t.Fatal(err)
+	}
+	a.setSpeed(100)
+	for i := 0; i < 20*tps && !a.paused; i++ {
+		a.step()
+	}
+	st := a.state()
+	if !a.paused || !strings.Contains(st.Notice, "Paused") || a.sims[0].Slots() > maxInFlight+chunkEvents {
+		t.Fatalf("rate=1000000: paused %v at %v with %d slots, notice %q; want a pause near %d", a.paused, a.now(), a.sims[0].Slots(), st.Notice, maxInFlight)
+	}
+	if err := a.load("model=sync io=100ms clients=5"); err != nil || a.paused && a.notice != "" {
+		t.Fatalf("the next load: %v, notice %q", err, a.notice)
+	}
+}
