@@ -75,7 +75,7 @@ func (s *Sim) startSlice(tid int32) {
 		r := &s.reqs[th.req]
 		// The handler starts on its thread: for a bridge that is the WSGI
 		// thread, not the loop that parsed the request (see handlerStarted).
-		if r.started < 0 && !(th.loop && s.cfg.Model.kind() == kindBridge) {
+		if r.started < 0 && !(th.loop && !s.unit.handlerLoop) {
 			s.handlerStarted(r)
 		}
 		s.setState(r, stCPU)

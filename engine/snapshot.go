@@ -55,7 +55,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 		if w.Loop {
 			w.Lanes++
 		}
-		if s.cfg.Model.kind() == kindLoop {
+		if s.unit.handlerLoop {
 			w.Lanes = 1
 		}
 		if p.running >= 0 {
