@@ -39,14 +39,14 @@ func (s *Sim) killWorker(pid int32) {
 		th := &s.threads[tid]
 		th.gen++
 		th.req = -1
-		th.ready.clear()
 	}
 	s.dropProcCPU(pid)
 	s.addProcMem(pid, -p.memRSS, -p.memVSZ)
 	p.alive = false
 	p.gen++
-	p.upWait.clear()
-	p.pool.waiting.clear()
+	p.turn.reset(1)
+	p.up.reset(s.upLimit)
+	p.pool.wait.clear()
 	s.m.kills++
 	s.after(s.cost.boot, evWorkerBoot, pid, 0)
 }

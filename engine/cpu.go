@@ -12,7 +12,6 @@ type thread struct {
 	cpuLeft time.Duration
 	slice   time.Duration
 	loop    bool
-	ready   fifo  // loop threads: tasks waiting for their turn
 	lane    int32 // its place among its worker's threads, for drawing
 }
 

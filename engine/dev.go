@@ -30,4 +30,4 @@ var dev = spec{
 
 // idleThread is the accept rule of a worker that serves one request at a
 // time (dev, sync): it takes a connection only when its thread is free.
-func idleThread(_ *Sim, p *proc) bool { return len(p.pool.idle) > 0 || p.pool.size < p.pool.max }
+func idleThread(_ *Sim, p *proc) bool { return len(p.pool.idle) > 0 || !p.pool.full() }

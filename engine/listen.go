@@ -49,28 +49,20 @@ func (s *Sim) retrySYN(id int32, gen uint32) {
 // gives. (A burst of connections that then stay kept alive splits more
 // unevenly on the real server: docs/calibration.md, section 2.)
 func (s *Sim) pickWorker() int32 {
-	n := 0
+	ready := s.readyProcs[:0]
 	for i := range s.procs {
 		if s.canAccept(&s.procs[i]) {
-			n++
+			ready = append(ready, int32(i))
 		}
 	}
-	if n == 0 {
+	s.readyProcs = ready
+	switch len(ready) {
+	case 0:
 		return -1
+	case 1:
+		return ready[0]
 	}
-	k := 0
-	if n > 1 {
-		k = s.rng.IntN(n)
-	}
-	for i := range s.procs {
-		if s.canAccept(&s.procs[i]) {
-			if k == 0 {
-				return int32(i)
-			}
-			k--
-		}
-	}
-	panic("engine: pickWorker lost count")
+	return ready[s.rng.IntN(len(ready))]
 }
 
 // accept hands r's new connection to worker pid.

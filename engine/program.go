@@ -136,21 +136,19 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 		return true
 	}
 	p := &s.procs[r.proc]
-	lt := &s.threads[p.loop]
-	switch {
-	case lt.req == r.id:
-		s.wantCPU(p.loop, d)
-	case lt.req < 0:
+	if s.threads[p.loop].req != r.id {
+		if !p.turn.take(r.id) {
+			r.cpuNeed = d
+			s.setState(r, stWaitLoop)
+			return true
+		}
 		s.takeLoop(r)
-		s.wantCPU(p.loop, d)
-	default:
-		r.cpuNeed = d
-		lt.ready.push(r.id)
-		s.setState(r, stWaitLoop)
 	}
+	s.wantCPU(p.loop, d)
 	return true
 }
 
+// takeLoop makes r the task on its worker's loop.
 func (s *Sim) takeLoop(r *request) {
 	p := &s.procs[r.proc]
 	s.threads[p.loop].req = r.id
@@ -163,10 +161,9 @@ func (s *Sim) yieldLoop(r *request) {
 	if p.loop < 0 || s.threads[p.loop].req != r.id {
 		return
 	}
-	lt := &s.threads[p.loop]
-	lt.req = -1
-	if lt.ready.len() > 0 {
-		next := &s.reqs[lt.ready.pop()]
+	s.threads[p.loop].req = -1
+	if id, ok := p.turn.release(); ok {
+		next := &s.reqs[id]
 		s.takeLoop(next)
 		s.wantCPU(p.loop, next.cpuNeed)
 	}

@@ -11,6 +11,7 @@ type proc struct {
 	queued  bool   // waiting in Sim.coreQ
 
 	loop int32      // the event loop or gevent hub thread, or -1
+	turn resource   // the loop, one task at a time: its tasks wait here for their turn
 	pool threadPool // threads that run the WSGI app
 
 	conns     int           // connections the worker holds (gthread's nr_conns, gevent's pool)
@@ -23,8 +24,7 @@ type proc struct {
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one
 
-	upInUse int  // upstream connections open
-	upWait  fifo // requests waiting for an upstream connection (one entry a call)
+	up resource // upstream connections; requests wait for one (one entry a call)
 
 	threadIDs []int32 // every thread this worker slot has had
 	freeTids  []int32 // of those, the ones that exited, to reuse
@@ -33,13 +33,11 @@ type proc struct {
 // threadPool is a set of threads that serve requests from one FIFO queue,
 // like Python's ThreadPoolExecutor: an idle thread is reused, a new one is
 // started while fewer than max exist (0 means no limit), and otherwise the
-// request waits.
+// request waits. Its resource counts the threads started (n).
 type threadPool struct {
-	max     int
-	size    int
-	idle    []int32
-	waiting fifo
-	main    bool // the pool's one thread is the process's main thread: it costs no extra memory
+	resource
+	idle []int32
+	main bool // the pool's one thread is the process's main thread: it costs no extra memory
 }
 
 // bootProc starts (or restarts) worker slot pid.
@@ -47,10 +45,13 @@ func (s *Sim) bootProc(pid int32) {
 	p := &s.procs[pid]
 	p.alive = true
 	p.running, p.loop = -1, -1
-	p.conns, p.kept, p.tasks, p.upInUse = 0, 0, 0, 0
+	p.conns, p.kept, p.tasks = 0, 0, 0
 	p.blocked = false
 	p.freeTids = append(p.freeTids[:0], p.threadIDs...)
-	p.pool = threadPool{max: s.sp.threads(&s.cfg), main: s.sp.mainThread}
+	p.pool.reset(s.sp.threads(&s.cfg))
+	p.pool.idle, p.pool.main = p.pool.idle[:0], s.sp.mainThread
+	p.turn.reset(1)
+	p.up.reset(s.upLimit)
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true
@@ -77,8 +78,7 @@ func (s *Sim) newThread(pid int32, extra bool) int32 {
 		tid = p.freeTids[n-1]
 		p.freeTids = p.freeTids[:n-1]
 		old := &s.threads[tid]
-		*old = thread{proc: pid, gen: old.gen + 1, req: -1, ready: old.ready, lane: old.lane}
-		old.ready.clear()
+		*old = thread{proc: pid, gen: old.gen + 1, req: -1, lane: old.lane}
 	} else {
 		tid = int32(len(s.threads))
 		s.threads = append(s.threads, thread{proc: pid, req: -1, lane: int32(len(p.threadIDs))})
@@ -100,11 +100,9 @@ func (s *Sim) takeThread(r *request) bool {
 	case len(pl.idle) > 0:
 		tid = pl.idle[len(pl.idle)-1]
 		pl.idle = pl.idle[:len(pl.idle)-1]
-	case pl.max == 0 || pl.size < pl.max:
-		pl.size++
+	case pl.take(r.id):
 		tid = s.newThread(r.proc, !pl.main)
 	default:
-		pl.waiting.push(r.id)
 		s.setState(r, stQueued)
 		return false
 	}
@@ -129,14 +127,14 @@ func (s *Sim) releaseThread(r *request) {
 	p := &s.procs[r.proc]
 	s.threads[tid].req = -1
 	pl := &p.pool
-	if pl.waiting.len() > 0 {
-		next := &s.reqs[pl.waiting.pop()]
+	if pl.wait.len() > 0 {
+		next := &s.reqs[pl.wait.pop()]
 		s.bindThread(next, tid)
 		s.proceed(next.id)
 		return
 	}
 	if pl.max == 0 {
-		pl.size-- // the thread exits
+		pl.n-- // the thread exits
 		p.freeTids = append(p.freeTids, tid)
 		s.threadMem(r.proc, -1)
 		return

@@ -44,6 +44,7 @@ type Sim struct {
 	ended         bool
 	timelns       timelineRing
 	ends          endedRing
+	readyProcs    []int32 // pickWorker's scratch: the workers ready to accept
 	snapIndex     []int32 // Snapshot's scratch: request slot to snapshot entry
 	recentScratch []int64
 }
@@ -81,9 +82,10 @@ func New(c Config, opt Options) *Sim {
 	if b := sp.host.backlog; b > 0 {
 		s.backlogCap = b
 	}
-	s.upLimit, s.asyncView, s.parallel = c.poolSize(), c.asyncView(), c.parallelCalls()
+	cp := &s.cfg // not &c, which would move c to the heap
+	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
 	if sp.maxKept != nil {
-		s.keptLimit, s.keptLimits = sp.maxKept(&c), true
+		s.keptLimit, s.keptLimits = sp.maxKept(cp), true
 	}
 	if opt.Timelines > 0 {
 		s.timelns = timelineRing{keep: opt.Timelines}
@@ -93,7 +95,7 @@ func New(c Config, opt Options) *Sim {
 	for i := range s.procs {
 		s.bootProc(int32(i))
 	}
-	if c.hasMaster() {
+	if cp.hasMaster() {
 		s.m.addMemory(s.cost.masterRSS, s.cost.masterVSZ)
 	}
 	if sp.heartbeat != nil && c.Timeout > 0 {

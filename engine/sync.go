@@ -24,7 +24,7 @@ var syncWorker = spec{
 	// loop, so a busy worker's last notice is when it took its request. The arbiter kills a worker whose notice is
 	// older than the timeout (arbiter.py:486-495).
 	heartbeat: func(s *Sim, p *proc) time.Duration {
-		if len(p.pool.idle) == 0 && p.pool.size == 1 {
+		if len(p.pool.idle) == 0 && p.pool.n == 1 {
 			return p.busySince
 		}
 		return -1

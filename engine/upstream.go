@@ -10,8 +10,7 @@ func (s *Sim) callUpstream(r *request) {
 	p := &s.procs[r.proc]
 	r.pending++
 	r.issued++
-	if lim := s.upLimit; lim > 0 && p.upInUse >= lim {
-		p.upWait.push(r.id)
+	if !p.up.take(r.id) {
 		if r.inIO == 0 {
 			s.setState(r, stWaitPool)
 		}
@@ -22,7 +21,6 @@ func (s *Sim) callUpstream(r *request) {
 
 func (s *Sim) beginIO(r *request) {
 	p := &s.procs[r.proc]
-	p.upInUse++
 	s.upstream++
 	s.m.peakUpstream = max(s.m.peakUpstream, s.upstream)
 	lat := r.lat[r.call]
@@ -45,11 +43,10 @@ func (s *Sim) ioDone(id int32, gen uint32) {
 	pid := r.proc
 	p := &s.procs[pid]
 	s.upstream--
-	p.upInUse--
 	r.inIO--
 	r.pending--
-	if p.upWait.len() > 0 {
-		s.beginIO(&s.reqs[p.upWait.pop()])
+	if next, ok := p.up.release(); ok {
+		s.beginIO(&s.reqs[next])
 	}
 	if r.pending > 0 {
 		if r.inIO == 0 {
