@@ -74,6 +74,9 @@ func (s *Sim) reuseConn(r *request, cn *conn) {
 	p := &s.procs[pid]
 	r.proc, r.procGen, r.accepted = pid, p.gen, s.now
 	r.newConn = false
+	// The connection leaves the worker's keep-alive poller. A task per
+	// connection (a greenlet) reads the next request itself; a model with a
+	// task per request starts one.
 	p.kept--
 	s.startTask(pid)
 	r.step = stepStart

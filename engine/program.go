@@ -9,29 +9,31 @@ import "time"
 // request has to wait for something (a thread, the loop, the GIL, a core, an
 // upstream call) and reports whether it must.
 
-// proceed runs request id's program until it has to wait.
+// proceed runs request id's program, step by step, until a step reports
+// that the request must wait.
 func (s *Sim) proceed(id int32) {
 	r := &s.reqs[id]
-	for !s.runStep(r) {
+	for {
+		var wait bool
+		switch r.step {
+		case stepStart:
+			wait = s.start(r)
+		case stepHandler:
+			wait = s.handOff(r)
+		case stepCalls:
+			wait = s.makeCalls(r)
+		case stepResume:
+			wait = s.resume(r)
+		case stepRespond:
+			wait = s.respond(r)
+		default:
+			s.finish(r)
+			return
+		}
+		if wait {
+			return
+		}
 	}
-}
-
-// runStep runs r's current step and reports whether r must now wait.
-func (s *Sim) runStep(r *request) bool {
-	switch r.step {
-	case stepStart:
-		return s.start(r)
-	case stepHandler:
-		return s.handOff(r)
-	case stepCalls:
-		return s.makeCalls(r)
-	case stepResume:
-		return s.resume(r)
-	case stepRespond:
-		return s.respond(r)
-	}
-	s.finish(r)
-	return true
 }
 
 // start takes r's thread (a request handed one by releaseThread already has

@@ -64,7 +64,7 @@ func (s *Sim) bootProc(pid int32) {
 	// The app's HTTP client is imported in each worker after fork (no
 	// --preload), so it is private to each; a Flask async view adds aiohttp.
 	lib := s.cost.clientLib
-	if s.cfg.asyncView() {
+	if s.asyncView {
 		lib += asyncViewLib
 	}
 	s.addProcMem(pid, rss+lib, s.cost.procVSZ+lib)
