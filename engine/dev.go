@@ -27,7 +27,3 @@ var dev = spec{
 		clientLib: mb(8), procRSS: mb(29.6), procVSZ: mb(36.1),
 	},
 }
-
-// idleThread is the accept rule of a worker that serves one request at a
-// time (dev, sync): it takes a connection only when its thread is free.
-func idleThread(_ *Sim, p *proc) bool { return len(p.pool.idle) > 0 || !p.pool.full() }

@@ -40,6 +40,10 @@ type threadPool struct {
 	main bool // the pool's one thread is the process's main thread: it costs no extra memory
 }
 
+// idleThread is the accept rule of a worker that serves one request at a
+// time: it takes a connection only when its thread is free.
+func idleThread(_ *Sim, p *proc) bool { return len(p.pool.idle) > 0 || !p.pool.full() }
+
 // bootProc starts (or restarts) worker slot pid.
 func (s *Sim) bootProc(pid int32) {
 	p := &s.procs[pid]

@@ -19,7 +19,7 @@ func specProblems(sp *spec) []string {
 	need(len(sp.doc) >= 80, "a one-paragraph doc")
 	need(strings.HasSuffix(sp.source, ".py"), "the real server's source file")
 	need(sp.host != nil, "a host")
-	need(sp.unit.name != "", "a unit of concurrency")
+	need(sp.unit.name != "" && (sp.unit.serverLoop || !sp.unit.handlerLoop), "a unit of concurrency (a handler on a loop needs the loop)")
 	need(sp.threads != nil, "a thread pool size (threads)")
 	need(sp.accept != nil, "an accept rule")
 	need(sp.real != nil, "the real server's command (real)")
