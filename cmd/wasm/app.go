@@ -20,9 +20,10 @@ const (
 	chunkEvents  = 4000                   // events a lane handles between looks at the clock
 	stepBudget   = 8 * time.Millisecond   // most wall time one Update may simulate
 	maxInFlight  = 200000                 // most requests the page holds at once
+	maxSeek      = 10 * time.Minute       // the furthest seek ahead of the run
 	seriesStep   = 250 * time.Millisecond // one chart point
-	seriesPoints = 240
-	frameWindow  = 600 // frames kept for frameStats
+	seriesPoints = 2400                   // ten minutes of charts
+	frameWindow  = 600                    // frames kept for frameStats
 	minSpeed     = 0.01
 	maxSpeed     = 100
 )
@@ -255,28 +256,6 @@ func (a *app) recordDraw(d time.Duration) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
-
-// series is cpSim.series().
-func (a *app) series() []any {
-	out := make([]any, len(a.sims))
-	for i, s := range a.sims {
-		pts := s.Series()
-		arr := make([]any, len(pts))
-		for j, p := range pts {
-			// A step in which nothing finished has no latency: null, which the
-			// charts draw as a gap rather than a drop to 0.
-			var p50, p99 any
-			if p.Throughput > 0 {
-				p50, p99 = ms(p.P50), ms(p.P99)
-			}
-			arr[j] = map[string]any{"t": p.T.Seconds(), "rps": p.Throughput, "p50": p50, "p99": p99,
-				"queue": p.Queue, "inFlight": p.InFlight, "upstream": p.Upstream, "rssMB": float64(p.RSS) / (1 << 20),
-				"failed": p.Failed}
-		}
-		out[i] = map[string]any{"label": a.labels[i], "points": arr}
-	}
-	return out
-}
 
 // selected is cpSim.selected(): the clicked request's timeline, or nil.
 func (a *app) selected() map[string]any {
