@@ -50,8 +50,8 @@ func run(args []string, w io.Writer) (int, error) {
 	opt := engine.Options{Timelines: *timelines}
 	results := make([]engine.Result, len(sc.Lanes))
 	var tls [][]engine.Timeline
-	for i, c := range sc.Lanes {
-		s := engine.New(c, opt)
+	for i := range sc.Lanes {
+		s := engine.NewLane(sc, i, opt)
 		results[i] = s.Run()
 		tls = append(tls, s.Timelines())
 	}
