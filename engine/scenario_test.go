@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +164,9 @@ func FuzzParseScenario(f *testing.F) {
 		"burst=1000 model=asyncio blocking=true requests=10",
 		"model=gthread view=async parallel=true pool=10 keepalive=false",
 		"clients=0,10 rate=5,0",
+		"model=gthread workers=1 threads=2 io=200ms clients=40 workers@10s=4 io@20s=2s",
+		"model=sync,gevent duration=30s io@1.5s=1s,2s workers@10s=3 cache@0s=0.5 clients@250ms=7",
+		"rate=5 rate@1s=0 rate@2s=50&think@3s=1s",
 	} {
 		f.Add(s)
 	}
@@ -186,6 +190,9 @@ func FuzzParseScenario(f *testing.F) {
 			if again.Lanes[i] != sc.Lanes[i] {
 				t.Fatalf("round trip of %q: lane %d = %+v, want %+v", enc, i, again.Lanes[i], sc.Lanes[i])
 			}
+		}
+		if !reflect.DeepEqual(again.Changes, sc.Changes) {
+			t.Fatalf("round trip of %q: changes %+v, want %+v", enc, again.Changes, sc.Changes)
 		}
 		if again.String() != enc {
 			t.Fatalf("String() is not a fixed point: %q then %q", enc, again.String())
