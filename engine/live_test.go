@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"testing"
 	"time"
 )
@@ -201,6 +200,9 @@ var liveScenarios = []string{
 	"model=gthread workers=3 threads=2 io=50ms clients=30 think=20ms duration=20s workers@2s=1 workers@2.1s=5 workers@2.2s=2 workers@9s=8",
 }
 
+// TestConservationAcrossChanges checks the invariants every 50ms of runs
+// with changes (TestLittlesLawAndConservation checks Little's law at their
+// end).
 func TestConservationAcrossChanges(t *testing.T) {
 	for _, text := range liveScenarios {
 		t.Run(text, func(t *testing.T) {
@@ -208,11 +210,6 @@ func TestConservationAcrossChanges(t *testing.T) {
 			for !s.Done() {
 				s.RunUntil(s.Now() + 50*time.Millisecond)
 				invariants(t, s)
-			}
-			r := s.Result()
-			l := r.Little
-			if lw := l.ArrivalRate * l.MeanTimeInFlight / 1000; math.Abs(l.MeanInFlight-lw) > 0.01*l.MeanInFlight+0.01 {
-				t.Errorf("Little's law: L = %v, λW = %v", l.MeanInFlight, lw)
 			}
 		})
 	}

@@ -104,6 +104,28 @@ func TestParseErrors(t *testing.T) {
 		{"model=sync,sync,sync,sync,sync,sync,sync,sync,sync", "model", []string{"at most 8 lanes"}},
 		{"model", "", []string{`"model" is not key=value`}},
 		{"model=sync,,gevent", "model", []string{"value is empty", "one of dev"}},
+		// Live changes: the error names the KEY@TIME pair.
+		{"workers@10x=4", "workers@10x", []string{"workers@10x=4", "not a duration", "written like 10s"}},
+		{"workers@-1s=4", "workers@-1s", []string{"before the start"}},
+		{"workers@=4", "workers@", []string{"not a duration"}},
+		{"wokers@10s=4", "wokers@10s", []string{"unknown key", "did you mean workers"}},
+		{"workers@10s=0", "workers@10s", []string{"workers@10s=0", "from 1 to 128"}},
+		{"io@1s=fast", "io@1s", []string{"io@1s=fast", "duration"}},
+		{"io@1s=", "io@1s", []string{"value is empty"}},
+		{"duration=5s io@10s=1s", "io@10s", []string{"after the end of the run (duration=5s)"}},
+		{"threads@10s=4", "threads@10s", []string{"cannot change while the server runs", "HUP", "arbiter.py", "can change live: workers (on sync, gthread and gevent)", "io", "clients"}},
+		{"seed@1s=3", "seed@1s", []string{"cannot change while the server runs"}},
+		{"model@1s=gevent", "model@1s", []string{"cannot change while the server runs"}},
+		{"model=asyncio workers@10s=4", "workers@10s", []string{"uvicorn 0.17 cannot change --workers", "multiprocess.py", "restart it"}},
+		{"model=uvicorn-wsgi workers=2 workers@10s=1", "workers@10s", []string{"uvicorn 0.17"}},
+		{"model=dev workers@1s=2", "workers@1s", []string{"Flask's built-in server is one process", "serving.py"}},
+		{"model=gthread,asyncio workers@2s=3", "workers@2s", []string{"uvicorn 0.17"}},
+		{"rate=5 clients@1s=4", "clients@1s", []string{"does nothing here", "closed-loop"}},
+		{"clients=10 rate@1s=4", "rate@1s", []string{"does nothing here", "open-loop"}},
+		{"rate=5 think@1s=1s", "think@1s", []string{"does nothing here", "closed-loop"}},
+		{"model=sync parallel@1s=true", "parallel@1s", []string{"does nothing here", "view=async"}},
+		{"model=sync,gthread workers@1s=1,2,3", "workers@1s", []string{"same length"}},
+		{"model=gthread workers@1s=2,2", "workers@1s", []string{"all the same"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
