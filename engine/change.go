@@ -86,7 +86,7 @@ func liveKeysText() string {
 func notLiveMsg(name string) string {
 	return name + " cannot change while the server runs: the server (or the run) reads it once, at the start. " +
 		"gunicorn re-reads its settings only on HUP, which replaces every worker " +
-		"(gunicorn/arbiter.py:245-252, 431-487), and the engine does not model that reload; " +
+		"(gunicorn/arbiter.py:245-252, 431-485), and the engine does not model that reload; " +
 		"start the run again with the new value. Keys that can change live: " + liveKeysText()
 }
 

@@ -127,6 +127,11 @@ func TestSimChangeErrors(t *testing.T) {
 			t.Errorf("Change(%v, %s, %s) = %v, want an error containing %q", tt.at, tt.key, tt.value, err, tt.want)
 		}
 	}
+	for key, want := range map[string]bool{"workers": true, "clients": true, "io": true, "rate": false, "threads": false, "nope": false} {
+		if got := s.Takes(key); got != want {
+			t.Errorf("Takes(%q) = %v, want %v", key, got, want)
+		}
+	}
 	if err := s.Change(5*time.Second, "clients", "20"); err != nil {
 		t.Errorf("Change(5s, clients, 20) after cache@5s applied: %v", err)
 	}

@@ -83,6 +83,20 @@ func (s *Sim) Change(at time.Duration, key, value string) error {
 	return nil
 }
 
+// Takes reports whether this lane acts on a change of key while it runs:
+// its model can change the key live, and the lane uses the key (a change of
+// clients means nothing to a lane with rate). In a comparison, a view calls
+// Change on the lanes that take the key; Scenario.AddChange checks that one
+// does.
+func (s *Sim) Takes(key string) bool {
+	k := keyIndex(key)
+	if k < 0 {
+		return false
+	}
+	_, use, _, msg := keyTable[k].takeChange(&s.base, keyTable[k].get(&s.base))
+	return use && msg == ""
+}
+
 // Scenario returns the lane's scenario: its scenario's config, and the
 // live changes it acts on (those given to NewLane and Change), applied or
 // not yet.

@@ -61,7 +61,8 @@ func (s *Sim) spawnWorker(delay time.Duration) {
 }
 
 // retire sends worker pid gunicorn's SIGTERM: it stops accepting, closes the
-// connections it keeps alive (unless its model still serves them), and
+// connections it keeps alive (gthread closes its poller, gthread.py:223-224,
+// and never reads them again; gevent's greenlets still serve them), and
 // exits once it holds no request, or when graceful_timeout is up.
 func (s *Sim) retire(pid int32) {
 	p := &s.procs[pid]
