@@ -3,6 +3,8 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -362,5 +364,60 @@ func TestEndless(t *testing.T) {
 	e.RunUntil(time.Minute)
 	if !e.Done() || e.Now() != 5*time.Second {
 		t.Errorf("endless run with duration=5s: done %v at %v", e.Done(), e.Now())
+	}
+}
+
+// TestRandomLiveChanges moves random sliders of random models at random
+// moments, as a user would, and checks the invariants on the way and that
+// the lane's scenario text, replayed from 0, gives the same result.
+func TestRandomLiveChanges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vals := map[string][]string{
+		"workers": {"1", "2", "3", "5", "8"}, "io": {"0s", "10ms", "100ms", "1s", "3s"}, "io-dist": {"fixed", "exp", "lognormal"},
+		"calls": {"0", "1", "3"}, "blocking": {"true", "false"}, "cpu": {"0s", "1ms", "20ms"}, "cache": {"0", "0.5", "1"},
+		"clients": {"0", "1", "10", "60"}, "think": {"0s", "50ms"}, "rate": {"0", "5", "100", "400"}, "client-timeout": {"0s", "500ms", "2s"},
+		"parallel": {"true", "false"},
+	}
+	keys := []string{"workers", "io", "io-dist", "calls", "blocking", "cpu", "cache", "clients", "think", "rate", "client-timeout", "parallel"}
+	for it := 0; it < 200; it++ {
+		m := Models()[rng.IntN(len(Models()))]
+		traffic := []string{"clients=20", "rate=50", "burst=100"}[rng.IntN(3)]
+		extra := ""
+		if specOf(m).owns(keyTimeout) && rng.IntN(2) == 0 {
+			extra = " timeout=1s"
+		}
+		text := fmt.Sprintf("model=%s io=100ms %s%s seed=%d", m, traffic, extra, it)
+		s := lane(t, text, Options{Endless: true, Timelines: 3})
+		for step := 0; step < 25 && !s.Done(); step++ {
+			s.RunUntil(s.Now() + time.Duration(rng.IntN(1500))*time.Millisecond)
+			invariants(t, s)
+			if s.Done() {
+				break
+			}
+			k := keys[rng.IntN(len(keys))]
+			if !s.Takes(k) {
+				continue
+			}
+			v := vals[k][rng.IntN(len(vals[k]))]
+			at := s.Now() + time.Duration(rng.IntN(3))*100*time.Millisecond
+			// A change at Now after a later key's change at Now is refused.
+			if err := s.Change(at, k, v); err != nil && !strings.Contains(err.Error(), "already applied") {
+				t.Fatalf("%s: Change(%v, %s, %s): %v", text, at, k, v, err)
+			}
+		}
+		s.RunUntil(s.Now()) // apply what is due now
+		if len(s.procs) > 128 {
+			t.Fatalf("%s: %d worker slots, want at most 128", s.Scenario(), len(s.procs))
+		}
+		sc, err := ParseScenario(s.Scenario().String())
+		if err != nil {
+			t.Fatalf("%v: %v", s.Scenario(), err)
+		}
+		r := NewLane(sc, 0, Options{Endless: true, Timelines: 3})
+		r.RunUntil(s.Now())
+		a, b := fmt.Sprint(r.Result()), fmt.Sprint(s.Result())
+		if a != b {
+			t.Fatalf("replay of %s differs:\n%s\n%s", s.Scenario(), a, b)
+		}
 	}
 }
