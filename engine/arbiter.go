@@ -21,8 +21,25 @@ func (s *Sim) arbiterTick() {
 
 // killWorker ends worker pid (gunicorn's SIGABRT after a timeout): every
 // request it holds fails, its connections close, and the arbiter boots a
-// replacement.
+// replacement (or, if the worker was retiring, spawns only as many as
+// the number of workers asks for).
 func (s *Sim) killWorker(pid int32) {
+	s.stopWorker(pid, causeWorkerTimeout)
+	s.m.kills++
+	p := &s.procs[pid]
+	if p.retiring {
+		s.leaveSlot(pid)
+		s.manageWorkers()
+		return
+	}
+	s.workerAge++
+	p.age = s.workerAge
+	s.after(s.cost.boot, evWorkerBoot, pid, p.gen)
+}
+
+// stopWorker ends worker pid's process: every request it holds fails with
+// cause c, its threads and CPU are let go, its memory freed.
+func (s *Sim) stopWorker(pid int32, c cause) {
 	p := &s.procs[pid]
 	for i := range s.reqs {
 		r := &s.reqs[i]
@@ -31,7 +48,7 @@ func (s *Sim) killWorker(pid int32) {
 		}
 		s.upstream -= int(r.inIO)
 		if !r.orphan {
-			s.fail(r, causeWorkerTimeout)
+			s.fail(r, c)
 		}
 		s.freeReq(r)
 	}
@@ -47,11 +64,13 @@ func (s *Sim) killWorker(pid int32) {
 	p.turn.reset(1)
 	p.up.reset(s.upLimit)
 	p.pool.wait.clear()
-	s.m.kills++
-	s.after(s.cost.boot, evWorkerBoot, pid, 0)
 }
 
-func (s *Sim) workerBooted(pid int32) {
+// workerBooted is a worker of generation gen done booting: it accepts.
+func (s *Sim) workerBooted(pid int32, gen uint32) {
+	if p := &s.procs[pid]; p.gen != gen || p.gone {
+		return // told to stop while it booted
+	}
 	s.bootProc(pid)
 	s.pullBacklog(pid)
 }

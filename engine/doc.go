@@ -14,7 +14,10 @@
 // registered models; Model.Title and Model.Doc describe each.
 //
 // A run is described by scenario text (see ParseScenario): the same text and
-// seed give the same result, byte for byte, on every platform. Time is an
+// seed give the same result, byte for byte, on every platform. Scenario text
+// may change a key during the run (workers@10s=4, see Change); NewLane builds
+// a lane with its changes, Sim.Change adds one to a running lane, and
+// Key.Live says which keys a model can change while it runs. Time is an
 // integer number of nanoseconds since the start of the run; events are ordered
 // by (time, sequence number); all randomness comes from PCG sources owned by
 // the run. The package imports only the standard library.

@@ -26,6 +26,11 @@ var gevent = spec{
 	// The greenlet lives as long as its connection: it waits up to the
 	// keep-alive for the next request (ggevent.py:54) and keeps its pool slot.
 	tasks: tasksPerConn,
+	// Told to stop, the worker closes its StreamServer and waits until its
+	// pool is empty (ggevent.py:88-110): a greenlet waiting on a kept-alive
+	// connection still reads the next request and serves it (with
+	// Connection: close, base_async.py:105-106).
+	termServesKept: true,
 	// A greenlet notifies the arbiter every second (ggevent.py:86-87), so the
 	// worker's last notice is when the greenlet now on the hub took it.
 	heartbeat: func(s *Sim, p *proc) time.Duration {

@@ -23,6 +23,9 @@ var goldenScenarios = []struct{ name, text string }{
 	{"asyncio-fanout", "model=asyncio workers=2 io=80ms io-dist=lognormal calls=4 parallel=true pool=20 cache=0.3 rate=150 requests=4000 seed=13"},
 	{"bridges", "model=wsgi-to-asgi,uvicorn-wsgi io=40ms cpu=1ms clients=30 keepalive=false requests=2000 seed=17"},
 	{"async-view", "model=gthread threads=3 view=async calls=3 parallel=true io=60ms burst=300 seed=19"},
+	// Live changes: workers spawned and retired, an upstream slowdown, clients leaving, a rate change.
+	{"live-gthread", "model=gthread workers=1 threads=2 io=200ms io-dist=exp clients=40 keepalive=false duration=30s workers@10s=4 io@20s=2s workers@25s=2 clients@27s=10 seed=23"},
+	{"live-compare", "model=sync,gevent workers=2 io=100ms io-dist=lognormal rate=40 client-timeout=3s duration=20s rate@5s=120 cache@8s=0.5 workers@10s=4,1 cpu@12s=2ms seed=29"},
 }
 
 func TestGolden(t *testing.T) {
@@ -55,8 +58,8 @@ func goldenOutput(t *testing.T, text string) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	for _, c := range sc.Lanes {
-		s := New(c, Options{Timelines: 5, SeriesStep: 5e9})
+	for i := range sc.Lanes {
+		s := NewLane(sc, i, Options{Timelines: 5, SeriesStep: 5e9})
 		res := s.Run()
 		js, err := json.MarshalIndent(res, "", " ")
 		if err != nil {

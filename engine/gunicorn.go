@@ -10,6 +10,9 @@ var gunicorn = host{
 	keys: keyWorkers | keyBacklog | keyTimeout,
 	// The arbiter always runs beside the workers.
 	master: func(*Config) bool { return true },
+	// TTIN and TTOU change the number of workers while it runs
+	// (arbiter.py:269-285); the engine's manageWorkers follows.
+	fixedWorkers: "",
 }
 
 const (
@@ -20,6 +23,10 @@ const (
 	// gunicorn replaced a killed sync worker in 116ms (SIGKILL) to 183ms
 	// (SIGTERM) on the median.
 	gunicornBoot = 150 * time.Millisecond
+	// gunicornGraceful is gunicorn's graceful_timeout default
+	// (gunicorn/config.py:792-799): how long a worker told to stop may go on finishing
+	// its requests before it exits all the same.
+	gunicornGraceful = 30 * time.Second
 )
 
 // gunicornServer is how the calibration harness starts worker class k,

@@ -20,6 +20,17 @@ type Key struct {
 	applies   func(*Config) bool // nil: every lane uses the key
 	appliesTo string             // who uses it, for error messages
 	single    bool               // the key cannot carry a comma list
+
+	// live says why a lane of model m cannot take a change of the key
+	// while it runs, or "" when it can; nil: no model can (see liveFor).
+	live func(m Model) string
+	// liveLane, if set, says which lanes act on a change of the key, in
+	// place of applies; liveLaneTo names them.
+	liveLane   func(c *Config) bool
+	liveLaneTo string
+	// effect makes a Sim act on a change as it applies; nil when the new
+	// value is simply read where it is next used.
+	effect func(s *Sim)
 }
 
 // Keys returns the scenario keys in their canonical order.
@@ -29,7 +40,8 @@ var keyTable = []Key{
 	modelKey(),
 	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
 		func(c *Config) *int { return &c.Workers }).
-		ownedBy(keyWorkers, "(Flask's built-in server is one process)"),
+		ownedBy(keyWorkers, "(Flask's built-in server is one process)").
+		liveFor(func(m Model) string { return specOf(m).host.fixedWorkers }, (*Sim).manageWorkers),
 	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).
 		ownedBy(keyThreads, "(gunicorn itself switches -k sync to gthread when --threads > 1)"),
@@ -45,20 +57,21 @@ var keyTable = []Key{
 	intKey("cores", "CPU cores of the machine", 1, 256,
 		func(c *Config) *int { return &c.Cores }),
 	durKey("io", "mean latency of one upstream call", 0, 10*time.Minute,
-		func(c *Config) *time.Duration { return &c.IO }),
+		func(c *Config) *time.Duration { return &c.IO }).liveAll(nil),
 	enumKey("io-dist", "distribution of upstream latencies (mean io)", distNames,
-		func(c *Config) int { return int(c.IODist) }, func(c *Config, i int) { c.IODist = Dist(i) }),
+		func(c *Config) int { return int(c.IODist) }, func(c *Config, i int) { c.IODist = Dist(i) }).liveAll(nil),
 	intKey("calls", "upstream calls per request", 0, 100,
-		func(c *Config) *int { return &c.Calls }),
+		func(c *Config) *int { return &c.Calls }).liveAll(nil),
 	boolKey("parallel", "the calls are gathered concurrently",
 		func(c *Config) *bool { return &c.Parallel }).
 		onlyFor(func(c *Config) bool { return c.parallelCalls() },
-			"view=async, or "+modelsWhere(func(sp *spec) bool { return sp.unit.handlerLoop })+
-				" (synchronous code makes its calls one after another)"),
+			canGather()+" (synchronous code makes its calls one after another)").
+		liveAll(func(s *Sim) { s.parallel = s.cfg.parallelCalls() }).
+		liveOnlyIn(func(c *Config) bool { return c.AsyncView || c.spec().unit.handlerLoop }, canGather()),
 	boolKey("blocking", "the calls cannot yield (time.sleep in async code, a C call gevent cannot patch)",
-		func(c *Config) *bool { return &c.Blocking }),
+		func(c *Config) *bool { return &c.Blocking }).liveAll(nil),
 	durKey("cpu", "handler CPU time per request, on top of the server's own cost", 0, 10*time.Second,
-		func(c *Config) *time.Duration { return &c.CPU }),
+		func(c *Config) *time.Duration { return &c.CPU }).liveAll(nil),
 	enumKey("view", "sync, or async (a Flask async def view)", []string{"sync", "async"},
 		func(c *Config) int { return b2i(c.AsyncView) }, func(c *Config, i int) { c.AsyncView = i == 1 }).
 		onlyFor(func(c *Config) bool { return c.asyncView() },
@@ -67,20 +80,22 @@ var keyTable = []Key{
 		func(c *Config) *int { return &c.Pool }).withDefault("model's"),
 	boolKey("keepalive", "clients reuse their connection",
 		func(c *Config) *bool { return &c.Keepalive }).
-		onlyFor(func(c *Config) bool { return c.Clients > 0 }, "closed-loop clients (rate and burst open a connection per request)"),
+		onlyFor(closedLoop, "closed-loop clients (rate and burst open a connection per request)"),
 	floatKey("cache", "fraction of requests the cache answers without upstream calls", 0, 1,
-		func(c *Config) *float64 { return &c.Cache }),
+		func(c *Config) *float64 { return &c.Cache }).liveAll(nil),
 	intKey("clients", "closed-loop clients (send, wait, think, send again); 0 in a lane with rate or burst", 0, 100000,
-		func(c *Config) *int { return &c.Clients }),
+		func(c *Config) *int { return &c.Clients }).
+		liveAll((*Sim).setClients).liveOnlyIn(closedLoop, "closed-loop clients (change rate in a lane with rate)"),
 	durKey("think", "a client's pause between its requests", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.Think }).
-		onlyFor(func(c *Config) bool { return c.Clients > 0 }, "closed-loop clients"),
+		onlyFor(closedLoop, "closed-loop clients").liveAll(nil),
 	floatKey("rate", "open-loop Poisson arrivals per second (instead of clients)", 0, 1e6,
-		func(c *Config) *float64 { return &c.Rate }),
+		func(c *Config) *float64 { return &c.Rate }).
+		liveAll((*Sim).setRate).liveOnlyIn(func(c *Config) bool { return c.Rate > 0 }, "open-loop traffic (change clients in a lane with clients)"),
 	intKey("burst", "requests sent all at once at the start (instead of clients)", 0, 1000000,
 		func(c *Config) *int { return &c.Burst }),
 	durKey("client-timeout", "a client gives up after this long; 0 for never", 0, time.Hour,
-		func(c *Config) *time.Duration { return &c.ClientTimeout }),
+		func(c *Config) *time.Duration { return &c.ClientTimeout }).liveAll(nil),
 	intKey("requests", "end when this many requests have finished (served or failed)", 1, 100000000,
 		func(c *Config) *int { return &c.Requests }).withDefault("no limit").once(),
 	durKey("duration", "end at this simulated time (60s when nothing else ends the run)", time.Millisecond, 30*24*time.Hour,
@@ -95,6 +110,14 @@ func (c Config) Value(name string) (string, bool) {
 		return keyTable[i].get(&c), true
 	}
 	return "", false
+}
+
+// closedLoop reports whether a lane's traffic is closed-loop clients.
+func closedLoop(c *Config) bool { return c.Clients > 0 }
+
+// canGather names the lanes whose code can gather its calls.
+func canGather() string {
+	return "view=async, or " + modelsWhere(func(sp *spec) bool { return sp.unit.handlerLoop })
 }
 
 func (k Key) onlyFor(applies func(*Config) bool, who string) Key {

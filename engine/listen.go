@@ -4,7 +4,8 @@ package engine
 
 // canAccept reports whether worker p would take a new connection now, as
 // its model's accept rule decides.
-func (s *Sim) canAccept(p *proc) bool { return p.alive && s.sp.accept(s, p) }
+// A retiring worker accepts nothing.
+func (s *Sim) canAccept(p *proc) bool { return p.alive && !p.retiring && s.sp.accept(s, p) }
 
 // connect sends r's connection to the listen socket shared by the workers.
 func (s *Sim) connect(r *request) {
@@ -77,8 +78,13 @@ func (s *Sim) accept(pid int32, r *request) {
 	s.proceed(r.id)
 }
 
-// pullBacklog lets worker p take connections waiting in the listen queue.
+// pullBacklog lets worker p take connections waiting in the listen queue;
+// a retiring worker that has let go of a request or connection may exit.
 func (s *Sim) pullBacklog(pid int32) {
+	if s.procs[pid].retiring {
+		s.maybeExit(pid)
+		return
+	}
 	for s.backlog.len() > 0 && s.canAccept(&s.procs[pid]) {
 		s.accept(pid, &s.reqs[s.backlog.pop()])
 	}

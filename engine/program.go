@@ -50,7 +50,7 @@ func (s *Sim) start(r *request) bool {
 	if s.unit.serverLoop && !s.unit.handlerLoop {
 		return s.runCPU(r, true, d, stepHandler)
 	}
-	d += s.cfg.CPU
+	d += r.cpu
 	if s.asyncView {
 		// asgiref's async_to_sync: a new event loop on a new thread.
 		d += s.cost.asyncView
@@ -67,10 +67,10 @@ func (s *Sim) handOff(r *request) bool {
 	if r.thread < 0 && !s.takeThread(r) {
 		return true
 	}
-	if r.started < 0 && s.cfg.CPU == 0 {
+	if r.started < 0 && r.cpu == 0 {
 		s.handlerStarted(r) // it runs no CPU of its own before its first call
 	}
-	return s.runCPU(r, false, s.cfg.CPU, stepCalls)
+	return s.runCPU(r, false, r.cpu, stepCalls)
 }
 
 // makeCalls starts r's next upstream call, or all of them if it gathers
@@ -82,7 +82,7 @@ func (s *Sim) makeCalls(r *request) bool {
 		return false
 	}
 	r.step = stepResume
-	if s.parallel && !s.cfg.Blocking {
+	if r.parallel && !r.blocking {
 		if s.unit.handlerLoop {
 			s.yieldLoop(r)
 		}
@@ -91,7 +91,7 @@ func (s *Sim) makeCalls(r *request) bool {
 		}
 		return true
 	}
-	if s.unit.handlerLoop && !s.cfg.Blocking {
+	if s.unit.handlerLoop && !r.blocking {
 		s.yieldLoop(r)
 	}
 	s.callUpstream(r)

@@ -79,17 +79,24 @@ type request struct {
 	failedAt  time.Duration
 
 	sent, accepted time.Duration
-	started        time.Duration   // when its handler first ran on a core, or -1
-	lat            []time.Duration // latency of each upstream call; empty on a cache hit
-	cpuNeed        time.Duration   // CPU it waits to run on the loop
+	started        time.Duration // when its handler first ran on a core, or -1
+	lat            []float64     // latency of each upstream call, as a multiple of io; empty on a cache hit
+	cpuNeed        time.Duration // CPU it waits to run on the loop
 	segs           []Segment
+
+	// Fixed as it is sent (a live change applies to later requests).
+	cpu      time.Duration // its handler's CPU (cpu)
+	blocking bool          // its calls cannot yield (blocking)
+	parallel bool          // it gathers its calls (parallel, where the code can)
 }
 
 // finish delivers r's response and frees what it held.
 func (s *Sim) finish(r *request) {
 	pid := r.proc
 	s.yieldLoop(r)
-	kept := s.keepConn(r)
+	// A retiring worker closes each connection after its response
+	// (gthread.py:318-319, base_async.py:105-106: force_close when not alive).
+	kept := !s.procs[pid].retiring && s.keepConn(r)
 	s.releaseThread(r)
 	if r.asyncLoop {
 		s.threadMem(pid, -1)

@@ -81,7 +81,7 @@ func (s *Sim) Result() Result {
 	m := &s.m
 	secs := s.now.Seconds()
 	r := Result{
-		Scenario:  s.cfg.String(),
+		Scenario:  s.Scenario().String(),
 		Completed: m.completed,
 		Failed: Failures{ClientTimeout: m.failed[causeClientTimeout],
 			WorkerTimeout: m.failed[causeWorkerTimeout], ConnectFailed: m.failed[causeConnectFailed]},
@@ -94,7 +94,7 @@ func (s *Sim) Result() Result {
 		Wasted:         m.wasted,
 		PeakBacklog:    m.peakBacklog,
 		WorkerRestarts: m.kills,
-		Ignored:        s.cfg.Ignored(),
+		Ignored:        s.base.Ignored(),
 	}
 	if m.completed > 0 {
 		r.LatencyMS = Latency{

@@ -1,11 +1,12 @@
 package engine
 
-// Run runs every lane of a scenario to its end and returns one result per
-// lane, in lane order. The lanes share the seed, and so the traffic.
+// Run runs every lane of a scenario, with its live changes, to its end and
+// returns one result per lane, in lane order. The lanes share the seed, and
+// so the traffic.
 func Run(sc Scenario, opt Options) []Result {
 	out := make([]Result, len(sc.Lanes))
-	for i, c := range sc.Lanes {
-		out[i] = New(c, opt).Run()
+	for i := range sc.Lanes {
+		out[i] = NewLane(sc, i, opt).Run()
 	}
 	return out
 }

@@ -8,17 +8,21 @@ import (
 // MaxLanes is the most lanes a comparison may have.
 const MaxLanes = 8
 
-// Scenario is parsed scenario text: one Config per lane. A scenario without a
-// comma list has one lane; a comparison has one lane per listed value, and
-// all its lanes share the seed and so the traffic.
+// Scenario is parsed scenario text: one Config per lane, and the live
+// changes. A scenario without a comma list has one lane; a comparison has
+// one lane per listed value, and all its lanes share the seed and so the
+// traffic.
 type Scenario struct {
 	Lanes []Config
+	// Changes are the live changes (KEY@TIME=VALUE), in time order, ties
+	// in key order; AddChange adds one.
+	Changes []Change
 }
 
 // ScenarioError is a problem with scenario text. It names the key and value
 // at fault and says what is allowed.
 type ScenarioError struct {
-	Key   string // the key at fault, or "" when the problem is not one key's
+	Key   string // the key at fault ("workers", or "workers@10s" for a live change), or "" when the problem is not one key's
 	Value string // the value at fault, if any
 	Msg   string // what is wrong and what is allowed
 }
@@ -34,9 +38,11 @@ func (e *ScenarioError) Error() string {
 }
 
 // ParseScenario parses scenario text: key=value pairs separated by spaces,
-// newlines or '&' (so a URL query string is a scenario). Parsing is strict:
-// an unknown key, a repeated key, a bad value, an out-of-range number, or a
-// value that no lane's model can use is a *ScenarioError.
+// newlines or '&' (so a URL query string is a scenario), and live changes
+// written KEY@TIME=VALUE (workers@10s=4: from simulated second 10 on).
+// Parsing is strict: an unknown key, a repeated key, a bad value, an
+// out-of-range number, a value that no lane's model can use, a bad time or
+// a key that cannot change live is a *ScenarioError.
 func ParseScenario(text string) (Scenario, error) {
 	fields := strings.FieldsFunc(text, func(r rune) bool {
 		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '&'
@@ -44,6 +50,8 @@ func ParseScenario(text string) (Scenario, error) {
 	type pair struct {
 		key    *Key
 		values []string
+		change bool
+		at     string // a change's TIME, checked once the duration is known
 	}
 	var pairs []pair
 	seen := make([]bool, len(keyTable))
@@ -54,15 +62,18 @@ func ParseScenario(text string) (Scenario, error) {
 		if !ok {
 			return Scenario{}, &ScenarioError{Msg: fmt.Sprintf("%q is not key=value", f)}
 		}
-		idx := keyIndex(name)
+		keyName, atText, change := strings.Cut(name, "@")
+		idx := keyIndex(keyName)
 		if idx < 0 {
-			return Scenario{}, &ScenarioError{Key: name, Value: value, Msg: unknownKeyMsg(name)}
+			return Scenario{}, &ScenarioError{Key: name, Value: value, Msg: unknownKeyMsg(keyName)}
 		}
-		if seen[idx] {
-			return Scenario{}, &ScenarioError{Key: name, Msg: "given twice; give each key once (a comma list compares values)"}
-		}
-		seen[idx] = true
 		k := &keyTable[idx]
+		if !change {
+			if seen[idx] {
+				return Scenario{}, &ScenarioError{Key: name, Msg: "given twice; give each key once (a comma list compares values; KEY@TIME=VALUE changes it during the run)"}
+			}
+			seen[idx] = true
+		}
 		values := strings.Split(value, ",")
 		if len(values) > 1 {
 			if k.single {
@@ -79,7 +90,7 @@ func ParseScenario(text string) (Scenario, error) {
 			}
 			lanes, listKey = len(values), name
 		}
-		pairs = append(pairs, pair{k, values})
+		pairs = append(pairs, pair{key: k, values: values, change: change, at: atText})
 	}
 
 	sc := Scenario{Lanes: make([]Config, lanes)}
@@ -87,6 +98,9 @@ func ParseScenario(text string) (Scenario, error) {
 		c := DefaultConfig()
 		c.Clients = 0 // set below unless rate or burst is given
 		for _, p := range pairs {
+			if p.change {
+				continue
+			}
 			v := p.values[0]
 			if len(p.values) > 1 {
 				v = p.values[i]
@@ -101,10 +115,30 @@ func ParseScenario(text string) (Scenario, error) {
 		}
 		sc.Lanes[i] = c
 	}
+	for _, p := range pairs {
+		if !p.change {
+			continue
+		}
+		at, msg := parseAt(p.at, sc.Lanes[0].Duration) // duration is one value for every lane
+		if msg != "" {
+			return Scenario{}, &ScenarioError{Key: p.key.Name + "@" + p.at, Value: strings.Join(p.values, ","), Msg: msg}
+		}
+		ch := Change{At: at, Key: p.key.Name, Values: make([]string, lanes)}
+		for i := range ch.Values {
+			ch.Values[i] = p.values[0]
+			if len(p.values) > 1 {
+				ch.Values[i] = p.values[i]
+			}
+		}
+		sc.Changes = append(sc.Changes, ch)
+	}
 	for i := range sc.Lanes {
 		if err := sc.Lanes[i].settleTraffic(); err != nil {
 			return Scenario{}, err
 		}
+	}
+	if err := sc.checkChanges(); err != nil {
+		return Scenario{}, err
 	}
 	if lanes > 1 && sc.allLanesEqual() {
 		return Scenario{}, &ScenarioError{Key: listKey, Msg: "the comma lists give lanes that are all the same; a comparison needs lanes that differ"}
@@ -119,6 +153,13 @@ func (sc *Scenario) allLanesEqual() bool {
 	for _, c := range sc.Lanes[1:] {
 		if c != sc.Lanes[0] {
 			return false
+		}
+	}
+	for _, ch := range sc.Changes {
+		for _, v := range ch.Values[1:] {
+			if v != ch.Values[0] {
+				return false
+			}
 		}
 	}
 	return true
@@ -182,8 +223,9 @@ func (c *Config) Ignored() []string {
 }
 
 // String encodes the scenario as canonical text: model first, then every key
-// whose value differs from the default, in the order of Keys; a key whose
-// lanes differ carries a comma list. ParseScenario(s.String()) gives s back.
+// whose value differs from the default, in the order of Keys, then the live
+// changes in time order (ties in key order); a key or change whose lanes
+// differ carries a comma list. ParseScenario(s.String()) gives s back.
 func (sc Scenario) String() string {
 	def := DefaultConfig()
 	var b strings.Builder
@@ -211,6 +253,10 @@ func (sc Scenario) String() string {
 			b.WriteString(strings.Join(vals, ","))
 		}
 	}
+	for _, ch := range sc.Changes {
+		b.WriteByte(' ')
+		b.WriteString(ch.String())
+	}
 	return b.String()
 }
 
@@ -232,13 +278,26 @@ func (sc Scenario) LaneLabels() []string {
 			continue
 		}
 		for i := range sc.Lanes {
-			if labels[i] != "" {
-				labels[i] += " "
-			}
-			labels[i] += k.Name + "=" + k.get(&sc.Lanes[i])
+			labels[i] = addLabel(labels[i], k.Name, k.get(&sc.Lanes[i]))
+		}
+	}
+	for _, ch := range sc.Changes {
+		if !ch.differs() {
+			continue
+		}
+		for i, v := range ch.Values {
+			labels[i] = addLabel(labels[i], ch.name(), v)
 		}
 	}
 	return labels
+}
+
+// addLabel appends name=value to a lane's label.
+func addLabel(label, name, value string) string {
+	if label != "" {
+		label += " "
+	}
+	return label + name + "=" + value
 }
 
 // String encodes one lane as canonical scenario text.

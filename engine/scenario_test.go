@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,28 @@ func TestParseErrors(t *testing.T) {
 		{"model=sync,sync,sync,sync,sync,sync,sync,sync,sync", "model", []string{"at most 8 lanes"}},
 		{"model", "", []string{`"model" is not key=value`}},
 		{"model=sync,,gevent", "model", []string{"value is empty", "one of dev"}},
+		// Live changes: the error names the KEY@TIME pair.
+		{"workers@10x=4", "workers@10x", []string{"workers@10x=4", "not a duration", "written like 10s"}},
+		{"workers@-1s=4", "workers@-1s", []string{"before the start"}},
+		{"workers@=4", "workers@", []string{"not a duration"}},
+		{"wokers@10s=4", "wokers@10s", []string{"unknown key", "did you mean workers"}},
+		{"workers@10s=0", "workers@10s", []string{"workers@10s=0", "from 1 to 128"}},
+		{"io@1s=fast", "io@1s", []string{"io@1s=fast", "duration"}},
+		{"io@1s=", "io@1s", []string{"value is empty"}},
+		{"duration=5s io@10s=1s", "io@10s", []string{"after the end of the run (duration=5s)"}},
+		{"threads@10s=4", "threads@10s", []string{"cannot change while the server runs", "HUP", "arbiter.py", "can change live: workers (on sync, gthread and gevent)", "io", "clients"}},
+		{"seed@1s=3", "seed@1s", []string{"cannot change while the server runs"}},
+		{"model@1s=gevent", "model@1s", []string{"cannot change while the server runs"}},
+		{"model=asyncio workers@10s=4", "workers@10s", []string{"uvicorn 0.17 cannot change --workers", "multiprocess.py", "restart it"}},
+		{"model=uvicorn-wsgi workers=2 workers@10s=1", "workers@10s", []string{"uvicorn 0.17"}},
+		{"model=dev workers@1s=2", "workers@1s", []string{"Flask's built-in server is one process", "serving.py"}},
+		{"model=gthread,asyncio workers@2s=3", "workers@2s", []string{"uvicorn 0.17"}},
+		{"rate=5 clients@1s=4", "clients@1s", []string{"does nothing here", "closed-loop"}},
+		{"clients=10 rate@1s=4", "rate@1s", []string{"does nothing here", "open-loop"}},
+		{"rate=5 think@1s=1s", "think@1s", []string{"does nothing here", "closed-loop"}},
+		{"model=sync parallel@1s=true", "parallel@1s", []string{"does nothing here", "view=async"}},
+		{"model=sync,gthread workers@1s=1,2,3", "workers@1s", []string{"same length"}},
+		{"model=gthread workers@1s=2,2", "workers@1s", []string{"all the same"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -163,6 +186,9 @@ func FuzzParseScenario(f *testing.F) {
 		"burst=1000 model=asyncio blocking=true requests=10",
 		"model=gthread view=async parallel=true pool=10 keepalive=false",
 		"clients=0,10 rate=5,0",
+		"model=gthread workers=1 threads=2 io=200ms clients=40 workers@10s=4 io@20s=2s",
+		"model=sync,gevent duration=30s io@1.5s=1s,2s workers@10s=3 cache@0s=0.5 clients@250ms=7",
+		"rate=5 rate@1s=0 rate@2s=50&think@3s=1s",
 	} {
 		f.Add(s)
 	}
@@ -186,6 +212,9 @@ func FuzzParseScenario(f *testing.F) {
 			if again.Lanes[i] != sc.Lanes[i] {
 				t.Fatalf("round trip of %q: lane %d = %+v, want %+v", enc, i, again.Lanes[i], sc.Lanes[i])
 			}
+		}
+		if !reflect.DeepEqual(again.Changes, sc.Changes) {
+			t.Fatalf("round trip of %q: changes %+v, want %+v", enc, again.Changes, sc.Changes)
 		}
 		if again.String() != enc {
 			t.Fatalf("String() is not a fixed point: %q then %q", enc, again.String())

@@ -4,11 +4,14 @@ import "time"
 
 // proc is one worker process.
 type proc struct {
-	alive   bool
-	gen     uint32 // bumped when the worker dies; requests and connections remember it
-	running int32  // the thread on a core, or -1
-	readyQ  fifo   // threads waiting for the GIL
-	queued  bool   // waiting in Sim.coreQ
+	alive    bool
+	retiring bool   // told to stop (gunicorn's TTOU): it accepts nothing and exits when it holds nothing
+	gone     bool   // no process in this slot: a retired worker exited (a new one may take the slot)
+	age      int64  // gunicorn's worker.age: the order the arbiter spawned it in
+	gen      uint32 // bumped when the worker dies; requests and connections remember it
+	running  int32  // the thread on a core, or -1
+	readyQ   fifo   // threads waiting for the GIL
+	queued   bool   // waiting in Sim.coreQ
 
 	loop int32      // the event loop or gevent hub thread, or -1
 	turn resource   // the loop, one task at a time: its tasks wait here for their turn
@@ -61,9 +64,12 @@ func (s *Sim) bootProc(pid int32) {
 		s.threads[p.loop].loop = true
 	}
 	p.memRSS, p.memVSZ, p.extraThreads = 0, 0, 0
-	rss := s.cost.procRSS
-	if pid > 0 {
-		rss = s.cost.extraRSS // it shares the rest with the first worker and the master
+	// The first worker holds the memory the workers share; each other one
+	// adds its private memory (it shares the rest with the first worker and
+	// the master).
+	rss := s.cost.extraRSS
+	if s.baseProc < 0 || pid == s.baseProc {
+		rss, s.baseProc = s.cost.procRSS, pid
 	}
 	// The app's HTTP client is imported in each worker after fork (no
 	// --preload), so it is private to each; a Flask async view adds aiohttp.

@@ -9,10 +9,11 @@ import (
 // Sim is one running lane: a server, its traffic and its metrics, advanced
 // by RunUntil or Step. A Sim is not safe for concurrent use.
 type Sim struct {
-	cfg   Config
-	sp    *spec // the model's spec
-	unit  unit  // sp.unit, read on every step
-	cost  costs // sp.costs
+	cfg   Config // the config in force: the scenario's, with the live changes applied so far
+	base  Config // the scenario's config, as the run started
+	sp    *spec  // the model's spec
+	unit  unit   // sp.unit, read on every step
+	cost  costs  // sp.costs
 	now   time.Duration
 	q     eventQueue
 	rng   *rand.Rand // the server's own choices (which worker accepts)
@@ -26,6 +27,12 @@ type Sim struct {
 
 	backlog    fifo // requests in the listen queue
 	backlogCap int
+
+	changes    []laneChange // the lane's live changes, in the order they apply
+	nextChange int          // changes[nextChange:] have not applied yet
+
+	workerAge int64 // the last worker's age (gunicorn's worker_age): workers retire oldest first
+	baseProc  int32 // the worker that holds the memory the workers share, or -1 for the next to boot
 
 	cores     int
 	freeCores int
@@ -58,6 +65,12 @@ type Options struct {
 	SeriesStep time.Duration
 	// SeriesLen is how many points the series keep; 0 means 600.
 	SeriesLen int
+	// Endless makes a run that would end only by the default run length
+	// (60s when no duration, requests or burst ends it) go on until its
+	// owner stops calling RunUntil: a view that runs until paused. The
+	// series and timelines are rings, so its memory stays bounded. Run
+	// panics on an endless Sim that nothing else ends.
+	Endless bool
 }
 
 // New builds a simulation of one lane. The config must come from
@@ -78,6 +91,10 @@ func New(c Config, opt Options) *Sim {
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
 	}
+	s.base = c
+	if opt.Endless && c.Duration == 0 {
+		s.limit = 0
+	}
 	s.backlogCap = min(c.Backlog, somaxconn)
 	if b := sp.host.backlog; b > 0 {
 		s.backlogCap = b
@@ -93,6 +110,8 @@ func New(c Config, opt Options) *Sim {
 	s.m.init(opt)
 	s.procs = make([]proc, c.processes())
 	for i := range s.procs {
+		s.workerAge++
+		s.procs[i].age = s.workerAge
 		s.bootProc(int32(i))
 	}
 	if cp.hasMaster() {
@@ -105,7 +124,8 @@ func New(c Config, opt Options) *Sim {
 	return s
 }
 
-// Config returns the lane's configuration.
+// Config returns the lane's configuration now: its scenario's, with the
+// live changes applied so far.
 func (s *Sim) Config() Config { return s.cfg }
 
 // Now returns the simulated time.
@@ -119,7 +139,7 @@ func (s *Sim) Done() bool { return s.ended }
 // an animation can step the simulation frame by frame. It stops early, at
 // the moment the run ends, if it ends before t. Moving backwards is a no-op.
 func (s *Sim) RunUntil(t time.Duration) {
-	for !s.ended && s.q.len() > 0 && s.q.peek().at <= t {
+	for !s.ended && s.dueBy(t) {
 		s.Step()
 	}
 	if !s.ended && t > s.now {
@@ -136,7 +156,7 @@ func (s *Sim) RunUntil(t time.Duration) {
 // scenario at high speed slows the simulation down instead of the page.
 func (s *Sim) Advance(t time.Duration, maxEvents int) bool {
 	for n := 0; n < maxEvents; n++ {
-		if s.ended || s.q.len() == 0 || s.q.peek().at > t {
+		if s.ended || !s.dueBy(t) {
 			s.RunUntil(t)
 			return true
 		}
@@ -147,8 +167,11 @@ func (s *Sim) Advance(t time.Duration, maxEvents int) bool {
 
 // Run runs the lane to its end and returns its result.
 func (s *Sim) Run() Result {
+	if s.limit == 0 && s.cfg.Requests == 0 && s.cfg.Burst == 0 {
+		panic("engine: Run on an endless Sim that nothing ends; use RunUntil")
+	}
 	for !s.ended {
-		if s.q.len() == 0 {
+		if s.q.len() == 0 && s.nextChange == len(s.changes) {
 			if s.limit > 0 {
 				s.RunUntil(s.limit)
 			}
@@ -160,9 +183,23 @@ func (s *Sim) Run() Result {
 	return s.Result()
 }
 
-// Step handles the next event and reports whether there was one.
+// Step handles the next event, or applies the next live change, and
+// reports whether there was one.
 func (s *Sim) Step() bool {
-	if s.ended || s.q.len() == 0 {
+	if s.ended {
+		return false
+	}
+	if ch := s.dueChange(); ch != nil {
+		if s.limit > 0 && ch.at > s.limit {
+			s.advance(s.limit)
+			s.ended = true
+			return false
+		}
+		s.advance(ch.at)
+		s.applyChange(ch)
+		return true
+	}
+	if s.q.len() == 0 {
 		return false
 	}
 	if s.limit > 0 && s.q.peek().at > s.limit {
@@ -188,7 +225,7 @@ func (s *Sim) advance(t time.Duration) {
 func (s *Sim) handle(e event) {
 	switch e.kind {
 	case evArrive:
-		s.traffic.arrive(s, e.a)
+		s.traffic.arrive(s, e.a, e.b)
 	case evSliceEnd:
 		s.sliceEnd(e.a, e.b)
 	case evIODone:
@@ -201,7 +238,11 @@ func (s *Sim) handle(e event) {
 		s.arbiterTick()
 		s.q.push(event{at: s.now + arbiterTick, kind: evArbiterTick})
 	case evWorkerBoot:
-		s.workerBooted(e.a)
+		s.workerBooted(e.a, e.b)
+	case evWorkerExit:
+		s.workerExit(e.a, e.b)
+	case evGraceEnd:
+		s.graceEnd(e.a, e.b)
 	case evRetrySYN:
 		s.retrySYN(e.a, e.b)
 	default:

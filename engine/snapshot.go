@@ -15,18 +15,20 @@ type Snapshot struct {
 	Upstream int // upstream calls in flight
 	Cores    int
 	Busy     int // cores running a thread now
-	Clients  int // closed-loop clients (0 for open-loop traffic)
+	Clients  int // closed-loop clients (0 for open-loop traffic), with those that are leaving after a live change
 }
 
 // WorkerSnap is one worker process.
 type WorkerSnap struct {
-	Alive   bool // false while a replacement boots
-	Loop    bool // lane 0 is an event loop or gevent hub
-	Lanes   int  // threads to draw: the loop (if any) and the pool's threads, started or not
-	Blocked bool // the loop is held by a call it cannot yield on
-	Running int  // lane on a core now, or -1
-	Conns   int  // connections held (gthread, gevent)
-	RSS     int64
+	Alive    bool // false while a new worker or a replacement boots
+	Retiring bool // told to stop (a live change of workers): it accepts nothing and exits when it holds nothing
+	Gone     bool // no process in this slot: a retired worker has exited; a view leaves it out
+	Loop     bool // lane 0 is an event loop or gevent hub
+	Lanes    int  // threads to draw: the loop (if any) and the pool's threads, started or not
+	Blocked  bool // the loop is held by a call it cannot yield on
+	Running  int  // lane on a core now, or -1
+	Conns    int  // connections held (gthread, gevent)
+	RSS      int64
 }
 
 // RequestSnap is one request, placed for drawing.
@@ -49,11 +51,11 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 	snap.Now, snap.Model, snap.Cores = s.now, s.cfg.Model, s.cores
 	snap.Busy = s.cores - s.freeCores
 	snap.Backlog, snap.Upstream = s.backlog.len(), s.upstream
-	snap.Clients = s.cfg.Clients
+	snap.Clients = s.traffic.shown()
 	snap.Workers = snap.Workers[:0]
 	for i := range s.procs {
 		p := &s.procs[i]
-		w := WorkerSnap{Alive: p.alive, Loop: p.loop >= 0, Blocked: p.blocked, Running: -1, Conns: p.conns, RSS: p.memRSS}
+		w := WorkerSnap{Alive: p.alive, Retiring: p.retiring, Gone: p.gone, Loop: p.loop >= 0, Blocked: p.blocked, Running: -1, Conns: p.conns, RSS: p.memRSS}
 		w.Lanes = max(p.pool.max, p.pool.n)
 		if w.Loop {
 			w.Lanes++

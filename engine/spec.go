@@ -39,6 +39,11 @@ type spec struct {
 	// maxKept returns how many idle kept-alive connections a worker parks
 	// before it closes new ones instead; nil for no limit.
 	maxKept func(c *Config) int
+	// termServesKept says that a worker told to stop (gunicorn's SIGTERM)
+	// still serves a request that comes on a connection it keeps alive
+	// (gevent's greenlet reads it), where other workers stop polling those
+	// connections and they close.
+	termServesKept bool
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).
@@ -108,6 +113,9 @@ type host struct {
 	keys       keySet
 	// master reports whether a supervising process runs beside the workers.
 	master func(c *Config) bool
+	// fixedWorkers says why the number of workers cannot change while the
+	// server runs, or is "" when it can (gunicorn's TTIN and TTOU).
+	fixedWorkers string
 }
 
 // RealServer is how to start the real server that a model follows, as the

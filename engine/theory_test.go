@@ -106,7 +106,7 @@ var lawScenarios = []string{
 }
 
 func TestLittlesLawAndConservation(t *testing.T) {
-	for _, text := range lawScenarios {
+	for _, text := range append(lawScenarios, liveScenarios...) {
 		t.Run(text, func(t *testing.T) {
 			r := run1(t, text)
 			if got := r.Completed + r.Failed.Total() + int64(r.InFlight); got != r.Arrived {

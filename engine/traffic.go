@@ -10,6 +10,8 @@ import (
 // or a burst at the start.
 type traffic struct {
 	clients  []client
+	active   int        // closed loop: clients 0 to active-1 send; the rest stop (a change of clients)
+	rateGen  uint32     // open loop: bumped by a change of rate, to cancel the arrival that was due
 	arrivals *rand.Rand // open loop: the times between arrivals
 	src      rand.PCG   // reseeded for each request's own draws
 	draw     *rand.Rand // reads src
@@ -21,6 +23,9 @@ type traffic struct {
 type client struct {
 	sent int64 // requests this client has sent
 	conn conn
+	// busy, for a client beyond traffic.active, says that it still has a
+	// request in flight or its next one due (it stops after that).
+	busy bool
 }
 
 // conn is a client's kept-alive connection to one worker.
@@ -37,6 +42,7 @@ func (t *traffic) start(s *Sim) {
 	switch {
 	case c.Clients > 0:
 		t.clients = make([]client, c.Clients)
+		t.active = c.Clients
 		for i := range t.clients {
 			s.after(0, evArrive, int32(i), 0)
 		}
@@ -55,11 +61,16 @@ func (t *traffic) interArrival(rate float64) time.Duration {
 }
 
 // arrive handles evArrive: client a sends its next request (a >= 0), an
-// open-loop arrival comes (a == -1), or the burst is sent (a == -2).
-func (t *traffic) arrive(s *Sim, a int32) {
+// open-loop arrival of rate generation gen comes (a == -1), or the burst is
+// sent (a == -2).
+func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 	switch {
 	case a >= 0:
 		cl := &t.clients[a]
+		if int(a) >= t.active {
+			cl.busy = false // it has left: it sends nothing more
+			return
+		}
 		cl.sent++
 		r := t.send(s, uint64(a)+1, uint64(cl.sent))
 		r.client = a
@@ -70,8 +81,11 @@ func (t *traffic) arrive(s *Sim, a int32) {
 		cl.conn.open = false
 		s.connect(r)
 	case a == -1:
+		if gen != t.rateGen {
+			return // the rate changed since this arrival was drawn
+		}
 		r := t.send(s, 0, uint64(t.seq+1))
-		s.after(t.interArrival(s.cfg.Rate), evArrive, -1, 0)
+		s.after(t.interArrival(s.cfg.Rate), evArrive, -1, gen)
 		s.connect(r)
 	default:
 		for i := 0; i < t.burstN && !s.ended; i++ {
@@ -95,6 +109,9 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 			r.lat = append(r.lat, t.latency(c))
 		}
 	}
+	// What the request does is fixed as it is sent: a live change of these
+	// keys applies to the requests sent after it.
+	r.cpu, r.blocking, r.parallel = c.CPU, c.Blocking, s.parallel
 	s.m.arrive(s)
 	if c.ClientTimeout > 0 {
 		s.after(c.ClientTimeout, evClientGiveUp, r.id, r.gen)
@@ -102,11 +119,13 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	return r
 }
 
-// latency draws one upstream call's latency with mean io.
-func (t *traffic) latency(c *Config) time.Duration {
+// latency draws one upstream call's latency as a multiple of io, the mean:
+// the call takes io as it is when the call starts (callLatency), so that a
+// live change of io applies to the calls that start after it.
+func (t *traffic) latency(c *Config) float64 {
 	switch c.IODist {
 	case DistExp:
-		return time.Duration(-detLog(1-t.draw.Float64()) * float64(c.IO))
+		return -detLog(1 - t.draw.Float64())
 	case DistLognormal:
 		// Marsaglia's polar method for a standard normal z.
 		for {
@@ -116,17 +135,28 @@ func (t *traffic) latency(c *Config) time.Duration {
 			if q > 0 && q < 1 {
 				z := u * math.Sqrt(-2*detLog(q)/q)
 				const sigma = lognormalSigma
-				return time.Duration(detExp(float64(sigma*z)-sigma*sigma/2) * float64(c.IO))
+				return detExp(float64(sigma*z) - sigma*sigma/2)
 			}
 		}
 	}
-	return c.IO
+	return 1
+}
+
+// callLatency is the latency of a call drawn as multiple f of the mean, if
+// it starts now. (The product is the one the draw made before io could
+// change live, so runs without changes keep their bytes.)
+func (s *Sim) callLatency(f float64) time.Duration {
+	return time.Duration(f * float64(s.cfg.IO))
 }
 
 // done tells the client of r that its request has ended (answered or
 // failed): it thinks, then sends its next one.
 func (t *traffic) done(s *Sim, r *request) {
 	if r.client >= 0 && !s.ended {
+		if int(r.client) >= t.active {
+			t.clients[r.client].busy = false // it has left
+			return
+		}
 		s.after(s.cfg.Think, evArrive, r.client, 0)
 	}
 }

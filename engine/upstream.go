@@ -23,10 +23,10 @@ func (s *Sim) beginIO(r *request) {
 	p := &s.procs[r.proc]
 	s.upstream++
 	s.m.peakUpstream = max(s.m.peakUpstream, s.upstream)
-	lat := r.lat[r.call]
+	lat := s.callLatency(r.lat[r.call]) // io as it is when the call starts
 	r.call++
 	r.inIO++
-	if s.cfg.Blocking && s.unit.handlerLoop {
+	if r.blocking && s.unit.handlerLoop {
 		p.blocked = true
 		s.setState(r, stBlocked)
 	} else {

@@ -11,6 +11,11 @@ var uvicorn = host{
 	name:   "uvicorn",
 	keys:   keyWorkers | keyBacklog,
 	master: func(c *Config) bool { return c.Workers > 1 },
+	// Multiprocess.startup starts --workers processes once
+	// (uvicorn/supervisors/multiprocess.py:58-63), and the supervisor
+	// handles only SIGINT and SIGTERM (:15-18, :55-56): no TTIN, no TTOU.
+	fixedWorkers: "uvicorn 0.17 cannot change --workers while running: its supervisor starts the workers once " +
+		"and handles only SIGINT and SIGTERM (uvicorn/supervisors/multiprocess.py:15-18, 58-63); restart it with the new value",
 }
 
 const (

@@ -10,6 +10,10 @@ var werkzeug = host{
 	oneProcess: true,
 	backlog:    128,
 	master:     func(*Config) bool { return false },
+	// make_server returns one server object in one process
+	// (werkzeug/serving.py:828-863): there are no workers to add.
+	fixedWorkers: "Flask's built-in server is one process (werkzeug/serving.py:828-863, make_server); " +
+		"it has no workers to add or retire: run it under gunicorn to change workers while it runs",
 }
 
 // werkzeugServer is how the calibration harness starts Flask's server:

@@ -7,17 +7,28 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"playground/engine"
 )
 
-const usage = `usage: sim [-json] [-timelines N] 'scenario text'
+const usage = `usage: sim [-json] [-timelines N] [-every D] 'scenario text'
 
 Runs a scenario to its end and prints what each lane did. Scenario text is
 key=value pairs, for example:
 
   sim 'model=gthread workers=2 threads=5 io=200ms clients=50 requests=2000'
   sim 'model=sync,gevent,asyncio io=1s burst=1000'
+
+A live change, KEY@TIME=VALUE, sets KEY to VALUE from simulated TIME on (Go
+duration syntax: 10s, 1.5s, 250ms), the way the real server takes it:
+
+  sim -every 1s 'model=gthread workers=1 threads=2 io=200ms clients=40 duration=30s workers@10s=4 io@20s=2s'
+
+Flags:
+  -json         print one JSON object per lane (an array for a comparison)
+  -timelines N  also print the timelines of the last N finished requests of each lane
+  -every D      also print each lane's throughput, p99, queue and requests in flight every D of simulated time
 
 Keys:
 `
@@ -28,6 +39,7 @@ func run(args []string, w io.Writer) (int, error) {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object per lane (an array for a comparison)")
 	timelines := fs.Int("timelines", 0, "also print the timelines of the last `N` finished requests of each lane")
+	every := fs.Duration("every", 0, "also print each lane's series every `D` of simulated time")
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -43,17 +55,28 @@ func run(args []string, w io.Writer) (int, error) {
 	if *timelines < 0 {
 		return 2, fmt.Errorf("-timelines %d: want 0 or more", *timelines)
 	}
+	if *every < 0 || *every > 0 && *every < time.Millisecond {
+		return 2, fmt.Errorf("-every %v: want 1ms or more", *every)
+	}
+	if *every > 0 && *asJSON {
+		return 2, fmt.Errorf("-every prints a table; leave out -json (its output is one JSON value)")
+	}
 	sc, err := engine.ParseScenario(strings.Join(fs.Args(), " "))
 	if err != nil {
 		return 2, err
 	}
 	opt := engine.Options{Timelines: *timelines}
+	if *every > 0 {
+		opt.SeriesStep, opt.SeriesLen = *every, maxPoints
+	}
 	results := make([]engine.Result, len(sc.Lanes))
 	var tls [][]engine.Timeline
-	for i, c := range sc.Lanes {
-		s := engine.New(c, opt)
+	var series [][]engine.Point
+	for i := range sc.Lanes {
+		s := engine.NewLane(sc, i, opt)
 		results[i] = s.Run()
 		tls = append(tls, s.Timelines())
+		series = append(series, s.Series())
 	}
 	if *asJSON {
 		enc := json.NewEncoder(w)
@@ -67,6 +90,9 @@ func run(args []string, w io.Writer) (int, error) {
 		}
 	} else {
 		writeTable(w, sc, results)
+		if *every > 0 {
+			writeSeries(w, sc, series)
+		}
 	}
 	for i, lane := range tls {
 		for _, t := range lane {
@@ -76,13 +102,34 @@ func run(args []string, w io.Writer) (int, error) {
 	return 0, nil
 }
 
-const usageLine = "usage: sim [-json] [-timelines N] 'scenario text' (sim -h lists the keys)"
+// maxPoints is the most series points -every keeps of each lane (the
+// latest ones).
+const maxPoints = 100000
+
+const usageLine = "usage: sim [-json] [-timelines N] [-every D] 'scenario text' (sim -h lists the keys)"
 
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, usage)
 	for _, k := range engine.Keys() {
 		fmt.Fprintf(w, "  %-19s %s\n  %-19s %s; default %s\n", k.Name, k.Doc, "", k.Allowed, k.Default)
 	}
+	fmt.Fprint(w, "\nKeys that can change live (KEY@TIME=VALUE), and on which models:\n")
+	for _, k := range engine.Keys() {
+		var on []string
+		for _, m := range engine.Models() {
+			if ok, _ := k.Live(m); ok {
+				on = append(on, m.String())
+			}
+		}
+		switch len(on) {
+		case 0:
+		case len(engine.Models()):
+			fmt.Fprintf(w, "  %-19s every model\n", k.Name)
+		default:
+			fmt.Fprintf(w, "  %-19s %s\n", k.Name, strings.Join(on, ", "))
+		}
+	}
+	fmt.Fprint(w, "  Other keys are read once, at the start; the error for one says why.\n")
 	fmt.Fprint(w, "\nModels (model=NAME):\n")
 	for _, m := range engine.Models() {
 		fmt.Fprintf(w, "  %-19s %s\n", m, m.Title())

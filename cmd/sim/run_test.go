@@ -117,3 +117,57 @@ func TestHelpListsModels(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveChanges(t *testing.T) {
+	var out bytes.Buffer
+	text := "model=gthread workers=1 threads=2 io=200ms clients=40 duration=30s workers@10s=4 io@20s=2s"
+	if code, err := run([]string{"-json", text}, &out); code != 0 {
+		t.Fatalf("run = %d, %v", code, err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	if got := v["scenario"]; got != "model=gthread threads=2 io=200ms clients=40 duration=30s workers@10s=4 io@20s=2s" {
+		t.Errorf("JSON scenario = %q, want the changes in it", got)
+	}
+	out.Reset()
+	if code, err := run([]string{"-every", "5s", text}, &out); code != 0 {
+		t.Fatalf("run -every = %d, %v", code, err)
+	}
+	for _, want := range []string{"series", "req/s", "workers@10s=4", "io@20s=2s", "  30s "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-every output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBadChangeExits2(t *testing.T) {
+	for _, tt := range []struct{ text, pair, want string }{
+		{"workers@10x=4", "workers@10x=4", "not a duration"},
+		{"wokers@10s=4", "wokers@10s=4", "unknown key"},
+		{"threads@10s=4", "threads@10s=4", "can change live: workers"},
+		{"model=asyncio workers@10s=4", "workers@10s=4", "uvicorn 0.17 cannot change --workers"},
+		{"duration=5s io@6s=1s", "io@6s=1s", "after the end of the run"},
+	} {
+		code, err := run([]string{tt.text}, new(bytes.Buffer))
+		if code != 2 || err == nil || !strings.Contains(err.Error(), tt.pair) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run(%q) = %d, %v; want 2 and an error naming %s and saying %q", tt.text, code, err, tt.pair, tt.want)
+		}
+	}
+	if code, _ := run([]string{"-json", "-every", "1s", "model=sync"}, new(bytes.Buffer)); code != 2 {
+		t.Errorf("-json -every: exit %d, want 2", code)
+	}
+}
+
+func TestHelpListsLiveKeys(t *testing.T) {
+	var out bytes.Buffer
+	if code, _ := run([]string{"-h"}, &out); code != 0 {
+		t.Fatalf("-h exit %d", code)
+	}
+	for _, want := range []string{"KEY@TIME=VALUE", "workers@10s=4", "workers             sync, gthread, gevent", "io                  every model"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h lacks %q", want)
+		}
+	}
+}

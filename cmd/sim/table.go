@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"playground/engine"
 )
@@ -79,4 +80,28 @@ func failures(f engine.Failures) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// writeSeries prints each lane's series, one line a point, with a mark on
+// the points in which a live change applied.
+func writeSeries(w io.Writer, sc engine.Scenario, series [][]engine.Point) {
+	labels := sc.LaneLabels()
+	for i, pts := range series {
+		fmt.Fprintf(w, "\n[%s] series\n", labels[i])
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprint(tw, "t\treq/s\tp99 (ms)\tfailed\tqueued\tin flight\tupstream\t\n")
+		var prev time.Duration
+		for _, p := range pts {
+			var marks []string
+			for _, ch := range sc.Changes {
+				if ch.At >= prev && ch.At < p.T {
+					marks = append(marks, fmt.Sprintf("%s@%v=%s", ch.Key, ch.At, ch.Values[i]))
+				}
+			}
+			fmt.Fprintf(tw, "%v\t%.1f\t%.1f\t%d\t%d\t%d\t%d\t  %s\n", p.T, p.Throughput, float64(p.P99)/1e6,
+				p.Failed, p.Queue, p.InFlight, p.Upstream, strings.Join(marks, " "))
+			prev = p.T
+		}
+		tw.Flush()
+	}
 }
