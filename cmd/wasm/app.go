@@ -110,8 +110,8 @@ func (a *app) load(text string) error {
 func (a *app) restart() {
 	n := len(a.sc.Lanes)
 	a.sims = a.sims[:0]
-	for _, c := range a.sc.Lanes {
-		a.sims = append(a.sims, engine.New(c, engine.Options{Timelines: 200, SeriesStep: seriesStep, SeriesLen: seriesPoints}))
+	for i := range a.sc.Lanes {
+		a.sims = append(a.sims, engine.NewLane(a.sc, i, engine.Options{Timelines: 200, SeriesStep: seriesStep, SeriesLen: seriesPoints, Endless: true}))
 	}
 	a.snaps = make([]engine.Snapshot, n)
 	a.ends = make([]int64, n)
@@ -353,4 +353,33 @@ func dots(sc *scene.Scene, n int) []any {
 		out = append(out, []any{float64(h.X), float64(h.Y), h.Lane, float64(h.Seq)})
 	}
 	return out
+}
+
+// changeStep is the grid of simulated time a slider's change lands on.
+const changeStep = 100 * time.Millisecond
+
+// change applies KEY=VALUE to the running lanes from the next 0.1 s of
+// simulated time on, as the real server would take it, and records it in
+// the scenario as KEY@TIME=VALUE so that the text replays the session. On
+// an error nothing changes.
+func (a *app) change(key, value string) (time.Duration, error) {
+	at := (a.now() + changeStep - 1) / changeStep * changeStep
+	sc := a.sc
+	sc.Changes = append([]engine.Change(nil), a.sc.Changes...)
+	if err := sc.AddChange(key, at, value); err != nil {
+		return 0, err
+	}
+	for _, s := range a.sims {
+		if !s.Takes(key) {
+			continue
+		}
+		if err := s.Change(at, key, value); err != nil {
+			// The lanes agree with the text or the run starts over from it.
+			a.sc = sc
+			a.seek(a.now())
+			return at, nil
+		}
+	}
+	a.sc = sc
+	return at, nil
 }

@@ -46,7 +46,7 @@ func (v *View) paintLane(li int, ls *laneState, in *Input, sel Selection) {
 	title(L.clients, ToneDim, in.Traffic...)
 	title(L.backlog, ToneDim, "listen queue (kernel)", "listen queue", "backlog")
 	title(L.upstream, ToneDim, in.Upstream...)
-	nw := len(snap.Workers)
+	nw := len(L.workers)
 	if L.areaTitle {
 		v.put(Rect{L.workArea.X + 2, L.workArea.Y, L.workArea.W - 4, m.lh}, ToneDim, alignLeft,
 			plural(nw, "worker process", "worker processes"), plural(nw, "worker", "workers"), strconv.Itoa(nw))
@@ -97,16 +97,18 @@ func (v *View) paintLane(li int, ls *laneState, in *Input, sel Selection) {
 		sc.disc(x, y, d, StateColor(engine.StateIO))
 	}
 
-	for i := range L.workers {
-		v.paintWorker(L, ls, i, &snap.Workers[i], snap.Model)
+	for i := range snap.Workers {
+		if b := ls.box(i); b >= 0 {
+			v.paintWorker(L, ls, b, i, &snap.Workers[i], snap.Model)
+		}
 	}
 
 	// Requests.
 	for qi := range snap.Requests {
 		q := &snap.Requests[qi]
-		if q.Worker >= 0 && q.Worker < len(L.workers) && q.Lane >= 0 && q.Lane < len(L.workers[q.Worker].lanes) {
+		if b := ls.box(q.Worker); b >= 0 && q.Lane >= 0 && q.Lane < len(L.workers[b].lanes) {
 			// On a thread or the loop: the bar shows the state too.
-			lr := L.workers[q.Worker].lanes[q.Lane]
+			lr := L.workers[b].lanes[q.Lane]
 			sc.fill(Rect{lr.X, lr.Y, max(0, lr.W-d-2), lr.H}, StateColor(q.State).WithAlpha(0.45))
 		}
 	}
@@ -165,17 +167,23 @@ func (v *View) paintCores(L *laneLayout, snap *engine.Snapshot) {
 	v.put(Rect{x - lw - 6, L.header.Y + 2, lw, m.lh}, ToneDim, alignRight, busy)
 }
 
-func (v *View) paintWorker(L *laneLayout, ls *laneState, i int, w *engine.WorkerSnap, model engine.Model) {
+// paintWorker draws worker slot id in box i.
+func (v *View) paintWorker(L *laneLayout, ls *laneState, i, id int, w *engine.WorkerSnap, model engine.Model) {
 	sc := &v.out
 	m := v.m
 	wl := &L.workers[i]
-	name := "worker " + strconv.Itoa(i+1)
+	name := "worker " + strconv.Itoa(id+1)
 	if !w.Alive {
 		sc.fill(wl.box, colorDead)
-		v.put(wl.box.Inset(3), ToneAlert, alignLeft, name+" restarting", "restarting")
+		v.put(wl.box.Inset(3), ToneAlert, alignLeft, name+" booting", "booting")
 		return
 	}
-	sc.fill(wl.box, colorBox)
+	if w.Retiring {
+		name += " retiring"
+		sc.fill(wl.box, colorDead)
+	} else {
+		sc.fill(wl.box, colorBox)
+	}
 	if w.Blocked {
 		sc.stroke(wl.box, 3, colorBlocked)
 	} else {
@@ -186,12 +194,12 @@ func (v *View) paintWorker(L *laneLayout, ls *laneState, i int, w *engine.Worker
 		switch {
 		case q > 0 && len(wl.lanes) > 1 && wl.room.H == 0:
 			v.put(wl.title, ToneText, alignLeft, fmt.Sprintf("%s: %d waiting for a thread", name, q),
-				fmt.Sprintf("%s: %d waiting", name, q), fmt.Sprintf("%s: %d", name, q), name, "w"+strconv.Itoa(i+1))
+				fmt.Sprintf("%s: %d waiting", name, q), fmt.Sprintf("%s: %d", name, q), name, "w"+strconv.Itoa(id+1))
 		case q > 0:
 			v.put(wl.title, ToneText, alignLeft, fmt.Sprintf("%s: %d waiting", name, q),
-				fmt.Sprintf("%s: %d", name, q), name, "w"+strconv.Itoa(i+1))
+				fmt.Sprintf("%s: %d", name, q), name, "w"+strconv.Itoa(id+1))
 		default:
-			v.put(wl.title, ToneText, alignLeft, name, "w"+strconv.Itoa(i+1))
+			v.put(wl.title, ToneText, alignLeft, name, "w"+strconv.Itoa(id+1))
 		}
 	}
 	if q > gridCap(wl.queue, L.dot) {

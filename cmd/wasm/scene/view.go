@@ -25,6 +25,7 @@ type laneState struct {
 	// requests waiting in its queue.
 	parked, queued []int
 	waiting        []int32 // per client mark: clients waiting for an answer
+	slot           []int   // per worker slot of the snapshot, its box, or -1 if gone
 	connecting     int
 }
 
@@ -102,21 +103,39 @@ func (v *View) Glide() {
 	}
 }
 
-func shapeOf(s *engine.Snapshot) laneShape {
+// shapeOf is the shape of the server in s, and for each of its worker
+// slots the box it gets (-1 for a slot whose worker has exited).
+func shapeOf(s *engine.Snapshot, slot []int) (laneShape, []int) {
 	var sh laneShape
 	sh.lanes = make([]int, 0, len(s.Workers))
+	slot = slot[:0]
 	for _, w := range s.Workers {
+		if w.Gone {
+			slot = append(slot, -1)
+			continue
+		}
+		slot = append(slot, len(sh.lanes))
 		sh.lanes = append(sh.lanes, max(1, w.Lanes))
 		sh.loop = sh.loop || w.Loop
 		sh.loopOnly = w.Loop && w.Lanes == 1
 	}
-	return sh
+	return sh, slot
+}
+
+// box is the index in layout.workers of worker slot w, or -1.
+func (ls *laneState) box(w int) int {
+	if w < 0 || w >= len(ls.slot) {
+		return -1
+	}
+	return ls.slot[w]
 }
 
 func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 	snap := in.Snap
 	L := &ls.layout
-	layoutLane(r, v.m, shapeOf(snap), L)
+	var sh laneShape
+	sh, ls.slot = shapeOf(snap, ls.slot)
+	layoutLane(r, v.m, sh, L)
 	d := L.dot
 	ls.parked = zeroed(ls.parked, len(L.workers))
 	ls.queued = zeroed(ls.queued, len(L.workers))
@@ -178,20 +197,21 @@ func (v *View) target(ls *laneState, q *engine.RequestSnap, marks markGrid) (x, 
 	case engine.StateBacklog:
 		return gridSlot(L.backlogDots, q.Order, d)
 	}
-	if q.Worker < 0 || q.Worker >= len(L.workers) {
+	b := ls.box(q.Worker)
+	if b < 0 {
 		return L.backlogDots.X, L.backlogDots.Y, false
 	}
-	wl := &L.workers[q.Worker]
+	wl := &L.workers[b]
 	if q.Lane >= 0 && q.Lane < len(wl.lanes) {
 		lr := wl.lanes[q.Lane]
 		return lr.X + lr.W - d - 1, lr.Y + (lr.H-d)/2, false
 	}
 	if (q.State == engine.StateIO || q.State == engine.StateBlocked) && wl.room.H > 0 {
-		k := ls.parked[q.Worker]
-		ls.parked[q.Worker]++
+		k := ls.parked[b]
+		ls.parked[b]++
 		return gridSlot(wl.room, k, d)
 	}
-	ls.queued[q.Worker]++
+	ls.queued[b]++
 	qa := wl.queue
 	if q.State == engine.StateWaitLoop && len(wl.lanes) > 0 {
 		qa.H /= 2 // ready tasks line up in the top half, waiting for the loop
