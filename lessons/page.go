@@ -57,8 +57,7 @@ var lessonPage = template.Must(template.Must(template.New("lesson").Parse(head))
 <p id="lesson-alert" class="lesson-alert" role="alert" hidden></p>
 </aside>
 </div>
-<script src="../common.js"></script>
-<script src="../lesson.js"></script>
+<script type="module" src="../lesson.js"></script>
 </body>
 </html>
 `))
@@ -76,8 +75,7 @@ var indexPage = template.Must(template.Must(template.New("index").Parse(head)).P
 {{range .Lessons}}<li data-slug="{{.Slug}}"><a href="{{.Slug}}.html">{{.Title}}</a> <span class="lesson-progress" aria-label="progress"></span><br><span class="lesson-summary">{{.Summary}}</span></li>
 {{end}}</ol>
 </main>
-<script src="../common.js"></script>
-<script src="../lesson.js"></script>
+<script type="module" src="../lesson.js"></script>
 </body>
 </html>
 `))

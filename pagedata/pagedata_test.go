@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -116,5 +117,36 @@ func TestJS(t *testing.T) {
 	}
 	if back.States[0].Name != Get().States[0].Name || back.States[0].Colour == "" || len(back.Keys) != len(Get().Keys) {
 		t.Errorf("JS() round trip = %+v", back)
+	}
+}
+
+// The hand-written pages read the tables; they do not write them out again.
+func TestStaticFilesHoldNoCopies(t *testing.T) {
+	files, _ := filepath.Glob("../static/*")
+	if len(files) == 0 {
+		t.Fatal("no files in ../static")
+	}
+	tb := Get()
+	var copies []string
+	for _, s := range tb.States {
+		copies = append(copies, s.Meaning)
+	}
+	for _, m := range tb.Models {
+		copies = append(copies, m.Title)
+	}
+	for _, f := range tb.Failures {
+		copies = append(copies, f.Meaning)
+	}
+	copies = append(copies, DefaultScenario, `<option value="`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range copies {
+			if bytes.Contains(b, []byte(c)) {
+				t.Errorf("%s holds %q: read it from tables.js instead", f, c)
+			}
+		}
 	}
 }
