@@ -15,6 +15,7 @@ type Snapshot struct {
 	Upstream int // upstream calls in flight
 	Cores    int
 	Busy     int // cores running a thread now
+	Clients  int // closed-loop clients (0 for open-loop traffic)
 }
 
 // WorkerSnap is one worker process.
@@ -40,6 +41,7 @@ type RequestSnap struct {
 	Sent   time.Duration
 	Orphan bool // its client has given up
 	Calls  int  // upstream calls in flight
+	Client int  // its closed-loop client (0 to Snapshot.Clients-1), or -1
 }
 
 // Snapshot fills snap with the state of the simulation now.
@@ -47,6 +49,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 	snap.Now, snap.Model, snap.Cores = s.now, s.cfg.Model, s.cores
 	snap.Busy = s.cores - s.freeCores
 	snap.Backlog, snap.Upstream = s.backlog.len(), s.upstream
+	snap.Clients = s.cfg.Clients
 	snap.Workers = snap.Workers[:0]
 	for i := range s.procs {
 		p := &s.procs[i]
@@ -70,7 +73,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 			continue
 		}
 		rs := RequestSnap{Seq: r.seq, Slot: int(r.id), State: r.state, Worker: int(r.proc), Lane: -1, Since: r.since,
-			Sent: r.sent, Orphan: r.orphan, Calls: int(r.inIO)}
+			Sent: r.sent, Orphan: r.orphan, Calls: int(r.inIO), Client: int(r.client)}
 		if r.thread >= 0 {
 			rs.Lane = int(s.threads[r.thread].lane)
 		} else if r.proc >= 0 && s.procs[r.proc].loop >= 0 && s.threads[s.procs[r.proc].loop].req == r.id {
@@ -114,6 +117,7 @@ type Ended struct {
 	At     time.Duration
 	Worker int
 	OK     bool // answered to a waiting client
+	Client int  // its closed-loop client, or -1
 }
 
 // endedRing keeps the most recent ends, for views that animate them.

@@ -178,3 +178,49 @@ func TestRecentCoversASecond(t *testing.T) {
 		t.Errorf("nothing answered in the last second, but Recent says ok")
 	}
 }
+
+// Each closed-loop client has at most one request it still waits for, and
+// the snapshot and the ended list name it; open-loop requests have none.
+func TestSnapshotClients(t *testing.T) {
+	s := newSim(t, "model=gthread workers=2 threads=2 io=300ms clients=30 client-timeout=1s", Options{})
+	var snap Snapshot
+	var ended []Ended
+	var n int64
+	for step := 1; step <= 40; step++ {
+		s.RunUntil(time.Duration(step) * 100 * time.Millisecond)
+		s.Snapshot(&snap)
+		if snap.Clients != 30 {
+			t.Fatalf("Clients = %d, want 30", snap.Clients)
+		}
+		waiting := map[int]bool{}
+		for _, q := range snap.Requests {
+			if q.Client < 0 || q.Client >= 30 {
+				t.Fatalf("request %d has client %d, want 0..29", q.Seq, q.Client)
+			}
+			if q.Orphan {
+				continue
+			}
+			if waiting[q.Client] {
+				t.Fatalf("client %d waits for two requests at %v", q.Client, snap.Now)
+			}
+			waiting[q.Client] = true
+		}
+		ended, n = s.EndedSince(n, ended[:0])
+		for _, e := range ended {
+			if e.Client < 0 || e.Client >= 30 {
+				t.Fatalf("ended request %d has client %d", e.Seq, e.Client)
+			}
+		}
+	}
+	open := newSim(t, "model=sync io=100ms rate=50", Options{})
+	open.RunUntil(time.Second)
+	open.Snapshot(&snap)
+	if snap.Clients != 0 || len(snap.Requests) == 0 {
+		t.Fatalf("open loop: Clients = %d, %d requests", snap.Clients, len(snap.Requests))
+	}
+	for _, q := range snap.Requests {
+		if q.Client != -1 {
+			t.Fatalf("open-loop request %d has client %d, want -1", q.Seq, q.Client)
+		}
+	}
+}

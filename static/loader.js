@@ -138,6 +138,34 @@
     capture('[javascript] unhandled rejection: ' + describe(ev.reason) + '\n');
   });
 
+  // The keyboard belongs to the page. The canvas takes no tab stop (the
+  // program removes it), and should a key still reach this document (after
+  // a click on the picture, say), Ebiten never sees it: its handlers would
+  // call preventDefault and trap Tab. Keys other than Tab go on to the
+  // parent page, where the shortcuts live.
+  ['keydown', 'keyup'].forEach(function (type) {
+    window.addEventListener(type, function (ev) {
+      ev.stopImmediatePropagation();
+      if (ev.key === 'Tab' || window.parent === window) return;
+      try {
+        var copy = new window.parent.KeyboardEvent(type, {
+          key: ev.key, code: ev.code, shiftKey: ev.shiftKey, altKey: ev.altKey,
+          ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, repeat: ev.repeat, bubbles: true, cancelable: true
+        });
+        if (!window.parent.document.dispatchEvent(copy)) ev.preventDefault();
+      } catch (e) { /* another origin: the page cannot hear us */ }
+    }, true);
+  });
+
+  // Reduced motion: dots jump between places instead of gliding.
+  var reduce = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+  function applyMotion() {
+    if (reduce && window.cpSim && typeof window.cpSim.setReducedMotion === 'function') {
+      window.cpSim.setReducedMotion(reduce.matches);
+    }
+  }
+  if (reduce && reduce.addEventListener) reduce.addEventListener('change', applyMotion);
+
   // Hide the status once the program draws (cpSim.ready) or makes its canvas.
   function watchStart() {
     var t0 = Date.now();
@@ -146,6 +174,9 @@
       var sim = window.cpSim;
       if ((sim && sim.ready === true) || document.querySelector('canvas')) {
         hideStatus();
+        (function motion() { // cpSim appears once main runs
+          if (window.cpSim) applyMotion(); else setTimeout(motion, 50);
+        })();
         return;
       }
       if (Date.now() - t0 > 15000) {

@@ -34,6 +34,9 @@ type app struct {
 	ends    []int64
 	ended   [][]engine.Ended
 	view    scene.View
+	in      []scene.Input
+	opt     scene.Options
+	w, h    float32 // the canvas in CSS pixels
 	sel     scene.Selection
 	speed   float64
 	paused  bool
@@ -62,7 +65,7 @@ func (f frameCost) tick() time.Duration {
 }
 
 func newApp() *app {
-	a := &app{speed: 1}
+	a := &app{speed: 1, w: 800, h: 450, opt: scene.Options{TextScale: 1}}
 	if err := a.load(defaultScenario); err != nil {
 		panic("cmd/wasm: default scenario: " + err.Error())
 	}
@@ -90,22 +93,53 @@ func (a *app) restart() {
 	a.snaps = make([]engine.Snapshot, n)
 	a.ends = make([]int64, n)
 	a.ended = make([][]engine.Ended, n)
+	a.in = make([]scene.Input, n)
+	for i, c := range a.sc.Lanes {
+		a.in[i] = scene.Input{Label: a.labels[i], Snap: &a.snaps[i], Traffic: trafficWords(c), Upstream: upstreamWords(c)}
+	}
 	a.view.Reset()
 	a.sel = scene.Selection{}
+	a.observe()
 }
 
 func (a *app) setSpeed(x float64) { a.speed = min(maxSpeed, max(minSpeed, x)) }
 
-// step advances every lane by one Update's worth of simulated time.
+// step is one Update: it advances every lane by one tick's worth of
+// simulated time (unless paused) and moves the picture's dots one tick.
 func (a *app) step() {
-	if a.paused {
-		return
+	if !a.paused {
+		dt := time.Duration(a.speed * float64(time.Second) / tps)
+		target := a.now() + dt
+		for _, s := range a.sims {
+			s.Advance(target, eventBudget)
+		}
 	}
-	dt := time.Duration(a.speed * float64(time.Second) / tps)
-	target := a.now() + dt
-	for _, s := range a.sims {
-		s.Advance(target, eventBudget)
+	a.observe()
+}
+
+// observe takes each lane's snapshot and the requests that ended, and moves
+// the view's dots toward their places.
+func (a *app) observe() {
+	for i, s := range a.sims {
+		s.Snapshot(&a.snaps[i])
+		a.ended[i], a.ends[i] = s.EndedSince(a.ends[i], a.ended[i][:0])
+		a.in[i].Ended = a.ended[i]
 	}
+	a.view.Update(a.in, a.w, a.h, a.opt)
+}
+
+// resize sets the canvas size in CSS pixels.
+func (a *app) resize(w, h float32) {
+	if w != a.w || h != a.h {
+		a.w, a.h = w, h
+		a.view.Update(a.in, a.w, a.h, a.opt)
+	}
+}
+
+// setTextScale sets the canvas text size factor, from 1 to 2.5.
+func (a *app) setTextScale(x float64) {
+	a.opt.TextScale = float32(min(2.5, max(1, x)))
+	a.view.Update(a.in, a.w, a.h, a.opt)
 }
 
 // now is the lanes' shared simulated time: the earliest of them, should a
@@ -118,16 +152,8 @@ func (a *app) now() time.Duration {
 	return t
 }
 
-// frame lays out the current state in a w x h canvas.
-func (a *app) frame(w, h float32) *scene.Scene {
-	in := make([]scene.Input, len(a.sims))
-	for i, s := range a.sims {
-		s.Snapshot(&a.snaps[i])
-		a.ended[i], a.ends[i] = s.EndedSince(a.ends[i], a.ended[i][:0])
-		in[i] = scene.Input{Label: a.labels[i], Snap: &a.snaps[i], Ended: a.ended[i]}
-	}
-	return a.view.Frame(in, w, h, a.sel)
-}
+// frame is the picture of the last step; it changes nothing.
+func (a *app) frame() *scene.Scene { return a.view.Scene(a.sel) }
 
 // click selects the request whose dot is at (x, y) in the last frame.
 func (a *app) click(sc *scene.Scene, x, y float32) {
@@ -157,63 +183,6 @@ func (a *app) recordDraw(d time.Duration) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
-
-// state is cpSim.state().
-func (a *app) state() map[string]any {
-	lanes := make([]any, len(a.sims))
-	for i, s := range a.sims {
-		r := s.Result()
-		rps, p50, p99, answered := s.Recent()
-		var p50ms, p99ms any // null when nothing was answered in the last second
-		if answered {
-			p50ms, p99ms = ms(p50), ms(p99)
-		}
-		lanes[i] = map[string]any{
-			"label": a.labels[i], "scenario": r.Scenario, "done": s.Done(),
-			"completed": r.Completed, "failedTotal": r.Failed.Total(),
-			"failed": map[string]any{"client-timeout": r.Failed.ClientTimeout,
-				"worker-timeout": r.Failed.WorkerTimeout, "connect-failed": r.Failed.ConnectFailed},
-			"inFlight": r.InFlight, "queue": s.QueueDepth(), "upstream": a.snaps[i].Upstream,
-			"wasted": r.Wasted, "workerRestarts": r.WorkerRestarts,
-			"throughputRps": rps, "p50Ms": p50ms, "p99Ms": p99ms,
-			"meanMs": r.LatencyMS.Mean, "p50AllMs": r.LatencyMS.P50, "p99AllMs": r.LatencyMS.P99,
-			"memoryMB": map[string]any{"resident": r.MemoryMB.Resident, "virtual": r.MemoryMB.Virtual},
-			"cpuUtil":  r.CPUUtil,
-			"states":   stateCounts(&a.snaps[i]), "blockedWorkers": blocked(&a.snaps[i]),
-		}
-	}
-	l0 := lanes[0].(map[string]any)
-	return map[string]any{
-		"scenario": a.sc.String(), "simSeconds": a.now().Seconds(), "paused": a.paused, "speed": a.speed,
-		"ready": a.ready, "lanes": lanes,
-		"completed": l0["completed"], "inFlight": l0["inFlight"], "throughputRps": l0["throughputRps"],
-		"p50Ms": l0["p50Ms"], "p99Ms": l0["p99Ms"],
-	}
-}
-
-// stateCounts counts the requests of a snapshot by state name.
-func stateCounts(s *engine.Snapshot) map[string]any {
-	var n [16]int
-	for i := range s.Requests {
-		n[s.Requests[i].State]++
-	}
-	out := map[string]any{}
-	for st := engine.StateConnecting; st <= engine.StateWaitPool; st++ {
-		out[st.String()] = n[st]
-	}
-	return out
-}
-
-// blocked counts workers whose loop is held by a call it cannot yield on.
-func blocked(s *engine.Snapshot) int {
-	n := 0
-	for _, w := range s.Workers {
-		if w.Blocked {
-			n++
-		}
-	}
-	return n
-}
 
 // series is cpSim.series().
 func (a *app) series() []any {
@@ -297,6 +266,29 @@ func loadResult(a *app, text string) map[string]any {
 		labels[i] = l
 	}
 	return map[string]any{"ok": true, "scenario": a.sc.String(), "lanes": labels}
+}
+
+// Label is one entry of cpSim.labels(): a text drawn on the canvas, its box
+// in CSS pixels and its font size.
+type Label struct {
+	Text string  `json:"text"`
+	X    float32 `json:"x"`
+	Y    float32 `json:"y"`
+	W    float32 `json:"w"`
+	H    float32 `json:"h"`
+	Px   float32 `json:"px"`
+}
+
+// labels is cpSim.labels().
+func labels(sc *scene.Scene) []Label {
+	out := []Label{}
+	if sc == nil {
+		return out
+	}
+	for _, l := range sc.Labels {
+		out = append(out, Label{l.Text, l.X, l.Y, l.W, l.H, l.Px})
+	}
+	return out
 }
 
 // dots is cpSim.dots(): where up to n request dots are on the canvas, as

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -11,14 +12,14 @@ func TestLoadReportsErrorsAndKeepsTheRun(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		a.step()
 	}
-	before := a.state()["scenario"]
+	before := a.state().Scenario
 	res := loadResult(a, "model=gthread workers=zero")
 	if res["ok"] != false || res["key"] != "workers" || res["value"] != "zero" ||
 		!strings.Contains(res["error"].(string), "1 to 128") {
 		t.Errorf("load(bad) = %v; want ok false, key workers, value zero and what is allowed", res)
 	}
-	if a.state()["scenario"] != before || a.now() == 0 {
-		t.Errorf("a bad load changed the run: scenario %v, time %v", a.state()["scenario"], a.now())
+	if a.state().Scenario != before || a.now() == 0 {
+		t.Errorf("a bad load changed the run: scenario %v, time %v", a.state().Scenario, a.now())
 	}
 	res = loadResult(a, "model=sync,asyncio io=50ms clients=20")
 	if res["ok"] != true || len(res["lanes"].([]any)) != 2 || a.now() != 0 {
@@ -55,16 +56,29 @@ func TestStateSeriesAndSelection(t *testing.T) {
 	for i := 0; i < 3*tps; i++ {
 		a.step()
 	}
-	sc := a.frame(1000, 600)
+	a.resize(1000, 600)
+	sc := a.frame()
 	st := a.state()
-	lane := st["lanes"].([]any)[0].(map[string]any)
-	for _, k := range []string{"completed", "failed", "inFlight", "queue", "upstream", "throughputRps", "p50Ms", "p99Ms", "memoryMB", "label"} {
-		if _, ok := lane[k]; !ok {
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js struct {
+		Lanes []map[string]any `json:"lanes"`
+	}
+	if err := json.Unmarshal(b, &js); err != nil || len(js.Lanes) != 1 {
+		t.Fatalf("state() as JSON: %s, %v", b, err)
+	}
+	for _, k := range []string{"completed", "failed", "inFlight", "queue", "upstream", "throughputRps", "p50Ms", "p99Ms", "memoryMB", "label", "narration"} {
+		if _, ok := js.Lanes[0][k]; !ok {
 			t.Errorf("state().lanes[0] lacks %s", k)
 		}
 	}
-	if lane["upstream"].(int) != 4 {
-		t.Errorf("4 threads on 2s calls: %v upstream calls, want 4", lane["upstream"])
+	if st.Lanes[0].Upstream != 4 {
+		t.Errorf("4 threads on 2s calls: %v upstream calls, want 4", st.Lanes[0].Upstream)
+	}
+	if !strings.Contains(st.Narration, "4 threads") {
+		t.Errorf("narration %q does not say the 4 threads are busy", st.Narration)
 	}
 	pts := a.series()[0].(map[string]any)["points"].([]any)
 	if len(pts) < 40 {

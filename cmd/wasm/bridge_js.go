@@ -3,8 +3,18 @@
 package main
 
 import (
+	"encoding/json"
 	"syscall/js"
 )
+
+// toJS passes a typed Go value to the page as the object its JSON makes.
+func toJS(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return map[string]any{"ok": false, "error": "cmd/wasm: " + err.Error()}
+	}
+	return js.Global().Get("JSON").Call("parse", string(b))
+}
 
 // exposeAPI sets window.cpSim, the page's handle on the program
 // (docs/browser-api.md). Every call takes the game's lock, so the page never
@@ -25,7 +35,20 @@ func exposeAPI(g *game) {
 		}
 		return loadResult(g.a, args[0].String())
 	}))
-	api.Set("state", fn(func([]js.Value) any { return g.a.state() }))
+	api.Set("state", fn(func([]js.Value) any { return toJS(g.a.state()) }))
+	api.Set("labels", fn(func([]js.Value) any { return toJS(labels(g.last)) }))
+	api.Set("setTextScale", fn(func(args []js.Value) any {
+		if len(args) > 0 && args[0].Type() == js.TypeNumber {
+			g.a.setTextScale(args[0].Float())
+		}
+		return g.a.opt.TextScale
+	}))
+	api.Set("setReducedMotion", fn(func(args []js.Value) any {
+		if len(args) > 0 {
+			g.a.opt.ReducedMotion = args[0].Truthy()
+		}
+		return g.a.opt.ReducedMotion
+	}))
 	api.Set("series", fn(func([]js.Value) any { return g.a.series() }))
 	api.Set("selected", fn(func([]js.Value) any {
 		if s := g.a.selected(); s != nil {

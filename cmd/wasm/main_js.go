@@ -5,17 +5,34 @@ package main
 import (
 	"fmt"
 	"os"
+	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
 )
 
 func main() {
+	giveBackKeyboard()
 	g := newGame(newApp())
 	exposeAPI(g)
 	ebiten.SetTPS(tps)
 	ebiten.SetWindowTitle("Concurrency Playground")
-	if err := ebiten.RunGameWithOptions(g, &ebiten.RunGameOptions{}); err != nil {
+	if err := ebiten.RunGameWithOptions(g, &ebiten.RunGameOptions{InitUnfocused: true}); err != nil {
 		fmt.Fprintln(os.Stderr, "cmd/wasm:", err)
 		os.Exit(1)
 	}
+}
+
+// giveBackKeyboard takes the tab stop Ebiten gives its canvas: the picture
+// has nothing to type into, and a focused canvas would swallow every key
+// (Ebiten's keydown handler calls preventDefault), trapping Tab. The canvas
+// gets a role and a name instead; the narration beside it on the page says
+// what it shows.
+func giveBackKeyboard() {
+	c := js.Global().Get("document").Call("querySelector", "canvas")
+	if c.IsNull() {
+		return
+	}
+	c.Call("removeAttribute", "tabindex")
+	c.Call("setAttribute", "role", "img")
+	c.Call("setAttribute", "aria-label", "Animated simulation: each dot is a request moving from its client through the listen queue and a worker to the upstream and back")
 }

@@ -2,6 +2,7 @@ package scene
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,11 +22,14 @@ func sim(t testing.TB, text string) []*engine.Sim {
 	return out
 }
 
-// frames runs the sims to t and draws n frames of 1/60 s each.
+// frames runs the sims to t and draws n ticks of 1/60 s each.
 func frames(v *View, sims []*engine.Sim, t time.Duration, n int, w, h float32) *Scene {
+	return framesWith(v, sims, t, n, w, h, Options{TextScale: 1})
+}
+
+func framesWith(v *View, sims []*engine.Sim, t time.Duration, n int, w, h float32, opt Options) *Scene {
 	snaps := make([]engine.Snapshot, len(sims))
 	counts := make([]int64, len(sims))
-	var sc *Scene
 	for f := 0; f < n; f++ {
 		in := make([]Input, len(sims))
 		for i, s := range sims {
@@ -33,11 +37,12 @@ func frames(v *View, sims []*engine.Sim, t time.Duration, n int, w, h float32) *
 			s.Snapshot(&snaps[i])
 			var ended []engine.Ended
 			ended, counts[i] = s.EndedSince(counts[i], nil)
-			in[i] = Input{Label: "lane", Snap: &snaps[i], Ended: ended}
+			in[i] = Input{Label: "lane", Snap: &snaps[i], Ended: ended,
+				Traffic: []string{"40 clients", "clients"}, Upstream: []string{"upstream, 200 ms", "upstream", "up"}}
 		}
-		sc = v.Frame(in, w, h, Selection{})
+		v.Update(in, w, h, opt)
 	}
-	return sc
+	return v.Scene(Selection{})
 }
 
 func TestEveryRequestHasADotInItsLane(t *testing.T) {
@@ -113,7 +118,7 @@ func TestDotsGlideToTheirPlace(t *testing.T) {
 // Workers with many threads still fit: lanes never overlap each other.
 func TestLanesDoNotOverlap(t *testing.T) {
 	var L laneLayout
-	layoutLane(Rect{0, 0, 900, 500}, []int{64, 64, 64, 64}, false, false, &L)
+	layoutLane(Rect{0, 0, 900, 500}, newMetrics(12), laneShape{lanes: []int{64, 64, 64, 64}}, &L)
 	for wi, w := range L.workers {
 		for i := range w.lanes {
 			for j := i + 1; j < len(w.lanes); j++ {
@@ -142,8 +147,93 @@ func BenchmarkFrame5000(b *testing.B) {
 		sims[0].Snapshot(&snap)
 		var ended []engine.Ended
 		ended, n = sims[0].EndedSince(n, ended)
-		v.Frame([]Input{{Label: "x", Snap: &snap, Ended: ended}}, 1280, 720, Selection{})
+		v.Update([]Input{{Label: "x", Snap: &snap, Ended: ended}}, 1280, 720, Options{TextScale: 1})
+		v.Scene(Selection{})
 	}
 	b.ReportMetric(float64(len(snap.Requests)), "requests")
 	b.ReportMetric(float64(len(v.out.Quads)), "quads")
+}
+
+// Scene only reads: drawing twice without an Update gives the same dots.
+// Update moves a dot part of the way (Glide); with reduced motion it jumps.
+func TestMotionLivesInUpdate(t *testing.T) {
+	for _, reduced := range []bool{false, true} {
+		sims := sim(t, "model=gthread workers=2 threads=4 io=10s burst=8")
+		var v View
+		opt := Options{TextScale: 1, ReducedMotion: reduced}
+		sc := framesWith(&v, sims, 100*time.Millisecond, 1, 1000, 600, opt)
+		first := append([]Hit(nil), sc.Hits...)
+		again := v.Scene(Selection{})
+		for i := range first {
+			if again.Hits[i] != first[i] {
+				t.Fatalf("reduced=%v: a second Scene moved dot %d from %v to %v", reduced, i, first[i], again.Hits[i])
+			}
+		}
+		// Each request's dot after its first tick: at its place, or not yet.
+		var snap engine.Snapshot
+		sims[0].Snapshot(&snap)
+		L := &v.lanes[0].layout
+		atPlace, onLanes := 0, 0
+		for _, q := range snap.Requests {
+			if q.Lane < 0 {
+				continue
+			}
+			onLanes++
+			lr := L.workers[q.Worker].lanes[q.Lane]
+			for _, h := range first {
+				if h.Seq == q.Seq && lr.Inset(-2).Contains(h.X, h.Y) {
+					atPlace++
+				}
+			}
+		}
+		if onLanes < 6 {
+			t.Fatalf("%d requests on threads, want most of the burst of 8", onLanes)
+		}
+		if reduced && atPlace != onLanes {
+			t.Errorf("reduced motion: %d of %d dots at their thread after one tick, want all (a jump)", atPlace, onLanes)
+		}
+		if !reduced && atPlace != 0 {
+			t.Errorf("%d of %d dots at their thread after one tick, want none yet (a glide)", atPlace, onLanes)
+		}
+	}
+}
+
+// The narration names the situation: threads busy on the upstream, a queue,
+// a blocked loop, an idle server.
+func TestNarrate(t *testing.T) {
+	tests := []struct {
+		text string
+		at   time.Duration
+		want []string
+		not  []string
+	}{
+		{"model=gthread workers=1 threads=4 io=1s clients=10", 2500 * time.Millisecond,
+			[]string{"All 4 threads are busy (4 on the upstream", "6 requests queue in the workers"}, []string{"blocked"}},
+		{"model=asyncio io=300ms blocking=true clients=20", 2 * time.Second,
+			[]string{"1 event loop is blocked by a call that cannot yield", "19 requests wait for it"}, nil},
+		{"model=asyncio io=300ms clients=20", 2 * time.Second,
+			[]string{"20 requests wait on the upstream while the event loop is free"}, []string{"blocked"}},
+		{"model=sync io=100ms rate=1 requests=1", 5 * time.Second, []string{"idle"}, nil},
+		{"model=sync workers=1 io=1s backlog=2 burst=10", 500 * time.Millisecond,
+			[]string{"wait in the kernel's listen queue", "the listen queue is full"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			s := sim(t, tt.text)[0]
+			s.RunUntil(tt.at)
+			var snap engine.Snapshot
+			s.Snapshot(&snap)
+			got := Narrate(&snap)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("Narrate = %q, want it to say %q", got, w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("Narrate = %q, should not say %q", got, w)
+				}
+			}
+		})
+	}
 }

@@ -1,0 +1,113 @@
+package scene
+
+import (
+	"fmt"
+	"strings"
+
+	"playground/engine"
+)
+
+// Narrate says in one sentence where the requests of one lane wait and why:
+// the line under the picture that a screen reader announces. It reads only
+// the snapshot. The numbers in it are exact; the page decides how often to
+// show a new sentence.
+func Narrate(s *engine.Snapshot) string {
+	loopName := "event loop"
+	if s.Model == engine.ModelGevent {
+		loopName = "gevent hub"
+	}
+	var n [16]int
+	for i := range s.Requests {
+		n[s.Requests[i].State]++
+	}
+	threads, loops, blocked, dead := 0, 0, 0, 0
+	for _, w := range s.Workers {
+		if !w.Alive {
+			dead++
+			continue
+		}
+		t := w.Lanes
+		if w.Loop {
+			loops++
+			t--
+			if w.Blocked {
+				blocked++
+			}
+		}
+		threads += t
+	}
+	onThread := 0
+	for i := range s.Requests {
+		q := &s.Requests[i]
+		if q.Lane >= 0 && !(loops > 0 && q.Lane == 0) {
+			onThread++
+		}
+	}
+	busyThreads := onThread
+	inFlight := len(s.Requests)
+	cpuWait := n[engine.StateWaitGIL] + n[engine.StateWaitCore] + n[engine.StateWaitLoop]
+
+	var parts []string
+	add := func(format string, a ...any) { parts = append(parts, fmt.Sprintf(format, a...)) }
+	switch {
+	case inFlight == 0 && dead == 0:
+		return "The server is idle: no request is in flight."
+	case blocked > 0:
+		add("%s blocked by a call that cannot yield: %s wait for it",
+			count(blocked, loopName+" is", loopName+"s are"), count(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
+	case loops > 0 && threads == 0:
+		free := "the " + loopName + " is free for others"
+		if loops > 1 {
+			free = fmt.Sprintf("the %d %ss are free for others", loops, loopName)
+		}
+		add("%s on the upstream while %s", count(n[engine.StateIO], "request waits", "requests wait"), free)
+		if n[engine.StateWaitLoop] > 0 {
+			add("%s ready for its turn", count(n[engine.StateWaitLoop], "request is", "requests are"))
+		}
+	case threads > 0 && busyThreads >= threads:
+		all := fmt.Sprintf("All %d threads are", threads)
+		switch threads {
+		case 1:
+			all = "The only thread is"
+		case 2:
+			all = "Both threads are"
+		}
+		add("%s busy (%d on the upstream, %d on the CPU or waiting for it)", all, n[engine.StateIO]+n[engine.StateBlocked]+n[engine.StateWaitPool], busyThreads-n[engine.StateIO]-n[engine.StateBlocked]-n[engine.StateWaitPool])
+	case threads > 0:
+		add("%d of %d threads are busy", busyThreads, threads)
+	}
+	if q := n[engine.StateQueued]; q > 0 && blocked == 0 {
+		add("%s queue in the workers for a thread", count(q, "request", "requests"))
+	}
+	if b := n[engine.StateBacklog]; b > 0 {
+		add("%s wait in the kernel's listen queue", count(b, "connection", "connections"))
+	}
+	if c := n[engine.StateConnecting]; c > 0 {
+		add("the listen queue is full: %s dropped and retried", count(c, "connection is", "connections are"))
+	}
+	if g := n[engine.StateWaitGIL]; g > 0 && cpuWait > 0 {
+		add("%s for the GIL", count(g, "thread waits", "threads wait"))
+	}
+	if c := n[engine.StateWaitCore]; c > 0 {
+		add("%s for a free core", count(c, "thread waits", "threads wait"))
+	}
+	if p := n[engine.StateWaitPool]; p > 0 {
+		add("%s for an upstream connection", count(p, "request waits", "requests wait"))
+	}
+	if dead > 0 {
+		add("%s restarting", count(dead, "worker is", "workers are"))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%s in flight.", count(inFlight, "request", "requests"))
+	}
+	s0 := strings.Join(parts, "; ")
+	return strings.ToUpper(s0[:1]) + s0[1:] + "."
+}
+
+// count writes n and the noun that agrees with it.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
