@@ -176,6 +176,9 @@ func TestTabPassesThroughTheSimulation(t *testing.T) {
 	})
 }
 
+// narrated is true once #narration says what the program's state().narration says.
+const narrated = `(() => { const n = document.getElementById("narration").textContent; return n.length > 0 && n === document.getElementById("sim-frame").contentWindow.cpSim.state().narration; })()`
+
 // rect is an element's box in CSS px of the viewport.
 type rect struct{ Left, Top, Right, Bottom, Width, Height float64 }
 
@@ -209,8 +212,9 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 				chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&io=200ms&clients=40"),
 				ready(),
 				waitJS(`window.playground.state().simSeconds > 3`, time.Minute),
+				waitJS(narrated, 10*time.Second),
 			); err != nil {
-				t.Fatal(err)
+				t.Fatalf("%v (#narration %q)", err, eval[string](t, ctx, `document.getElementById("narration").textContent`))
 			}
 			frame, legend, narr := box(t, ctx, ".stage-frame"), box(t, ctx, "#state-legend"), box(t, ctx, "#narration")
 			if n := eval[float64](t, ctx, `document.querySelectorAll("#state-legend li").length`); n < 10 {
@@ -246,7 +250,7 @@ func TestEmbedLegendAndNarration(t *testing.T) {
 		chromedp.EmulateViewport(400, 300, chromedp.EmulateScale(1)),
 		chromedp.Navigate(shared.base+"embed.html?model=sync,gevent&io=300ms&clients=30"),
 		waitJS(simReady, readyLimit),
-		chromedp.Sleep(2*time.Second),
+		waitJS(narrated, 10*time.Second),
 	); err != nil {
 		t.Fatal(err)
 	}

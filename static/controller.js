@@ -28,6 +28,10 @@ export class Controller {
     this.play = null;
     this.narration = null;
     iframe.addEventListener('load', () => { this.iframeLoadedAt = Date.now(); this.scaledSim = null; });
+    // The picture is not a stop on the way through the page: Tab goes from
+    // the control before it to the one after it. (After a failure the frame
+    // takes focus again, for the canvas page's Reload button.)
+    iframe.tabIndex = -1;
   }
 
   get ready() { return this.link.ready(); }
@@ -133,6 +137,7 @@ export class Controller {
     const now = Date.now();
     if (text === n.shown || now - n.at < NARRATION_EVERY_MS) return;
     n.el.textContent = text;
+    n.el.title = text; // the whole sentence, where a small embed cuts it short
     n.shown = text;
     n.at = now;
   }
@@ -179,6 +184,7 @@ export class Controller {
     const status = this.loadStatus();
     if (status.failed) {
       this.failed = true;
+      this.iframe.removeAttribute('tabindex');
       if (h.onFailure) h.onFailure(status);
       return;
     }
