@@ -550,6 +550,8 @@ import { Controller } from './controller.js';
       });
     }
     if (sim && speedInput) sim.bindSpeed(speedInput, $('speed-value'), false);
+    if (sim && $('narration')) sim.bindNarration($('narration'));
+    if ($('state-legend')) CP.renderLegend($('state-legend'));
 
     // ---------- live numbers ----------
     var STATS = [
