@@ -75,6 +75,14 @@ func setup() (*env, func(), error) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, articlePage)
 	})
+	// The site again, without its generated tables.js (test only).
+	mux.Handle("/__test/notables/", http.StripPrefix("/__test/notables", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/tables.js" {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})))
 	// The site again, with a main.wasm that is not WebAssembly (test only).
 	mux.Handle("/__test/broken/", http.StripPrefix("/__test/broken", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/main.wasm" {

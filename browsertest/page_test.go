@@ -355,3 +355,75 @@ func windowShot(t *testing.T, ctx context.Context, name string) {
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	saveShot(t, name, buf, err)
 }
+
+// Tab reaches every control of the page, and each one shows where focus is
+// with an outline of at least 2 px.
+func TestEveryTabStopShowsItsFocus(t *testing.T) {
+	for _, c := range []struct{ url, ready string }{
+		{"index.html", `window.playground && window.playground.ready`},
+		{"embed.html", simReady},
+	} {
+		t.Run(c.url, func(t *testing.T) {
+			ctx := page(t, readyLimit+time.Minute)
+			if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+c.url), waitJS(c.ready, readyLimit),
+				chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`)); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			var order []string
+			for range 80 {
+				if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+					t.Fatal(err)
+				}
+				stop := eval[struct {
+					Name, Style string
+					Width       float64
+					Body        bool
+				}](t, ctx, `(() => { const a = document.activeElement; const cs = getComputedStyle(a);
+					return {name: a.tagName.toLowerCase() + (a.id ? "#" + a.id : a.className ? "." + a.className : ""),
+						style: cs.outlineStyle, width: parseFloat(cs.outlineWidth) || 0, body: a === document.body}; })()`)
+				if stop.Body || seen[stop.Name] {
+					break
+				}
+				seen[stop.Name] = true
+				order = append(order, stop.Name)
+				if stop.Style == "none" || stop.Width < 2 {
+					t.Errorf("%s: %s has focus but no visible outline (%s %.0f px)", c.url, stop.Name, stop.Style, stop.Width)
+				}
+			}
+			want := []string{"button#play"}
+			if c.url == "index.html" {
+				want = append(want, "select#model", "input#workers", "input#speed", "input#scenario-text", "button#large-text")
+			} else {
+				want = append(want, "button#legend-toggle", "a#open-playground")
+			}
+			for _, w := range want {
+				if !seen[w] {
+					t.Errorf("%s: Tab never reached %s; it went %s", c.url, w, strings.Join(order, " > "))
+				}
+			}
+		})
+	}
+}
+
+// If a module cannot load (here tables.js is missing), the page says so.
+func TestMissingModuleSaysSo(t *testing.T) {
+	for _, name := range []string{"index.html", "embed.html"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := page(t, time.Minute)
+			if err := chromedp.Do(ctx,
+				chromedp.Navigate(shared.base+"__test/notables/"+name),
+				chromedp.WaitVisible(chromedp.ID("alert")),
+			); err != nil {
+				t.Fatalf("no visible message when tables.js is missing: %v", err)
+			}
+			msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("alert-text")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(msg, "could not load") {
+				t.Errorf("alert %q should say the scripts could not load", msg)
+			}
+		})
+	}
+}
