@@ -192,16 +192,24 @@ func box(t *testing.T, ctx context.Context, sel string) rect {
 // looks: beside the picture (or right under it on a narrow screen), and
 // without scrolling at 1280x800.
 func TestLegendAndNarrationBesideThePicture(t *testing.T) {
+	const one = "model=gthread&workers=2&threads=4&io=200ms&clients=40"
 	for _, c := range []struct {
 		w, h   int64
 		mobile bool
 		beside bool
+		large  bool
+		query  string
 	}{
-		{390, 844, true, false},
-		{1280, 800, false, true},
-		{1920, 1080, false, true},
+		{390, 844, true, false, false, one},
+		{1280, 800, false, true, false, one},
+		{1920, 1080, false, true, false, one},
+		{1920, 1080, false, true, true, "model=sync,gthread,gevent&io=300ms&clients=60"},
 	} {
-		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+		name := fmt.Sprintf("%dx%d", c.w, c.h)
+		if c.large {
+			name += "-large-3-lanes"
+		}
+		t.Run(name, func(t *testing.T) {
 			ctx := page(t, readyLimit+time.Minute)
 			opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
 			if c.mobile {
@@ -209,12 +217,17 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 			}
 			if err := chromedp.Do(ctx,
 				chromedp.EmulateViewport(c.w, c.h, opts...),
-				chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&io=200ms&clients=40"),
+				chromedp.Navigate(shared.base+"index.html?"+c.query),
 				ready(),
 				waitJS(`window.playground.state().simSeconds > 3`, time.Minute),
 				waitJS(narrated, 10*time.Second),
 			); err != nil {
 				t.Fatalf("%v (#narration %q)", err, eval[string](t, ctx, `document.getElementById("narration").textContent`))
+			}
+			if c.large {
+				if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("large-text")), chromedp.Sleep(500*time.Millisecond)); err != nil {
+					t.Fatal(err)
+				}
 			}
 			frame, legend, narr := box(t, ctx, ".stage-frame"), box(t, ctx, "#state-legend"), box(t, ctx, "#narration")
 			if n := eval[float64](t, ctx, `document.querySelectorAll("#state-legend li").length`); n < 10 {
@@ -236,8 +249,13 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 			if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > float64(c.w) {
 				t.Errorf("page is %v px wide in a %d px window", w, c.w)
 			}
-			shot(t, ctx, fmt.Sprintf("index-%dx%d", c.w, c.h))
-			windowShot(t, ctx, fmt.Sprintf("index-%dx%d-window", c.w, c.h))
+			// No number spills out of its box.
+			if spills := eval[[]string](t, ctx, `[...document.querySelectorAll("#numbers .stat")]
+				.filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)`); len(spills) > 0 {
+				t.Errorf("numbers wider than their box: %q", spills)
+			}
+			shot(t, ctx, "index-"+name)
+			windowShot(t, ctx, "index-"+name+"-window")
 		})
 	}
 }
