@@ -85,7 +85,7 @@ func setup() (*env, func(), error) {
 	})))
 	// The site again, with a main.wasm that is not WebAssembly (test only).
 	mux.Handle("/__test/broken/", http.StripPrefix("/__test/broken", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/main.wasm" {
+		if r.URL.Path == "/main.wasm" || r.URL.Path == "/main.wasm.gz" {
 			w.Header().Set("Content-Type", "application/wasm")
 			fmt.Fprint(w, "this is not a wasm module")
 			return

@@ -141,3 +141,53 @@ func TestCalibrationDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryModelCalibrated walks the engine's registry: every model has a
+// calibration row, a real server the harness can start, and its app.
+func TestEveryModelCalibrated(t *testing.T) {
+	rowsOf := map[engine.Model]int{}
+	for _, r := range Rows {
+		if c, _, _, err := Predict(r.Scenario + " cores=2 seed=1"); err == nil {
+			rowsOf[c.Model]++
+		}
+	}
+	for _, m := range engine.Models() {
+		if rowsOf[m] == 0 {
+			t.Errorf("model %s has no calibration row", m)
+		}
+		c := engine.DefaultConfig()
+		c.Model = m
+		if _, err := Command(c, "apps", 18801); err != nil {
+			t.Errorf("Command(model=%s) = %v", m, err)
+		}
+		app, _, _ := strings.Cut(c.RealServer().App, ":")
+		if !strings.HasSuffix(app, ".py") {
+			app += ".py"
+		}
+		if _, err := os.Stat(filepath.Join("apps", app)); err != nil {
+			t.Errorf("model %s: its app is missing: %v", m, err)
+		}
+	}
+}
+
+// TestCommand checks the command lines of a few models.
+func TestCommand(t *testing.T) {
+	for _, tc := range []struct{ scenario, want string }{
+		{"model=dev", "/usr/bin/python3 apps/dev_server.py 18801 0"},
+		{"model=dev-threaded", "/usr/bin/python3 apps/dev_server.py 18801 1"},
+		{"model=gthread workers=2 threads=5", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 2 --log-level warning --graceful-timeout 1 --backlog 2048 --timeout 30 --worker-connections 1000 -k gthread --threads 5 wsgi_app:app"},
+		{"model=gevent", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 1 --log-level warning --graceful-timeout 1 --backlog 2048 --timeout 30 --worker-connections 1000 -k gevent wsgi_app:app"},
+		{"model=asyncio", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 asgi_app:app"},
+		{"model=wsgi-to-asgi", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 w2a_app:app"},
+		{"model=uvicorn-wsgi workers=2", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 2 --interface wsgi wsgi_app:app"},
+	} {
+		sc, err := engine.ParseScenario(tc.scenario)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args, err := Command(sc.Lanes[0], "apps", 18801)
+		if got := strings.Join(args, " "); err != nil || got != tc.want {
+			t.Errorf("Command(%s) = %q, %v; want %q", tc.scenario, got, err, tc.want)
+		}
+	}
+}

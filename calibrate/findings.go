@@ -37,7 +37,7 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	}
 
 	p("### 1. CPU per request: keep the server constants, charge more per upstream call\n\n")
-	p("*Applied:* engine/costs.go now charges `resume` 1600 µs per call for the WSGI models, 1130 µs for\n")
+	p("*Applied:* the model files (engine/sync.go, ...) now charge `resume` 1600 µs per call for the WSGI models, 1130 µs for\n")
 	p("gevent and 540 µs for asyncio (the medians below, rounded); the predicted columns are from that\n")
 	p("engine, so the gaps below are what remains after the change.\n\n")
 	hot, okH := realCPU("cpu-hot")
@@ -94,7 +94,7 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	gev, ng := med(func(m string) bool { return m == "gevent" })
 	aio, na := med(func(m string) bool { return m == "asyncio" })
 	p("**Recommendation.** The extra CPU comes with the wait, so it belongs in `resume` (the CPU to come\n")
-	p("back from one upstream call) in `engine/costs.go`. From the median gap per call of the rows above:\n\n")
+	p("back from one upstream call) in each model's file (`engine/sync.go`, ...). From the median gap per call of the rows above:\n\n")
 	if nw > 0 {
 		p("* WSGI models (requests.Session): `resume` 750 µs → about **%.0f µs** (median of %d rows, +%.0f µs).\n", 750+wsgi*1000, nw, wsgi*1000)
 	}
@@ -145,7 +145,7 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	p("one run is one draw, and the machine's load moves the result.\n\n")
 
 	p("### 3. Memory: add the HTTP client library to the base\n\n")
-	p("*Applied:* engine/costs.go now adds `clientLib` to every worker (8 MiB for the WSGI models, 12 for\n")
+	p("*Applied:* the model files (engine/sync.go, ...) now add `clientLib` to every worker (8 MiB for the WSGI models, 12 for\n")
 	p("gevent, 15 for asyncio, 6.5 for the uvicorn bridges) and 13 MiB for a Flask async view; the\n")
 	p("predicted column above and the table below are from that engine.\n\n")
 	if len(imports) > 0 {

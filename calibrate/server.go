@@ -33,35 +33,28 @@ type Server struct {
 }
 
 // Command returns the command line that serves c's model on port, with the
-// apps in appDir and the upstream at upstream.
+// apps in appDir: the model's spec in the engine says which real server,
+// worker class and app (engine.Config.RealServer); the harness adds the
+// address, the workers and the flags every run shares.
 func Command(c engine.Config, appDir string, port int) ([]string, error) {
 	p := strconv.Itoa(port)
-	gunicorn := []string{Python, "-m", "gunicorn", "--chdir", appDir, "-b", "127.0.0.1:" + p,
-		"-w", strconv.Itoa(c.Workers), "--log-level", "warning", "--graceful-timeout", "1",
-		"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
-		"--worker-connections", strconv.Itoa(c.WorkerConnections)}
-	uvicorn := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
-		"--port", p, "--log-level", "warning", "--no-access-log",
-		"--backlog", strconv.Itoa(c.Backlog), "--workers", strconv.Itoa(c.Workers)}
-	switch c.Model.String() {
-	case "dev":
-		return []string{Python, filepath.Join(appDir, "dev_server.py"), p, "0"}, nil
-	case "dev-threaded":
-		return []string{Python, filepath.Join(appDir, "dev_server.py"), p, "1"}, nil
-	case "sync":
-		return append(gunicorn, "-k", "sync", "wsgi_app:app"), nil
-	case "gthread":
-		return append(gunicorn, "-k", "gthread", "--threads", strconv.Itoa(c.Threads), "wsgi_app:app"), nil
-	case "gevent":
-		return append(gunicorn, "-k", "gevent", "wsgi_app:app"), nil
-	case "asyncio":
-		return append(uvicorn, "asgi_app:app"), nil
-	case "wsgi-to-asgi":
-		return append(uvicorn, "w2a_app:app"), nil
-	case "uvicorn-wsgi":
-		return append(uvicorn, "--interface", "wsgi", "wsgi_app:app"), nil
+	rs := c.RealServer()
+	switch rs.Program {
+	case "werkzeug":
+		return append([]string{Python, filepath.Join(appDir, rs.App), p}, rs.Args...), nil
+	case "gunicorn":
+		cmd := []string{Python, "-m", "gunicorn", "--chdir", appDir, "-b", "127.0.0.1:" + p,
+			"-w", strconv.Itoa(c.Workers), "--log-level", "warning", "--graceful-timeout", "1",
+			"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
+			"--worker-connections", strconv.Itoa(c.WorkerConnections)}
+		return append(append(cmd, rs.Args...), rs.App), nil
+	case "uvicorn":
+		cmd := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
+			"--port", p, "--log-level", "warning", "--no-access-log",
+			"--backlog", strconv.Itoa(c.Backlog), "--workers", strconv.Itoa(c.Workers)}
+		return append(append(cmd, rs.Args...), rs.App), nil
 	}
-	return nil, fmt.Errorf("no real server for model %s", c.Model)
+	return nil, fmt.Errorf("calibrate: model %s runs on %q, which the harness cannot start", c.Model, rs.Program)
 }
 
 // StartServer starts c's server on port in its own process group and waits

@@ -79,36 +79,38 @@ func DefaultConfig() Config {
 const defaultRunLength = 60 * time.Second
 
 // poolSize returns the most upstream connections one worker opens at once;
-// 0 means no limit. aiohttp's TCPConnector defaults to 100 connections, which
-// an asyncio app meets; the blocking clients of the WSGI models (requests,
-// urllib3) open a connection per thread and have no shared limit.
+// 0 means no limit. The model's default is its HTTP client's: aiohttp's
+// TCPConnector has 100 connections, while the blocking clients of the WSGI
+// models (requests, urllib3) open a connection per thread with no shared
+// limit.
 func (c *Config) poolSize() int {
 	if c.Pool > 0 {
 		return c.Pool
 	}
-	if c.Model == ModelAsyncio {
-		return 100
-	}
-	return 0
+	return c.spec().pool
 }
 
 // parallelCalls reports whether this lane gathers its calls concurrently:
-// only code that can await (a Flask async view, gevent, asyncio) can.
+// only code that can await (a Flask async view, a handler on a loop) can.
 func (c *Config) parallelCalls() bool {
-	return c.Parallel && (c.AsyncView || c.Model.kind() == kindLoop)
+	return c.Parallel && (c.AsyncView || c.spec().unit.handlerLoop)
 }
 
 // asyncView reports whether this lane runs a Flask async def view, which only
 // the models that run a WSGI app on threads of their own can.
-func (c *Config) asyncView() bool { return c.AsyncView && c.Model.wsgiThreads() }
+func (c *Config) asyncView() bool { return c.AsyncView && !c.spec().unit.serverLoop }
 
 // processes returns the number of worker processes: Flask's dev server is one.
 func (c *Config) processes() int {
-	if c.Model == ModelDev || c.Model == ModelDevThreaded {
+	if c.spec().host.oneProcess {
 		return 1
 	}
 	return c.Workers
 }
+
+// hasMaster reports whether a supervising process runs beside the workers:
+// gunicorn's arbiter always, uvicorn's multiprocess manager with --workers > 1.
+func (c *Config) hasMaster() bool { return c.spec().host.master(c) }
 
 // runLength returns the simulated time at which the run ends, or 0 if it
 // ends only by request count or when a burst is all answered.

@@ -6,7 +6,34 @@ import "time"
 // spends on a request, its keep-alive behaviour, how long a replacement
 // worker takes to boot, and the memory of its processes, threads and tasks.
 // docs/models.md says where each figure comes from (docs/cpu.md and
-// docs/memory.md hold the measurements).
+// docs/memory.md hold the measurements). Each model's figures are in its own
+// file (sync.go, gthread.go, ...).
+//
+// CPU: docs/cpu.md measured each server's worker process, one request at a
+// time, on this project's machines (2-core AMD EPYC VM, Python 3.11, Debian's
+// packages; uvicorn on asyncio and h11). parse + respond is the measured CPU
+// per request with keep-alive on; connect is the extra CPU of a request that
+// came on a new connection (keep-alive off minus on). The split between parse
+// and respond is not measured: two thirds before the handler, one third after.
+// resume is the CPU of one upstream call on the client's side. docs/cpu.md
+// ("CPU of one upstream call") measured it back to back: a reused
+// requests.Session 750µs, requests under gevent 870µs, a reused aiohttp
+// session 260µs. After a real wait on the upstream the same call costs more
+// (cold caches, another core): docs/calibration.md measured the extra on
+// the real servers, on a quiet machine too (the median over its rows), and
+// the figures here include it: 1600µs for the WSGI models, 1130µs for
+// gevent, 540µs for asyncio. A Flask async view is charged the WSGI figure.
+// Memory: docs/memory.md measured each server at rest and under load, with
+// bare apps; clientLib adds what importing the HTTP client costs each worker
+// (docs/calibration.md, section 3: requests about 8 MiB, aiohttp about 15).
+// Resident memory is what the machine pays: the first worker's RSS, plus
+// each further process's private memory (gunicorn's workers share about
+// 19 MiB with the arbiter after fork; the sum of their Pss grows by 15.8 MiB
+// a worker). A thread costs 33 KiB resident but 8 MiB of stack address
+// space, and the first 8 x cores - 1 threads of a process each get a 64 MiB
+// glibc malloc arena as well (threadMemory). A parked greenlet with its
+// request costs 18.1 KiB, a parked coroutine 9.8 KiB.
+// boot: see gunicornBoot.
 type costs struct {
 	parse     time.Duration // CPU from accepted to the handler's first line: HTTP parsing, environ/scope, framework dispatch
 	respond   time.Duration // CPU from the handler's return to the last byte written, and closing or parking the connection
@@ -33,89 +60,6 @@ const (
 // mb and kb turn measured MiB and KiB into bytes.
 func mb(x float64) int64 { return int64(x*mib + 0.5) }
 func kb(x float64) int64 { return int64(x*kib + 0.5) }
-
-// costTable holds each model's constants.
-//
-// CPU: docs/cpu.md measured each server's worker process, one request at a
-// time, on this project's machines (2-core AMD EPYC VM, Python 3.11, Debian's
-// packages; uvicorn on asyncio and h11). parse + respond is the measured CPU
-// per request with keep-alive on; connect is the extra CPU of a request that
-// came on a new connection (keep-alive off minus on). The split between parse
-// and respond is not measured: two thirds before the handler, one third after.
-// resume is the CPU of one upstream call on the client's side. docs/cpu.md
-// ("CPU of one upstream call") measured it back to back: a reused
-// requests.Session 750µs, requests under gevent 870µs, a reused aiohttp
-// session 260µs. After a real wait on the upstream the same call costs more
-// (cold caches, another core): docs/calibration.md measured the extra on
-// the real servers, on a quiet machine too (the median over its rows), and
-// the figures here include it: 1600µs for the WSGI models, 1130µs for
-// gevent, 540µs for asyncio. A Flask async view is charged the WSGI figure.
-// Memory: docs/memory.md measured each server at rest and under load, with
-// bare apps; clientLib adds what importing the HTTP client costs each worker
-// (docs/calibration.md, section 3: requests about 8 MiB, aiohttp about 15).
-// Resident memory is what the machine pays: the first worker's RSS, plus
-// each further process's private memory (gunicorn's workers share about
-// 19 MiB with the arbiter after fork; the sum of their Pss grows by 15.8 MiB
-// a worker). A thread costs 33 KiB resident but 8 MiB of stack address
-// space, and the first 8 x cores - 1 threads of a process each get a 64 MiB
-// glibc malloc arena as well (threadMemory). A parked greenlet with its
-// request costs 18.1 KiB, a parked coroutine 9.8 KiB.
-// boot: gunicorn replaced a killed sync worker in 116ms (SIGKILL) to 183ms
-// (SIGTERM) on the median; uvicorn's supervisor is taken as the same.
-var costTable = [numModels]costs{
-	ModelDev: { // werkzeug, threaded=False: 348µs, always closes
-		parse: 232 * time.Microsecond, respond: 116 * time.Microsecond, resume: 1600 * time.Microsecond,
-		asyncView: 760 * time.Microsecond,
-		clientLib: mb(8), procRSS: mb(29.6), procVSZ: mb(36.1),
-	},
-	ModelDevThreaded: { // werkzeug, threaded=True: 611µs with a thread started per connection; closes
-		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 1600 * time.Microsecond,
-		asyncView: 760 * time.Microsecond,
-		clientLib: mb(8), procRSS: mb(29.6), procVSZ: mb(36.1),
-	},
-	ModelSync: { // 447µs, the sync worker always closes
-		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond,
-		asyncView: 760 * time.Microsecond, boot: 150 * time.Millisecond,
-		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: mb(7.8), masterVSZ: mb(34.3),
-	},
-	ModelGthread: { // 514µs kept alive, 583µs on a new connection
-		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
-		resume: 1600 * time.Microsecond, asyncView: 760 * time.Microsecond,
-		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
-		clientLib: mb(8), procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: mb(7.9), masterVSZ: mb(34.3),
-	},
-	ModelGevent: { // 321µs kept alive, 575µs on a new connection
-		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
-		resume:    1130 * time.Microsecond,
-		keepalive: 2 * time.Second, boot: 150 * time.Millisecond,
-		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
-		taskRSS: kb(18.1), taskVSZ: kb(30.2),
-	},
-	// uvicorn's supervisor (--workers > 1) was not measured: its private
-	// memory is taken as gunicorn's arbiter's. uvicorn-wsgi's memory was not
-	// measured: it is taken as WsgiToAsgi's (both are uvicorn with Flask).
-	ModelAsyncio: { // a bare ASGI app: 238µs kept alive, 504µs on a new connection
-		parse: 159 * time.Microsecond, respond: 79 * time.Microsecond, connect: 266 * time.Microsecond,
-		resume:    540 * time.Microsecond,
-		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
-		clientLib: mb(15), procRSS: mb(26.6), procVSZ: mb(33.0), extraRSS: mb(16.4), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
-	},
-	ModelWsgiToAsgi: { // 1451µs kept alive, 1698µs on a new connection
-		parse: 967 * time.Microsecond, respond: 484 * time.Microsecond, connect: 247 * time.Microsecond,
-		resume:    1600 * time.Microsecond,
-		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
-		clientLib: mb(6.5), procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
-	},
-	ModelUvicornWsgi: { // 716µs kept alive, 1061µs on a new connection
-		parse: 477 * time.Microsecond, respond: 239 * time.Microsecond, connect: 345 * time.Microsecond,
-		resume:    1600 * time.Microsecond,
-		keepalive: 5 * time.Second, boot: 150 * time.Millisecond,
-		clientLib: mb(6.5), procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
-	},
-}
 
 // asyncViewLib is what importing aiohttp adds to a worker whose Flask views
 // are async def (docs/calibration.md, section 3).
@@ -151,11 +95,6 @@ const (
 	arbiterTick = time.Second
 	// somaxconn caps every listen backlog (net.core.somaxconn on Linux 5.4+).
 	somaxconn = 4096
-	// devBacklog is werkzeug's LISTEN_QUEUE, the dev server's fixed backlog.
-	devBacklog = 128
-	// uvicornWsgiThreads is the thread pool of uvicorn's WSGIMiddleware
-	// (workers=10 in uvicorn/middleware/wsgi.py).
-	uvicornWsgiThreads = 10
 	// synRetries is Linux's tcp_syn_retries: a connection attempt whose SYN
 	// is dropped (the accept queue is full) is retried after 1s, then 2s,
 	// 4s, ... up to six retries (the last at 63s); if that one is dropped

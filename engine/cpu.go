@@ -12,7 +12,6 @@ type thread struct {
 	cpuLeft time.Duration
 	slice   time.Duration
 	loop    bool
-	ready   fifo  // loop threads: tasks waiting for their turn
 	lane    int32 // its place among its worker's threads, for drawing
 }
 
@@ -75,7 +74,7 @@ func (s *Sim) startSlice(tid int32) {
 		r := &s.reqs[th.req]
 		// The handler starts on its thread: for a bridge that is the WSGI
 		// thread, not the loop that parsed the request (see handlerStarted).
-		if r.started < 0 && !(th.loop && s.cfg.Model.kind() == kindBridge) {
+		if r.started < 0 && !(th.loop && !s.unit.handlerLoop) {
 			s.handlerStarted(r)
 		}
 		s.setState(r, stCPU)

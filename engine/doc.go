@@ -6,6 +6,13 @@
 // model follows the real server's source, not its folklore; docs/models.md
 // names the lines of source each rule comes from.
 //
+// Each model is a spec in its own file (sync.go, gthread.go, gevent.go, ...):
+// its accept rule, unit of concurrency, keep-alive, pools, worker timeout,
+// measured costs and memory. The shared machinery (the event queue, cores
+// and the GIL, resources with a FIFO wait queue, traffic, metrics, the
+// request's program) asks the spec and never names a model. Models lists the
+// registered models; Model.Title and Model.Doc describe each.
+//
 // A run is described by scenario text (see ParseScenario): the same text and
 // seed give the same result, byte for byte, on every platform. Time is an
 // integer number of nanoseconds since the start of the run; events are ordered

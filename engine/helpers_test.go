@@ -33,6 +33,6 @@ func near(got, want, frac float64) bool {
 
 // serverCPU is the model's own CPU per request with one upstream call.
 func serverCPU(m Model) time.Duration {
-	c := costTable[m]
+	c := specOf(m).costs
 	return c.parse + c.respond + c.resume
 }

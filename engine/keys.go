@@ -26,27 +26,22 @@ type Key struct {
 func Keys() []Key { return append([]Key(nil), keyTable...) }
 
 var keyTable = []Key{
-	enumKey("model", "server model", modelNames[:],
-		func(c *Config) int { return int(c.Model) }, func(c *Config, i int) { c.Model = Model(i) }),
+	modelKey(),
 	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
 		func(c *Config) *int { return &c.Workers }).
-		onlyFor(func(c *Config) bool { return c.Model != ModelDev && c.Model != ModelDevThreaded },
-			"every model but dev and dev-threaded (Flask's built-in server is one process)"),
+		ownedBy(keyWorkers, "(Flask's built-in server is one process)"),
 	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).
-		onlyFor(func(c *Config) bool { return c.Model == ModelGthread },
-			"model gthread (gunicorn itself switches -k sync to gthread when --threads > 1)"),
+		ownedBy(keyThreads, "(gunicorn itself switches -k sync to gthread when --threads > 1)"),
 	intKey("worker-connections", "most clients one worker holds at once", 1, 100000,
 		func(c *Config) *int { return &c.WorkerConnections }).
-		onlyFor(func(c *Config) bool { return c.Model == ModelGthread || c.Model == ModelGevent },
-			"models gthread and gevent"),
+		ownedBy(keyWorkerConns, ""),
 	intKey("backlog", "listen queue length (the kernel caps it at net.core.somaxconn, 4096)", 1, 65535,
 		func(c *Config) *int { return &c.Backlog }).
-		onlyFor(func(c *Config) bool { return c.Model != ModelDev && c.Model != ModelDevThreaded },
-			"gunicorn and uvicorn models (Flask's built-in server fixes it at 128)"),
+		ownedBy(keyBacklog, "(Flask's built-in server fixes it at 128)"),
 	durKey("timeout", "worker timeout (gunicorn); 0 for none", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.Timeout }).
-		onlyFor(func(c *Config) bool { return c.Model.gunicorn() }, "gunicorn models (sync, gthread, gevent)"),
+		ownedBy(keyTimeout, "(gunicorn's arbiter)"),
 	intKey("cores", "CPU cores of the machine", 1, 256,
 		func(c *Config) *int { return &c.Cores }),
 	durKey("io", "mean latency of one upstream call", 0, 10*time.Minute,
@@ -58,7 +53,8 @@ var keyTable = []Key{
 	boolKey("parallel", "the calls are gathered concurrently",
 		func(c *Config) *bool { return &c.Parallel }).
 		onlyFor(func(c *Config) bool { return c.parallelCalls() },
-			"view=async, or models gevent and asyncio (synchronous code makes its calls one after another)"),
+			"view=async, or "+modelsWhere(func(sp *spec) bool { return sp.unit.handlerLoop })+
+				" (synchronous code makes its calls one after another)"),
 	boolKey("blocking", "the calls cannot yield (time.sleep in async code, a C call gevent cannot patch)",
 		func(c *Config) *bool { return &c.Blocking }),
 	durKey("cpu", "handler CPU time per request, on top of the server's own cost", 0, 10*time.Second,
@@ -66,8 +62,8 @@ var keyTable = []Key{
 	enumKey("view", "sync, or async (a Flask async def view)", []string{"sync", "async"},
 		func(c *Config) int { return b2i(c.AsyncView) }, func(c *Config, i int) { c.AsyncView = i == 1 }).
 		onlyFor(func(c *Config) bool { return c.asyncView() },
-			"models dev, dev-threaded, sync and gthread (a Flask app on threads of its own)"),
-	intKey("pool", "most upstream connections a worker opens at once (default: 100 on asyncio, as aiohttp; no limit otherwise)", 1, 100000,
+			modelsWhere(func(sp *spec) bool { return !sp.unit.serverLoop })+" (a Flask app on threads of its own)"),
+	intKey("pool", "most upstream connections a worker opens at once (default: "+poolDefaults()+"; no limit otherwise)", 1, 100000,
 		func(c *Config) *int { return &c.Pool }).withDefault("model's"),
 	boolKey("keepalive", "clients reuse their connection",
 		func(c *Config) *bool { return &c.Keepalive }).
@@ -104,6 +100,28 @@ func (c Config) Value(name string) (string, bool) {
 func (k Key) onlyFor(applies func(*Config) bool, who string) Key {
 	k.applies, k.appliesTo = applies, who
 	return k
+}
+
+// poolDefaults names the models whose HTTP client limits its connections,
+// with the limit: "100 on asyncio".
+func poolDefaults() string {
+	var out []string
+	for _, m := range Models() {
+		if n := specOf(m).pool; n > 0 {
+			out = append(out, fmt.Sprintf("%d on %s", n, m))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// ownedBy makes k apply to the lanes whose model (or its host) owns key; the
+// error message names those models, then adds note.
+func (k Key) ownedBy(key keySet, note string) Key {
+	who := modelsWhere(func(sp *spec) bool { return sp.owns(key) })
+	if note != "" {
+		who += " " + note
+	}
+	return k.onlyFor(func(c *Config) bool { return c.spec().owns(key) }, who)
 }
 
 func (k Key) withDefault(d string) Key { k.Default = d; return k }
@@ -189,6 +207,22 @@ func boolKey(name, doc string, field func(*Config) *bool) Key {
 				return fmt.Errorf("allowed: %s", allowed)
 			}
 			return nil
+		}}
+}
+
+// modelKey is the model key: one of the registered models, by name.
+func modelKey() Key {
+	allowed := "one of " + strings.Join(modelNames(), ", ")
+	return Key{Name: "model", Doc: "server model", Allowed: allowed,
+		get: func(c *Config) string { return c.Model.String() },
+		set: func(c *Config, s string) error {
+			for _, m := range Models() {
+				if m.String() == s {
+					c.Model = m
+					return nil
+				}
+			}
+			return fmt.Errorf("allowed: %s", allowed)
 		}}
 }
 

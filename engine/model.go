@@ -1,11 +1,15 @@
 package engine
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Model is a server model: one real server and worker class.
 type Model uint8
 
-// The server models. Their names in scenario text are in modelNames.
+// The server models, in the order of the documentation. Each one's spec is
+// in its own file (dev.go, sync.go, ...) and listed in registry.
 const (
 	ModelDev         Model = iota // Flask's built-in server, threaded=False (werkzeug BaseWSGIServer)
 	ModelDevThreaded              // Flask's built-in server, threaded=True (a thread per connection)
@@ -18,111 +22,92 @@ const (
 	numModels
 )
 
-var modelNames = [numModels]string{
-	ModelDev:         "dev",
-	ModelDevThreaded: "dev-threaded",
-	ModelSync:        "sync",
-	ModelGthread:     "gthread",
-	ModelGevent:      "gevent",
-	ModelAsyncio:     "asyncio",
-	ModelWsgiToAsgi:  "wsgi-to-asgi",
-	ModelUvicornWsgi: "uvicorn-wsgi",
+// registry holds every model's spec. A model without one panics in specOf,
+// and TestSpecsComplete fails on it.
+var registry = [numModels]*spec{
+	ModelDev:         &dev,
+	ModelDevThreaded: &devThreaded,
+	ModelSync:        &syncWorker,
+	ModelGthread:     &gthread,
+	ModelGevent:      &gevent,
+	ModelAsyncio:     &asyncio,
+	ModelWsgiToAsgi:  &wsgiToAsgi,
+	ModelUvicornWsgi: &uvicornWsgi,
 }
+
+// specOf returns model m's spec. An unregistered model is a bug: it panics.
+func specOf(m Model) *spec {
+	if m >= numModels || registry[m] == nil {
+		panic(fmt.Sprintf("engine: model %d is not registered", m))
+	}
+	return registry[m]
+}
+
+// spec returns the spec of the lane's model.
+func (c *Config) spec() *spec { return specOf(c.Model) }
 
 // String returns the model's name in scenario text.
 func (m Model) String() string {
-	if m < numModels {
-		return modelNames[m]
+	if m < numModels && registry[m] != nil {
+		return registry[m].name
 	}
 	return "Model(?)"
 }
 
-// Models returns every model, in the order of the documentation.
+// Title returns one line that names the real server and its unit of
+// concurrency, for menus: "gunicorn -k gthread: a pool of threads per
+// worker process". It panics on an unregistered model.
+func (m Model) Title() string { return specOf(m).title }
+
+// Doc returns one paragraph on how the model serves requests, for menus and
+// docs. It panics on an unregistered model.
+func (m Model) Doc() string { return specOf(m).doc }
+
+// Models returns every registered model, in the order of the documentation.
 func Models() []Model {
-	out := make([]Model, numModels)
-	for i := range out {
-		out[i] = Model(i)
+	out := make([]Model, 0, numModels)
+	for i, sp := range registry {
+		if sp != nil {
+			out = append(out, Model(i))
+		}
 	}
 	return out
 }
 
-func parseModel(s string) (Model, bool) {
-	for i, n := range modelNames {
-		if n == s {
-			return Model(i), true
+// modelNames returns the names of the registered models, in order.
+func modelNames() []string {
+	var out []string
+	for _, m := range Models() {
+		out = append(out, m.String())
+	}
+	return out
+}
+
+// modelsWhere names the models whose spec satisfies pred, as an error
+// message says who a key applies to: "model gthread", "models gthread and
+// gevent", or "every model but dev and dev-threaded" when that is shorter.
+func modelsWhere(pred func(*spec) bool) string {
+	var in, out []string
+	for _, m := range Models() {
+		if pred(specOf(m)) {
+			in = append(in, m.String())
+		} else {
+			out = append(out, m.String())
 		}
 	}
-	return 0, false
-}
-
-func modelList() string { return strings.Join(modelNames[:], ", ") }
-
-// kind groups models by how a worker runs its requests.
-type kind uint8
-
-const (
-	kindThreads kind = iota // each request holds an OS thread for its whole life
-	kindLoop                // one thread runs every request in turns (greenlets or coroutines)
-	kindBridge              // an event loop in front of a pool of threads running a WSGI app
-)
-
-func (m Model) kind() kind {
-	switch m {
-	case ModelGevent, ModelAsyncio:
-		return kindLoop
-	case ModelWsgiToAsgi, ModelUvicornWsgi:
-		return kindBridge
+	switch {
+	case len(in) == 1:
+		return "model " + in[0]
+	case len(out) > 0 && len(out) < len(in):
+		return "every model but " + andList(out)
 	}
-	return kindThreads
+	return "models " + andList(in)
 }
 
-// gunicorn reports whether the model is a gunicorn worker class, with
-// gunicorn's arbiter, flags and defaults.
-func (m Model) gunicorn() bool { return m == ModelSync || m == ModelGthread || m == ModelGevent }
-
-// uvicorn reports whether the model runs on uvicorn.
-func (m Model) uvicorn() bool {
-	return m == ModelAsyncio || m == ModelWsgiToAsgi || m == ModelUvicornWsgi
-}
-
-// wsgiThreads reports whether the model runs a WSGI app on threads of its own
-// (where a Flask async def view is wrapped by asgiref's async_to_sync).
-func (m Model) wsgiThreads() bool { return m.kind() == kindThreads }
-
-var modelTitles = [numModels]string{
-	ModelDev:         "Flask dev server, one thread",
-	ModelDevThreaded: "Flask dev server, threaded",
-	ModelSync:        "gunicorn sync workers",
-	ModelGthread:     "gunicorn threads (gthread)",
-	ModelGevent:      "gunicorn gevent",
-	ModelAsyncio:     "uvicorn, asyncio",
-	ModelWsgiToAsgi:  "WSGI app under uvicorn (asgiref)",
-	ModelUvicornWsgi: "uvicorn --interface wsgi",
-}
-
-// Title is the model's name in a menu, in a few words.
-func (m Model) Title() string {
-	if m < numModels {
-		return modelTitles[m]
+// andList joins names as "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
 	}
-	return "Model(?)"
-}
-
-var modelDocs = [numModels]string{
-	ModelDev:         "Flask's built-in server (werkzeug) with threaded=False: one request at a time.",
-	ModelDevThreaded: "Flask's built-in server with threaded=True: a new thread for every connection.",
-	ModelSync:        "gunicorn -k sync: each worker process serves one request at a time.",
-	ModelGthread:     "gunicorn -k gthread: each worker process runs a pool of threads that share its GIL.",
-	ModelGevent:      "gunicorn -k gevent: each worker runs greenlets that yield while they wait on I/O.",
-	ModelAsyncio:     "An ASGI app on uvicorn: one asyncio event loop per worker runs every coroutine.",
-	ModelWsgiToAsgi:  "A Flask app wrapped in asgiref's WsgiToAsgi on uvicorn: the loop hands each request to a thread.",
-	ModelUvicornWsgi: "A Flask app on uvicorn --interface wsgi: the loop runs the app in a thread pool.",
-}
-
-// Doc is one sentence on what the model is, for menus and docs.
-func (m Model) Doc() string {
-	if m < numModels {
-		return modelDocs[m]
-	}
-	return ""
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

@@ -55,7 +55,7 @@ func TestTextbookCeiling(t *testing.T) {
 // N x start + 1s; after the first returns, the loop has N end-slices to run.
 // Whichever is larger sets the time.
 func TestTextbookEventLoop(t *testing.T) {
-	c := costTable[ModelAsyncio]
+	c := specOf(ModelAsyncio).costs
 	for _, cpu := range []time.Duration{0, 2 * time.Millisecond, 10 * time.Millisecond} {
 		t.Run(cpu.String(), func(t *testing.T) {
 			r := run1(t, fmt.Sprintf("model=asyncio io=1s cpu=%v burst=1000 pool=1000", cpu))
@@ -91,7 +91,7 @@ func TestGIL(t *testing.T) {
 	eight := thru("model=gthread threads=8")
 	procs := thru("model=sync workers=4")
 	moreProcs := thru("model=sync workers=8")
-	perCore := 1 / (per + serverCPU(ModelSync) - costTable[ModelSync].resume).Seconds()
+	perCore := 1 / (per + serverCPU(ModelSync) - specOf(ModelSync).costs.resume).Seconds()
 	if !near(one, perCore, 0.03) || !near(eight, one, 0.03) {
 		t.Errorf("gthread: 1 thread %.1f req/s, 8 threads %.1f req/s; want both about %.1f (one GIL)", one, eight, perCore)
 	}

@@ -10,7 +10,9 @@ import (
 // by RunUntil or Step. A Sim is not safe for concurrent use.
 type Sim struct {
 	cfg   Config
-	cost  costs
+	sp    *spec // the model's spec
+	unit  unit  // sp.unit, read on every step
+	cost  costs // sp.costs
 	now   time.Duration
 	q     eventQueue
 	rng   *rand.Rand // the server's own choices (which worker accepts)
@@ -31,10 +33,18 @@ type Sim struct {
 
 	upstream int // upstream calls in flight
 
+	// Read once from the config at New.
+	upLimit    int  // upstream connections per worker; 0 for no limit
+	asyncView  bool // a Flask async def view on a thread of its own
+	parallel   bool // the calls are gathered concurrently
+	keptLimit  int  // most idle kept-alive connections per worker, if keptLimits
+	keptLimits bool
+
 	m             metrics
 	ended         bool
 	timelns       timelineRing
 	ends          endedRing
+	readyProcs    []int32 // pickWorker's scratch: the workers ready to accept
 	snapIndex     []int32 // Snapshot's scratch: request slot to snapshot entry
 	recentScratch []int64
 }
@@ -52,21 +62,30 @@ type Options struct {
 
 // New builds a simulation of one lane. The config must come from
 // ParseScenario (or be DefaultConfig with changes that ParseScenario would
-// accept); New panics on a config it cannot run.
+// accept); New panics on a config it cannot run, or whose model is not
+// registered.
 func New(c Config, opt Options) *Sim {
+	sp := c.spec()
 	if c.processes() < 1 || c.Cores < 1 || c.Threads < 1 || c.WorkerConnections < 1 {
 		panic(fmt.Sprintf("engine: config cannot run: %+v", c))
 	}
 	s := &Sim{
 		cfg:   c,
-		cost:  costTable[c.Model],
+		sp:    sp,
+		unit:  sp.unit,
+		cost:  sp.costs,
 		rng:   rand.New(rand.NewPCG(c.Seed, streamServer)),
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
 	}
 	s.backlogCap = min(c.Backlog, somaxconn)
-	if c.Model == ModelDev || c.Model == ModelDevThreaded {
-		s.backlogCap = devBacklog
+	if b := sp.host.backlog; b > 0 {
+		s.backlogCap = b
+	}
+	cp := &s.cfg // not &c, which would move c to the heap
+	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
+	if sp.maxKept != nil {
+		s.keptLimit, s.keptLimits = sp.maxKept(cp), true
 	}
 	if opt.Timelines > 0 {
 		s.timelns = timelineRing{keep: opt.Timelines}
@@ -76,10 +95,10 @@ func New(c Config, opt Options) *Sim {
 	for i := range s.procs {
 		s.bootProc(int32(i))
 	}
-	if c.hasMaster() {
+	if cp.hasMaster() {
 		s.m.addMemory(s.cost.masterRSS, s.cost.masterVSZ)
 	}
-	if c.Model.gunicorn() && c.Timeout > 0 && c.Model != ModelGthread {
+	if sp.heartbeat != nil && c.Timeout > 0 {
 		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
 	}
 	s.traffic.start(s)

@@ -54,11 +54,11 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 	for i := range s.procs {
 		p := &s.procs[i]
 		w := WorkerSnap{Alive: p.alive, Loop: p.loop >= 0, Blocked: p.blocked, Running: -1, Conns: p.conns, RSS: p.memRSS}
-		w.Lanes = max(p.pool.max, p.pool.size)
+		w.Lanes = max(p.pool.max, p.pool.n)
 		if w.Loop {
 			w.Lanes++
 		}
-		if s.cfg.Model.kind() == kindLoop {
+		if s.unit.handlerLoop {
 			w.Lanes = 1
 		}
 		if p.running >= 0 {
@@ -102,10 +102,10 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 	order(&s.backlog)
 	for i := range s.procs {
 		p := &s.procs[i]
-		order(&p.pool.waiting)
-		order(&p.upWait)
+		order(&p.pool.wait)
+		order(&p.up.wait)
 		if p.loop >= 0 {
-			order(&s.threads[p.loop].ready)
+			order(&p.turn.wait)
 		}
 	}
 }

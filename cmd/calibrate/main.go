@@ -4,7 +4,7 @@
 //
 //	go run ./cmd/calibrate                 # every row, writes docs/calibration.md
 //	go run ./cmd/calibrate -only gevent    # one row (a comma list works), prints its table
-//	go run ./cmd/calibrate -list           # the rows and their scenarios
+//	go run ./cmd/calibrate -list           # the rows and their scenarios, and each model's server
 //	go run ./cmd/calibrate -scenario 'model=sync io=0s clients=1 requests=500 duration=10s'
 //	go run ./cmd/calibrate -save run.json  # also keep the raw measurements
 //	go run ./cmd/calibrate -from run.json  # rewrite the doc from them, no servers
@@ -24,6 +24,7 @@ import (
 	"syscall"
 
 	"playground/calibrate"
+	"playground/engine"
 )
 
 func main() {
@@ -58,6 +59,16 @@ func main() {
 	if *list {
 		for _, r := range rows {
 			fmt.Printf("%-22s %s\n", r.Name, r.Scenario)
+		}
+		fmt.Println("\nThe real server of each model (engine.Models()), at its defaults:")
+		for _, m := range engine.Models() {
+			c := engine.DefaultConfig()
+			c.Model = m
+			args, err := calibrate.Command(c, *apps, 8000)
+			if err != nil {
+				log.Fatal(err)
+			}
+			fmt.Printf("%-22s %s\n%-22s %s\n", m, m.Title(), "", strings.Join(args, " "))
 		}
 		return
 	}

@@ -83,4 +83,8 @@ func printUsage(w io.Writer) {
 	for _, k := range engine.Keys() {
 		fmt.Fprintf(w, "  %-19s %s\n  %-19s %s; default %s\n", k.Name, k.Doc, "", k.Allowed, k.Default)
 	}
+	fmt.Fprint(w, "\nModels (model=NAME):\n")
+	for _, m := range engine.Models() {
+		fmt.Fprintf(w, "  %-19s %s\n", m, m.Title())
+	}
 }

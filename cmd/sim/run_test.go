@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"playground/engine"
 )
 
 func TestJSONFields(t *testing.T) {
@@ -99,6 +102,18 @@ func TestHelpListsKeys(t *testing.T) {
 	for _, k := range []string{"worker-connections", "client-timeout", "io-dist"} {
 		if !strings.Contains(out.String(), k) {
 			t.Errorf("-h does not list %s", k)
+		}
+	}
+}
+
+func TestHelpListsModels(t *testing.T) {
+	var out strings.Builder
+	if code, _ := run([]string{"-h"}, &out); code != 0 {
+		t.Fatalf("-h exit %d", code)
+	}
+	for _, m := range engine.Models() {
+		if line := fmt.Sprintf("  %-19s %s\n", m, m.Title()); !strings.Contains(out.String(), line) {
+			t.Errorf("-h does not list model %s with its title: want line %q", m, line)
 		}
 	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"playground/cmd/wasm/scene"
@@ -15,10 +17,13 @@ import (
 
 const (
 	tps          = 60                     // Update calls a second
-	eventBudget  = 300000                 // events one lane may handle in one Update
+	chunkEvents  = 4000                   // events a lane handles between looks at the clock
+	stepBudget   = 8 * time.Millisecond   // most wall time one Update may simulate
+	maxInFlight  = 200000                 // most requests the page holds at once
+	maxSeek      = 10 * time.Minute       // the furthest seek ahead of the run
 	seriesStep   = 250 * time.Millisecond // one chart point
-	seriesPoints = 240
-	frameWindow  = 600 // frames kept for frameStats
+	seriesPoints = 2400                   // ten minutes of charts
+	frameWindow  = 600                    // frames kept for frameStats
 	minSpeed     = 0.01
 	maxSpeed     = 100
 )
@@ -38,6 +43,11 @@ type app struct {
 	opt     scene.Options
 	w, h    float32 // the canvas in CSS pixels
 	sel     scene.Selection
+	drawn   bool            // a frame was drawn since the last snapshot
+	notice  string          // why the run was paused for the reader, or ""
+	pace    [tps]paceSample // the last second of Updates, for the speed achieved
+	paceN   int
+	stSnap  engine.Snapshot
 	speed   float64
 	paused  bool
 	ready   bool
@@ -72,11 +82,24 @@ func newApp() *app {
 	return a
 }
 
+// paceSample is one Update: when it ran and how far simulated time went.
+type paceSample struct {
+	wall time.Time
+	sim  time.Duration
+}
+
 // load parses text and starts it from time 0; on an error nothing changes.
+// A burst larger than the page can hold is refused before it runs.
 func (a *app) load(text string) error {
 	sc, err := engine.ParseScenario(text)
 	if err != nil {
 		return err
+	}
+	for _, c := range sc.Lanes {
+		if c.Burst > maxInFlight {
+			return &engine.ScenarioError{Key: "burst", Value: strconv.Itoa(c.Burst),
+				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
+		}
 	}
 	a.sc, a.labels = sc, sc.LaneLabels()
 	a.restart()
@@ -99,22 +122,68 @@ func (a *app) restart() {
 	}
 	a.view.Reset()
 	a.sel = scene.Selection{}
+	a.notice, a.paceN = "", 0
 	a.observe()
 }
 
 func (a *app) setSpeed(x float64) { a.speed = min(maxSpeed, max(minSpeed, x)) }
 
+// achievedSpeed is simulated seconds per wall second over the last second
+// of Updates, or the chosen speed before there are two samples.
+func (a *app) achievedSpeed() float64 {
+	if a.paceN < 2 {
+		return a.speed
+	}
+	last := a.pace[(a.paceN-1)%tps]
+	first := a.pace[max(0, a.paceN-tps)%tps]
+	wall := last.wall.Sub(first.wall)
+	if wall <= 0 {
+		return a.speed
+	}
+	return (last.sim - first.sim).Seconds() / wall.Seconds()
+}
+
 // step is one Update: it advances every lane by one tick's worth of
-// simulated time (unless paused) and moves the picture's dots one tick.
+// simulated time (unless paused) and moves the picture's dots one tick. A
+// new snapshot is taken only when a frame was drawn since the last one: with
+// software WebGL several Updates run per Draw, and the dots glide on between
+// snapshots at the same speed.
+//
+// A tick simulates for at most stepBudget of wall time (the clock decides
+// only how far the page gets, never what the simulation does): a heavy
+// scenario at high speed slows the simulation, not the page, and state()
+// reports the speed achieved. A run that comes to hold more than
+// maxInFlight requests pauses with a notice.
 func (a *app) step() {
 	if !a.paused {
 		dt := time.Duration(a.speed * float64(time.Second) / tps)
 		target := a.now() + dt
-		for _, s := range a.sims {
-			s.Advance(target, eventBudget)
+		start := time.Now()
+	run:
+		for {
+			reached := true
+			for i, s := range a.sims {
+				reached = s.Advance(target, chunkEvents) && reached
+				if n := s.Slots(); n > maxInFlight { // slots: the requests it holds at its peak
+					a.paused = true
+					a.notice = fmt.Sprintf("Paused at %.1f s: %s holds %d requests at once, more than the %d the page can animate. Fewer clients, a lower rate or the CLI (go run ./cmd/sim) will do.",
+						a.now().Seconds(), a.labels[i], n, maxInFlight)
+					break run
+				}
+			}
+			if reached || time.Since(start) > stepBudget {
+				break
+			}
 		}
+		a.pace[a.paceN%tps] = paceSample{time.Now(), a.now()}
+		a.paceN++
 	}
-	a.observe()
+	if a.drawn {
+		a.drawn = false
+		a.observe()
+		return
+	}
+	a.view.Glide()
 }
 
 // observe takes each lane's snapshot and the requests that ended, and moves
@@ -152,8 +221,12 @@ func (a *app) now() time.Duration {
 	return t
 }
 
-// frame is the picture of the last step; it changes nothing.
-func (a *app) frame() *scene.Scene { return a.view.Scene(a.sel) }
+// frame is the picture of the last step; it changes nothing in the
+// simulation or the view.
+func (a *app) frame() *scene.Scene {
+	a.drawn = true
+	return a.view.Scene(a.sel)
+}
 
 // click selects the request whose dot is at (x, y) in the last frame.
 func (a *app) click(sc *scene.Scene, x, y float32) {
@@ -183,28 +256,6 @@ func (a *app) recordDraw(d time.Duration) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
-
-// series is cpSim.series().
-func (a *app) series() []any {
-	out := make([]any, len(a.sims))
-	for i, s := range a.sims {
-		pts := s.Series()
-		arr := make([]any, len(pts))
-		for j, p := range pts {
-			// A step in which nothing finished has no latency: null, which the
-			// charts draw as a gap rather than a drop to 0.
-			var p50, p99 any
-			if p.Throughput > 0 {
-				p50, p99 = ms(p.P50), ms(p.P99)
-			}
-			arr[j] = map[string]any{"t": p.T.Seconds(), "rps": p.Throughput, "p50": p50, "p99": p99,
-				"queue": p.Queue, "inFlight": p.InFlight, "upstream": p.Upstream, "rssMB": float64(p.RSS) / (1 << 20),
-				"failed": p.Failed}
-		}
-		out[i] = map[string]any{"label": a.labels[i], "points": arr}
-	}
-	return out
-}
 
 // selected is cpSim.selected(): the clicked request's timeline, or nil.
 func (a *app) selected() map[string]any {

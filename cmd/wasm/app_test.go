@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"playground/cmd/wasm/scene"
 )
 
 func TestLoadReportsErrorsAndKeepsTheRun(t *testing.T) {
@@ -53,11 +55,15 @@ func TestStateSeriesAndSelection(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.setSpeed(4)
+	a.resize(1000, 600)
+	var sc *scene.Scene
 	for i := 0; i < 3*tps; i++ {
 		a.step()
+		if i%3 == 0 { // a frame drawn every third tick, as with slow WebGL
+			sc = a.frame()
+		}
 	}
-	a.resize(1000, 600)
-	sc := a.frame()
+	sc = a.frame()
 	st := a.state()
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -80,13 +86,13 @@ func TestStateSeriesAndSelection(t *testing.T) {
 	if !strings.Contains(st.Narration, "4 threads") {
 		t.Errorf("narration %q does not say the 4 threads are busy", st.Narration)
 	}
-	pts := a.series()[0].(map[string]any)["points"].([]any)
+	pts := a.series()[0].Points
 	if len(pts) < 40 {
 		t.Fatalf("%d series points after 12s, want one per 250ms", len(pts))
 	}
 	gaps := 0
 	for _, p := range pts {
-		if p.(map[string]any)["p50"] == nil {
+		if p.P50 == nil {
 			gaps++
 		}
 	}
@@ -106,5 +112,69 @@ func TestStateSeriesAndSelection(t *testing.T) {
 	a.click(sc, -50, -50)
 	if a.selected() != nil {
 		t.Errorf("clicking empty space kept a selection")
+	}
+}
+
+// A burst the page cannot hold is refused before it runs; a rate that
+// floods the server pauses with a notice instead of eating the memory; and
+// the next load works.
+func TestThePageNeverHoldsTooMuch(t *testing.T) {
+	a := newApp()
+	res := loadResult(a, "model=dev-threaded io=1s burst=1000000")
+	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "go run ./cmd/sim") {
+		t.Fatalf("load(burst=1000000) = %v; want a refusal that names burst and the CLI", res)
+	}
+	if err := a.load("model=asyncio io=1s rate=1000000"); err != nil {
+		t.Fatal(err)
+	}
+	a.setSpeed(100)
+	for i := 0; i < 20*tps && !a.paused; i++ {
+		a.step()
+	}
+	st := a.state()
+	if !a.paused || !strings.Contains(st.Notice, "Paused") || a.sims[0].Slots() > maxInFlight+chunkEvents {
+		t.Fatalf("rate=1000000: paused %v at %v with %d slots, notice %q; want a pause near %d", a.paused, a.now(), a.sims[0].Slots(), st.Notice, maxInFlight)
+	}
+	if err := a.load("model=sync io=100ms clients=5"); err != nil || a.paused && a.notice != "" {
+		t.Fatalf("the next load: %v, notice %q", err, a.notice)
+	}
+}
+
+// A seek equals a fresh run paused at that time; the export carries the
+// scenario and one CSV row per lane and chart step.
+func TestSeekAndExport(t *testing.T) {
+	const text = "model=gthread,asyncio workers=2 threads=4 io=200ms clients=60"
+	a := newApp()
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	a.setSpeed(10)
+	for i := 0; i < 60; i++ { // 10 simulated seconds
+		a.step()
+	}
+	a.seek(3 * time.Second)
+	b := newApp()
+	if err := b.load(text); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range b.sims {
+		s.RunUntil(3 * time.Second)
+	}
+	for i := range a.sims {
+		ra, rb := a.sims[i].Result(), b.sims[i].Result()
+		ja, _ := json.Marshal(ra)
+		jb, _ := json.Marshal(rb)
+		if string(ja) != string(jb) || a.now() != 3*time.Second {
+			t.Fatalf("lane %d after seek(3s) at %v:\n%s\nfresh run to 3s:\n%s", i, a.now(), ja, jb)
+		}
+	}
+	csv := a.exportCSV()
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	if !strings.HasPrefix(lines[0], "# scenario: "+a.sc.String()) || len(lines) != 2+2*12 {
+		t.Errorf("CSV: %d lines, first %q; want the scenario, a header and 12 steps x 2 lanes", len(lines), lines[0])
+	}
+	var e Export
+	if err := json.Unmarshal([]byte(a.exportJSON()), &e); err != nil || e.Scenario != a.sc.String() || len(e.Lanes) != 2 || len(e.Lanes[1].Series) != 12 {
+		t.Errorf("JSON export: %v, %+v", err, e)
 	}
 }

@@ -4,7 +4,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"syscall/js"
+	"time"
 )
 
 // toJS passes a typed Go value to the page as the object its JSON makes.
@@ -49,7 +51,17 @@ func exposeAPI(g *game) {
 		}
 		return g.a.opt.ReducedMotion
 	}))
-	api.Set("series", fn(func([]js.Value) any { return g.a.series() }))
+	api.Set("series", fn(func([]js.Value) any { return toJS(g.a.series()) }))
+	api.Set("exportJSON", fn(func([]js.Value) any { return g.a.exportJSON() }))
+	api.Set("exportCSV", fn(func([]js.Value) any { return g.a.exportCSV() }))
+	api.Set("seek", fn(func(args []js.Value) any {
+		limit := max(g.a.now().Seconds(), maxSeek.Seconds())
+		if len(args) < 1 || args[0].Type() != js.TypeNumber || !(args[0].Float() >= 0) || args[0].Float() > limit {
+			return map[string]any{"ok": false, "error": fmt.Sprintf("seek(seconds): seconds must be a number from 0 to %.1f (the run's time now, or %v)", limit, maxSeek)}
+		}
+		g.a.seek(time.Duration(args[0].Float() * float64(time.Second)))
+		return map[string]any{"ok": true, "simSeconds": g.a.now().Seconds()}
+	}))
 	api.Set("selected", fn(func([]js.Value) any {
 		if s := g.a.selected(); s != nil {
 			return s

@@ -11,8 +11,10 @@ type State struct {
 	Scenario      string      `json:"scenario"` // canonical scenario text
 	SimSeconds    float64     `json:"simSeconds"`
 	Paused        bool        `json:"paused"`
-	Speed         float64     `json:"speed"`
-	Ready         bool        `json:"ready"` // the first frame is drawn
+	Speed         float64     `json:"speed"`         // the speed asked for
+	AchievedSpeed float64     `json:"achievedSpeed"` // simulated seconds per second over the last second
+	Notice        string      `json:"notice"`        // why the page paused the run, or ""
+	Ready         bool        `json:"ready"`         // the first frame is drawn
 	TextScale     float32     `json:"textScale"`
 	ReducedMotion bool        `json:"reducedMotion"`
 	Narration     string      `json:"narration"` // every lane's sentence, named when there are several
@@ -61,18 +63,20 @@ type Memory struct {
 // state is cpSim.state().
 func (a *app) state() State {
 	st := State{Scenario: a.sc.String(), SimSeconds: a.now().Seconds(), Paused: a.paused, Speed: a.speed,
+		AchievedSpeed: a.achievedSpeed(), Notice: a.notice,
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
 	for i, s := range a.sims {
+		snap := &a.stSnap // the view's snapshots may be a few ticks old
+		s.Snapshot(snap)
 		r := s.Result()
 		rps, p50, p99, answered := s.Recent()
 		ls := LaneState{Label: a.labels[i], Scenario: r.Scenario, Done: s.Done(),
 			Completed: r.Completed, FailedTotal: r.Failed.Total(), Failed: r.Failed,
-			InFlight: r.InFlight, Queue: s.QueueDepth(), Upstream: a.snaps[i].Upstream,
+			InFlight: r.InFlight, Queue: s.QueueDepth(), Upstream: snap.Upstream,
 			Wasted: r.Wasted, WorkerRestarts: r.WorkerRestarts, ThroughputRps: rps,
 			MeanMs: r.LatencyMS.Mean, P50AllMs: r.LatencyMS.P50, P99AllMs: r.LatencyMS.P99,
 			MemoryMB: Memory{r.MemoryMB.Resident, r.MemoryMB.Virtual}, CPUUtil: r.CPUUtil,
-			States: stateCounts(&a.snaps[i]), BlockedWorkers: blocked(&a.snaps[i]),
-			Narration: scene.Narrate(&a.snaps[i])}
+			States: stateCounts(snap), BlockedWorkers: blocked(snap), Narration: scene.Narrate(snap)}
 		if answered {
 			ls.P50Ms, ls.P99Ms = ptr(ms(p50)), ptr(ms(p99))
 		}

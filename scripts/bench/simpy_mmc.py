@@ -13,7 +13,7 @@ The Go side (engine/bench_test.go) runs
 that is: Poisson arrivals at 30/s, 4 sync workers, one FIFO queue, and a
 service time of an exponential upstream call (mean 100 ms) plus the sync
 worker's fixed CPU per request (parse 298 µs + respond 149 µs + resume
-1600 µs = 2047 µs, never contended with 64 cores; engine/costs.go). The run ends when N
+1600 µs = 2047 µs, never contended with 64 cores; engine/sync.go). The run ends when N
 requests have finished. Here the same thing is a SimPy Resource of capacity
 4 (FIFO), a source Process drawing exponential inter-arrival times, and one
 Process per request that requests a server, holds it for 2.047 ms + Exp(100
@@ -39,7 +39,7 @@ import time
 RATE = 30.0          # arrivals per second
 SERVERS = 4          # sync workers
 IO_MEAN = 0.100      # mean of the exponential upstream call, seconds
-CPU = 0.002047       # fixed server CPU per request, seconds (engine costTable)
+CPU = 0.002047       # fixed server CPU per request, seconds (engine/sync.go)
 
 
 def erlang_c(c, a):

@@ -30,8 +30,10 @@ type laneState struct {
 
 type dot struct {
 	seq    int64
-	x, y   float32
-	hidden bool // it has settled under another dot of an overflowing queue
+	x, y   float32 // where it is
+	tx, ty float32 // where it goes
+	over   bool    // its place is under another dot of an overflowing queue
+	hidden bool    // it has settled there
 }
 
 type fade struct {
@@ -54,9 +56,10 @@ func (v *View) Reset() {
 	v.in = v.in[:0]
 }
 
-// Update lays out the lanes in a w x h canvas and moves every dot one tick
-// toward its place. The view keeps in (and the snapshots it points to) until
-// the next Update; the caller must not change them before Scene.
+// Update lays out the lanes in a w x h canvas, sets each dot's place from
+// the snapshots and moves every dot one tick toward it. The view keeps in
+// (and the snapshots it points to) until the next Update; the caller must
+// not change them before Scene. Between snapshots, Glide moves the dots on.
 func (v *View) Update(in []Input, w, h float32, opt Options) {
 	v.in, v.w, v.h, v.opt = in, w, h, opt
 	v.m = newMetrics(fontPx(w, h, len(in), opt.TextScale))
@@ -66,6 +69,36 @@ func (v *View) Update(in []Input, w, h float32, opt Options) {
 	areas := splitLanes(Rect{0, 0, w, h}, len(in))
 	for i := range in {
 		v.updateLane(&v.lanes[i], &in[i], areas[i].Inset(2))
+	}
+	v.Glide()
+}
+
+// Glide moves every dot one tick (1/60 s) toward its place, and ages the
+// ended requests' dots: the motion of a tick without a new snapshot.
+func (v *View) Glide() {
+	g := float32(Glide)
+	if v.opt.ReducedMotion {
+		g = 1
+	}
+	for i := range v.in {
+		ls := &v.lanes[i]
+		for j := range ls.dots {
+			dt := &ls.dots[j]
+			if dt.seq < 0 {
+				continue
+			}
+			dt.x += (dt.tx - dt.x) * g
+			dt.y += (dt.ty - dt.y) * g
+			dt.hidden = dt.over && abs(dt.tx-dt.x) < 0.5 && abs(dt.ty-dt.y) < 0.5
+		}
+		live := ls.fades[:0]
+		for _, f := range ls.fades {
+			f.age++
+			if f.age <= fadeTicks {
+				live = append(live, f)
+			}
+		}
+		ls.fades = live
 	}
 }
 
@@ -85,10 +118,6 @@ func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 	L := &ls.layout
 	layoutLane(r, v.m, shapeOf(snap), L)
 	d := L.dot
-	glide := float32(Glide)
-	if v.opt.ReducedMotion {
-		glide = 1
-	}
 	ls.parked = zeroed(ls.parked, len(L.workers))
 	ls.queued = zeroed(ls.queued, len(L.workers))
 	marks := clientMarks(L, snap.Clients)
@@ -111,9 +140,7 @@ func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 			sx, sy := marks.center(L, q.Client)
 			*dt = dot{seq: q.Seq, x: sx - d/2, y: sy - d/2}
 		}
-		dt.x += (tx - dt.x) * glide
-		dt.y += (ty - dt.y) * glide
-		dt.hidden = hidden && abs(tx-dt.x) < 0.5 && abs(ty-dt.y) < 0.5
+		dt.tx, dt.ty, dt.over = tx, ty, hidden
 	}
 
 	// Requests that ended: answered ones travel back to their client,
@@ -134,14 +161,6 @@ func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 		}
 		ls.fades = append(ls.fades, f)
 	}
-	live := ls.fades[:0]
-	for _, f := range ls.fades {
-		f.age++
-		if f.age <= fadeTicks {
-			live = append(live, f)
-		}
-	}
-	ls.fades = live
 }
 
 // target is where request q's dot belongs now; hidden says that place is

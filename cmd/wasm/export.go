@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"playground/engine"
+)
+
+// SeriesPoint is one point of cpSim.series(): a chart step of 250 ms.
+// Latencies are null in a step in which nothing was answered, which the
+// charts draw as a gap rather than a drop to 0.
+type SeriesPoint struct {
+	T        float64  `json:"t"` // simulated seconds at the end of the step
+	Rps      float64  `json:"rps"`
+	P50      *float64 `json:"p50"` // ms
+	P99      *float64 `json:"p99"` // ms
+	Queue    int      `json:"queue"`
+	InFlight int      `json:"inFlight"`
+	Upstream int      `json:"upstream"`
+	RssMB    float64  `json:"rssMB"`
+	Failed   int64    `json:"failed"`
+}
+
+// LaneSeries is one lane of cpSim.series().
+type LaneSeries struct {
+	Label  string        `json:"label"`
+	Points []SeriesPoint `json:"points"`
+}
+
+// series is cpSim.series().
+func (a *app) series() []LaneSeries {
+	out := make([]LaneSeries, len(a.sims))
+	for i, s := range a.sims {
+		pts := s.Series()
+		ls := LaneSeries{Label: a.labels[i], Points: make([]SeriesPoint, len(pts))}
+		for j, p := range pts {
+			sp := SeriesPoint{T: p.T.Seconds(), Rps: p.Throughput, Queue: p.Queue, InFlight: p.InFlight,
+				Upstream: p.Upstream, RssMB: float64(p.RSS) / (1 << 20), Failed: p.Failed}
+			if p.Throughput > 0 {
+				sp.P50, sp.P99 = ptr(ms(p.P50)), ptr(ms(p.P99))
+			}
+			ls.Points[j] = sp
+		}
+		out[i] = ls
+	}
+	return out
+}
+
+// Export is the run to take away (cpSim.exportJSON()): the scenario text
+// that replays it, each lane's result so far and its chart series.
+type Export struct {
+	Scenario   string       `json:"scenario"`
+	SimSeconds float64      `json:"simSeconds"`
+	Lanes      []ExportLane `json:"lanes"`
+}
+
+// ExportLane is one lane of Export.
+type ExportLane struct {
+	Label  string        `json:"label"`
+	Result engine.Result `json:"result"`
+	Series []SeriesPoint `json:"series"`
+}
+
+// exportJSON is the run as indented JSON.
+func (a *app) exportJSON() string {
+	e := Export{Scenario: a.sc.String(), SimSeconds: a.now().Seconds()}
+	for i, ls := range a.series() {
+		e.Lanes = append(e.Lanes, ExportLane{Label: ls.Label, Result: a.sims[i].Result(), Series: ls.Points})
+	}
+	b, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		return `{"error": "cmd/wasm: ` + err.Error() + `"}`
+	}
+	return string(b) + "\n"
+}
+
+// exportCSV is the chart series as CSV, one row per lane and step, after a
+// comment line with the scenario text that replays the run.
+func (a *app) exportCSV() string {
+	var buf bytes.Buffer
+	buf.WriteString("# scenario: " + a.sc.String() + "\n")
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"lane", "t_s", "throughput_rps", "p50_ms", "p99_ms", "queue", "in_flight", "upstream", "rss_mb", "failed"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	opt := func(x *float64) string {
+		if x == nil {
+			return ""
+		}
+		return f(*x)
+	}
+	for _, ls := range a.series() {
+		for _, p := range ls.Points {
+			w.Write([]string{ls.Label, f(p.T), f(p.Rps), opt(p.P50), opt(p.P99), strconv.Itoa(p.Queue),
+				strconv.Itoa(p.InFlight), strconv.Itoa(p.Upstream), f(p.RssMB), strconv.FormatInt(p.Failed, 10)})
+		}
+	}
+	w.Flush()
+	return buf.String()
+}
+
+// seek re-simulates the run from 0 to t: runs are deterministic, so the
+// state after a seek equals a fresh run paused at t. Pause and speed stay
+// as they were.
+func (a *app) seek(t time.Duration) {
+	paused := a.paused
+	a.restart()
+	a.paused = paused
+	for i, s := range a.sims {
+		s.RunUntil(max(0, t))
+		// Requests that ended before t are history, not animation.
+		a.ended[i], a.ends[i] = s.EndedSince(1<<62, a.ended[i][:0])
+	}
+	a.view.Reset()
+	a.observe()
+}

@@ -1,0 +1,172 @@
+package engine
+
+import "time"
+
+// A request's program. Its server work (parse, respond) runs where the
+// model's unit says: on a thread of its own, or on the worker's loop. Its
+// handler runs on the same place, except on a bridge, whose loop hands the
+// request to a WSGI thread (stepHandler). Each step below runs until the
+// request has to wait for something (a thread, the loop, the GIL, a core, an
+// upstream call) and reports whether it must.
+
+// proceed runs request id's program, step by step, until a step reports
+// that the request must wait.
+func (s *Sim) proceed(id int32) {
+	r := &s.reqs[id]
+	for {
+		var wait bool
+		switch r.step {
+		case stepStart:
+			wait = s.start(r)
+		case stepHandler:
+			wait = s.handOff(r)
+		case stepCalls:
+			wait = s.makeCalls(r)
+		case stepResume:
+			wait = s.resume(r)
+		case stepRespond:
+			wait = s.respond(r)
+		default:
+			s.finish(r)
+			return
+		}
+		if wait {
+			return
+		}
+	}
+}
+
+// start takes r's thread (a request handed one by releaseThread already has
+// it), then parses r and, unless a bridge hands it off, runs its handler's
+// CPU before the first call.
+func (s *Sim) start(r *request) bool {
+	if !s.unit.serverLoop && r.thread < 0 && !s.takeThread(r) {
+		return true
+	}
+	d := s.cost.parse
+	if r.newConn {
+		d += s.cost.connect
+	}
+	if s.unit.serverLoop && !s.unit.handlerLoop {
+		return s.runCPU(r, true, d, stepHandler)
+	}
+	d += s.cfg.CPU
+	if s.asyncView {
+		// asgiref's async_to_sync: a new event loop on a new thread.
+		d += s.cost.asyncView
+		r.asyncLoop = true
+		s.threadMem(r.proc, 1)
+	}
+	return s.runCPU(r, s.unit.serverLoop, d, stepCalls)
+}
+
+// handOff is a bridge's loop awaiting the WSGI app in a thread pool: r
+// leaves the loop, takes a thread and runs its handler's CPU there.
+func (s *Sim) handOff(r *request) bool {
+	s.yieldLoop(r)
+	if r.thread < 0 && !s.takeThread(r) {
+		return true
+	}
+	if r.started < 0 && s.cfg.CPU == 0 {
+		s.handlerStarted(r) // it runs no CPU of its own before its first call
+	}
+	return s.runCPU(r, false, s.cfg.CPU, stepCalls)
+}
+
+// makeCalls starts r's next upstream call, or all of them if it gathers
+// them; a handler on a loop yields it while it waits (unless the calls
+// cannot yield).
+func (s *Sim) makeCalls(r *request) bool {
+	if int(r.call) >= len(r.lat) {
+		r.step = stepRespond
+		return false
+	}
+	r.step = stepResume
+	if s.parallel && !s.cfg.Blocking {
+		if s.unit.handlerLoop {
+			s.yieldLoop(r)
+		}
+		for int(r.issued) < len(r.lat) {
+			s.callUpstream(r)
+		}
+		return true
+	}
+	if s.unit.handlerLoop && !s.cfg.Blocking {
+		s.yieldLoop(r)
+	}
+	s.callUpstream(r)
+	return true
+}
+
+// resume runs the CPU of coming back from a call, unless it was the last
+// (respond charges that one).
+func (s *Sim) resume(r *request) bool {
+	if int(r.call) >= len(r.lat) {
+		r.step = stepRespond
+		return false
+	}
+	return s.runCPU(r, s.unit.handlerLoop, s.cost.resume, stepCalls)
+}
+
+// respond writes r's response, where the server's own work runs.
+func (s *Sim) respond(r *request) bool {
+	d := s.cost.respond
+	if len(r.lat) > 0 {
+		d += s.cost.resume // coming back from the last call
+	}
+	if s.sp.freeThreadFirst {
+		s.releaseThread(r)
+	}
+	return s.runCPU(r, s.unit.serverLoop, d, stepDone)
+}
+
+// handlerStarted records that r's handler has begun: the end of its wait.
+func (s *Sim) handlerStarted(r *request) {
+	r.started = s.now
+	s.m.started(s, r)
+}
+
+// runCPU sets r's next step and asks for d of CPU on r's thread or on its
+// worker's loop. It reports whether r must now wait (false when d is 0).
+func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
+	r.step = next
+	if d <= 0 {
+		return false
+	}
+	if !onLoop {
+		s.wantCPU(r.thread, d)
+		return true
+	}
+	p := &s.procs[r.proc]
+	if s.threads[p.loop].req != r.id {
+		if !p.turn.take(r.id) {
+			r.cpuNeed = d
+			s.setState(r, stWaitLoop)
+			return true
+		}
+		s.takeLoop(r)
+	}
+	s.wantCPU(p.loop, d)
+	return true
+}
+
+// takeLoop makes r the task on its worker's loop.
+func (s *Sim) takeLoop(r *request) {
+	p := &s.procs[r.proc]
+	s.threads[p.loop].req = r.id
+	p.holdSince = s.now
+}
+
+// yieldLoop gives the loop to the next ready task if r holds it.
+func (s *Sim) yieldLoop(r *request) {
+	p := &s.procs[r.proc]
+	if p.loop < 0 || s.threads[p.loop].req != r.id {
+		return
+	}
+	s.threads[p.loop].req = -1
+	if id, ok := p.turn.release(); ok {
+		next := &s.reqs[id]
+		s.takeLoop(next)
+		s.wantCPU(p.loop, next.cpuNeed)
+	}
+}

@@ -1,0 +1,40 @@
+package engine
+
+// resource is a number of identical units that requests hold one at a time
+// each, at most max at once, with a first-in, first-out queue of ids
+// waiting for one: a worker's pool of threads, its upstream connections,
+// its event loop (one unit).
+type resource struct {
+	max  int  // most units at once; 0 for no limit
+	n    int  // units held (for a pool that keeps its idle units: made)
+	wait fifo // ids waiting for a unit
+}
+
+// full reports whether every unit is taken.
+func (rs *resource) full() bool { return rs.max > 0 && rs.n >= rs.max }
+
+// take gives id a unit and reports true, or queues id and reports false.
+func (rs *resource) take(id int32) bool {
+	if rs.full() {
+		rs.wait.push(id)
+		return false
+	}
+	rs.n++
+	return true
+}
+
+// release gives a unit back: it passes to the id that has waited longest,
+// returned with true, or is freed.
+func (rs *resource) release() (next int32, ok bool) {
+	if rs.wait.len() > 0 {
+		return rs.wait.pop(), true
+	}
+	rs.n--
+	return -1, false
+}
+
+// reset frees every unit and empties the queue, keeping its memory.
+func (rs *resource) reset(max int) {
+	rs.max, rs.n = max, 0
+	rs.wait.clear()
+}

@@ -1,0 +1,125 @@
+package engine
+
+import "time"
+
+// spec is everything that makes one server model: the shared machinery of
+// the engine (the event queue, cores and the GIL, pools, traffic, metrics,
+// the request's program) asks a model's spec and never names a model. Each
+// model's spec lives in its own file (sync.go, gthread.go, ...) with the
+// source lines of the real server that it follows; TestSpecsComplete checks
+// that every registered spec is whole.
+type spec struct {
+	name   string // in scenario text: "gthread"
+	title  string // one line for menus: "gunicorn -k gthread: a pool of threads per worker process"
+	doc    string // one paragraph for menus and docs
+	source string // the real server's file this model follows, under dist-packages/
+	host   *host  // the server program it runs in (werkzeug, gunicorn, uvicorn)
+	unit   unit   // what a request holds while it runs
+	keys   keySet // scenario keys that only this model (among the host's) uses
+
+	// threads returns the size of a worker's pool of threads that run the
+	// app: 0 for no limit.
+	threads func(c *Config) int
+	// mainThread says that the pool's one thread is the process's main
+	// thread, so it costs no memory of its own.
+	mainThread bool
+	// pool is the default limit of upstream connections per worker (the
+	// app's HTTP client's); 0 for none.
+	pool int
+
+	// accept is the worker's accept rule: whether worker p would take a new
+	// connection now. p is alive.
+	accept func(s *Sim, p *proc) bool
+	// slots says that a worker counts its open connections (p.conns)
+	// against worker_connections.
+	slots bool
+	// tasks says when a worker makes a greenlet or coroutine, whose memory
+	// counts (costs.taskRSS).
+	tasks tasks
+	// maxKept returns how many idle kept-alive connections a worker parks
+	// before it closes new ones instead; nil for no limit.
+	maxKept func(c *Config) int
+	// freeThreadFirst says that the pool thread goes back to the pool as
+	// the handler returns, before the response is written (the loop writes
+	// it).
+	freeThreadFirst bool
+	// heartbeat is the worker timeout's rule: since when worker p has not
+	// notified its master, or -1 if it is notifying. nil: nothing ever
+	// kills a worker for a slow request.
+	heartbeat func(s *Sim, p *proc) time.Duration
+	// real is how the calibration harness starts the real server.
+	real func(c *Config) RealServer
+
+	costs costs
+}
+
+// unit is a model's unit of concurrency: where a request's server work
+// (parsing, writing the response) and its handler run.
+type unit struct {
+	name        string // what a request holds: "process", "thread", "greenlet", "task"
+	serverLoop  bool   // parse and respond run on the worker's event loop (or hub), not on a thread of the request's own
+	handlerLoop bool   // the handler runs on the loop too, and yields it at each call
+}
+
+// The units of concurrency.
+var (
+	// unitProcess: one request at a time holds the worker's only thread.
+	unitProcess = unit{name: "process"}
+	// unitThread: each request holds an OS thread of a pool for its whole life.
+	unitThread = unit{name: "thread"}
+	// unitGreenlet and unitTask: one thread runs every request in turns.
+	unitGreenlet = unit{name: "greenlet", serverLoop: true, handlerLoop: true}
+	unitTask     = unit{name: "task", serverLoop: true, handlerLoop: true}
+	// unitBridge: an event loop in front of a pool of threads that run a
+	// WSGI app; the request holds a thread while the app runs.
+	unitBridge = unit{name: "thread behind a loop", serverLoop: true}
+)
+
+// tasks says when a worker makes a greenlet or coroutine.
+type tasks uint8
+
+const (
+	tasksNone       tasks = iota // requests run on threads
+	tasksPerConn                 // one per connection, alive while the connection is (gevent's greenlet)
+	tasksPerRequest              // one per request (uvicorn's RequestResponseCycle)
+)
+
+// keySet is a set of the scenario keys that only some models use.
+type keySet uint8
+
+// The keys a model or its host may own.
+const (
+	keyWorkers     keySet = 1 << iota // workers: several worker processes
+	keyBacklog                        // backlog: a listen queue of the scenario's length
+	keyTimeout                        // timeout: a worker timeout
+	keyThreads                        // threads: the size of the pool of threads
+	keyWorkerConns                    // worker-connections: a limit on connections per worker
+)
+
+// owns reports whether lanes of this model use key k.
+func (sp *spec) owns(k keySet) bool { return (sp.keys|sp.host.keys)&k != 0 }
+
+// host is the server program that runs a model's workers: what the models
+// it runs share, as gunicorn's worker classes share workers/base.py.
+type host struct {
+	name       string
+	oneProcess bool // the server is one process, whatever workers says
+	backlog    int  // a fixed listen queue length; 0: the scenario's backlog
+	keys       keySet
+	// master reports whether a supervising process runs beside the workers.
+	master func(c *Config) bool
+}
+
+// RealServer is how to start the real server that a model follows, as the
+// calibration harness runs it.
+type RealServer struct {
+	Program string   // "werkzeug" (a script that runs Flask's server), "gunicorn" or "uvicorn"
+	Args    []string // the model's own arguments (worker class, threads, interface)
+	App     string   // what the server loads: module:attribute, or werkzeug's script
+}
+
+// RealServer returns how to start the real server that lane c follows.
+func (c Config) RealServer() RealServer { return c.spec().real(&c) }
+
+// one is a pool of one thread.
+func one(*Config) int { return 1 }
