@@ -278,7 +278,7 @@ func TestEmbedLegendAndNarration(t *testing.T) {
 	if live := eval[string](t, ctx, `document.getElementById("narration").getAttribute("aria-live")`); live != "polite" {
 		t.Errorf("#narration aria-live = %q, want polite", live)
 	}
-	shot(t, ctx, "embed-400x300")
+	windowShot(t, ctx, "embed-400x300")
 	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.ID("legend-toggle")), chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,17 @@ func TestEmbedLegendAndNarration(t *testing.T) {
 	if n := eval[float64](t, ctx, `document.querySelectorAll("#legend-pop li").length`); n < 10 {
 		t.Errorf("the embed's legend has %v entries, want one per state", n)
 	}
-	shot(t, ctx, "embed-400x300-legend")
+	if pop := box(t, ctx, "#legend-pop"); pop.Top < 0 || pop.Bottom > 300 {
+		t.Errorf("the legend %+v does not fit in the 300 px embed", pop)
+	}
+	windowShot(t, ctx, "embed-400x300-legend")
+	// The legend follows its button: Tab reaches it (to scroll it by keys).
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, ctx, focused); got != "div#legend-pop" {
+		t.Errorf("Tab from the open Legend button: focus on %s, want the legend", got)
+	}
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
 		t.Fatal(err)
 	}

@@ -158,9 +158,16 @@ import { Controller } from './controller.js';
   CP.renderLegend($('state-legend'));
   function setLegend(open, focusButton) {
     legendPop.hidden = !open;
+    if (open) fitLegend();
     legendBtn.setAttribute('aria-expanded', open ? 'true' : 'false');
     if (!open && focusButton) legendBtn.focus();
   }
+  // fitLegend lets the popover use the whole height above the bar.
+  function fitLegend() {
+    var room = legendBtn.parentNode.getBoundingClientRect().top - 12;
+    legendPop.style.maxHeight = Math.max(80, room) + 'px';
+  }
+  window.addEventListener('resize', function () { if (!legendPop.hidden) fitLegend(); });
   legendBtn.addEventListener('click', function () { setLegend(legendPop.hidden, false); });
   document.addEventListener('keydown', function (ev) {
     if (ev.key === 'Escape' && !legendPop.hidden) { ev.preventDefault(); setLegend(false, true); }
