@@ -70,6 +70,19 @@ func setup() (*env, func(), error) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, hostPage)
 	})
+	// An article with buttons before and after an embed (test only).
+	mux.HandleFunc("/__test/article.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, articlePage)
+	})
+	// The site again, without its generated tables.js (test only).
+	mux.Handle("/__test/notables/", http.StripPrefix("/__test/notables", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/tables.js" {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})))
 	// The site again, with a main.wasm that is not WebAssembly (test only).
 	mux.Handle("/__test/broken/", http.StripPrefix("/__test/broken", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/main.wasm" || r.URL.Path == "/main.wasm.gz" {
@@ -149,6 +162,12 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	saveShot(t, name, buf, err)
+}
+
+// saveShot writes a screenshot taken with error err as NAME.png.
+func saveShot(t *testing.T, name string, buf []byte, err error) {
+	t.Helper()
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -48,17 +48,18 @@ var lessonPage = template.Must(template.Must(template.New("lesson").Parse(head))
 <aside class="lesson-sim" aria-label="Live simulation">
 <p class="lesson-sim-head" id="lesson-running">Click <strong>Run this</strong> on a card to load its scenario here.</p>
 <div class="lesson-frame"><iframe id="sim-frame" src="../canvas.html" title="Live simulation"></iframe></div>
+<p id="narration" class="narration" aria-live="polite"></p>
 <div class="lesson-controls">
 <button type="button" id="play">Pause</button>
 <label for="speed">Speed</label> <input type="range" id="speed" min="-2" max="2" step="0.05" value="0"> <span id="speed-value">1x</span>
 <span id="sim-time"></span>
 </div>
 <div id="lesson-numbers" class="lesson-numbers" aria-live="off"></div>
+<details class="lesson-legend"><summary>Colours of a request</summary><ul id="state-legend" class="state-legend"></ul></details>
 <p id="lesson-alert" class="lesson-alert" role="alert" hidden></p>
 </aside>
 </div>
-<script src="../common.js"></script>
-<script src="../lesson.js"></script>
+<script type="module" src="../lesson.js"></script>
 </body>
 </html>
 `))
@@ -76,8 +77,7 @@ var indexPage = template.Must(template.Must(template.New("index").Parse(head)).P
 {{range .Lessons}}<li data-slug="{{.Slug}}"><a href="{{.Slug}}.html">{{.Title}}</a> <span class="lesson-progress" aria-label="progress"></span><br><span class="lesson-summary">{{.Summary}}</span></li>
 {{end}}</ol>
 </main>
-<script src="../common.js"></script>
-<script src="../lesson.js"></script>
+<script type="module" src="../lesson.js"></script>
 </body>
 </html>
 `))

@@ -1,6 +1,7 @@
 // Package site builds the playground's static site into a folder and serves
 // that folder. Build compiles cmd/wasm to WebAssembly, copies wasm_exec.js
-// from the same Go, copies static/, fills in canvas.html's {{WASM_BYTES}},
+// from the same Go, copies static/, writes the page's tables (tables.js, from package
+// pagedata), fills in canvas.html's {{WASM_BYTES}},
 // renders the lessons and writes gzip copies. NewHandler serves the result
 // without ever reaching outside it. The contract of the built site is
 // docs/browser-api.md.
@@ -20,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"playground/pagedata"
 )
 
 // Placeholder is the text in canvas.html that Build replaces with the raw
@@ -105,6 +108,10 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	fmt.Fprintf(logw, "site: copied %d files from static/\n", n)
+
+	if err := os.WriteFile(filepath.Join(out, pagedata.FileName), pagedata.JS(), 0o644); err != nil {
+		return nil, fmt.Errorf("site: writing the page's tables: %w", err)
+	}
 
 	switch replaced, err := FillWasmBytes(filepath.Join(out, canvasName), wasmInfo.Size()); {
 	case errors.Is(err, fs.ErrNotExist):
@@ -233,7 +240,7 @@ func CopyStatic(src, dst string) (int, error) {
 			return nil
 		}
 		slash := filepath.ToSlash(rel)
-		if slash == wasmName || slash == wasmName+".gz" || slash == wasmExecName || slash == lessonsDir {
+		if slash == wasmName || slash == wasmName+".gz" || slash == wasmExecName || slash == lessonsDir || slash == pagedata.FileName {
 			return fmt.Errorf("static/%s would replace a file the build makes; rename it", slash)
 		}
 		if d.IsDir() {

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"playground/pagedata"
 )
 
 // gunzipFile returns the decompressed bytes of the gzip file at p.
@@ -242,6 +244,9 @@ func TestBuild(t *testing.T) {
 	wantExec, _ := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
 	if gotExec, _ := os.ReadFile(filepath.Join(out, "wasm_exec.js")); len(wantExec) == 0 || !bytes.Equal(gotExec, wantExec) {
 		t.Errorf("dist/wasm_exec.js is not GOROOT/lib/wasm/wasm_exec.js")
+	}
+	if tables, _ := os.ReadFile(filepath.Join(out, pagedata.FileName)); !bytes.Equal(tables, pagedata.JS()) {
+		t.Errorf("dist/%s is not pagedata.JS()", pagedata.FileName)
 	}
 	for _, name := range []string{"index.html", "site.css", "site.css.gz", "wasm_exec.js.gz"} {
 		if !exists(filepath.Join(out, name)) {

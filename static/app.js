@@ -1,22 +1,28 @@
 // app.js: the playground page (index.html). Controls, live numbers, charts
 // and the clicked request, all driven through window.cpSim in the canvas
-// iframe. Sets window.playground (docs/browser-api.md).
-(function () {
-  'use strict';
+// iframe by the shared Controller. Sets window.playground
+// (docs/browser-api.md).
+import { CP } from './common.js';
+import { Controller } from './controller.js';
+import { LineChart } from './charts.js';
 
-  var CP = window.CP;
+(function () {
   var $ = function (id) { return document.getElementById(id); };
 
   var iframe = $('sim-frame');
-  var link = new CP.SimLink(iframe);
+  var ctl = new Controller(iframe, {
+    firstLoad: firstLoad,
+    onLoading: showLoad,
+    onFailure: showFailure,
+    onState: render
+  });
+  var link = ctl.link;
 
   // keys: the current scenario as [{key, value}]. After a successful load it
   // is the canonical text the Go side returned.
   var keys = [];
   var running = '';        // canonical text of the running scenario ('' before the first load)
   var lanes = [];          // lane labels of the running scenario
-  var firstLoadDone = false;
-  var speedSynced = false;
 
   // ---------- messages ----------
   function showAlert(text, output) {
@@ -70,7 +76,7 @@
   // loadText loads scenario text as given (Apply, playground.load, the URL).
   function loadText(text) {
     text = String(text == null ? '' : text);
-    var res = link.load(text);
+    var res = ctl.load(text);
     if (res.ok) accepted(res, text);
     return res;
   }
@@ -90,7 +96,7 @@
     var dropped = [];
     var res;
     for (var i = 0; i < 10; i++) {
-      res = link.load(CP.joinPairs(next));
+      res = ctl.load(CP.joinPairs(next));
       if (res.ok) break;
       var k = res.key;
       if (k && k !== changedKey && /does nothing here/.test(String(res.error || '')) &&
@@ -115,7 +121,10 @@
   }
 
   function modelsOf(pairs) {
-    return String(CP.getPair(pairs, 'model') || 'sync').split(',');
+    return String(CP.getPair(pairs, 'model') || CP.KEYS.model.default).split(',');
+  }
+  function usedByAny(key, models) {
+    return models.some(function (m) { return CP.keyUsedBy(key, m); });
   }
 
   function applyControl(key, value) {
@@ -123,9 +132,11 @@
     if (value === null) CP.deletePair(next, key); else CP.setPair(next, key, value);
     if (key === 'clients') { CP.deletePair(next, 'rate'); CP.deletePair(next, 'burst'); }
     if (key === 'model') {
+      // Drop a control's key that no model of the new scenario uses.
       var models = modelsOf(next);
-      if (models.indexOf('gthread') < 0) CP.deletePair(next, 'threads');
-      if (models.every(function (m) { return m === 'dev' || m === 'dev-threaded'; })) CP.deletePair(next, 'workers');
+      ['threads', 'workers'].forEach(function (k) {
+        if (!usedByAny(k, models)) CP.deletePair(next, k);
+      });
     }
     // model first, as in canonical text.
     next.sort(function (a, b) { return (a.key === 'model' ? 0 : 1) - (b.key === 'model' ? 0 : 1); });
@@ -134,13 +145,13 @@
 
   // ---------- controls ----------
   var modelSel = $('model');
-  var ranges = {
-    workers: { def: '1', toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } },
-    threads: { def: '1', toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } },
-    io: { def: '100ms', dur: true, toValue: function (v) { return v + 'ms'; } },
-    cpu: { def: '0s', dur: true, toValue: function (v) { return v + 'ms'; } },
-    clients: { def: '10', toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } }
-  };
+  CP.MODELS.forEach(function (m) {
+    modelSel.appendChild(CP.el('option', { value: m.name, title: m.doc }, m.name + ': ' + m.title));
+  });
+  // The sliders; a key's default comes from the engine's table.
+  var count = { toValue: function (v) { return String(v); }, show: function (s) { return s.replace(/,/g, ', '); } };
+  var millis = { dur: true, toValue: function (v) { return v + 'ms'; } };
+  var ranges = { workers: count, threads: count, io: millis, cpu: millis, clients: count };
   function showDur(s) {
     return s.split(',').map(function (v) {
       var ms = CP.parseDurationMs(v);
@@ -174,18 +185,18 @@
       var r = ranges[name];
       var input = $(name), out = $(name + '-value');
       var raw = CP.getPair(keys, name);
-      if (raw === undefined || raw === null) raw = r.def;
+      if (raw === undefined || raw === null) raw = CP.KEYS[name].default;
       var n = firstNumber(raw, r.dur);
       if (isFinite(n)) input.value = String(n);
       out.textContent = r.dur ? showDur(raw) : r.show(raw);
     });
 
-    var hasThreads = models.indexOf('gthread') >= 0;
+    var hasThreads = usedByAny('threads', models);
     $('threads').disabled = !hasThreads;
     $('threads-note').hidden = hasThreads;
     if (!hasThreads) $('threads-value').textContent = 'not used';
 
-    var noWorkers = models.every(function (m) { return m === 'dev' || m === 'dev-threaded'; });
+    var noWorkers = !usedByAny('workers', models);
     $('workers').disabled = noWorkers;
     if (noWorkers) $('workers-value').textContent = '1 (one process)';
 
@@ -194,7 +205,7 @@
     else if (burst !== undefined && burst !== '0') $('clients-value').textContent = 'none: burst=' + burst + ' (move to use clients)';
 
     var seed = CP.getPair(keys, 'seed');
-    if (document.activeElement !== $('seed')) $('seed').value = seed === undefined ? '1' : String(seed);
+    if (document.activeElement !== $('seed')) $('seed').value = seed === undefined ? CP.KEYS.seed.default : String(seed);
   }
 
   modelSel.addEventListener('change', function () {
@@ -260,49 +271,13 @@
   }
 
   // ---------- transport ----------
-  var playBtn = $('play');
-  function setPlayLabel(paused) {
-    playBtn.textContent = paused ? 'Play' : 'Pause';
-    playBtn.setAttribute('aria-label', paused ? 'Play' : 'Pause');
-    playBtn.classList.toggle('paused', !!paused);
-  }
-  playBtn.addEventListener('click', function () {
-    var st = link.call('state');
-    var paused = st && typeof st.paused === 'boolean' ? st.paused : playBtn.classList.contains('paused');
-    link.call('setPaused', !paused);
-    setPlayLabel(!paused);
-  });
+  ctl.bindPlay($('play'));
   $('reset').addEventListener('click', function () {
     link.call('reset');
     resetView();
   });
-
-  var speedInput = $('speed');
-  function speedFromSlider() {
-    var x = Math.pow(10, parseFloat(speedInput.value));
-    // Round to what the label shows, so the label is the truth.
-    if (x >= 10) x = Math.round(x);
-    else if (x >= 1) x = Math.round(x * 10) / 10;
-    else x = Number(x.toPrecision(2));
-    return Math.min(100, Math.max(0.01, x));
-  }
-  function speedLabel(x) {
-    var s = CP.fmtSpeed(x);
-    if (x < 1) return s + ' (slow motion)';
-    if (x === 1) return s + ' (real time)';
-    return s + ' (fast forward)';
-  }
-  function showSpeed(x) {
-    var label = speedLabel(x);
-    $('speed-value').textContent = label;
-    speedInput.setAttribute('aria-valuetext', label);
-  }
-  speedInput.addEventListener('input', function () {
-    var x = speedFromSlider();
-    showSpeed(x);
-    link.call('setSpeed', x);
-  });
-  showSpeed(speedFromSlider());
+  ctl.bindSpeed($('speed'), $('speed-value'), true);
+  ctl.bindNarration($('narration'));
 
   // ---------- large text ----------
   var largeBtn = $('large-text');
@@ -310,7 +285,8 @@
     document.documentElement.classList.toggle('large', on);
     largeBtn.setAttribute('aria-pressed', on ? 'true' : 'false');
     try { localStorage.setItem('cp-large-text', on ? '1' : ''); } catch (e) { /* private mode */ }
-    drawCharts();
+    ctl.setTextScale(on ? 1.5 : 1);
+    if (charts) drawCharts(); // not yet made when the stored choice is applied at start
   }
   largeBtn.addEventListener('click', function () {
     setLarge(!document.documentElement.classList.contains('large'));
@@ -318,18 +294,7 @@
   try { if (localStorage.getItem('cp-large-text') === '1') setLarge(true); } catch (e) { /* ignore */ }
 
   // ---------- state legend ----------
-  (function () {
-    var ul = $('state-legend');
-    CP.STATES.forEach(function (s) {
-      var li = CP.el('li');
-      var sw = CP.el('span', { className: 'swatch', 'aria-hidden': 'true' });
-      sw.style.backgroundColor = s.colour;
-      li.appendChild(sw);
-      li.appendChild(CP.el('strong', null, s.state));
-      li.appendChild(CP.el('span', null, ' ' + s.meaning));
-      ul.appendChild(li);
-    });
-  })();
+  CP.renderLegend($('state-legend'));
 
   // ---------- live numbers ----------
   var STATS = [
@@ -362,8 +327,9 @@
         var d = CP.el('div', { className: 'stat stat-' + s.id });
         d.appendChild(CP.el('dt', null, s.label));
         d.appendChild(CP.el('dd', { id: 'num-' + s.id + '-' + i }, '–'));
-        if (s.id === 'failed') d.appendChild(CP.el('small', { id: 'num-failed-causes-' + i, className: 'sub' }, ''));
-        if (s.unit) d.appendChild(CP.el('small', { className: 'sub' }, s.unit));
+        // A div in a dl may hold only dt and dd: the notes are dd too.
+        if (s.id === 'failed') d.appendChild(CP.el('dd', { id: 'num-failed-causes-' + i, className: 'sub' }, ''));
+        if (s.unit) d.appendChild(CP.el('dd', { className: 'sub' }, s.unit));
         dl.appendChild(d);
       });
       sec.appendChild(dl);
@@ -400,14 +366,13 @@
     setNum('sim-time', 't = ' + (CP.finite(st.simSeconds) ? st.simSeconds.toFixed(1) : '0.0') + ' s simulated');
     var allDone = ls.length > 0 && ls.every(function (l) { return l && l.done; });
     setNum('sim-status', allDone ? 'finished' : st.paused ? 'paused' : 'running');
-    if (typeof st.paused === 'boolean') setPlayLabel(st.paused);
   }
 
   // ---------- charts ----------
   var charts = {
-    throughput: new CP.LineChart($('chart-throughput'), { yLabel: 'req/s', minY: 1 }),
-    latency: new CP.LineChart($('chart-latency'), { yLabel: 'ms', minY: 10 }),
-    queue: new CP.LineChart($('chart-queue'), { yLabel: 'requests waiting', minY: 4 })
+    throughput: new LineChart($('chart-throughput'), { yLabel: 'req/s', minY: 1 }),
+    latency: new LineChart($('chart-latency'), { yLabel: 'ms', minY: 10 }),
+    queue: new LineChart($('chart-queue'), { yLabel: 'requests waiting', minY: 4 })
   };
   var lastSeries = [];
   function pts(points, field) {
@@ -540,50 +505,27 @@
     selectedKey = null;
   }
 
-  // ---------- loading and the poll loop ----------
-  var iframeLoadedAt = 0;
-  iframe.addEventListener('load', function () { iframeLoadedAt = Date.now(); });
-  var reportedFailure = false;
-
-  function showLoad() {
-    var l = link.loadInfo();
-    var st = $('load-status');
-    if (!l && iframeLoadedAt && Date.now() - iframeLoadedAt > 4000) {
-      st.hidden = false;
-      $('load-text').textContent = 'The simulation page (canvas.html) did not start its loader.';
-      if (!reportedFailure) {
-        reportedFailure = true;
-        showAlert('The simulation could not load: canvas.html did not start its loader (is loader.js missing?).');
-      }
-      return;
-    }
-    var d = CP.describeLoad(l);
-    if (d.failed) {
-      st.hidden = false;
-      st.classList.add('failed');
-      var first = String((l && l.error) || '').split('\n');
-      $('load-text').textContent = (l.phase === 'stopped' ? 'The simulation stopped.' : 'The simulation could not load.');
-      $('load-progress').hidden = true;
-      setNum('sim-status', l.phase === 'stopped' ? 'stopped' : 'not loaded');
-      if (!reportedFailure) {
-        reportedFailure = true;
-        var head = first[0] || 'unknown error';
-        if (!/^The simulation/.test(head)) {
-          head = (l.phase === 'stopped' ? 'The simulation stopped: ' : 'The simulation could not load: ') + head;
-        }
-        showAlert(head, first.slice(1).join('\n'));
-      }
-      return;
-    }
-    if (link.ready()) { st.hidden = true; return; }
-    st.hidden = false;
+  // ---------- loading and the poll loop (the Controller's hooks) ----------
+  function showLoad(d) {
+    var box = $('load-status');
+    if (!d) { box.hidden = true; return; }
+    box.hidden = false;
     $('load-text').textContent = d.text;
     var p = $('load-progress');
     if (d.fraction === null) p.removeAttribute('value'); else p.value = d.fraction;
   }
 
+  function showFailure(f) {
+    var box = $('load-status');
+    box.hidden = false;
+    box.classList.add('failed');
+    $('load-text').textContent = f.short;
+    $('load-progress').hidden = true;
+    setNum('sim-status', f.stopped ? 'stopped' : 'not loaded');
+    showAlert(f.head, f.output);
+  }
+
   function firstLoad() {
-    firstLoadDone = true;
     var text = urlError ? '' : CP.joinPairs(keys);
     if (!text) text = CP.DEFAULT_SCENARIO;
     var res = loadText(text);
@@ -597,28 +539,16 @@
     }
   }
 
-  function tick() {
-    showLoad();
-    if (link.stopped()) return;
-    if (link.sim() && !firstLoadDone) firstLoad();
-    if (!link.sim()) return;
-    var st = link.call('state');
-    if (st && typeof st === 'object') {
-      if (!speedSynced && CP.finite(st.speed) && st.speed > 0) {
-        speedSynced = true;
-        speedInput.value = String(Math.log10(st.speed));
-        showSpeed(st.speed);
-      }
-      renderNumbers(st);
-      var labels = (Array.isArray(st.lanes) ? st.lanes : []).map(function (l, i) {
-        return l && l.label ? String(l.label) : 'lane ' + (i + 1);
-      });
-      renderChartLegend(labels);
-      var series = link.call('series');
-      if (Array.isArray(series)) { lastSeries = series; drawCharts(); }
-      var sel = link.call('selected');
-      renderSelected(sel === undefined ? null : sel, CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
-    }
+  function render(st) {
+    renderNumbers(st);
+    var labels = (Array.isArray(st.lanes) ? st.lanes : []).map(function (l, i) {
+      return l && l.label ? String(l.label) : 'lane ' + (i + 1);
+    });
+    renderChartLegend(labels);
+    var series = link.call('series');
+    if (Array.isArray(series)) { lastSeries = series; drawCharts(); }
+    var sel = link.call('selected');
+    renderSelected(sel === undefined ? null : sel, CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
   }
 
   // ---------- start ----------
@@ -635,16 +565,12 @@
     syncControls();
     setField(currentText());
     drawCharts();
-    // Fast polling while loading, then about four times a second.
-    (function loop() {
-      try { tick(); } catch (e) { if (window.console) console.error(e); }
-      setTimeout(loop, link.ready() ? 250 : 100);
-    })();
+    ctl.start();
   })();
 
   // ---------- window.playground ----------
   window.playground = {
-    get ready() { return link.ready(); },
+    get ready() { return ctl.ready; },
     state: function () {
       if (!link.ready()) return { ready: false, scenario: running || currentText() };
       var st = link.call('state');

@@ -3,18 +3,24 @@
 //   parent -> {type: "load", scenario: "model=gevent io=200ms"}
 //   embed  -> {type: "loaded", scenario} or {type: "error", error}
 // Anything else gets {type: "error", error} naming the allowed shape.
-(function () {
-  'use strict';
+// Loading, the first load, play and the narration are the shared Controller's.
+import { CP } from './common.js';
+import { Controller } from './controller.js';
 
-  var CP = window.CP;
+(function () {
   var $ = function (id) { return document.getElementById(id); };
   var iframe = $('sim-frame');
-  var link = new CP.SimLink(iframe);
+  var ctl = new Controller(iframe, {
+    firstLoad: firstLoad,
+    onLoading: showLoad,
+    onFailure: showFailure,
+    onState: render
+  });
+  var link = ctl.link;
   var MAX_SCENARIO = 10000;
   var SHAPE = 'send {type: "load", scenario: "<scenario text>"}, e.g. {type: "load", scenario: "model=gevent io=200ms"}';
 
   var running = '';
-  var firstLoadDone = false;
   var queue = [];   // messages that came before the program started
 
   function showAlert(text) {
@@ -29,7 +35,7 @@
     builtLabels = null;
   }
   function loadText(text) {
-    var res = link.load(text);
+    var res = ctl.load(text);
     if (res.ok) accepted(res, text);
     return res;
   }
@@ -70,11 +76,11 @@
       reply(ev, { type: 'error', error: '"scenario" is ' + scenario.length + ' characters; at most ' + MAX_SCENARIO });
       return;
     }
-    if (link.stopped()) {
+    if (ctl.failed || link.stopped()) {
       reply(ev, { type: 'error', error: 'the simulation is not running: ' + firstLine() });
       return;
     }
-    if (!link.sim() || !firstLoadDone) {
+    if (!link.sim() || !ctl.started) {
       if (queue.length >= 20) queue.shift();
       queue.push({ ev: ev, scenario: scenario });
       return;
@@ -117,7 +123,7 @@
       }
       [['completed', 'done'], ['inflight', 'in flight'], ['throughput', 'req/s'], ['p99', 'p99'], ['failed', 'failed']]
         .forEach(function (s) {
-          var span = CP.el('span');
+          var span = CP.el('span', { className: 'n-' + s[0] });
           span.appendChild(CP.el('b', { id: 'num-' + s[0] + '-' + i }, '–'));
           span.appendChild(document.createTextNode(' ' + s[1]));
           row.appendChild(span);
@@ -142,19 +148,32 @@
       set('num-p99-' + i, CP.fmtMs(l.p99Ms));
       set('num-failed-' + i, CP.fmtInt(l.failedTotal));
     });
-    if (typeof st.paused === 'boolean') setPlayLabel(st.paused);
   }
 
-  var playBtn = $('play');
-  function setPlayLabel(paused) {
-    playBtn.textContent = paused ? 'Play' : 'Pause';
-    playBtn.setAttribute('aria-label', paused ? 'Play' : 'Pause');
+  ctl.bindPlay($('play'));
+  ctl.bindNarration($('narration'));
+
+  // ---------- the legend: a popover over the picture ----------
+  var legendBtn = $('legend-toggle'), legendPop = $('legend-pop');
+  CP.renderLegend($('state-legend'));
+  function setLegend(open, focusButton) {
+    legendPop.hidden = !open;
+    if (open) fitLegend();
+    legendBtn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (!open && focusButton) legendBtn.focus();
   }
-  playBtn.addEventListener('click', function () {
-    var st = link.call('state');
-    var paused = !!(st && st.paused);
-    link.call('setPaused', !paused);
-    setPlayLabel(!paused);
+  // fitLegend lets the popover use the whole height above the bar.
+  function fitLegend() {
+    var room = legendBtn.parentNode.getBoundingClientRect().top - 12;
+    legendPop.style.maxHeight = Math.max(80, room) + 'px';
+  }
+  window.addEventListener('resize', function () { if (!legendPop.hidden) fitLegend(); });
+  legendBtn.addEventListener('click', function () { setLegend(legendPop.hidden, false); });
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' && !legendPop.hidden) { ev.preventDefault(); setLegend(false, true); }
+  });
+  document.addEventListener('click', function (ev) {
+    if (!legendPop.hidden && !legendPop.contains(ev.target) && ev.target !== legendBtn) setLegend(false, false);
   });
 
   // ---------- start ----------
@@ -165,42 +184,24 @@
     if (urlError) showAlert('The URL was not understood: ' + urlError + '. Running the default scenario.');
   })();
 
-  var reported = false;
-  function tick() {
-    var l = link.loadInfo();
-    if (link.stopped()) {
-      set('load-text', (l.phase === 'stopped' ? 'Stopped: ' : 'Could not load: ') + firstLine());
-      $('load-text').hidden = false;
-      if (!reported) {
-        reported = true;
-        showAlert((l.phase === 'stopped' ? 'The simulation stopped: ' : 'The simulation could not load: ') + firstLine());
-        flushQueue(); // each queued sender gets an error
-      }
-      return;
-    }
-    if (!link.sim()) {
-      var d = CP.describeLoad(l);
-      set('load-text', d.text);
-      return;
-    }
-    if (!firstLoadDone) {
-      var text = urlText || CP.DEFAULT_SCENARIO;
-      var res = loadText(text);
-      if (!res.ok) {
-        showAlert('The scenario in the URL was not run: ' + String(res.error || 'it was refused') +
-          '. Running the default scenario instead.');
-        loadText(CP.DEFAULT_SCENARIO);
-      }
-      firstLoadDone = true;
-      flushQueue();
-    }
-    $('load-text').hidden = link.ready();
-    if (!link.ready()) set('load-text', 'Starting…');
-    var st = link.call('state');
-    if (st && typeof st === 'object') render(st);
+  function showLoad(d) {
+    $('load-text').hidden = !d;
+    if (d) set('load-text', d.text);
   }
-  (function loop() {
-    try { tick(); } catch (e) { if (window.console) console.error(e); }
-    setTimeout(loop, link.ready() ? 250 : 100);
-  })();
+  function showFailure(f) {
+    set('load-text', (f.stopped ? 'Stopped: ' : 'Could not load: ') + firstLine());
+    $('load-text').hidden = false;
+    showAlert(f.head);
+    flushQueue(); // each queued sender gets an error
+  }
+  function firstLoad() {
+    var res = loadText(urlText || CP.DEFAULT_SCENARIO);
+    if (!res.ok) {
+      showAlert('The scenario in the URL was not run: ' + String(res.error || 'it was refused') +
+        '. Running the default scenario instead.');
+      loadText(CP.DEFAULT_SCENARIO);
+    }
+    flushQueue();
+  }
+  ctl.start();
 })();

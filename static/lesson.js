@@ -2,11 +2,12 @@
 // lessons index (main.lesson-index). The HTML comes from lessons/render.go
 // and lessons/page.go; docs/lessons-format.md says what each block means.
 // Everything from the page or the simulation goes in as text (textContent),
-// never as HTML. Nothing here throws on bad or missing data.
-(function () {
-  'use strict';
+// never as HTML. Nothing here throws on bad or missing data. Loading, the
+// first load, play, speed and the poll loop are the shared Controller's.
+import { CP } from './common.js';
+import { Controller } from './controller.js';
 
-  var CP = window.CP || {};
+(function () {
   var $ = function (id) { return document.getElementById(id); };
   var PREFIX = 'cp-lesson:';
 
@@ -97,7 +98,14 @@
     var slug = main.getAttribute('data-slug') || 'lesson';
     var key = function (kind, line) { return PREFIX + slug + ':' + kind + ':' + line; };
     var iframe = $('sim-frame');
-    var link = iframe && CP.SimLink ? new CP.SimLink(iframe) : null;
+    var sim = iframe ? new Controller(iframe, {
+      firstLoad: firstRun,
+      onLoading: function (d) { if (d && !started) showMessage(d.text, false); },
+      onFailure: showFailure,
+      onState: onState,
+      stopOnFailure: true
+    }) : null;
+    var link = sim ? sim.link : null;
     var runningBox = $('lesson-running');
     var alertBox = $('lesson-alert');
     var numbersBox = $('lesson-numbers');
@@ -198,7 +206,7 @@
         showAlert(why);
         return { ok: false, error: why };
       }
-      var res = link.load(text);
+      var res = sim.load(text);
       if (!res || !res.ok) {
         var err = String((res && res.error) || 'the simulation refused this scenario');
         showAlert('This scenario was not loaded: ' + err + (res && res.key ? ' (key ' + res.key + (res.value ? ', value ' + res.value : '') + ')' : ''));
@@ -220,7 +228,7 @@
         try { smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches; } catch (e) { /* ignore */ }
         aside.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
       }
-      tick();
+      sim.tick();
       return res;
     }
 
@@ -531,20 +539,9 @@
     }
 
     // ---------- transport ----------
-    function setPlayLabel(paused) {
-      if (!playBtn) return;
-      setText(playBtn, paused ? 'Play' : 'Pause');
-      playBtn.setAttribute('aria-label', paused ? 'Play' : 'Pause');
-      playBtn.classList.toggle('paused', !!paused);
-    }
-    if (playBtn) {
-      playBtn.addEventListener('click', function () {
-        if (!link || !link.sim()) return;
-        var st = link.call('state');
-        var paused = st && typeof st.paused === 'boolean' ? st.paused : playBtn.classList.contains('paused');
-        link.call('setPaused', !paused);
-        setPlayLabel(!paused);
-        if (paused && active && runningBox) {
+    if (sim && playBtn) {
+      sim.bindPlay(playBtn, function (paused) {
+        if (!paused && active && runningBox) {
           var note = runningBox.querySelector('.lesson-running-note');
           var lbl = runningBox.querySelector('.lesson-running-label');
           if (note) note.remove();
@@ -552,31 +549,9 @@
         }
       });
     }
-    function speedFromSlider() {
-      var v = parseFloat(speedInput.value);
-      if (!finite(v)) v = 0;
-      var x = Math.pow(10, Math.max(-2, Math.min(2, v)));
-      if (x >= 10) x = Math.round(x);
-      else if (x >= 1) x = Math.round(x * 10) / 10;
-      else x = Number(x.toPrecision(2));
-      return Math.min(100, Math.max(0.01, x));
-    }
-    function showSpeed(x) {
-      var s = CP.fmtSpeed ? CP.fmtSpeed(x) : x + 'x';
-      var label = s + (x < 1 ? ' (slow motion)' : x === 1 ? ' (real time)' : ' (fast)');
-      setText($('speed-value'), s);
-      if (speedInput) speedInput.setAttribute('aria-valuetext', label);
-    }
-    var speedSynced = false;
-    if (speedInput) {
-      speedInput.addEventListener('input', function () {
-        var x = speedFromSlider();
-        speedSynced = true;
-        showSpeed(x);
-        if (link) link.call('setSpeed', x);
-      });
-      showSpeed(speedFromSlider());
-    }
+    if (sim && speedInput) sim.bindSpeed(speedInput, $('speed-value'), false);
+    if (sim && $('narration')) sim.bindNarration($('narration'));
+    if ($('state-legend')) CP.renderLegend($('state-legend'));
 
     // ---------- live numbers ----------
     var STATS = [
@@ -642,51 +617,17 @@
       var t = finite(st.simSeconds) ? st.simSeconds : 0;
       var allDone = lanes.length > 0 && lanes.every(function (l) { return l && l.done; });
       setText($('sim-time'), 't = ' + t.toFixed(1) + ' s simulated' + (allDone ? ', finished' : st.paused ? ', paused' : ''));
-      if (typeof st.paused === 'boolean') setPlayLabel(st.paused);
     }
 
-    // ---------- loading and the poll loop ----------
-    var iframeLoadedAt = 0;
-    if (iframe) iframe.addEventListener('load', function () { iframeLoadedAt = Date.now(); });
-    var started = false, failed = false;
-
-    function showLoad() {
-      if (!link) {
-        if (!failed) {
-          failed = true;
-          showMessage('The live simulation is missing from this page.', true);
-          showAlert('The live simulation could not start: ' + (iframe ? 'common.js did not load.' : 'the page has no #sim-frame.'));
-        }
-        return false;
-      }
-      var l = link.loadInfo();
-      if (!l && iframeLoadedAt && Date.now() - iframeLoadedAt > 4000) {
-        if (!failed) {
-          failed = true;
-          showMessage('The simulation could not load.', true);
-          showAlert('The simulation could not load: canvas.html did not start its loader.');
-        }
-        return false;
-      }
-      var d = CP.describeLoad ? CP.describeLoad(l) : { text: 'Loading the simulation…', failed: false };
-      if (d.failed) {
-        if (!failed) {
-          failed = true;
-          var stopped = l && l.phase === 'stopped';
-          showMessage(stopped ? 'The simulation stopped.' : 'The simulation could not load.', true);
-          var first = String((l && l.error) || '').split('\n')[0] || (stopped ? 'the program exited' : 'unknown error');
-          showAlert((stopped ? 'The simulation stopped: ' : 'The simulation could not load: ') + first +
-            '. The lesson text still works; reload the page to try again.');
-          each(main.querySelectorAll('.cp-run, .cp-try, .cp-edit-run'), function (b) { b.disabled = true; });
-          if (playBtn) playBtn.disabled = true;
-          if (speedInput) speedInput.disabled = true;
-          setText($('sim-time'), '');
-        }
-        return false;
-      }
-      if (link.ready()) return true;
-      if (!started) showMessage(d.text, false);
-      return false;
+    // ---------- loading and the poll loop (the Controller's hooks) ----------
+    var started = false;
+    function showFailure(f) {
+      showMessage(f.short, true);
+      showAlert((f.head.replace(/\.$/, '')) + '. The lesson text still works; reload the page to try again.');
+      each(main.querySelectorAll('.cp-run, .cp-try, .cp-edit-run'), function (b) { b.disabled = true; });
+      if (playBtn) playBtn.disabled = true;
+      if (speedInput) speedInput.disabled = true;
+      setText($('sim-time'), '');
     }
 
     // firstRun: the first scenario card outside a prediction's reveal. If a
@@ -715,17 +656,7 @@
       }
     }
 
-    function tick() {
-      if (!showLoad()) return;
-      if (!started) firstRun();
-      var st = link.call('state');
-      if (!st || typeof st !== 'object') return;
-      if (speedInput && finite(st.speed) && st.speed > 0 && document.activeElement !== speedInput &&
-          (!speedSynced || Math.abs(speedFromSlider() - st.speed) > 1e-6 * st.speed)) {
-        speedSynced = true;
-        speedInput.value = String(Math.log10(st.speed));
-        showSpeed(st.speed);
-      }
+    function onState(st) {
       renderNumbers(st);
       // Someone else (a test, the console) loaded another scenario.
       if (running && typeof st.scenario === 'string' && st.scenario !== running) {
@@ -742,11 +673,12 @@
     }
 
     showMessage('Loading the simulation…', false);
-    (function loop() {
-      try { tick(); } catch (e) { if (window.console) console.error(e); }
-      if (failed) return;
-      setTimeout(loop, link && link.ready() ? 250 : 100);
-    })();
+    if (sim) {
+      sim.start();
+    } else {
+      showMessage('The live simulation is missing from this page.', true);
+      showAlert('The live simulation could not start: the page has no #sim-frame.');
+    }
 
     // For tests and the console.
     window.lessonPage = {
