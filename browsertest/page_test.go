@@ -27,6 +27,9 @@ const simReady = `(() => { try { const s = document.getElementById("sim-frame").
 // `npm install --prefix .cache/npm axe-core@4`.
 func axeSource(t *testing.T) string {
 	t.Helper()
+	if shared == nil {
+		t.Skip("PLAYGROUND_BROWSER is not set")
+	}
 	path := os.Getenv("PLAYGROUND_AXE")
 	if path == "" {
 		path = filepath.Join("..", ".cache", "npm", "node_modules", "axe-core", "axe.min.js")
