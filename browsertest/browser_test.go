@@ -75,6 +75,13 @@ func setup() (*env, func(), error) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, articlePage)
 	})
+	// Articles that embed the playground (test only; embed_test.go).
+	for name, body := range testPages {
+		mux.HandleFunc("/__test/"+name, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, body)
+		})
+	}
 	// The site again, without its generated tables.js (test only).
 	mux.Handle("/__test/notables/", http.StripPrefix("/__test/notables", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/tables.js" {
@@ -385,7 +392,7 @@ const hostPage = `<!doctype html><title>host</title>
 <iframe id=e src="/embed.html?model=asyncio&io=100ms&clients=20" width=800 height=450></iframe>
 <script>
 window.send = m => new Promise(r => {
-	const f = e => { if (e.source === document.getElementById("e").contentWindow) { removeEventListener("message", f); r(e.data); } };
+	const f = e => { if (e.source === document.getElementById("e").contentWindow && e.data.type !== "height" && e.data.type !== "ready") { removeEventListener("message", f); r(e.data); } };
 	addEventListener("message", f);
 	setTimeout(() => r({type: "timeout"}), 10000);
 	document.getElementById("e").contentWindow.postMessage(m, "*");
@@ -405,7 +412,7 @@ func TestEmbedTakesPostMessages(t *testing.T) {
 	for _, m := range []string{`{type: "load", scenario: "model=gevent io=200ms"}`, `{type: "load", scenario: "model=nope"}`, `"hello"`, `{type: "play"}`} {
 		replies = append(replies, eval[map[string]any](t, ctx, `window.send(`+m+`)`))
 	}
-	want := []string{"loaded", "error", "error", "error"}
+	want := []string{"loaded", "error", "error", "state"}
 	for i, r := range replies {
 		if r["type"] != want[i] {
 			t.Errorf("message %d: reply %v, want type %s", i, r, want[i])

@@ -110,8 +110,7 @@ export class Controller {
       if (!this.link.sim()) return;
       const st = this.state();
       const paused = st && typeof st.paused === 'boolean' ? st.paused : btn.classList.contains('paused');
-      this.link.call('setPaused', !paused);
-      this.setPlayLabel(!paused);
+      this.setPaused(!paused);
       if (onToggle) onToggle(!paused);
     });
   }
@@ -122,6 +121,50 @@ export class Controller {
     if (btn.textContent !== text) btn.textContent = text;
     btn.setAttribute('aria-label', text);
     btn.classList.toggle('paused', !!paused);
+  }
+
+  // ---------- commands shared by keys, messages and buttons ----------
+  // togglePlay flips pause, as a click on the play button does.
+  togglePlay() {
+    if (!this.link.sim()) return false;
+    const st = this.state();
+    const paused = st && typeof st.paused === 'boolean' ? st.paused : false;
+    this.setPaused(!paused);
+    return true;
+  }
+  setPaused(paused) {
+    this.link.call('setPaused', !!paused);
+    this.setPlayLabel(!!paused);
+  }
+  // setSpeed sets the speed, clamped to the tables' range, and moves the
+  // speed slider with it.
+  setSpeed(x) {
+    x = Math.min(CP.SPEED.max, Math.max(CP.SPEED.min, x));
+    this.link.call('setSpeed', x);
+    if (this.speed) {
+      this.speed.input.value = String(Math.log10(x));
+      this.showSpeed(x);
+    }
+    return x;
+  }
+  // stepSpeed moves the speed one step along 1-2-5 steps (dir +1 or -1).
+  stepSpeed(dir) {
+    const st = this.state();
+    const now = st && CP.finite(st.speed) && st.speed > 0 ? st.speed : 1;
+    const ladder = [];
+    for (let e = -2; e <= 2; e++) [1, 2, 5].forEach((m) => ladder.push(Number((m * Math.pow(10, e)).toPrecision(2))));
+    const steps = ladder.filter((v) => v >= CP.SPEED.min && v <= CP.SPEED.max);
+    let next = now;
+    if (dir > 0) next = steps.find((v) => v > now * 1.0001) || CP.SPEED.max;
+    else next = steps.slice().reverse().find((v) => v < now * 0.9999) || CP.SPEED.min;
+    return this.setSpeed(next);
+  }
+  // seekBy moves the run d simulated seconds (re-simulating from 0 when it
+  // goes back); the result is cpSim.seek's, or undefined without seek.
+  seekBy(d) {
+    const st = this.state();
+    if (!st || !CP.finite(st.simSeconds)) return undefined;
+    return this.link.call('seek', Math.max(0, st.simSeconds + d));
   }
 
   // ---------- narration ----------

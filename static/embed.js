@@ -1,11 +1,13 @@
-// embed.js: embed.html, the simulation for blog posts. The scenario comes
-// from the query string and from postMessage:
-//   parent -> {type: "load", scenario: "model=gevent io=200ms"}
-//   embed  -> {type: "loaded", scenario} or {type: "error", error}
-// Anything else gets {type: "error", error} naming the allowed shape.
+// embed.js: embed.html, the simulation for articles. The scenario comes from
+// the query string; options from the fragment
+// (#controls=0&autoplay=0&numbers=throughput,p99&t=12.5); a parent page
+// drives it with postMessage (docs/embed.md, the shapes in messages.js).
+// Out of view or in a hidden tab it rests (pauses) and wakes when seen.
 // Loading, the first load, play and the narration are the shared Controller's.
 import { CP } from './common.js';
 import { Controller } from './controller.js';
+import { checkMessage } from './messages.js';
+import { bindKeys } from './keys.js';
 
 (function () {
   var $ = function (id) { return document.getElementById(id); };
@@ -17,27 +19,87 @@ import { Controller } from './controller.js';
     onState: render
   });
   var link = ctl.link;
-  var MAX_SCENARIO = 10000;
-  var SHAPE = 'send {type: "load", scenario: "<scenario text>"}, e.g. {type: "load", scenario: "model=gevent io=200ms"}';
+
+  // The numbers the embed can show, in order: [id, words].
+  var NUMBERS = [['completed', 'done'], ['inflight', 'in flight'], ['throughput', 'req/s'], ['p99', 'p99'], ['failed', 'failed']];
 
   var running = '';
   var queue = [];   // messages that came before the program started
+  var lastState = null;
+
+  // ---------- options (the fragment) ----------
+  var opts = (function () {
+    var o = { controls: true, autoplay: true, numbers: NUMBERS.map(function (n) { return n[0]; }), t: null };
+    String(location.hash || '').replace(/^#/, '').split('&').forEach(function (piece) {
+      var eq = piece.indexOf('='), k = eq < 0 ? piece : piece.slice(0, eq);
+      var v = eq < 0 ? '' : decodeURIComponent(piece.slice(eq + 1).replace(/\+/g, ' '));
+      if (k === 'controls') o.controls = v !== '0';
+      else if (k === 'autoplay') o.autoplay = v !== '0';
+      else if (k === 'numbers') {
+        var want = v.split(',');
+        o.numbers = NUMBERS.map(function (n) { return n[0]; }).filter(function (n) { return want.indexOf(n) >= 0; });
+      } else if (k === 't' && /^[0-9]+(\.[0-9]+)?$/.test(v)) o.t = parseFloat(v);
+    });
+    return o;
+  })();
+  document.body.classList.toggle('no-controls', !opts.controls);
 
   function showAlert(text) {
     $('alert-text').textContent = text;
     $('alert').hidden = false;
+    sendHeight();
   }
-  $('alert-close').addEventListener('click', function () { $('alert').hidden = true; });
+  $('alert-close').addEventListener('click', function () { $('alert').hidden = true; sendHeight(); });
 
+  // playgroundHref is the playground with the whole state: the scenario
+  // with its live changes in the query, and the moment in the fragment.
+  function playgroundHref() {
+    var text = lastState && typeof lastState.scenario === 'string' && lastState.scenario ? lastState.scenario : running;
+    var t = lastState && CP.finite(lastState.simSeconds) ? '#t=' + lastState.simSeconds.toFixed(1) : '';
+    return 'index.html' + CP.queryFromScenario(text) + t;
+  }
   function accepted(res, text) {
     running = typeof res.scenario === 'string' && res.scenario ? res.scenario : text;
-    $('open-playground').href = 'index.html' + CP.queryFromScenario(running);
+    lastState = null;
+    $('open-playground').href = playgroundHref();
     builtLabels = null;
   }
   function loadText(text) {
     var res = ctl.load(text);
     if (res.ok) accepted(res, text);
     return res;
+  }
+
+  // ---------- resting: out of view or in a hidden tab ----------
+  var inView = true, resting = false, resume = false;
+  function shouldRest() { return !inView || document.visibilityState === 'hidden'; }
+  function applyRest() {
+    if (!link.sim() || !ctl.started) return;
+    if (shouldRest() && !resting) {
+      var st = ctl.state();
+      resume = !!(st && st.paused === false);
+      resting = true;
+      ctl.setPaused(true);
+    } else if (!shouldRest() && resting) {
+      resting = false;
+      if (resume) ctl.setPaused(false);
+    }
+  }
+  // Inside an iframe, an observer with no root measures against the top
+  // page's viewport: it says whether the reader can see this embed.
+  if (typeof IntersectionObserver === 'function') {
+    new IntersectionObserver(function (entries) {
+      inView = entries[entries.length - 1].isIntersecting;
+      applyRest();
+    }).observe(document.documentElement);
+  }
+  document.addEventListener('visibilitychange', applyRest);
+
+  // play and pause from the reader or the parent; while resting they say
+  // what to do on waking.
+  function setPlaying(play) {
+    if (resting) { resume = play; ctl.setPlayLabel(!play); return; }
+    ctl.setPaused(!play);
   }
 
   // ---------- postMessage ----------
@@ -48,46 +110,82 @@ import { Controller } from './controller.js';
       ev.source.postMessage(msg, origin);
     } catch (e) { /* the sender went away */ }
   }
-  function describeValue(v) {
-    if (v === undefined) return 'missing';
-    if (v === null) return 'null';
-    if (Array.isArray(v)) return 'an array';
-    if (typeof v === 'object') {
-      var t = v.type;
-      if (t === undefined) return 'an object without "type"';
-      return 'an object with type ' + (typeof t === 'string' ? JSON.stringify(t.slice(0, 40)) : typeof t);
-    }
-    if (typeof v === 'string') return 'a string';
-    return 'a ' + typeof v;
+  function toParent(msg) {
+    if (window.parent === window) return;
+    try { window.parent.postMessage(msg, '*'); } catch (e) { /* no parent to tell */ }
   }
+  function stateMsg() {
+    var st = ctl.state();
+    return { type: 'state', state: st, resting: resting };
+  }
+
+  // subscriptions: one per sender window, each with its own timer.
+  var subs = [];
+  function subscribe(ev, every) {
+    subs = subs.filter(function (s) {
+      if (s.source !== ev.source) return true;
+      clearInterval(s.timer);
+      return false;
+    });
+    if (every === 0) return;
+    var sub = { source: ev.source, timer: 0 };
+    sub.timer = setInterval(function () {
+      if (ctl.failed) { clearInterval(sub.timer); return; }
+      var m = stateMsg();
+      m.every = every; // a subscription's message, not a reply
+      reply(ev, m);
+    }, every);
+    subs.push(sub);
+  }
+
   function handle(ev) {
-    var d = ev.data;
-    if (!d || typeof d !== 'object' || Array.isArray(d) || d.type !== 'load') {
-      reply(ev, { type: 'error', error: 'unknown message (' + describeValue(d) + '); ' + SHAPE });
-      return;
-    }
-    var scenario;
-    try { scenario = d.scenario; } catch (e) { scenario = undefined; }
-    if (typeof scenario !== 'string') {
-      reply(ev, { type: 'error', error: '"scenario" must be a string of scenario text (it is ' + describeValue(scenario) + ')' + '; ' + SHAPE });
-      return;
-    }
-    if (scenario.length > MAX_SCENARIO) {
-      reply(ev, { type: 'error', error: '"scenario" is ' + scenario.length + ' characters; at most ' + MAX_SCENARIO });
-      return;
-    }
+    var c = checkMessage(ev.data);
+    if (c.error) { reply(ev, { type: 'error', error: c.error }); return; }
+    var m = c.msg;
     if (ctl.failed || link.stopped()) {
       reply(ev, { type: 'error', error: 'the simulation is not running: ' + firstLine() });
       return;
     }
     if (!link.sim() || !ctl.started) {
       if (queue.length >= 20) queue.shift();
-      queue.push({ ev: ev, scenario: scenario });
+      queue.push(ev);
       return;
     }
-    var res = loadText(scenario);
-    if (res.ok) reply(ev, { type: 'loaded', scenario: running });
-    else reply(ev, { type: 'error', error: String(res.error || 'the scenario was refused') });
+    var res;
+    switch (m.type) {
+      case 'load':
+        res = loadText(m.scenario);
+        if (res.ok) reply(ev, { type: 'loaded', scenario: running });
+        else reply(ev, { type: 'error', error: String(res.error || 'the scenario was refused') });
+        return;
+      case 'play':
+      case 'pause':
+        setPlaying(m.type === 'play');
+        break;
+      case 'set':
+        if (typeof (link.sim() || {}).change !== 'function') {
+          reply(ev, { type: 'error', error: 'this build of the simulation takes no live changes; send {type: "load", scenario} with the new value instead' });
+          return;
+        }
+        res = link.call('change', m.key, m.value);
+        if (!res || !res.ok) {
+          reply(ev, { type: 'error', error: String(res && res.error || 'the change was refused') });
+          return;
+        }
+        if (typeof res.scenario === 'string') running = res.scenario;
+        break;
+      case 'seek':
+        res = link.call('seek', m.t);
+        if (res && res.ok === false) { reply(ev, { type: 'error', error: String(res.error) }); return; }
+        break;
+      case 'speed':
+        ctl.setSpeed(m.value);
+        break;
+      case 'subscribe':
+        subscribe(ev, m.every);
+        break;
+    }
+    reply(ev, stateMsg());
   }
   window.addEventListener('message', function (ev) {
     try {
@@ -105,7 +203,28 @@ import { Controller } from './controller.js';
   function flushQueue() {
     var q = queue;
     queue = [];
-    q.forEach(function (m) { handle(m.ev); });
+    q.forEach(handle);
+  }
+
+  // ---------- height, for a responsive iframe ----------
+  // The embed asks for the height at which its picture keeps a 16:9 shape
+  // (at least 180 px): what the bar and the narration take, plus that.
+  var sentHeight = 0;
+  function sendHeight() {
+    var frame = document.querySelector('.embed-frame');
+    if (!frame) return;
+    var chrome = document.body.getBoundingClientRect().height - frame.getBoundingClientRect().height;
+    var picture = Math.max(180, Math.min(720, Math.round(window.innerWidth * 9 / 16)));
+    var px = Math.round(chrome + picture);
+    if (px === sentHeight || !(px > 0)) return;
+    sentHeight = px;
+    toParent({ type: 'height', px: px });
+  }
+  window.addEventListener('resize', sendHeight);
+  if (typeof ResizeObserver === 'function') {
+    var ro = new ResizeObserver(sendHeight);
+    ro.observe(document.querySelector('.embed-bar'));
+    ro.observe($('narration'));
   }
 
   // ---------- numbers ----------
@@ -121,22 +240,26 @@ import { Controller } from './controller.js';
         row.appendChild(sw);
         row.appendChild(CP.el('span', { className: 'lbl' }, label));
       }
-      [['completed', 'done'], ['inflight', 'in flight'], ['throughput', 'req/s'], ['p99', 'p99'], ['failed', 'failed']]
-        .forEach(function (s) {
-          var span = CP.el('span', { className: 'n-' + s[0] });
-          span.appendChild(CP.el('b', { id: 'num-' + s[0] + '-' + i }, '–'));
-          span.appendChild(document.createTextNode(' ' + s[1]));
-          row.appendChild(span);
-        });
+      NUMBERS.forEach(function (s) {
+        if (opts.numbers.indexOf(s[0]) < 0) return;
+        var span = CP.el('span', { className: 'n-' + s[0] });
+        span.appendChild(CP.el('b', { id: 'num-' + s[0] + '-' + i }, '–'));
+        span.appendChild(document.createTextNode(' ' + s[1]));
+        row.appendChild(span);
+      });
       box.appendChild(row);
     });
     builtLabels = labels.join('\n');
+    sendHeight();
   }
   function set(id, text) {
     var e = $(id);
     if (e && e.textContent !== text) e.textContent = text;
   }
   function render(st) {
+    lastState = st;
+    applyRest();
+    $('open-playground').href = playgroundHref();
     var ls = Array.isArray(st.lanes) ? st.lanes : [];
     var labels = ls.map(function (l, i) { return l && l.label ? String(l.label) : 'lane ' + (i + 1); });
     if (builtLabels !== labels.join('\n')) build(labels);
@@ -150,8 +273,20 @@ import { Controller } from './controller.js';
     });
   }
 
-  ctl.bindPlay($('play'));
+  ctl.bindPlay($('play'), function (paused) { if (resting) resume = !paused; });
   ctl.bindNarration($('narration'));
+
+  // ---------- keys (when the embed has focus) ----------
+  bindKeys({
+    toggle: function () { var st = ctl.state(); if (st) setPlaying(!!st.paused); },
+    back1: function () { ctl.seekBy(-1); },
+    forward1: function () { ctl.seekBy(1); },
+    back10: function () { ctl.seekBy(-10); },
+    forward10: function () { ctl.seekBy(10); },
+    faster: function () { ctl.stepSpeed(1); },
+    slower: function () { ctl.stepSpeed(-1); },
+    reset: function () { link.call('reset'); }
+  });
 
   // ---------- the legend: a popover over the picture ----------
   var legendBtn = $('legend-toggle'), legendPop = $('legend-pop');
@@ -201,7 +336,12 @@ import { Controller } from './controller.js';
         '. Running the default scenario instead.');
       loadText(CP.DEFAULT_SCENARIO);
     }
+    if (opts.t !== null) link.call('seek', opts.t);
+    if (!opts.autoplay) ctl.setPaused(true);
+    applyRest();
+    toParent({ type: 'ready' });
     flushQueue();
   }
+  sendHeight();
   ctl.start();
 })();
