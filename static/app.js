@@ -5,6 +5,9 @@
 import { CP } from './common.js';
 import { Controller } from './controller.js';
 import { LineChart } from './charts.js';
+import { bindKeys } from './keys.js';
+import { bindPresenter } from './presenter.js';
+import { bindEmbedDialog } from './embedcode.js';
 
 (function () {
   var $ = function (id) { return document.getElementById(id); };
@@ -293,6 +296,28 @@ import { LineChart } from './charts.js';
   });
   try { if (localStorage.getItem('cp-large-text') === '1') setLarge(true); } catch (e) { /* ignore */ }
 
+  // ---------- a room: presenter mode, keys, the Embed dialog ----------
+  var presenter = bindPresenter(ctl, $('present'), $('present-exit'), function () {
+    return document.documentElement.classList.contains('large') ? 1.5 : 1;
+  });
+  var keysUI = bindKeys({
+    toggle: function () { ctl.togglePlay(); },
+    back1: function () { ctl.seekBy(-1); },
+    forward1: function () { ctl.seekBy(1); },
+    back10: function () { ctl.seekBy(-10); },
+    forward10: function () { ctl.seekBy(10); },
+    faster: function () { ctl.stepSpeed(1); },
+    slower: function () { ctl.stepSpeed(-1); },
+    reset: function () { $('reset').click(); },
+    presenter: function () { presenter.toggle(); },
+    escape: function () { if (!presenter.on()) return false; presenter.set(false); return true; }
+  });
+  $('keys-button').addEventListener('click', keysUI.openHelp);
+  var embedUI = bindEmbedDialog($('embed-button'), function () {
+    var st = link.ready() ? ctl.state() : null;
+    return st && typeof st.scenario === 'string' && st.scenario ? st.scenario : running || currentText();
+  });
+
   // ---------- state legend ----------
   CP.renderLegend($('state-legend'));
 
@@ -576,6 +601,9 @@ import { LineChart } from './charts.js';
       var st = link.call('state');
       return st && typeof st === 'object' ? st : { ready: false, scenario: running || currentText() };
     },
-    load: applyText
+    load: applyText,
+    // embedCode({width, height} or {responsive: true}, controls, autoplay,
+    // numbers) is the HTML that embeds the running scenario (docs/embed.md).
+    embedCode: function (o) { return embedUI.code(o); }
   };
 })();
