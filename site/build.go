@@ -2,7 +2,7 @@
 // that folder. Build compiles cmd/wasm to WebAssembly, copies wasm_exec.js
 // from the same Go, copies static/, writes the page's tables (tables.js, from package
 // pagedata), fills in canvas.html's {{WASM_BYTES}},
-// renders the lessons and writes gzip copies. NewHandler serves the result
+// renders the lessons, writes a favicon and gzip copies, and zips the site. NewHandler serves the result
 // without ever reaching outside it. The contract of the built site is
 // docs/browser-api.md.
 package site
@@ -128,6 +128,10 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	fmt.Fprintf(logw, "site: rendered %d lessons\n", lessons)
 
+	if err := os.WriteFile(filepath.Join(out, FaviconName), Favicon(), 0o644); err != nil {
+		return nil, fmt.Errorf("site: writing the favicon: %w", err)
+	}
+
 	if err := CompressSite(out); err != nil {
 		return nil, err
 	}
@@ -136,6 +140,10 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := WriteZip(out); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(logw, "site: wrote %s, the site for a room without internet\n", ZipName)
 	rep.Took = time.Since(start)
 	fmt.Fprint(logw, rep)
 	return rep, nil
