@@ -55,21 +55,31 @@ export function bindKeys(actions) {
   });
   actions.help = openHelp;
 
+  // ours returns the entry of KEYS that ev triggers here, or null.
+  function ours(ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return null;
+    if (dialog.open || typing(ev)) return null; // the dialog takes its own keys (Escape closes it)
+    const t = ev.target;
+    // Space and Enter on a button or link press it, as everywhere.
+    if ((ev.key === ' ' || ev.key === 'Enter') && t && t.closest && t.closest('button, a, summary, [role="button"]')) return null;
+    const k = KEYS.find((x) => x.action && x.test(ev));
+    return k && typeof actions[k.action] === 'function' ? k : null;
+  }
   document.addEventListener('keydown', (ev) => {
-    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
-    if (dialog.open) return; // the dialog takes its own keys (Escape closes it)
-    if (ev.key === 'Escape') {
+    if (ev.defaultPrevented) return;
+    if (ev.key === 'Escape' && !dialog.open && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
       if (actions.escape && actions.escape()) ev.preventDefault();
       return;
     }
-    if (typing(ev)) return;
-    const t = ev.target;
-    // Space and Enter on a button or link press it, as everywhere.
-    if ((ev.key === ' ' || ev.key === 'Enter') && t && t.closest && t.closest('button, a, summary, [role="button"]')) return;
-    const k = KEYS.find((x) => x.action && x.test(ev));
-    if (!k || typeof actions[k.action] !== 'function') return;
+    const k = ours(ev);
+    if (!k) return;
     ev.preventDefault();
     try { actions[k.action](); } catch (e) { console.error(e); }
+  });
+  // The browser scrolls on Space's keypress; a keypress that follows a
+  // prevented keydown usually never comes, but a synthetic one can.
+  document.addEventListener('keypress', (ev) => {
+    if (ev.key === ' ' && ours(ev)) ev.preventDefault();
   });
   return { openHelp, closeHelp, dialog };
 }
