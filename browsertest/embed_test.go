@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -257,4 +258,45 @@ func TestEmbedCodeLoads(t *testing.T) {
 	if !strings.HasPrefix(fmt.Sprint(st["scenario"]), "model=gthread") || st["paused"] != true {
 		t.Errorf("the pasted embed runs %v, paused %v; want model=gthread, paused (autoplay off)", st["scenario"], st["paused"])
 	}
+}
+
+// viewShot saves what the reader sees now (not the whole page) as NAME.png.
+func viewShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	saveShot(t, name, buf, err)
+}
+
+// The demo article's paragraphs drive its two embeds as the reader scrolls.
+func TestDemoArticleDrivesItsEmbeds(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	simOf := func(id string) string {
+		return `document.getElementById("` + id + `").contentWindow.document.getElementById("sim-frame").contentWindow.cpSim`
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(shared.base+"embed-demo.html"),
+		waitJS(`(() => { try { return `+simOf("embed-a")+`.ready; } catch (e) { return false; } })()`, readyLimit),
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".step[data-embed=a]")[1].scrollIntoView({block: "center"})`),
+		chromedp.Sleep(2*time.Second),
+	); err != nil {
+		t.Fatal(err)
+	}
+	a := eval[string](t, ctx, simOf("embed-a")+`.state().scenario`)
+	if !strings.Contains(a, "workers") || !strings.Contains(a, "4") {
+		t.Errorf("after the paragraph on workers, embed A runs %q; want four workers", a)
+	}
+	viewShot(t, ctx, "demo-article-part1")
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".step[data-embed=b]")[1].scrollIntoView({block: "center"})`),
+		waitJS(`(() => { try { const s = `+simOf("embed-b")+`; return s.ready && s.state().scenario.includes("blocking=true") && !s.state().paused; } catch (e) { return false; } })()`, time.Minute),
+		chromedp.Sleep(3*time.Second),
+	); err != nil {
+		t.Fatalf("the blocking paragraph did not reach embed B: %v", err)
+	}
+	// Embed A is out of view now: it rests.
+	if p := eval[bool](t, ctx, simOf("embed-a")+`.state().paused`); !p {
+		t.Errorf("embed A, scrolled away, still runs")
+	}
+	viewShot(t, ctx, "demo-article-part2")
 }
