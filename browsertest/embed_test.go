@@ -300,3 +300,26 @@ func TestDemoArticleDrivesItsEmbeds(t *testing.T) {
 	}
 	viewShot(t, ctx, "demo-article-part2")
 }
+
+// The fragment's options, with a bad escape among them that must not blank
+// the embed.
+func TestEmbedOptionsFromTheFragment(t *testing.T) {
+	ctx := page(t, readyLimit+time.Minute)
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(640, 400),
+		chromedp.Navigate(shared.base+"embed.html?model=gevent&io=200ms#controls=0&autoplay=0&numbers=p99,%E0&t=3"),
+		waitJS(simReady, readyLimit),
+		waitJS(`!!document.getElementById("num-p99-0")`, 30*time.Second),
+	); err != nil {
+		t.Fatal(err)
+	}
+	m := eval[map[string]any](t, ctx, `(() => { const s = document.getElementById("sim-frame").contentWindow.cpSim.state();
+		return {paused: s.paused, t: s.simSeconds, play: getComputedStyle(document.getElementById("play")).display,
+			completed: !!document.getElementById("num-completed-0"), link: document.getElementById("open-playground").href}; })()`)
+	if m["paused"] != true || m["t"].(float64) < 2.95 || m["t"].(float64) > 3.05 || m["play"] != "none" || m["completed"] != false {
+		t.Errorf("embed with #controls=0&autoplay=0&numbers=p99&t=3: %v; want paused at 3 s, no play button, only p99", m)
+	}
+	if !strings.HasSuffix(m["link"].(string), "#t=3.0") {
+		t.Errorf("open-playground = %v, want the moment #t=3.0", m["link"])
+	}
+}

@@ -32,7 +32,8 @@ import { bindKeys } from './keys.js';
     var o = { controls: true, autoplay: true, numbers: NUMBERS.map(function (n) { return n[0]; }), t: null };
     String(location.hash || '').replace(/^#/, '').split('&').forEach(function (piece) {
       var eq = piece.indexOf('='), k = eq < 0 ? piece : piece.slice(0, eq);
-      var v = eq < 0 ? '' : decodeURIComponent(piece.slice(eq + 1).replace(/\+/g, ' '));
+      var v = eq < 0 ? '' : piece.slice(eq + 1);
+      try { v = decodeURIComponent(v); } catch (e) { /* a bad escape: taken as written */ }
       if (k === 'controls') o.controls = v !== '0';
       else if (k === 'autoplay') o.autoplay = v !== '0';
       else if (k === 'numbers') {
