@@ -71,6 +71,8 @@ import { LineChart } from './charts.js';
     fieldDirty = false;
     setField(running);
     resetView();
+    reached = 0;
+    showChanges();
   }
 
   // loadText loads scenario text as given (Apply, playground.load, the URL).
@@ -127,7 +129,59 @@ import { LineChart } from './charts.js';
     return models.some(function (m) { return CP.keyUsedBy(key, m); });
   }
 
+  // lastValue is the value a key has now: its last live change, or its
+  // base value.
+  function lastValue(pairs, key) {
+    var v = CP.getPair(pairs, key);
+    pairs.forEach(function (p) { if (p.key.split('@')[0] === key && p.key.indexOf('@') > 0) v = p.value; });
+    return v;
+  }
+  // changesOf lists the live changes of a scenario as chart marks.
+  // A key moved several steps within a second shows once, at its last value.
+  function changesOf(pairs) {
+    var marks = [];
+    pairs.filter(function (p) { return p.key.indexOf('@') > 0; }).forEach(function (p) {
+      var at = p.key.split('@');
+      var m = { key: at[0], t: CP.parseDurationMs(at[1]) / 1000, text: at[0] + '=' + p.value };
+      var prev = marks.length ? marks[marks.length - 1] : null;
+      if (prev && prev.key === m.key && m.t - prev.t < 1) marks[marks.length - 1] = m;
+      else marks.push(m);
+    });
+    return marks;
+  }
+  function showChanges() {
+    var marks = changesOf(keys);
+    ['throughput', 'latency', 'queue'].forEach(function (c) { charts[c].setMarks(marks); });
+    $('clear-changes').hidden = marks.length === 0;
+  }
+
+  // A control moved while the run goes on changes the running server, as
+  // the real server would take it (KEY@TIME=VALUE in the scenario): time goes
+  // on and the charts keep their history. A key no server takes live starts
+  // the run again with the new value.
+  var LIVE_CONTROLS = { workers: true, io: true, clients: true, cpu: true };
   function applyControl(key, value) {
+    if (LIVE_CONTROLS[key] && link.sim() && running) {
+      var res = link.call('change', key, value);
+      if (res && res.ok) {
+        running = String(res.scenario);
+        keys = CP.parsePairs(running);
+        syncControls();
+        setURL(running);
+        setField(running);
+        showChanges();
+        drawCharts();
+        showText('control-error', '');
+        showText('control-note', key + ' becomes ' + value + ' at ' + Number(res.at).toFixed(1) +
+          ' s of the running server; Reset replays the session from 0.');
+        return;
+      }
+      if (res && res.live !== false) {
+        showText('control-error', String(res.error || 'the simulation refused the change'));
+        syncControls();
+        return;
+      }
+    }
     var next = keys.map(function (p) { return { key: p.key, value: p.value }; });
     if (value === null) CP.deletePair(next, key); else CP.setPair(next, key, value);
     if (key === 'clients') { CP.deletePair(next, 'rate'); CP.deletePair(next, 'burst'); }
@@ -184,7 +238,7 @@ import { LineChart } from './charts.js';
     Object.keys(ranges).forEach(function (name) {
       var r = ranges[name];
       var input = $(name), out = $(name + '-value');
-      var raw = CP.getPair(keys, name);
+      var raw = lastValue(keys, name);
       if (raw === undefined || raw === null) raw = CP.KEYS[name].default;
       var n = firstNumber(raw, r.dur);
       if (isFinite(n)) input.value = String(n);
@@ -364,6 +418,7 @@ import { LineChart } from './charts.js';
       if (done) done.hidden = !l.done;
     });
     setNum('sim-time', 't = ' + (CP.finite(st.simSeconds) ? st.simSeconds.toFixed(1) : '0.0') + ' s simulated');
+    showMoment(st);
     var allDone = ls.length > 0 && ls.every(function (l) { return l && l.done; });
     setNum('sim-status', allDone ? 'finished' : st.paused ? 'paused' : 'running');
   }
@@ -537,6 +592,7 @@ import { LineChart } from './charts.js';
     if (!res.ok) {
       showAlert('The simulation refused the default scenario: ' + String(res.error || ''));
     }
+    applyLinkMoment();
   }
 
   function render(st) {
@@ -568,6 +624,87 @@ import { LineChart } from './charts.js';
     ctl.start();
   })();
 
+  // ---------- the timeline, the fragment and the data ----------
+  // The run is deterministic, so going back to a moment re-simulates from 0
+  // to it: the state equals a fresh run paused there. The fragment keeps the
+  // moment and the speed (#t=12.5&speed=10), so a link shows a room the same
+  // instant.
+  var timeline = $('timeline');
+  var reached = 0;       // the furthest simulated second seen in this run
+  var dragging = false;
+  var seekTimer = null;
+  function fragment() {
+    var out = {};
+    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+      if (!kv) return;
+      var i = kv.indexOf('=');
+      out[decodeURIComponent(i < 0 ? kv : kv.slice(0, i))] = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1));
+    });
+    return out;
+  }
+  function setFragment(f) {
+    var parts = Object.keys(f).map(function (k) { return f[k] === '' ? k : k + '=' + f[k]; });
+    try { history.replaceState(null, '', location.pathname + location.search + (parts.length ? '#' + parts.join('&') : '')); } catch (e) { /* sandboxed */ }
+  }
+  function showMoment(st) {
+    var t = CP.finite(st.simSeconds) ? st.simSeconds : 0;
+    reached = Math.max(reached, t);
+    timeline.max = String(Math.max(1, Math.ceil(reached * 10) / 10));
+    if (!dragging) timeline.value = String(t);
+    $('timeline-value').textContent = t.toFixed(1) + ' s';
+    var f = fragment();
+    var tt = t.toFixed(1), sp = String(+Number(st.speed).toPrecision(3));
+    if (f.t !== tt || f.speed !== sp) { f.t = tt; f.speed = sp; setFragment(f); }
+  }
+  function seek(seconds) {
+    var res = link.call('seek', Number(seconds));
+    if (!res) return { ok: false, error: 'the simulation has not started yet' };
+    if (res.ok) { lastSeries = []; var s = link.call('series'); if (Array.isArray(s)) lastSeries = s; drawCharts(); }
+    return res;
+  }
+  timeline.addEventListener('input', function () {
+    dragging = true;
+    $('timeline-value').textContent = Number(timeline.value).toFixed(1) + ' s';
+    if (!seekTimer) seekTimer = setTimeout(function () { seekTimer = null; seek(timeline.value); }, 150);
+  });
+  timeline.addEventListener('change', function () {
+    dragging = false;
+    if (seekTimer) { clearTimeout(seekTimer); seekTimer = null; }
+    seek(timeline.value);
+  });
+  // The moment and speed of a link, once the first scenario runs.
+  var linkMoment = fragment();
+  function applyLinkMoment() {
+    var sp = parseFloat(linkMoment.speed);
+    if (isFinite(sp) && sp > 0) link.call('setSpeed', sp);
+    var t = parseFloat(linkMoment.t);
+    if (isFinite(t) && t > 0) {
+      link.call('setPaused', true);
+      seek(t);
+    }
+    linkMoment = {};
+  }
+
+  $('clear-changes').addEventListener('click', function () {
+    var base = keys.filter(function (p) { return p.key.indexOf('@') < 0; });
+    applyText(CP.joinPairs(base));
+  });
+
+  function download(name, type, text) {
+    var a = CP.el('a', { href: URL.createObjectURL(new Blob([text], { type: type })), download: name });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  $('download-csv').addEventListener('click', function () {
+    var text = link.call('exportCSV');
+    if (typeof text === 'string') download('concurrency-playground.csv', 'text/csv', text);
+  });
+  $('download-json').addEventListener('click', function () {
+    var text = link.call('exportJSON');
+    if (typeof text === 'string') download('concurrency-playground.json', 'application/json', text);
+  });
+
   // ---------- window.playground ----------
   window.playground = {
     get ready() { return ctl.ready; },
@@ -576,6 +713,7 @@ import { LineChart } from './charts.js';
       var st = link.call('state');
       return st && typeof st === 'object' ? st : { ready: false, scenario: running || currentText() };
     },
-    load: applyText
+    load: applyText,
+    seek: seek
   };
 })();

@@ -9,6 +9,7 @@ import (
 
 	"playground/cmd/wasm/scene"
 	"playground/engine"
+	"playground/pagedata"
 )
 
 // The browser program's state, apart from Ebiten and the page: the running
@@ -24,8 +25,8 @@ const (
 	seriesStep   = 250 * time.Millisecond // one chart point
 	seriesPoints = 2400                   // ten minutes of charts
 	frameWindow  = 600                    // frames kept for frameStats
-	minSpeed     = 0.01
-	maxSpeed     = 100
+	minSpeed     = pagedata.MinSpeed
+	maxSpeed     = pagedata.MaxSpeed
 )
 
 // defaultScenario is what runs before the page loads another.
@@ -364,6 +365,9 @@ const changeStep = 100 * time.Millisecond
 // an error nothing changes.
 func (a *app) change(key, value string) (time.Duration, error) {
 	at := (a.now() + changeStep - 1) / changeStep * changeStep
+	if !a.takesLive(key) {
+		return 0, errNotLive{key}
+	}
 	sc := a.sc
 	sc.Changes = append([]engine.Change(nil), a.sc.Changes...)
 	if err := sc.AddChange(key, at, value); err != nil {
@@ -382,4 +386,32 @@ func (a *app) change(key, value string) (time.Duration, error) {
 	}
 	a.sc = sc
 	return at, nil
+}
+
+// errNotLive says that no lane's server can take a change of key while it
+// runs: the page starts the run again instead.
+type errNotLive struct{ key string }
+
+func (e errNotLive) Error() string {
+	return e.key + " cannot change while the server runs; the run starts again with the new value"
+}
+
+// takesLive reports whether some lane's server takes key as a live change.
+func (a *app) takesLive(key string) bool {
+	for _, c := range a.sc.Lanes {
+		if slices.Contains(engine.LiveKeys(c.Model), key) {
+			return true
+		}
+	}
+	return false
+}
+
+// changeResult is cpSim.change's answer.
+func changeResult(a *app, key, value string) map[string]any {
+	at, err := a.change(key, value)
+	if err != nil {
+		_, notLive := err.(errNotLive)
+		return map[string]any{"ok": false, "error": err.Error(), "live": !notLive}
+	}
+	return map[string]any{"ok": true, "scenario": a.sc.String(), "at": at.Seconds()}
 }

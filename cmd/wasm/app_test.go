@@ -178,3 +178,39 @@ func TestSeekAndExport(t *testing.T) {
 		t.Errorf("JSON export: %v, %+v", err, e)
 	}
 }
+
+// A slider moved during a run changes the running server from the next
+// 0.1 s on: time goes on, the scenario records KEY@TIME=VALUE, and a reset
+// replays it. A key no server takes live says so.
+func TestLiveChange(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=gthread workers=1 threads=2 io=200ms clients=40 keepalive=false"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4*tps+3; i++ {
+		a.step()
+	}
+	before := a.now()
+	res := changeResult(a, "workers", "4")
+	if res["ok"] != true || !strings.Contains(res["scenario"].(string), "workers@4.1s=4") || a.now() != before {
+		t.Fatalf("change(workers, 4) at %v = %v; want workers@4.1s=4 and time going on", before, res)
+	}
+	for i := 0; i < 4*tps; i++ {
+		a.step()
+	}
+	if n := len(a.sims[0].Config().String()); n == 0 || a.sims[0].Config().Workers != 4 {
+		t.Errorf("after the change the lane runs %d workers, want 4", a.sims[0].Config().Workers)
+	}
+	res = changeResult(a, "threads", "8")
+	if res["ok"] != false || res["live"] != false {
+		t.Errorf("change(threads) = %v; want a refusal that says it is not live", res)
+	}
+	done := a.sims[0].Result().Completed
+	a.restart()
+	for _, s := range a.sims {
+		s.RunUntil(8 * time.Second)
+	}
+	if !strings.Contains(a.sc.String(), "workers@4.1s=4") || a.sims[0].Config().Workers != 4 || a.sims[0].Result().Completed == 0 || done == 0 {
+		t.Errorf("a reset lost the change: %s, %d workers", a.sc.String(), a.sims[0].Config().Workers)
+	}
+}
