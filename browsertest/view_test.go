@@ -87,7 +87,8 @@ func TestPictureWordsAtEverySize(t *testing.T) {
 				waitJS(`(() => { try { return document.querySelector("iframe#sim-frame").contentWindow.cpSim.state().simSeconds > 1.5; } catch (e) { return false; } })()`, readyLimit),
 			}
 			if tt.large {
-				steps = append(steps, chromedp.Click(chromedp.ID("large-text")),
+				// Large text may be on already: the browser profile remembers it.
+			steps = append(steps, chromedp.Evaluate[chromedp.Void](`(b => { if (b.getAttribute("aria-pressed") !== "true") b.click(); })(document.getElementById("large-text"))`),
 					waitJS(cpSim+`.state().textScale > 1`, 30*time.Second), chromedp.Sleep(300*time.Millisecond))
 			}
 			if err := chromedp.Do(ctx, steps...); err != nil {
