@@ -88,7 +88,7 @@ func TestPictureWordsAtEverySize(t *testing.T) {
 			}
 			if tt.large {
 				// Large text may be on already: the browser profile remembers it.
-			steps = append(steps, chromedp.Evaluate[chromedp.Void](`(b => { if (b.getAttribute("aria-pressed") !== "true") b.click(); })(document.getElementById("large-text"))`),
+				steps = append(steps, chromedp.Evaluate[chromedp.Void](`(b => { if (b.getAttribute("aria-pressed") !== "true") b.click(); })(document.getElementById("large-text"))`),
 					waitJS(cpSim+`.state().textScale > 1`, 30*time.Second), chromedp.Sleep(300*time.Millisecond))
 			}
 			if err := chromedp.Do(ctx, steps...); err != nil {
@@ -180,4 +180,41 @@ func TestDeuteranopiaScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "view-deuteranopia")
+}
+
+// Input the parser allows but the page cannot hold is refused before it
+// runs or paused with a notice; the page stays responsive and the next load
+// works.
+func TestHugeLoadsLeaveThePageResponsive(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=sync&io=100ms&clients=5"), ready()); err != nil {
+		t.Fatal(err)
+	}
+	res := eval[map[string]any](t, ctx, `window.playground.load("model=dev-threaded io=1s burst=1000000")`)
+	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "cmd/sim") {
+		t.Errorf("load(burst=1000000) = %v; want a refusal naming burst and the CLI", res)
+	}
+	res = eval[map[string]any](t, ctx, `(window.playground.load("model=asyncio io=1s rate=1000000"), document.querySelector("iframe").contentWindow.cpSim.setSpeed(100), {ok: true})`)
+	// Ten round trips into the page while the flood runs: each must come back
+	// quickly (a frozen tab would not answer at all within the limit).
+	for i := 0; i < 10; i++ {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		_, err := chromedp.Run(c, chromedp.Evaluate[float64](`window.playground.state().simSeconds`))
+		cancel()
+		if err != nil {
+			t.Fatalf("the page stopped answering during rate=1000000: %v", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx, waitJS(`window.playground.state().paused && window.playground.state().notice.includes("Paused")`, time.Minute)); err != nil {
+		t.Errorf("rate=1000000 never paused with a notice: %v (%v)", err, eval[string](t, ctx, `JSON.stringify(window.playground.state()).slice(0, 300)`))
+	}
+	shot(t, ctx, "view-flood-paused")
+	res = eval[map[string]any](t, ctx, `window.playground.load("model=gevent io=100ms clients=10")`)
+	if res["ok"] != true {
+		t.Fatalf("the next load after the flood: %v", res)
+	}
+	if err := chromedp.Do(ctx, waitJS(`window.playground.state().completed > 0`, time.Minute)); err != nil {
+		t.Errorf("the next scenario does not run: %v", err)
+	}
 }

@@ -419,6 +419,11 @@ import { LineChart } from './charts.js';
     });
     setNum('sim-time', 't = ' + (CP.finite(st.simSeconds) ? st.simSeconds.toFixed(1) : '0.0') + ' s simulated');
     showMoment(st);
+    // The speed the page achieves, when it falls short of the one asked for.
+    var asked = Number(st.speed), got = Number(st.achievedSpeed);
+    setNum('speed-achieved', !st.paused && got > 0 && got < 0.9 * asked
+      ? 'achieving ' + (got >= 10 ? got.toFixed(0) : got.toFixed(1)) + 'x' : '');
+    if (st.notice && st.notice !== shownNotice) { shownNotice = st.notice; showAlert(st.notice); }
     var allDone = ls.length > 0 && ls.every(function (l) { return l && l.done; });
     setNum('sim-status', allDone ? 'finished' : st.paused ? 'paused' : 'running');
   }
@@ -631,6 +636,7 @@ import { LineChart } from './charts.js';
   // instant.
   var timeline = $('timeline');
   var reached = 0;       // the furthest simulated second seen in this run
+  var shownNotice = '';  // the program's last notice, shown once
   var dragging = false;
   var seekTimer = null;
   function fragment() {

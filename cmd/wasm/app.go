@@ -123,6 +123,9 @@ func (a *app) restart() {
 	}
 	a.view.Reset()
 	a.sel = scene.Selection{}
+	if a.notice != "" { // the page paused the last run, not the reader
+		a.paused = false
+	}
 	a.notice, a.paceN = "", 0
 	a.observe()
 }

@@ -135,8 +135,8 @@ func TestThePageNeverHoldsTooMuch(t *testing.T) {
 	if !a.paused || !strings.Contains(st.Notice, "Paused") || a.sims[0].Slots() > maxInFlight+chunkEvents {
 		t.Fatalf("rate=1000000: paused %v at %v with %d slots, notice %q; want a pause near %d", a.paused, a.now(), a.sims[0].Slots(), st.Notice, maxInFlight)
 	}
-	if err := a.load("model=sync io=100ms clients=5"); err != nil || a.paused && a.notice != "" {
-		t.Fatalf("the next load: %v, notice %q", err, a.notice)
+	if err := a.load("model=sync io=100ms clients=5"); err != nil || a.paused || a.notice != "" {
+		t.Fatalf("the next load: %v, paused %v, notice %q; want it running", err, a.paused, a.notice)
 	}
 }
 
