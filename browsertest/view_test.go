@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // domLabel is a label of the picture as the browser laid it out.
@@ -216,5 +217,20 @@ func TestHugeLoadsLeaveThePageResponsive(t *testing.T) {
 	}
 	if err := chromedp.Do(ctx, waitJS(`window.playground.state().completed > 0`, time.Minute)); err != nil {
 		t.Errorf("the next scenario does not run: %v", err)
+	}
+}
+
+// A request can be followed from the keyboard: the "Follow a request"
+// button, pressed with Enter, shows a request's timeline.
+func TestFollowARequestWithTheKeyboard(t *testing.T) {
+	ctx := page(t, readyLimit+time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=gthread&threads=4&io=2s&clients=8"),
+		ready(), waitJS(`window.playground.state().inFlight > 0`, time.Minute),
+		chromedp.Focus(chromedp.ID("follow")), chromedp.KeyEvent(kb.Enter),
+		waitJS(`!document.getElementById("selected-body").hidden`, 10*time.Second)); err != nil {
+		t.Fatalf("Enter on Follow a request showed no timeline: %v", err)
+	}
+	if txt := eval[string](t, ctx, `document.getElementById("selected-text").textContent`); txt == "" {
+		t.Errorf("the followed request's timeline says nothing")
 	}
 }

@@ -711,6 +711,15 @@ import { LineChart } from './charts.js';
     if (typeof text === 'string') download('concurrency-playground.json', 'application/json', text);
   });
 
+  // Following a request needs no mouse: the button picks the oldest request
+  // in flight, then the next one each time.
+  $('follow').addEventListener('click', function () {
+    if (link.call('follow') === false) showText('control-note', 'No request is in flight to follow.');
+    var sel = link.call('selected');
+    var st = link.call('state');
+    renderSelected(sel === undefined ? null : sel, st && CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
+  });
+
   // ---------- window.playground ----------
   window.playground = {
     get ready() { return ctl.ready; },

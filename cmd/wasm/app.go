@@ -241,6 +241,33 @@ func (a *app) click(sc *scene.Scene, x, y float32) {
 	a.sel = scene.Selection{}
 }
 
+// follow selects a request without a mouse: the one sent longest ago of
+// those in flight after the selected one (in sending order), wrapping
+// around, so that pressing again steps through them. It reports whether
+// there was one.
+func (a *app) follow() bool {
+	lane := max(0, min(a.sel.Lane, len(a.sims)-1))
+	snap := &a.snaps[lane]
+	var best, first int64 = -1, -1
+	for i := range snap.Requests {
+		q := snap.Requests[i].Seq
+		if first < 0 || q < first {
+			first = q
+		}
+		if (!a.sel.On || q > a.sel.Seq) && (best < 0 || q < best) {
+			best = q
+		}
+	}
+	if best < 0 {
+		best = first
+	}
+	if best < 0 {
+		return false
+	}
+	a.sel = scene.Selection{Lane: lane, Seq: best, On: true}
+	return true
+}
+
 // recordUpdate adds one Update's time to the frame being made.
 func (a *app) recordUpdate(d time.Duration) {
 	a.upTime += d

@@ -214,3 +214,22 @@ func TestLiveChange(t *testing.T) {
 		t.Errorf("a reset lost the change: %s, %d workers", a.sc.String(), a.sims[0].Config().Workers)
 	}
 }
+
+// Follow steps through the requests in flight without a mouse.
+func TestFollowWithoutAMouse(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=gthread threads=4 io=2s clients=8"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < tps; i++ {
+		a.step()
+		a.frame()
+	}
+	if !a.follow() || a.selected() == nil {
+		t.Fatal("follow found no request to select")
+	}
+	first := a.sel.Seq
+	if !a.follow() || a.sel.Seq <= first {
+		t.Errorf("follow again selected %d after %d; want a later request", a.sel.Seq, first)
+	}
+}
