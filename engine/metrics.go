@@ -155,32 +155,54 @@ func (sr *series) complete(d time.Duration) {
 	sr.hist.add(d)
 }
 
+// advance closes the points that end at or before t. The first one closes
+// with what the step saw; any after it saw no event (advance runs at every
+// event), so they are empty and read the same state. A gap longer than the
+// ring writes only the points the ring keeps.
 func (sr *series) advance(s *Sim, t time.Duration) {
-	for sr.next <= t {
-		p := Point{
-			T:          sr.next,
-			Throughput: float64(sr.completed) / sr.step.Seconds(),
-			Failed:     sr.failed,
-			P50:        sr.hist.quantile(0.5),
-			P99:        sr.hist.quantile(0.99),
-			InFlight:   s.m.inFlight,
-			Queue:      s.QueueDepth(),
-			Upstream:   s.upstream,
-			RSS:        s.m.rss,
-		}
-		i := (sr.start + sr.n) % len(sr.ring)
-		if sr.n == len(sr.ring) {
-			sr.start = (sr.start + 1) % len(sr.ring)
-		} else {
-			sr.n++
-		}
-		sr.ring[i] = p
-		sr.completed, sr.failed = 0, 0
-		if sr.hist.n > 0 {
-			sr.hist.reset()
-		}
+	if sr.next > t {
+		return
+	}
+	p := Point{
+		T:          sr.next,
+		Throughput: float64(sr.completed) / sr.step.Seconds(),
+		Failed:     sr.failed,
+		P50:        sr.hist.quantile(0.5),
+		P99:        sr.hist.quantile(0.99),
+		InFlight:   s.m.inFlight,
+		Queue:      s.QueueDepth(),
+		Upstream:   s.upstream,
+		RSS:        s.m.rss,
+	}
+	sr.add(p)
+	sr.completed, sr.failed = 0, 0
+	sr.hist.reset()
+	sr.next += sr.step
+	if sr.next > t {
+		return
+	}
+	empty := int64((t-sr.next)/sr.step) + 1
+	if skip := empty - int64(len(sr.ring)); skip > 0 {
+		sr.next += time.Duration(skip) * sr.step
+		sr.start, sr.n, empty = 0, 0, int64(len(sr.ring))
+	}
+	p.Throughput, p.Failed, p.P50, p.P99 = 0, 0, 0, 0
+	for ; empty > 0; empty-- {
+		p.T = sr.next
+		sr.add(p)
 		sr.next += sr.step
 	}
+}
+
+// add appends p to the ring, dropping the oldest point if it is full.
+func (sr *series) add(p Point) {
+	i := (sr.start + sr.n) % len(sr.ring)
+	if sr.n == len(sr.ring) {
+		sr.start = (sr.start + 1) % len(sr.ring)
+	} else {
+		sr.n++
+	}
+	sr.ring[i] = p
 }
 
 // points returns the kept points, oldest first.
@@ -208,23 +230,29 @@ type recentWindow struct {
 	slots [5]histogram
 	cur   int
 	next  time.Duration // end of the current slot
+	all   histogram     // Recent's scratch: the slots merged
 }
 
 func (w *recentWindow) init() {
 	for i := range w.slots {
 		w.slots[i] = newHistogram(6)
 	}
+	w.all = newHistogram(6)
 	w.next = recentSlot
 }
 
+// advance rotates the slots that end at or before t: each one passed
+// becomes the current slot, emptied. Past a whole turn they are all empty.
 func (w *recentWindow) advance(t time.Duration) {
-	for w.next <= t {
-		w.cur = (w.cur + 1) % len(w.slots)
-		if w.slots[w.cur].n > 0 {
-			w.slots[w.cur].reset()
-		}
-		w.next += recentSlot
+	if w.next > t {
+		return
 	}
+	k := int64((t-w.next)/recentSlot) + 1
+	for j := int64(0); j < min(k, int64(len(w.slots))); j++ {
+		w.slots[(int64(w.cur)+k-j)%int64(len(w.slots))].reset()
+	}
+	w.cur = int((int64(w.cur) + k) % int64(len(w.slots)))
+	w.next += time.Duration(k) * recentSlot
 }
 
 func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
@@ -235,19 +263,11 @@ func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
 // are then 0 and mean nothing.
 func (s *Sim) Recent() (rps float64, p50, p99 time.Duration, ok bool) {
 	w := &s.m.recent
-	var all histogram
-	all.subBits = w.slots[0].subBits
-	all.counts = s.recentScratch[:0]
-	for range w.slots[0].counts {
-		all.counts = append(all.counts, 0)
-	}
+	all := &w.all
+	all.reset()
 	for i := range w.slots {
-		for j, c := range w.slots[i].counts {
-			all.counts[j] += c
-		}
-		all.n += w.slots[i].n
+		all.merge(&w.slots[i])
 	}
-	s.recentScratch = all.counts
 	span := min(s.now, time.Duration(len(w.slots)-1)*recentSlot+(s.now-(w.next-recentSlot)))
 	if span > 0 {
 		rps = float64(all.n) / span.Seconds()
