@@ -44,8 +44,9 @@ func (m *metrics) init(opt Options) {
 
 func (m *metrics) advance(s *Sim, t time.Duration) {
 	m.area += float64(m.inFlight) * float64(t-s.now)
-	m.series.advance(s, t)
-	m.recent.advance(t)
+	if t >= m.series.next {
+		m.series.advance(s, t)
+	}
 }
 
 func (m *metrics) arrive(s *Sim) {
@@ -75,7 +76,7 @@ func (m *metrics) complete(s *Sim, r *request) {
 	m.latMax = max(m.latMax, d)
 	m.sojourn += float64(d)
 	m.series.complete(d)
-	m.recent.complete(d)
+	m.recent.complete(s.now, d)
 	s.checkEnd()
 }
 
@@ -155,14 +156,12 @@ func (sr *series) complete(d time.Duration) {
 	sr.hist.add(d)
 }
 
-// advance closes the points that end at or before t. The first one closes
+// advance closes the points that end at or before t, which is at or after
+// sr.next (metrics.advance checks, inline). The first one closes
 // with what the step saw; any after it saw no event (advance runs at every
 // event), so they are empty and read the same state. A gap longer than the
 // ring writes only the points the ring keeps.
 func (sr *series) advance(s *Sim, t time.Duration) {
-	if sr.next > t {
-		return
-	}
 	p := Point{
 		T:          sr.next,
 		Throughput: float64(sr.completed) / sr.step.Seconds(),
@@ -224,38 +223,34 @@ func (s *Sim) QueueDepth() int {
 const recentSlot = 250 * time.Millisecond
 
 // recentWindow keeps the latencies of the last simulated second in five
-// rotating slots: the four before the current one cover the whole second
-// however soon after a rotation it is read.
+// rotating slots of time: the four before the current one cover the whole
+// second however soon after a rotation it is read. A slot is emptied when a
+// value comes for a slot of time it does not hold, and read only if the one
+// it holds is among the last five: nothing happens as time passes.
 type recentWindow struct {
 	slots [5]histogram
-	cur   int
-	next  time.Duration // end of the current slot
-	all   histogram     // Recent's scratch: the slots merged
+	held  [5]int64  // the slot of time (now / recentSlot) each one holds
+	all   histogram // Recent's scratch: the slots merged
 }
 
 func (w *recentWindow) init() {
 	for i := range w.slots {
 		w.slots[i] = newHistogram(6)
+		w.held[i] = -int64(len(w.slots))
 	}
 	w.all = newHistogram(6)
-	w.next = recentSlot
 }
 
-// advance rotates the slots that end at or before t: each one passed
-// becomes the current slot, emptied. Past a whole turn they are all empty.
-func (w *recentWindow) advance(t time.Duration) {
-	if w.next > t {
-		return
+// complete adds a latency d answered at now.
+func (w *recentWindow) complete(now, d time.Duration) {
+	k := int64(now / recentSlot)
+	i := k % int64(len(w.slots))
+	if w.held[i] != k {
+		w.slots[i].reset()
+		w.held[i] = k
 	}
-	k := int64((t-w.next)/recentSlot) + 1
-	for j := int64(0); j < min(k, int64(len(w.slots))); j++ {
-		w.slots[(int64(w.cur)+k-j)%int64(len(w.slots))].reset()
-	}
-	w.cur = int((int64(w.cur) + k) % int64(len(w.slots)))
-	w.next += time.Duration(k) * recentSlot
+	w.slots[i].add(d)
 }
-
-func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
 
 // Recent returns the throughput and latency quantiles of the last simulated
 // second: the requests answered in the last 1 to 1.25 s (all of the run, if
@@ -263,12 +258,15 @@ func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
 // are then 0 and mean nothing.
 func (s *Sim) Recent() (rps float64, p50, p99 time.Duration, ok bool) {
 	w := &s.m.recent
+	k := int64(s.now / recentSlot)
 	all := &w.all
 	all.reset()
 	for i := range w.slots {
-		all.merge(&w.slots[i])
+		if w.held[i] > k-int64(len(w.slots)) {
+			all.merge(&w.slots[i])
+		}
 	}
-	span := min(s.now, time.Duration(len(w.slots)-1)*recentSlot+(s.now-(w.next-recentSlot)))
+	span := min(s.now, time.Duration(len(w.slots)-1)*recentSlot+(s.now-time.Duration(k)*recentSlot))
 	if span > 0 {
 		rps = float64(all.n) / span.Seconds()
 	}
