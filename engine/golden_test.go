@@ -19,7 +19,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 //
 // A scenario with opt set runs with those options instead of the default
 // ones; with every set, it runs in steps of that much simulated time and
-// prints Recent after each, as a view that polls it would see.
+// prints Recent and the oldest point of the series after each, as a view
+// that polls them would see.
 var goldenScenarios = []struct {
 	name, text string
 	opt        *Options
@@ -41,6 +42,9 @@ var goldenScenarios = []struct {
 	// and the recent window polled between events.
 	{"mmc-sparse", "model=sync workers=3 cores=3 rate=0.3 io=1s io-dist=exp requests=300 seed=29",
 		&Options{Timelines: 2, SeriesStep: time.Second, SeriesLen: 64}, 700 * time.Millisecond},
+	// Gaps longer than a ring of three points.
+	{"series-gap", "model=sync workers=3 cores=3 rate=0.3 io=1s io-dist=exp requests=200 seed=41",
+		&Options{SeriesStep: time.Second, SeriesLen: 3}, 1300 * time.Millisecond},
 	// Dense traffic: many values in each point and slot of the window.
 	{"recent-dense", "model=gthread workers=2 threads=4 io=50ms io-dist=exp clients=50 requests=5000 seed=31",
 		&Options{Timelines: 2, SeriesStep: 250 * time.Millisecond, SeriesLen: 100}, 330 * time.Millisecond},
@@ -87,6 +91,10 @@ func goldenOutput(t *testing.T, text string, opt *Options, every time.Duration) 
 				s.RunUntil(s.Now() + every)
 				rps, p50, p99, ok := s.Recent()
 				fmt.Fprintf(&b, "recent %v %.3f %v %v %v\n", s.Now(), rps, p50, p99, ok)
+				if ps := s.Series(); len(ps) > 0 {
+					p := ps[0]
+					fmt.Fprintf(&b, "series %d from %v %.3f %v %d\n", len(ps), p.T, p.Throughput, p.P99, p.InFlight)
+				}
 			}
 		}
 		res := s.Run()
