@@ -39,17 +39,40 @@ func (e *event) before(o *event) bool {
 // and each level's children sit together in memory. It is written out rather
 // than built on container/heap because that interface boxes every pushed
 // value, which costs an allocation per event on the engine's hottest path.
+//
+// The arbiter's tick, due every simulated second whatever else happens,
+// waits beside the heap (there is at most one), so that it does not cost a
+// trip through it each second.
 type eventQueue struct {
-	items []event
-	seq   uint64
+	items   []event
+	seq     uint64
+	tick    event
+	hasTick bool
 }
 
-func (q *eventQueue) len() int { return len(q.items) }
+func (q *eventQueue) len() int {
+	if q.hasTick {
+		return len(q.items) + 1
+	}
+	return len(q.items)
+}
+
+// tickFirst reports whether the tick is the earliest event.
+func (q *eventQueue) tickFirst() bool {
+	return q.hasTick && (len(q.items) == 0 || q.tick.before(&q.items[0]))
+}
 
 // push schedules an event; seq is assigned here and only grows.
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
+	if e.kind == evArbiterTick {
+		if q.hasTick {
+			panic("engine: two arbiter ticks pending")
+		}
+		q.tick, q.hasTick = e, true
+		return
+	}
 	q.items = append(q.items, e)
 	h := q.items
 	i := len(h) - 1
@@ -65,10 +88,19 @@ func (q *eventQueue) push(e event) {
 }
 
 // peek returns the earliest event; the queue must not be empty.
-func (q *eventQueue) peek() *event { return &q.items[0] }
+func (q *eventQueue) peek() *event {
+	if q.tickFirst() {
+		return &q.tick
+	}
+	return &q.items[0]
+}
 
 // pop removes and returns the earliest event; the queue must not be empty.
 func (q *eventQueue) pop() event {
+	if q.tickFirst() {
+		q.hasTick = false
+		return q.tick
+	}
 	h := q.items
 	top := h[0]
 	n := len(h) - 1
