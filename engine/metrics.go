@@ -129,6 +129,7 @@ type Point struct {
 // series keeps the most recent points in a ring.
 type series struct {
 	step      time.Duration
+	stepSecs  float64 // step.Seconds()
 	next      time.Duration
 	ring      []Point
 	start, n  int
@@ -146,6 +147,7 @@ func (sr *series) init(opt Options) {
 	if n <= 0 {
 		n = 600
 	}
+	sr.stepSecs = sr.step.Seconds()
 	sr.ring = make([]Point, n)
 	sr.next = sr.step
 	sr.hist = newHistogram(4)
@@ -164,7 +166,7 @@ func (sr *series) complete(d time.Duration) {
 func (sr *series) advance(s *Sim, t time.Duration) {
 	p := Point{
 		T:          sr.next,
-		Throughput: float64(sr.completed) / sr.step.Seconds(),
+		Throughput: float64(sr.completed) / sr.stepSecs,
 		Failed:     sr.failed,
 		P50:        sr.hist.quantile(0.5),
 		P99:        sr.hist.quantile(0.99),
@@ -195,13 +197,16 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 
 // add appends p to the ring, dropping the oldest point if it is full.
 func (sr *series) add(p Point) {
-	i := (sr.start + sr.n) % len(sr.ring)
-	if sr.n == len(sr.ring) {
-		sr.start = (sr.start + 1) % len(sr.ring)
-	} else {
-		sr.n++
+	i := sr.start + sr.n
+	if i >= len(sr.ring) {
+		i -= len(sr.ring)
 	}
 	sr.ring[i] = p
+	if sr.n < len(sr.ring) {
+		sr.n++
+	} else if sr.start++; sr.start == len(sr.ring) {
+		sr.start = 0
+	}
 }
 
 // points returns the kept points, oldest first.
