@@ -24,8 +24,10 @@ func BenchmarkKeepalive(b *testing.B) {
 // exponential upstream call of mean 1s (plus the worker's 2.047ms of CPU).
 const mmcScenario = "model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=%d"
 
-// mmcRequests is how many requests each side simulates per op.
-const mmcRequests = 200000
+// mmcRequests is how many requests each side simulates per op: few, so
+// that the sides take turns often and a burst of load from elsewhere falls
+// on both.
+const mmcRequests = 50000
 
 // BenchmarkMMc runs the engine and the floor (floorMMc) on the same M/M/c
 // model, one after the other in each op, so that load from elsewhere falls
