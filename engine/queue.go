@@ -35,31 +35,57 @@ func (e *event) before(o *event) bool {
 	return e.seq < o.seq
 }
 
-// eventQueue is a 4-ary min-heap of events: shallower than a binary heap,
-// and each level's children sit together in memory. It is written out rather
-// than built on container/heap because that interface boxes every pushed
-// value, which costs an allocation per event on the engine's hottest path.
+// eventQueue holds the pending events, most of them on a 4-ary min-heap:
+// shallower than a binary heap, and each level's children sit together in
+// memory. It is written out rather than built on container/heap because that
+// interface boxes every pushed value, which costs an allocation per event on
+// the engine's hottest path.
 //
-// The arbiter's tick, due every simulated second whatever else happens,
-// waits beside the heap (there is at most one), so that it does not cost a
-// trip through it each second.
+// Two kinds of event wait beside the heap, as they come in time order
+// anyway: the arbiter's tick (at most one, due every simulated second) and
+// arrivals (a closed-loop client sends again a fixed think time after its
+// answer; open-loop and burst traffic have one arrival pending). An arrival
+// scheduled before the last one waiting goes on the heap instead, so the
+// order is (time, seq) whatever the traffic does.
 type eventQueue struct {
 	items   []event
 	seq     uint64
 	tick    event
 	hasTick bool
+	arrive  eventRing
 }
 
 func (q *eventQueue) len() int {
+	n := len(q.items) + q.arrive.size
 	if q.hasTick {
-		return len(q.items) + 1
+		n++
 	}
-	return len(q.items)
+	return n
 }
 
-// tickFirst reports whether the tick is the earliest event.
-func (q *eventQueue) tickFirst() bool {
-	return q.hasTick && (len(q.items) == 0 || q.tick.before(&q.items[0]))
+// The places an event waits.
+const (
+	inHeap = iota
+	inArrive
+	inTick
+)
+
+// first says where the earliest event waits; the queue must not be empty.
+func (q *eventQueue) first() int {
+	where := inHeap
+	var best *event
+	if len(q.items) > 0 {
+		best = &q.items[0]
+	}
+	if q.arrive.size > 0 {
+		if h := &q.arrive.buf[q.arrive.start]; best == nil || h.before(best) {
+			where, best = inArrive, h
+		}
+	}
+	if q.hasTick && (best == nil || q.tick.before(best)) {
+		where = inTick
+	}
+	return where
 }
 
 // push schedules an event; seq is assigned here and only grows.
@@ -71,6 +97,10 @@ func (q *eventQueue) push(e event) {
 			panic("engine: two arbiter ticks pending")
 		}
 		q.tick, q.hasTick = e, true
+		return
+	}
+	if e.kind == evArrive && (q.arrive.size == 0 || q.arrive.last().at <= e.at) {
+		q.arrive.push(e)
 		return
 	}
 	q.items = append(q.items, e)
@@ -89,17 +119,23 @@ func (q *eventQueue) push(e event) {
 
 // peek returns the earliest event; the queue must not be empty.
 func (q *eventQueue) peek() *event {
-	if q.tickFirst() {
+	switch q.first() {
+	case inTick:
 		return &q.tick
+	case inArrive:
+		return &q.arrive.buf[q.arrive.start]
 	}
 	return &q.items[0]
 }
 
 // pop removes and returns the earliest event; the queue must not be empty.
 func (q *eventQueue) pop() event {
-	if q.tickFirst() {
+	switch q.first() {
+	case inTick:
 		q.hasTick = false
 		return q.tick
+	case inArrive:
+		return q.arrive.pop()
 	}
 	h := q.items
 	top := h[0]
@@ -131,4 +167,32 @@ func (q *eventQueue) pop() event {
 	}
 	h[i] = last
 	return top
+}
+
+// eventRing is a first-in, first-out ring of events whose length is a power
+// of two.
+type eventRing struct {
+	buf         []event
+	start, size int
+}
+
+func (r *eventRing) last() *event { return &r.buf[(r.start+r.size-1)&(len(r.buf)-1)] }
+
+func (r *eventRing) push(e event) {
+	if r.size == len(r.buf) {
+		n := make([]event, max(8, 2*len(r.buf)))
+		for i := 0; i < r.size; i++ {
+			n[i] = r.buf[(r.start+i)&(len(r.buf)-1)]
+		}
+		r.buf, r.start = n, 0
+	}
+	r.buf[(r.start+r.size)&(len(r.buf)-1)] = e
+	r.size++
+}
+
+func (r *eventRing) pop() event {
+	e := r.buf[r.start]
+	r.start = (r.start + 1) & (len(r.buf) - 1)
+	r.size--
+	return e
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // The queue must give events in (time, scheduling order) order: ties are
-// first in, first out, the arbiter's tick among them.
+// first in, first out, the arbiter's tick among them, and arrivals whether
+// they wait in their lane (pushed in time order) or on the heap (not).
 func TestEventQueueOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var q eventQueue
