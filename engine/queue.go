@@ -52,7 +52,7 @@ type eventQueue struct {
 	seq     uint64
 	tick    event
 	hasTick bool
-	arrive  eventRing
+	arrive  ring[event]
 }
 
 func (q *eventQueue) len() int {
@@ -78,7 +78,7 @@ func (q *eventQueue) first() int {
 		best = &q.items[0]
 	}
 	if q.arrive.size > 0 {
-		if h := &q.arrive.buf[q.arrive.start]; best == nil || h.before(best) {
+		if h := q.arrive.first(); best == nil || h.before(best) {
 			where, best = inArrive, h
 		}
 	}
@@ -123,7 +123,7 @@ func (q *eventQueue) peek() *event {
 	case inTick:
 		return &q.tick
 	case inArrive:
-		return &q.arrive.buf[q.arrive.start]
+		return q.arrive.first()
 	}
 	return &q.items[0]
 }
@@ -167,32 +167,4 @@ func (q *eventQueue) pop() event {
 	}
 	h[i] = last
 	return top
-}
-
-// eventRing is a first-in, first-out ring of events whose length is a power
-// of two.
-type eventRing struct {
-	buf         []event
-	start, size int
-}
-
-func (r *eventRing) last() *event { return &r.buf[(r.start+r.size-1)&(len(r.buf)-1)] }
-
-func (r *eventRing) push(e event) {
-	if r.size == len(r.buf) {
-		n := make([]event, max(8, 2*len(r.buf)))
-		for i := 0; i < r.size; i++ {
-			n[i] = r.buf[(r.start+i)&(len(r.buf)-1)]
-		}
-		r.buf, r.start = n, 0
-	}
-	r.buf[(r.start+r.size)&(len(r.buf)-1)] = e
-	r.size++
-}
-
-func (r *eventRing) pop() event {
-	e := r.buf[r.start]
-	r.start = (r.start + 1) & (len(r.buf) - 1)
-	r.size--
-	return e
 }
