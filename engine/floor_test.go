@@ -11,8 +11,12 @@ import (
 // BenchmarkMMc, to measure the engine against. Poisson arrivals, c servers,
 // one FIFO queue, a service time of a fixed CPU plus an exponential call:
 // two events per request (arrival, departure) on the engine's own event
-// queue (a 4-ary heap ordered by (time, seq)), and draws from one PCG. No
+// queue's 4-ary heap, ordered by (time, seq), and draws from one PCG. No
 // states, no metrics beyond the mean wait, no per-request bookkeeping.
+
+// The floor's two kinds of event: kinds that the queue keeps on its heap
+// (arrivals would take the engine's lane for them).
+const floorArrival, floorDeparture = evSliceEnd, evIODone
 
 // floorMMc simulates n requests of M/M/c (arrivals at rate per second, c
 // servers, service cpu + Exp(io)) and returns the mean wait for a server.
@@ -24,15 +28,15 @@ func floorMMc(n, c int, rate float64, cpu, io time.Duration, seed uint64) time.D
 	var waiting []time.Duration // arrival times of requests waiting for a server, FIFO
 	head, busy, done := 0, 0, 0
 	var waitSum time.Duration
-	q.push(event{at: exp(meanGap), kind: evArrive})
+	q.push(event{at: exp(meanGap), kind: floorArrival})
 	for done < n {
 		e := q.pop()
 		now := e.at
-		if e.kind == evArrive {
-			q.push(event{at: now + exp(meanGap), kind: evArrive})
+		if e.kind == floorArrival {
+			q.push(event{at: now + exp(meanGap), kind: floorArrival})
 			if busy < c {
 				busy++
-				q.push(event{at: now + cpu + exp(float64(io)), kind: evIODone})
+				q.push(event{at: now + cpu + exp(float64(io)), kind: floorDeparture})
 			} else {
 				waiting = append(waiting, now)
 			}
@@ -45,7 +49,7 @@ func floorMMc(n, c int, rate float64, cpu, io time.Duration, seed uint64) time.D
 			if head == len(waiting) {
 				waiting, head = waiting[:0], 0
 			}
-			q.push(event{at: now + cpu + exp(float64(io)), kind: evIODone})
+			q.push(event{at: now + cpu + exp(float64(io)), kind: floorDeparture})
 		} else {
 			busy--
 		}
