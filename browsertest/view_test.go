@@ -88,7 +88,7 @@ func TestPictureWordsAtEverySize(t *testing.T) {
 			}
 			if tt.large {
 				// Large text may be on already: the browser profile remembers it.
-			steps = append(steps, chromedp.Evaluate[chromedp.Void](`(b => { if (b.getAttribute("aria-pressed") !== "true") b.click(); })(document.getElementById("large-text"))`),
+				steps = append(steps, chromedp.Evaluate[chromedp.Void](`(b => { if (b.getAttribute("aria-pressed") !== "true") b.click(); })(document.getElementById("large-text"))`),
 					waitJS(cpSim+`.state().textScale > 1`, 30*time.Second), chromedp.Sleep(300*time.Millisecond))
 			}
 			if err := chromedp.Do(ctx, steps...); err != nil {
