@@ -78,12 +78,38 @@ func TestComparison(t *testing.T) {
 	}
 }
 
+// parseErrorCase is scenario text that must not parse: the key its
+// *ScenarioError names, and substrings of its message.
+type parseErrorCase struct {
+	text string
+	key  string
+	want []string
+}
+
+// testParseErrors checks that each case fails to parse as it says.
+func testParseErrors(t *testing.T, tests []parseErrorCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, err := ParseScenario(tt.text)
+			var se *ScenarioError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseScenario(%q) error = %v, want a *ScenarioError", tt.text, err)
+			}
+			if se.Key != tt.key {
+				t.Errorf("ParseScenario(%q) key = %q, want %q (%v)", tt.text, se.Key, tt.key, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("ParseScenario(%q) = %q, want it to contain %q", tt.text, err, w)
+				}
+			}
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		text string
-		key  string
-		want []string // substrings of the message
-	}{
+	testParseErrors(t, []parseErrorCase{
 		{"wokers=3", "wokers", []string{"unknown key", "did you mean workers", "keys: model, workers"}},
 		{"workers=0", "workers", []string{"workers=0", "from 1 to 128"}},
 		{"workers=abc", "workers", []string{"workers=abc", "whole number"}},
@@ -126,24 +152,7 @@ func TestParseErrors(t *testing.T) {
 		{"model=sync parallel@1s=true", "parallel@1s", []string{"does nothing here", "view=async"}},
 		{"model=sync,gthread workers@1s=1,2,3", "workers@1s", []string{"same length"}},
 		{"model=gthread workers@1s=2,2", "workers@1s", []string{"all the same"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			_, err := ParseScenario(tt.text)
-			var se *ScenarioError
-			if !errors.As(err, &se) {
-				t.Fatalf("ParseScenario(%q) error = %v, want a *ScenarioError", tt.text, err)
-			}
-			if se.Key != tt.key {
-				t.Errorf("ParseScenario(%q) key = %q, want %q", tt.text, se.Key, tt.key)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ParseScenario(%q) = %q, want it to contain %q", tt.text, err, w)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestIgnoredInComparison(t *testing.T) {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -53,11 +52,7 @@ func TestParseRange(t *testing.T) {
 }
 
 func TestParseRangeErrors(t *testing.T) {
-	tests := []struct {
-		text string
-		key  string
-		want []string // substrings of the message
-	}{
+	testParseErrors(t, []parseErrorCase{
 		{"workers=8..1", "workers", []string{"workers=8..1", "goes down", "A <= B", "from 1 to 128"}},
 		{"workers=1..8/0", "workers", []string{"workers=1..8/0", `step "0"`, "above 0"}},
 		{"workers=1..8/-2", "workers", []string{`step "-2"`}},
@@ -94,24 +89,7 @@ func TestParseRangeErrors(t *testing.T) {
 		{"workers=1..4 target=", "target", []string{"not a goal"}},
 		{"workers=1..4 target=p99<1s target=p50<1s", "target", []string{"given twice"}},
 		{"workers=1..4 target@1s=p99<1s", "target@1s", []string{"cannot change during it"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			_, err := ParseScenario(tt.text)
-			var se *ScenarioError
-			if !errors.As(err, &se) {
-				t.Fatalf("ParseScenario(%q) error = %v, want a *ScenarioError", tt.text, err)
-			}
-			if se.Key != tt.key {
-				t.Errorf("ParseScenario(%q) key = %q, want %q (%v)", tt.text, se.Key, tt.key, err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ParseScenario(%q) = %q, want it to contain %q", tt.text, err, w)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestPoints(t *testing.T) {
