@@ -197,8 +197,8 @@ func (p *parsed) buildSweep(ranged int, text string, target *Target) (Scenario, 
 
 // build builds the lanes and the live changes from the pairs, and checks
 // them.
-func (p *parsed) build() (Scenario, error) {
-	pairs, lanes, listKey := p.pairs, p.lanes, p.listKey
+func (in *parsed) build() (Scenario, error) {
+	pairs, lanes, listKey := in.pairs, in.lanes, in.listKey
 	sc := Scenario{Lanes: make([]Config, lanes)}
 	for i := range sc.Lanes {
 		c := DefaultConfig()

@@ -203,6 +203,7 @@ func FuzzParseScenario(f *testing.F) {
 		"io=100ms..1s/100ms cache=0.5 target=p50<1.5s",
 		"cache=0..1/0.1&model=asyncio&target=memory<512MB",
 		"rate=0.5..3/0.25 duration=10s io@5s=1s,2s model=sync,gevent",
+		"rate=1..1.5/0.1234567890123456 cache=0.1..0.9/0.3",
 	} {
 		f.Add(s)
 	}

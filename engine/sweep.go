@@ -188,6 +188,9 @@ func (k *Key) parseRange(text string, lanes int) (*Sweep, string) {
 		stepText = num.step
 	}
 	step, ok := num.parse(stepText)
+	if ok {
+		step, _ = num.parse(num.format(step)) // the step as the canonical text writes it
+	}
 	if !ok || !(step > 0) {
 		return nil, fmt.Sprintf("the step %q is not %s; %s", stepText, num.like, allowed)
 	}

@@ -22,6 +22,10 @@ func TestParseRange(t *testing.T) {
 		{"cache=0..0.3/0.1", "model=sync cache=0..0.3/0.1", []string{"0", "0.1", "0.2", "0.3"}, []float64{0, 0.1, 0.2, 0.3}},
 		{"cache=0..1", "model=sync cache=0..1", []string{"0", "1"}, []float64{0, 1}},
 		{"rate=0.5..2/0.5", "model=sync rate=0.5..2/0.5", []string{"0.5", "1", "1.5", "2"}, []float64{0.5, 1, 1.5, 2}},
+		// The step counts as the canonical text writes it, and the values have 12 digits, so the text gives back the same points.
+		{"rate=1..1.5/0.1234567890123456", "model=sync rate=1..1.5/0.123456789012",
+			[]string{"1", "1.12345678901", "1.24691357802", "1.37037036704", "1.49382715605"},
+			[]float64{1, 1.12345678901, 1.24691357802, 1.37037036704, 1.49382715605}},
 		{"target=p99<0.3s model=sync,gevent workers=1..2 io=100ms",
 			"model=sync,gevent workers=1..2 target=p99<300ms", []string{"1", "2"}, []float64{1, 2}},
 		{"model=gthread threads=2..4 workers@10s=3 target=throughput>100.50",
