@@ -435,11 +435,14 @@ func unknownKeyMsg(name string) string {
 			best, bestDist = k.Name, d
 		}
 	}
+	if d := editDistance(name, targetKey); d < bestDist {
+		best = targetKey
+	}
 	msg := "unknown key"
 	if best != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", best)
 	}
-	return msg + "; keys: " + strings.Join(names, ", ")
+	return msg + "; keys: " + strings.Join(names, ", ") + "; and a sweep's goal, " + targetKey + "=p99<300ms"
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

@@ -93,6 +93,7 @@ func TestParseRangeErrors(t *testing.T) {
 		{"workers=1..4 target=", "target", []string{"not a goal"}},
 		{"workers=1..4 target=p99<1s target=p50<1s", "target", []string{"given twice"}},
 		{"workers=1..4 target@1s=p99<1s", "target@1s", []string{"cannot change during it"}},
+		{"workers=1..4 targte=p99<1s", "targte", []string{"did you mean target?", "a sweep's goal, target=p99<300ms"}},
 	})
 }
 
