@@ -181,6 +181,9 @@ func TestSweepThroughputRises(t *testing.T) {
 	if first, last := ps[0].ThroughputRPS, ps[len(ps)-1].ThroughputRPS; last <= 3*first {
 		t.Errorf("throughput at 8 workers = %.1f, want more than 3 x the %.1f of 1 worker", last, first)
 	}
+	if cs := Curves(ps); len(cs) != 1 || cs[0].Label != "model=sync" || !reflect.DeepEqual(cs[0].Points, ps) {
+		t.Errorf("Curves() = %+v, want one curve, model=sync, of all 8 points", cs)
+	}
 }
 
 func TestTargetPicksCheapest(t *testing.T) {
@@ -212,6 +215,10 @@ func TestTargetPicksCheapest(t *testing.T) {
 	// 20 clients at 100 ms a request: sync needs about 6 workers to keep
 	// p99 under 400 ms (Little: 20 / (workers x 10/s)); gthread with 4 threads
 	// a quarter of that.
+	cs := Curves(ps)
+	if len(cs) != 2 || cs[0].Label != "model=sync" || cs[1].Label != "model=gthread" || len(cs[1].Points) != 8 || cs[1].Points[0].Lane != 1 {
+		t.Errorf("Curves() = %+v, want model=sync then model=gthread, 8 points each", cs)
+	}
 	var cheapest [2]float64
 	for _, p := range ps {
 		if p.Cheapest {

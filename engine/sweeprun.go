@@ -55,6 +55,28 @@ func MarkCheapest(ps []PointResult) {
 	}
 }
 
+// Curve is one compared lane of a sweep: its points in the order of the
+// swept values. The page draws one curve per lane (throughput, p50, p99
+// and memory against x).
+type Curve struct {
+	Label  string        `json:"label"`
+	Points []PointResult `json:"points"`
+}
+
+// Curves groups the results of a sweep's points (in the order of Points)
+// into one curve per lane, in lane order.
+func Curves(ps []PointResult) []Curve {
+	var out []Curve
+	for _, p := range ps {
+		for p.Lane >= len(out) {
+			out = append(out, Curve{})
+		}
+		c := &out[p.Lane]
+		c.Label, c.Points = p.Label, append(c.Points, p)
+	}
+	return out
+}
+
 // RunSweep runs every point of the sweep sc to its end, in the order of
 // Points, and returns their results with the cheapest points marked.
 // progress, if not nil, is called after each point with the number done
