@@ -96,6 +96,10 @@ func (a *app) load(text string) error {
 	if err != nil {
 		return err
 	}
+	if sc.Sweep != nil {
+		return &engine.ScenarioError{Key: sc.Sweep.Key, Value: sc.Sweep.Range,
+			Msg: fmt.Sprintf("a range makes a sweep of %d runs, and the page runs one scenario at a time; run the sweep with the CLI: go run ./cmd/sim '%s', or give %s one value", len(sc.Points()), sc.String(), sc.Sweep.Key)}
+	}
 	for _, c := range sc.Lanes {
 		if c.Burst > maxInFlight {
 			return &engine.ScenarioError{Key: "burst", Value: strconv.Itoa(c.Burst),

@@ -120,6 +120,9 @@ func TestStateSeriesAndSelection(t *testing.T) {
 // the next load works.
 func TestThePageNeverHoldsTooMuch(t *testing.T) {
 	a := newApp()
+	if res := loadResult(a, "model=sync workers=1..8 io=100ms clients=20"); res["ok"] != false || res["key"] != "workers" || !strings.Contains(res["error"].(string), "sweep") {
+		t.Fatalf("load(a sweep) = %v; want a refusal that names workers and the sweep", res)
+	}
 	res := loadResult(a, "model=dev-threaded io=1s burst=1000000")
 	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "go run ./cmd/sim") {
 		t.Fatalf("load(burst=1000000) = %v; want a refusal that names burst and the CLI", res)
