@@ -234,3 +234,44 @@ func TestFollowARequestWithTheKeyboard(t *testing.T) {
 		t.Errorf("the followed request's timeline says nothing")
 	}
 }
+
+// A sweep in the URL draws capacity curves: its points run between frames,
+// throughput rises with workers for sync, and playground.curves() has them.
+func TestSweepDrawsCapacityCurves(t *testing.T) {
+	ctx := page(t, readyLimit+3*time.Minute)
+	start := time.Now()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(shared.base+"index.html?model=sync,gthread&threads=4&workers=1..8&io=100ms&clients=50&requests=2000&target=p99<800ms"),
+		ready(), waitJS(`(s => s.sweep && s.sweep.done === s.sweep.total)(window.playground.state())`, 2*time.Minute)); err != nil {
+		t.Fatalf("the sweep never finished: %v", err)
+	}
+	t.Logf("16 points of 2,000 requests in %.1f s (page load included)", time.Since(start).Seconds())
+	curves := eval[[]struct {
+		Label  string
+		Points []struct{ X, ThroughputRps, P99Ms, ResidentMB float64 }
+	}](t, ctx, `window.playground.curves()`)
+	if len(curves) != 2 || len(curves[0].Points) != 8 {
+		t.Fatalf("curves() = %+v; want 2 curves of 8 points", curves)
+	}
+	sync := curves[0].Points
+	for i := 1; i < len(sync); i++ {
+		if sync[i].ThroughputRps < 0.95*sync[i-1].ThroughputRps {
+			t.Errorf("sync: throughput fell from %v to %v between workers=%v and %v", sync[i-1].ThroughputRps, sync[i].ThroughputRps, sync[i-1].X, sync[i].X)
+		}
+	}
+	if sync[7].ThroughputRps < 3*sync[0].ThroughputRps {
+		t.Errorf("sync: 8 workers serve %v req/s, 1 worker %v; want more than 3x", sync[7].ThroughputRps, sync[0].ThroughputRps)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#curves-body tr").length`); n != 16 {
+		t.Errorf("%d rows in the curves' table, want 16", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("curves"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "view-sweep-curves")
+	// A point's Run button loads it as a live run.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#curves-body tr:nth-child(3) button`)),
+		waitJS(`!window.playground.state().sweep && window.playground.state().scenario.includes("workers=3")`, 30*time.Second)); err != nil {
+		t.Errorf("Run on a point did not load it: %v (%s)", err, eval[string](t, ctx, `window.playground.state().scenario`))
+	}
+}

@@ -602,6 +602,7 @@ import { LineChart } from './charts.js';
 
   function render(st) {
     renderNumbers(st);
+    renderCurves(st);
     var labels = (Array.isArray(st.lanes) ? st.lanes : []).map(function (l, i) {
       return l && l.label ? String(l.label) : 'lane ' + (i + 1);
     });
@@ -720,6 +721,104 @@ import { LineChart } from './charts.js';
     renderSelected(sel === undefined ? null : sel, st && CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
   });
 
+  // ---------- capacity curves (a sweep: KEY=A..B) ----------
+  // The program runs a sweep's points between frames; the page draws what
+  // is done: throughput, p50/p99 and memory against the swept value, one
+  // line per model, the knee (or the cheapest point meeting the goal)
+  // marked, and a table whose "Run" buttons load a point as a live run.
+  var curveCharts = null;
+  var lastCurves = [], curvesKey = '', curvesRows = -1, sweepText = '';
+  function curveLines(curves, field, dash) {
+    return curves.map(function (c, i) {
+      return { colour: CP.laneColour(i), dash: dash || [], points: (c.points || []).map(function (p) { return [p.x, p[field]]; }) };
+    });
+  }
+  // knee is where a curve's throughput first reaches 90% of its best.
+  function knee(points) {
+    var best = 0;
+    points.forEach(function (p) { best = Math.max(best, p.throughputRps); });
+    for (var i = 0; i < points.length; i++) if (points[i].throughputRps >= 0.9 * best) return points[i];
+    return null;
+  }
+  function renderCurves(st) {
+    var sw = st.sweep;
+    var sec = $('curves');
+    if (!sw && !lastCurves.length) { sec.hidden = true; return; }
+    sec.hidden = false;
+    if (sw) {
+      sweepText = sw.scenario;
+      var curves = link.call('curves');
+      if (Array.isArray(curves)) lastCurves = curves;
+      $('curves-progress').max = sw.total;
+      $('curves-progress').value = sw.done;
+      setNum('curves-status', sw.done < sw.total ? 'Running point ' + (sw.done + 1) + ' of ' + sw.total + '…' : sw.total + ' points done.');
+      setNum('curves-caption', '(' + sw.key + (sw.target ? ', goal ' + sw.target : '') + ')');
+      curvesKey = sw.key;
+    } else {
+      setNum('curves-status', 'From the sweep ' + sweepText + '; load it again to see its picture.');
+    }
+    if (!curveCharts) {
+      curveCharts = {
+        throughput: new LineChart($('curve-throughput'), { yLabel: 'req/s', minY: 1 }),
+        latency: new LineChart($('curve-latency'), { yLabel: 'ms', minY: 10 }),
+        memory: new LineChart($('curve-memory'), { yLabel: 'MB', minY: 10 })
+      };
+    }
+    var xl = curvesKey + (CP.KEYS[curvesKey] && /ms|s$/.test(String(CP.KEYS[curvesKey].default)) ? ' (ms)' : '');
+    var marks = [];
+    lastCurves.forEach(function (c) {
+      var pts = c.points || [];
+      var cheap = pts.filter(function (p) { return p.cheapest; })[0];
+      var k = cheap || (pts.length ? knee(pts) : null);
+      if (k) marks.push({ t: k.x, text: (cheap ? 'cheapest ' : 'knee ') + k.value });
+    });
+    ['throughput', 'latency', 'memory'].forEach(function (n) {
+      curveCharts[n].opts.xLabel = xl;
+      curveCharts[n].setMarks(marks);
+    });
+    curveCharts.throughput.setData(curveLines(lastCurves, 'throughputRps'));
+    curveCharts.latency.setData(curveLines(lastCurves, 'p50Ms').concat(curveLines(lastCurves, 'p99Ms', [6, 4])));
+    curveCharts.memory.setData(curveLines(lastCurves, 'residentMB'));
+    var ul = $('curves-legend');
+    var names = lastCurves.map(function (c) { return c.label; }).join('\n');
+    if (ul.getAttribute('data-names') !== names) {
+      ul.setAttribute('data-names', names);
+      ul.textContent = '';
+      lastCurves.forEach(function (c, i) {
+        var li = CP.el('li');
+        var sw2 = CP.el('span', { className: 'swatch line', 'aria-hidden': 'true' });
+        sw2.style.backgroundColor = CP.laneColour(i);
+        li.appendChild(sw2);
+        li.appendChild(CP.el('span', null, c.label));
+        ul.appendChild(li);
+      });
+    }
+    var n = lastCurves.reduce(function (a, c) { return a + (c.points || []).length; }, 0);
+    if (n === curvesRows) return;
+    curvesRows = n;
+    $('curves-key').textContent = curvesKey || 'value';
+    var body = $('curves-body');
+    body.textContent = '';
+    lastCurves.forEach(function (c) {
+      (c.points || []).forEach(function (p) {
+        var tr = CP.el('tr');
+        [c.label, p.value, CP.fmtRps(p.throughputRps), CP.fmtMs(p.p50Ms), CP.fmtMs(p.p99Ms),
+          CP.fmtMB(p.residentMB), CP.fmtInt(p.failed), p.cheapest ? 'cheapest' : p.meetsTarget ? 'meets' : ''].forEach(function (v, j) {
+          var td = CP.el(j === 0 ? 'th' : 'td', j === 0 ? { scope: 'row' } : null, String(v));
+          if (j === 7 && v) td.className = 'meets';
+          tr.appendChild(td);
+        });
+        var td = CP.el('td');
+        var b = CP.el('button', { type: 'button' }, 'Run');
+        b.setAttribute('aria-label', 'Run ' + c.label + ' with ' + curvesKey + '=' + p.value + ' live');
+        b.addEventListener('click', function () { applyText(p.scenario); });
+        td.appendChild(b);
+        tr.appendChild(td);
+        body.appendChild(tr);
+      });
+    });
+  }
+
   // ---------- window.playground ----------
   window.playground = {
     get ready() { return ctl.ready; },
@@ -729,6 +828,11 @@ import { LineChart } from './charts.js';
       return st && typeof st === 'object' ? st : { ready: false, scenario: running || currentText() };
     },
     load: applyText,
-    seek: seek
+    seek: seek,
+    curves: function () { return lastCurves.map(function (c) {
+      return { label: c.label, points: (c.points || []).map(function (p) {
+        return { x: p.x, throughputRps: p.throughputRps, p50Ms: p.p50Ms, p99Ms: p.p99Ms, residentMB: p.residentMB };
+      }) };
+    }); }
   };
 })();

@@ -22,6 +22,7 @@ const (
 	stepBudget   = 8 * time.Millisecond   // most wall time one Update may simulate
 	maxInFlight  = 200000                 // most requests the page holds at once
 	maxSeek      = 10 * time.Minute       // the furthest seek ahead of the run
+	sweepBudget  = 8 * time.Millisecond   // wall time one Update gives a sweep's points
 	seriesStep   = 250 * time.Millisecond // one chart point
 	seriesPoints = 2400                   // ten minutes of charts
 	frameWindow  = 600                    // frames kept for frameStats
@@ -45,6 +46,7 @@ type app struct {
 	w, h    float32 // the canvas in CSS pixels
 	sel     scene.Selection
 	drawn   bool            // a frame was drawn since the last snapshot
+	sweep   *sweepRun       // the sweep whose points run between frames, or nil
 	notice  string          // why the run was paused for the reader, or ""
 	pace    [tps]paceSample // the last second of Updates, for the speed achieved
 	paceN   int
@@ -96,9 +98,12 @@ func (a *app) load(text string) error {
 	if err != nil {
 		return err
 	}
+	var sw *sweepRun
 	if sc.Sweep != nil {
-		return &engine.ScenarioError{Key: sc.Sweep.Key, Value: sc.Sweep.Range,
-			Msg: fmt.Sprintf("a range makes a sweep of %d runs, and the page runs one scenario at a time; run the sweep with the CLI: go run ./cmd/sim '%s', or give %s one value", len(sc.Points()), sc.String(), sc.Sweep.Key)}
+		// A sweep: its points run between frames for the capacity curves,
+		// and the picture shows its first point live.
+		sw = &sweepRun{sc: sc, pts: sc.Points()}
+		sc = sc.Point(0)
 	}
 	for _, c := range sc.Lanes {
 		if c.Burst > maxInFlight {
@@ -106,7 +111,7 @@ func (a *app) load(text string) error {
 				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
 		}
 	}
-	a.sc, a.labels = sc, sc.LaneLabels()
+	a.sc, a.labels, a.sweep = sc, sc.LaneLabels(), sw
 	a.restart()
 	return nil
 }
@@ -185,6 +190,9 @@ func (a *app) step() {
 		}
 		a.pace[a.paceN%tps] = paceSample{time.Now(), a.now()}
 		a.paceN++
+	}
+	if a.sweep != nil {
+		a.sweep.work(sweepBudget)
 	}
 	if a.drawn {
 		a.drawn = false
@@ -351,7 +359,7 @@ func loadResult(a *app, text string) map[string]any {
 	for i, l := range a.labels {
 		labels[i] = l
 	}
-	return map[string]any{"ok": true, "scenario": a.sc.String(), "lanes": labels}
+	return map[string]any{"ok": true, "scenario": a.scenarioText(), "lanes": labels}
 }
 
 // Label is one entry of cpSim.labels(): a text drawn on the canvas, its box
@@ -390,6 +398,15 @@ func dots(sc *scene.Scene, n int) []any {
 	return out
 }
 
+// scenarioText is the text that replays what the page shows: a sweep's,
+// with its range, while its curves are the subject; else the live run's.
+func (a *app) scenarioText() string {
+	if a.sweep != nil {
+		return a.sweep.sc.String()
+	}
+	return a.sc.String()
+}
+
 // changeStep is the grid of simulated time a slider's change lands on.
 const changeStep = 100 * time.Millisecond
 
@@ -407,6 +424,7 @@ func (a *app) change(key, value string) (time.Duration, error) {
 	if err := sc.AddChange(key, at, value); err != nil {
 		return 0, err
 	}
+	a.sweep = nil // the picture becomes a live session of its own
 	for _, s := range a.sims {
 		if !s.Takes(key) {
 			continue

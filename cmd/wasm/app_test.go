@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"playground/cmd/wasm/scene"
+	"playground/engine"
 )
 
 func TestLoadReportsErrorsAndKeepsTheRun(t *testing.T) {
@@ -120,9 +121,6 @@ func TestStateSeriesAndSelection(t *testing.T) {
 // the next load works.
 func TestThePageNeverHoldsTooMuch(t *testing.T) {
 	a := newApp()
-	if res := loadResult(a, "model=sync workers=1..8 io=100ms clients=20"); res["ok"] != false || res["key"] != "workers" || !strings.Contains(res["error"].(string), "sweep") {
-		t.Fatalf("load(a sweep) = %v; want a refusal that names workers and the sweep", res)
-	}
 	res := loadResult(a, "model=dev-threaded io=1s burst=1000000")
 	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "go run ./cmd/sim") {
 		t.Fatalf("load(burst=1000000) = %v; want a refusal that names burst and the CLI", res)
@@ -234,5 +232,36 @@ func TestFollowWithoutAMouse(t *testing.T) {
 	first := a.sel.Seq
 	if !a.follow() || a.sel.Seq <= first {
 		t.Errorf("follow again selected %d after %d; want a later request", a.sel.Seq, first)
+	}
+}
+
+// A sweep computes its points between frames, in slices of wall time, and
+// its curves equal the CLI's: throughput rises with workers.
+func TestSweepRunsBetweenFrames(t *testing.T) {
+	a := newApp()
+	res := loadResult(a, "model=sync workers=1..6 io=100ms clients=30 requests=1000")
+	if res["ok"] != true {
+		t.Fatal(res)
+	}
+	for i := 0; i < 100000 && !a.sweep.done; i++ {
+		a.step()
+	}
+	st := a.state()
+	if st.Sweep == nil || st.Sweep.Done != 6 || st.Sweep.Total != 6 || !strings.Contains(st.Sweep.Scenario, "workers=1..6") {
+		t.Fatalf("state().sweep = %+v; want 6 of 6 points of workers=1..6", st.Sweep)
+	}
+	c := a.curves()
+	if len(c) != 1 || len(c[0].Points) != 6 || c[0].Points[5].ThroughputRPS < 3*c[0].Points[0].ThroughputRPS {
+		t.Fatalf("curves = %+v; want throughput rising with workers", c)
+	}
+	sc, _ := engine.ParseScenario("model=sync workers=1..6 io=100ms clients=30 requests=1000")
+	want := engine.RunSweep(sc, engine.Options{}, nil)
+	for i := range want {
+		if want[i].ThroughputRPS != c[0].Points[i].ThroughputRPS || want[i].P99MS != c[0].Points[i].P99MS {
+			t.Errorf("point %d: page %+v, CLI %+v", i, c[0].Points[i], want[i])
+		}
+	}
+	if a.sims[0].Config().Workers != 1 {
+		t.Errorf("the picture runs %d workers, want the first point's 1", a.sims[0].Config().Workers)
 	}
 }

@@ -74,6 +74,7 @@ func exposeAPI(g *game) {
 		}
 		return nil
 	}))
+	api.Set("curves", fn(func([]js.Value) any { return toJS(g.a.curves()) }))
 	api.Set("follow", fn(func([]js.Value) any { return g.a.follow() }))
 	api.Set("frameStats", fn(func([]js.Value) any { return g.a.frameStats() }))
 	api.Set("setPaused", fn(func(args []js.Value) any {
