@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -214,29 +216,48 @@ func TestPlaygroundLoadsAndASliderChangesTheRun(t *testing.T) {
 	}
 	shot(t, ctx, "playground")
 
-	// Move the workers slider two steps with the keyboard.
+	// Move the workers slider two steps with the keyboard while the run
+	// goes on: the running server takes it (workers@T=...), time goes on,
+	// and the URL records the change.
+	t0 := eval[float64](t, ctx, `window.playground.state().simSeconds`)
 	if err := chromedp.Do(ctx,
 		chromedp.Focus(chromedp.ID("workers")),
 		chromedp.KeyEvent(kb.ArrowRight),
 		chromedp.KeyEvent(kb.ArrowRight),
-		waitJS(`window.playground.state().scenario.includes("workers=4")`, 30*time.Second),
-		waitJS(`window.playground.state().simSeconds > 2`, time.Minute),
+		waitJS(`/workers@[0-9.]+s=4/.test(window.playground.state().scenario)`, 30*time.Second),
 	); err != nil {
-		t.Fatalf("the workers slider did not reach the simulation: %v (scenario %v)", err, state(t, ctx)["scenario"])
+		t.Fatalf("the workers slider did not reach the running simulation: %v (scenario %v)", err, state(t, ctx)["scenario"])
 	}
-	url := eval[string](t, ctx, `location.search`)
+	if t1 := eval[float64](t, ctx, `window.playground.state().simSeconds`); t1 < t0 {
+		t.Errorf("after the slider simulated time went from %.1f s back to %.1f s; want it to go on", t0, t1)
+	}
+	if err := chromedp.Do(ctx, waitJS(`window.playground.state().simSeconds > `+fmt.Sprint(t0+2), time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	url := eval[string](t, ctx, `decodeURIComponent(location.search)`)
 	shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("workers-value")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(url, "workers=4") || strings.TrimSpace(shown) != "4" {
-		t.Errorf("after the slider: URL %q, shown value %q; want workers=4 in both", url, shown)
+	if !regexp.MustCompile(`workers@[0-9.]+s=4`).MatchString(url) || strings.TrimSpace(shown) != "4" || !strings.Contains(url, "workers=2") {
+		t.Errorf("after the slider: URL %q, shown value %q; want workers=2 and workers@T=4 in the URL, 4 shown", url, shown)
 	}
 	after := state(t, ctx)
 	lane := after["lanes"].([]any)[0].(map[string]any)
 	// 4 workers x 4 threads = 16 threads: 40 clients keep them busy.
 	if after["inFlight"].(float64) < 1 || lane["upstream"].(float64) > 16 {
 		t.Errorf("after the slider: %v in flight, %v upstream calls; want some, at most 16", after["inFlight"], lane["upstream"])
+	}
+	// Back to 3 s: the state equals a fresh run paused at 3 s.
+	// The session (with its change) replayed from a fresh load gives the same
+	// numbers at 3 s as a seek back to 3 s.
+	const at3 = `(() => { const s = window.playground.state(); return JSON.stringify([s.simSeconds, s.lanes[0].completed, s.lanes[0].inFlight, s.lanes[0].queue]); })()`
+	seeked := eval[map[string]any](t, ctx, `(window.playground.seek(3), document.querySelector("iframe").contentWindow.cpSim.setPaused(true), window.playground.seek(3))`)
+	got := eval[string](t, ctx, at3)
+	scenario := eval[string](t, ctx, `window.playground.state().scenario`)
+	fresh := eval[string](t, ctx, `(window.playground.load(`+strconv.Quote(scenario)+`), window.playground.seek(3), `+at3+`)`)
+	if seeked["ok"] != true || got != fresh {
+		t.Errorf("seek(3) = %v, state %s; a fresh load of %q sought to 3 s: %s", seeked, got, scenario, fresh)
 	}
 	shot(t, ctx, "playground-workers-4")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // domLabel is a label of the picture as the browser laid it out.
@@ -87,7 +88,8 @@ func TestPictureWordsAtEverySize(t *testing.T) {
 				waitJS(`(() => { try { return document.querySelector("iframe#sim-frame").contentWindow.cpSim.state().simSeconds > 1.5; } catch (e) { return false; } })()`, readyLimit),
 			}
 			if tt.large {
-				steps = append(steps, chromedp.Click(chromedp.ID("large-text")),
+				// Large text may be on already: the browser profile remembers it.
+				steps = append(steps, chromedp.Evaluate[chromedp.Void](`(b => { if (b.getAttribute("aria-pressed") !== "true") b.click(); })(document.getElementById("large-text"))`),
 					waitJS(cpSim+`.state().textScale > 1`, 30*time.Second), chromedp.Sleep(300*time.Millisecond))
 			}
 			if err := chromedp.Do(ctx, steps...); err != nil {
@@ -179,4 +181,97 @@ func TestDeuteranopiaScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "view-deuteranopia")
+}
+
+// Input the parser allows but the page cannot hold is refused before it
+// runs or paused with a notice; the page stays responsive and the next load
+// works.
+func TestHugeLoadsLeaveThePageResponsive(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=sync&io=100ms&clients=5"), ready()); err != nil {
+		t.Fatal(err)
+	}
+	res := eval[map[string]any](t, ctx, `window.playground.load("model=dev-threaded io=1s burst=1000000")`)
+	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "cmd/sim") {
+		t.Errorf("load(burst=1000000) = %v; want a refusal naming burst and the CLI", res)
+	}
+	res = eval[map[string]any](t, ctx, `(window.playground.load("model=asyncio io=1s rate=1000000"), document.querySelector("iframe").contentWindow.cpSim.setSpeed(100), {ok: true})`)
+	// Ten round trips into the page while the flood runs: each must come back
+	// quickly (a frozen tab would not answer at all within the limit).
+	for i := 0; i < 10; i++ {
+		c, cancel := context.WithTimeout(ctx, 20*time.Second)
+		_, err := chromedp.Run(c, chromedp.Evaluate[float64](`window.playground.state().simSeconds`))
+		cancel()
+		if err != nil {
+			t.Fatalf("the page stopped answering during rate=1000000: %v", err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx, waitJS(`window.playground.state().paused && window.playground.state().notice.includes("Paused")`, time.Minute)); err != nil {
+		t.Errorf("rate=1000000 never paused with a notice: %v (%v)", err, eval[string](t, ctx, `JSON.stringify(window.playground.state()).slice(0, 300)`))
+	}
+	shot(t, ctx, "view-flood-paused")
+	res = eval[map[string]any](t, ctx, `window.playground.load("model=gevent io=100ms clients=10")`)
+	if res["ok"] != true {
+		t.Fatalf("the next load after the flood: %v", res)
+	}
+	if err := chromedp.Do(ctx, waitJS(`window.playground.state().completed > 0`, time.Minute)); err != nil {
+		t.Errorf("the next scenario does not run: %v", err)
+	}
+}
+
+// A request can be followed from the keyboard: the "Follow a request"
+// button, pressed with Enter, shows a request's timeline.
+func TestFollowARequestWithTheKeyboard(t *testing.T) {
+	ctx := page(t, readyLimit+time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=gthread&threads=4&io=2s&clients=8"),
+		ready(), waitJS(`window.playground.state().inFlight > 0`, time.Minute),
+		chromedp.Focus(chromedp.ID("follow")), chromedp.KeyEvent(kb.Enter),
+		waitJS(`!document.getElementById("selected-body").hidden`, 10*time.Second)); err != nil {
+		t.Fatalf("Enter on Follow a request showed no timeline: %v", err)
+	}
+	if txt := eval[string](t, ctx, `document.getElementById("selected-text").textContent`); txt == "" {
+		t.Errorf("the followed request's timeline says nothing")
+	}
+}
+
+// A sweep in the URL draws capacity curves: its points run between frames,
+// throughput rises with workers for sync, and playground.curves() has them.
+func TestSweepDrawsCapacityCurves(t *testing.T) {
+	ctx := page(t, readyLimit+3*time.Minute)
+	start := time.Now()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(shared.base+"index.html?model=sync,gthread&threads=4&workers=1..8&io=100ms&clients=50&requests=2000&target=p99<800ms"),
+		ready(), waitJS(`(s => s.sweep && s.sweep.done === s.sweep.total)(window.playground.state())`, 2*time.Minute)); err != nil {
+		t.Fatalf("the sweep never finished: %v", err)
+	}
+	t.Logf("16 points of 2,000 requests in %.1f s (page load included)", time.Since(start).Seconds())
+	curves := eval[[]struct {
+		Label  string
+		Points []struct{ X, ThroughputRps, P99Ms, ResidentMB float64 }
+	}](t, ctx, `window.playground.curves()`)
+	if len(curves) != 2 || len(curves[0].Points) != 8 {
+		t.Fatalf("curves() = %+v; want 2 curves of 8 points", curves)
+	}
+	sync := curves[0].Points
+	for i := 1; i < len(sync); i++ {
+		if sync[i].ThroughputRps < 0.95*sync[i-1].ThroughputRps {
+			t.Errorf("sync: throughput fell from %v to %v between workers=%v and %v", sync[i-1].ThroughputRps, sync[i].ThroughputRps, sync[i-1].X, sync[i].X)
+		}
+	}
+	if sync[7].ThroughputRps < 3*sync[0].ThroughputRps {
+		t.Errorf("sync: 8 workers serve %v req/s, 1 worker %v; want more than 3x", sync[7].ThroughputRps, sync[0].ThroughputRps)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#curves-body tr").length`); n != 16 {
+		t.Errorf("%d rows in the curves' table, want 16", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("curves"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "view-sweep-curves")
+	// A point's Run button loads it as a live run.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#curves-body tr:nth-child(3) button`)),
+		waitJS(`!window.playground.state().sweep && window.playground.state().scenario.includes("workers=3")`, 30*time.Second)); err != nil {
+		t.Errorf("Run on a point did not load it: %v (%s)", err, eval[string](t, ctx, `window.playground.state().scenario`))
+	}
 }

@@ -1,6 +1,10 @@
 package engine
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+	"time"
+)
 
 // BenchmarkMillionRequests is the large run: 1,000,000 requests from
 // 500 clients on gthread 4x8. It reports simulated requests per second of
@@ -9,9 +13,49 @@ func BenchmarkMillionRequests(b *testing.B) {
 	benchScenario(b, "model=gthread workers=4 threads=8 io=100ms io-dist=exp clients=500 requests=1000000")
 }
 
-// BenchmarkMMc is the M/M/c model that SimPy runs in scripts/bench/simpy_mmc.py.
+// BenchmarkKeepalive is a closed loop of 1,000 clients that keep their
+// connections alive, on gthread 4x8.
+func BenchmarkKeepalive(b *testing.B) {
+	benchScenario(b, "model=gthread workers=4 threads=8 io=100ms io-dist=exp clients=1000 requests=300000")
+}
+
+// mmcScenario is the M/M/c model of BenchmarkMMc, of scripts/bench/simpy_mmc.py
+// and of floorMMc: Poisson arrivals at 2.4/s, 3 sync workers on 3 cores, an
+// exponential upstream call of mean 1s (plus the worker's 2.047ms of CPU).
+const mmcScenario = "model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=%d"
+
+// mmcRequests is how many requests each side simulates per op: few, so
+// that the sides take turns often and a burst of load from elsewhere falls
+// on both.
+const mmcRequests = 50000
+
+// BenchmarkMMc runs the engine and the floor (floorMMc) on the same M/M/c
+// model, one after the other in each op, so that load from elsewhere falls
+// on both alike. It reports each one's simulated requests per second of wall
+// time (req/s for the engine, floor-req/s) and the engine's fraction of the
+// floor (of-floor).
 func BenchmarkMMc(b *testing.B) {
-	benchScenario(b, "model=sync workers=4 cores=64 rate=30 io=100ms io-dist=exp requests=1000000")
+	sc, err := ParseScenario(fmt.Sprintf(mmcScenario, mmcRequests))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu := serverCPU(ModelSync)
+	var engine, floor time.Duration
+	var done int64
+	for b.Loop() {
+		t0 := time.Now()
+		r := New(sc.Lanes[0], Options{}).Run()
+		t1 := time.Now()
+		floorMMc(mmcRequests, 3, 2.4, cpu, time.Second, 1)
+		engine += t1.Sub(t0)
+		floor += time.Since(t1)
+		done += r.Completed + r.Failed.Total()
+	}
+	n := float64(b.N * mmcRequests)
+	b.ReportMetric(float64(done)/engine.Seconds(), "req/s")
+	b.ReportMetric(n/floor.Seconds(), "floor-req/s")
+	b.ReportMetric(floor.Seconds()/engine.Seconds(), "of-floor")
+	b.ReportMetric(0, "ns/op")
 }
 
 func benchScenario(b *testing.B, text string) {

@@ -61,7 +61,13 @@ func (s *Sim) keepConn(r *request) bool {
 	cn.open = true
 	cn.proc, cn.procGen = r.proc, p.gen
 	cn.gen++
-	s.after(ka, evKeepaliveEnd, r.client, cn.gen)
+	// The client sends its next request Think from now (finish tells it
+	// after this), and that request takes the connection and cancels the
+	// timer. So the timer can only fire if it is due first: at a tie it is,
+	// being scheduled before the client's next send.
+	if ka <= s.cfg.Think {
+		s.after(ka, evKeepaliveEnd, r.client, cn.gen)
+	}
 	return true
 }
 

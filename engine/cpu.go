@@ -28,6 +28,19 @@ type thread struct {
 func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	th := &s.threads[tid]
 	th.cpuLeft = d
+	if p := &s.procs[th.proc]; p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.coreQ.len() == 0 {
+		// Nobody waits for the GIL or a core: the thread runs at once, as
+		// enqueueThread and dispatch would have it, without the queues. Its
+		// request passes through wait-core all the same, which ends its
+		// timeline's segment as they do (a cpu segment then a new one).
+		if th.req >= 0 {
+			s.setState(&s.reqs[th.req], stWaitCore)
+		}
+		p.running = tid
+		s.freeCores--
+		s.startSlice(tid)
+		return
+	}
 	s.enqueueThread(tid)
 	s.dispatch()
 }

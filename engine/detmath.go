@@ -25,15 +25,21 @@ func detLog(x float64) float64 {
 		l6    = 1.531383769920937332e-01
 		l7    = 1.479819860511658591e-01
 	)
-	switch {
-	case math.IsNaN(x) || math.IsInf(x, 1):
-		return x
-	case x < 0:
-		return math.NaN()
-	case x == 0:
-		return math.Inf(-1)
+	var f1 float64
+	var ki int
+	if b := math.Float64bits(x); b>>52-1 < 0x7fe { // sign 0, exponent neither 0 nor all ones
+		f1, ki = frexpNormal(b) // every draw takes this way
+	} else {
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 1):
+			return x
+		case x < 0:
+			return math.NaN()
+		case x == 0:
+			return math.Inf(-1)
+		}
+		f1, ki = math.Frexp(x)
 	}
-	f1, ki := math.Frexp(x)
 	if f1 < math.Sqrt2/2 {
 		f1 *= 2
 		ki--
@@ -48,6 +54,12 @@ func detLog(x float64) float64 {
 	r := t1 + t2
 	hfsq := float64(0.5*f) * f
 	return float64(k*ln2Hi) - ((hfsq - (float64(s*(hfsq+r)) + float64(k*ln2Lo))) - f)
+}
+
+// frexpNormal is math.Frexp of the positive normal number whose bits are b,
+// read off them: the fraction in [0.5, 1) and the power of two.
+func frexpNormal(b uint64) (frac float64, exp int) {
+	return math.Float64frombits(b&^(0x7ff<<52) | 1022<<52), int(b>>52) - 1022
 }
 
 // detExp returns e**x, identically on every platform.

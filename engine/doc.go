@@ -17,7 +17,10 @@
 // seed give the same result, byte for byte, on every platform. Scenario text
 // may change a key during the run (workers@10s=4, see Change); NewLane builds
 // a lane with its changes, Sim.Change adds one to a running lane, and
-// Key.Live says which keys a model can change while it runs. Time is an
+// Key.Live says which keys a model can change while it runs. A range
+// (workers=1..32) makes a sweep, one run per point (see Sweep, Scenario.Points,
+// Scenario.Point and RunSweep), with an optional goal (target=p99<300ms, see
+// Target) that marks the cheapest point meeting it. Time is an
 // integer number of nanoseconds since the start of the run; events are ordered
 // by (time, sequence number); all randomness comes from PCG sources owned by
 // the run. The package imports only the standard library.

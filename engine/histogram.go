@@ -2,16 +2,24 @@ package engine
 
 import (
 	"math/bits"
+	"slices"
 	"time"
 )
 
 // histogram counts durations in log-linear buckets: each power of two is
 // split into 2^subBits buckets, so a quantile is within 1/2^subBits of the
 // true value, in fixed memory however many values it holds.
+//
+// It lists the buckets that hold values, so that a quantile, a reset and a
+// merge cost what the values spread over, not the hundreds or thousands of
+// buckets: the series and the recent window read and clear a histogram
+// every fraction of a simulated second, most of whose buckets are empty.
 type histogram struct {
 	subBits uint
 	counts  []int64
 	n       int64
+	used    []int32 // the buckets with a count, in increasing order up to sorted
+	sorted  int     // used[:sorted] is in increasing order
 }
 
 func newHistogram(subBits uint) histogram {
@@ -46,9 +54,22 @@ func (h *histogram) bucketMid(i int) time.Duration {
 	return time.Duration(lo + width/2)
 }
 
-func (h *histogram) add(v time.Duration) {
-	h.counts[h.index(v)]++
-	h.n++
+func (h *histogram) add(v time.Duration) { h.addN(h.index(v), 1) }
+
+// addN adds c values to bucket i.
+func (h *histogram) addN(i int, c int64) {
+	if h.counts[i] == 0 {
+		h.used = append(h.used, int32(i))
+	}
+	h.counts[i] += c
+	h.n += c
+}
+
+// merge adds the values of o, a histogram with the same buckets.
+func (h *histogram) merge(o *histogram) {
+	for _, i := range o.used {
+		h.addN(int(i), o.counts[i])
+	}
 }
 
 // quantile returns the q-quantile (0 < q <= 1) of the values added, or 0 if
@@ -59,17 +80,24 @@ func (h *histogram) quantile(q float64) time.Duration {
 	}
 	rank := int64(q*float64(h.n) + 0.5)
 	rank = max(1, min(rank, h.n))
+	if h.sorted < len(h.used) {
+		slices.Sort(h.used)
+		h.sorted = len(h.used)
+	}
 	var seen int64
-	for i, c := range h.counts {
-		seen += c
+	for _, i := range h.used {
+		seen += h.counts[i]
 		if seen >= rank {
-			return h.bucketMid(i)
+			return h.bucketMid(int(i))
 		}
 	}
 	return h.bucketMid(len(h.counts) - 1)
 }
 
+// reset empties the histogram, in time that grows with the buckets used.
 func (h *histogram) reset() {
-	clear(h.counts)
-	h.n = 0
+	for _, i := range h.used {
+		h.counts[i] = 0
+	}
+	h.used, h.sorted, h.n = h.used[:0], 0, 0
 }

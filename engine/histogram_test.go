@@ -43,3 +43,42 @@ func TestHistogramIndexMonotonic(t *testing.T) {
 		t.Errorf("index(2^62) = %d, want the last bucket %d", got, len(h.counts)-1)
 	}
 }
+
+// TestHistogramReuse fills a histogram, reads it, resets it and fills it
+// again, as the series and the recent window do: every quantile must be
+// what a fresh histogram of the same values gives, and a merge what one
+// histogram of both sets of values gives.
+func TestHistogramReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	reused, other := newHistogram(4), newHistogram(4)
+	for round := 0; round < 50; round++ {
+		fresh, both := newHistogram(4), newHistogram(4)
+		reused.reset()
+		other.reset()
+		for i := 0; i < round*round; i++ {
+			v := time.Duration(rng.ExpFloat64() * float64(time.Second))
+			reused.add(v)
+			fresh.add(v)
+			both.add(v)
+			if i%3 == 0 {
+				_ = reused.quantile(0.5) // a read between adds sorts what is there so far
+			}
+			w := time.Duration(rng.ExpFloat64() * float64(time.Millisecond))
+			other.add(w)
+			both.add(w)
+		}
+		for _, q := range []float64{0.01, 0.5, 0.9, 0.99, 1} {
+			if got, want := reused.quantile(q), fresh.quantile(q); got != want {
+				t.Fatalf("round %d: reused quantile(%v) = %v, want %v", round, q, got, want)
+			}
+		}
+		merged := newHistogram(4)
+		merged.merge(&reused)
+		merged.merge(&other)
+		for _, q := range []float64{0.01, 0.5, 0.9, 0.99, 1} {
+			if got, want := merged.quantile(q), both.quantile(q); got != want {
+				t.Fatalf("round %d: merged quantile(%v) = %v, want %v", round, q, got, want)
+			}
+		}
+	}
+}

@@ -31,6 +31,9 @@ type Key struct {
 	// effect makes a Sim act on a change as it applies; nil when the new
 	// value is simply read where it is next used.
 	effect func(s *Sim)
+	// num says how a range of the key counts (see sweep.go); nil: the
+	// key's values are not numbers, and it takes no range.
+	num *numeric
 }
 
 // Keys returns the scenario keys in their canonical order.
@@ -162,7 +165,7 @@ func init() {
 
 func intKey(name, doc string, lo, hi int, field func(*Config) *int) Key {
 	allowed := fmt.Sprintf("a whole number from %d to %d", lo, hi)
-	return Key{Name: name, Doc: doc, Allowed: allowed,
+	return Key{Name: name, Doc: doc, Allowed: allowed, num: &wholeNumbers,
 		get: func(c *Config) string { return strconv.Itoa(*field(c)) },
 		set: func(c *Config, s string) error {
 			v, err := strconv.Atoi(s)
@@ -190,7 +193,7 @@ func uintKey(name, doc string, field func(*Config) *uint64) Key {
 
 func floatKey(name, doc string, lo, hi float64, field func(*Config) *float64) Key {
 	allowed := fmt.Sprintf("a number from %g to %g", lo, hi)
-	return Key{Name: name, Doc: doc, Allowed: allowed,
+	return Key{Name: name, Doc: doc, Allowed: allowed, num: &realNumbers,
 		get: func(c *Config) string { return strconv.FormatFloat(*field(c), 'g', -1, 64) },
 		set: func(c *Config, s string) error {
 			v, err := strconv.ParseFloat(s, 64)
@@ -204,7 +207,7 @@ func floatKey(name, doc string, lo, hi float64, field func(*Config) *float64) Ke
 
 func durKey(name, doc string, lo, hi time.Duration, field func(*Config) *time.Duration) Key {
 	allowed := fmt.Sprintf("a duration from %v to %v, written like 200ms or 1.5s", lo, hi)
-	return Key{Name: name, Doc: doc, Allowed: allowed,
+	return Key{Name: name, Doc: doc, Allowed: allowed, num: &durations,
 		get: func(c *Config) string { return field(c).String() },
 		set: func(c *Config, s string) error {
 			v, err := time.ParseDuration(s)

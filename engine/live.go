@@ -19,8 +19,12 @@ type laneChange struct {
 
 // NewLane builds a simulation of lane i of sc, with the live changes that
 // the lane acts on. It panics, as New does, on a scenario that
-// ParseScenario would not give.
+// ParseScenario would not give, and on a sweep, whose points run one by one
+// (NewLane(sc.Point(j), 0, opt)).
 func NewLane(sc Scenario, i int, opt Options) *Sim {
+	if sc.Sweep != nil {
+		panic("engine: NewLane of a sweep (" + sc.Sweep.Key + "=" + sc.Sweep.Range + "); run its points: NewLane(sc.Point(j), 0, opt)")
+	}
 	s := New(sc.Lanes[i], opt)
 	for _, ch := range sc.Changes {
 		k := keyIndex(ch.Key)

@@ -44,8 +44,9 @@ func (m *metrics) init(opt Options) {
 
 func (m *metrics) advance(s *Sim, t time.Duration) {
 	m.area += float64(m.inFlight) * float64(t-s.now)
-	m.series.advance(s, t)
-	m.recent.advance(t)
+	if t >= m.series.next {
+		m.series.advance(s, t)
+	}
 }
 
 func (m *metrics) arrive(s *Sim) {
@@ -75,7 +76,7 @@ func (m *metrics) complete(s *Sim, r *request) {
 	m.latMax = max(m.latMax, d)
 	m.sojourn += float64(d)
 	m.series.complete(d)
-	m.recent.complete(d)
+	m.recent.complete(s.now, d)
 	s.checkEnd()
 }
 
@@ -128,6 +129,7 @@ type Point struct {
 // series keeps the most recent points in a ring.
 type series struct {
 	step      time.Duration
+	stepSecs  float64 // step.Seconds()
 	next      time.Duration
 	ring      []Point
 	start, n  int
@@ -145,6 +147,7 @@ func (sr *series) init(opt Options) {
 	if n <= 0 {
 		n = 600
 	}
+	sr.stepSecs = sr.step.Seconds()
 	sr.ring = make([]Point, n)
 	sr.next = sr.step
 	sr.hist = newHistogram(4)
@@ -155,31 +158,54 @@ func (sr *series) complete(d time.Duration) {
 	sr.hist.add(d)
 }
 
+// advance closes the points that end at or before t, which is at or after
+// sr.next (metrics.advance checks, inline). The first one closes
+// with what the step saw; any after it saw no event (advance runs at every
+// event), so they are empty and read the same state. A gap longer than the
+// ring writes only the points the ring keeps.
 func (sr *series) advance(s *Sim, t time.Duration) {
-	for sr.next <= t {
-		p := Point{
-			T:          sr.next,
-			Throughput: float64(sr.completed) / sr.step.Seconds(),
-			Failed:     sr.failed,
-			P50:        sr.hist.quantile(0.5),
-			P99:        sr.hist.quantile(0.99),
-			InFlight:   s.m.inFlight,
-			Queue:      s.QueueDepth(),
-			Upstream:   s.upstream,
-			RSS:        s.m.rss,
-		}
-		i := (sr.start + sr.n) % len(sr.ring)
-		if sr.n == len(sr.ring) {
-			sr.start = (sr.start + 1) % len(sr.ring)
-		} else {
-			sr.n++
-		}
-		sr.ring[i] = p
-		sr.completed, sr.failed = 0, 0
-		if sr.hist.n > 0 {
-			sr.hist.reset()
-		}
+	p := Point{
+		T:          sr.next,
+		Throughput: float64(sr.completed) / sr.stepSecs,
+		Failed:     sr.failed,
+		P50:        sr.hist.quantile(0.5),
+		P99:        sr.hist.quantile(0.99),
+		InFlight:   s.m.inFlight,
+		Queue:      s.QueueDepth(),
+		Upstream:   s.upstream,
+		RSS:        s.m.rss,
+	}
+	sr.add(p)
+	sr.completed, sr.failed = 0, 0
+	sr.hist.reset()
+	sr.next += sr.step
+	if sr.next > t {
+		return
+	}
+	empty := int64((t-sr.next)/sr.step) + 1
+	if skip := empty - int64(len(sr.ring)); skip > 0 {
+		sr.next += time.Duration(skip) * sr.step
+		sr.start, sr.n, empty = 0, 0, int64(len(sr.ring))
+	}
+	p.Throughput, p.Failed, p.P50, p.P99 = 0, 0, 0, 0
+	for ; empty > 0; empty-- {
+		p.T = sr.next
+		sr.add(p)
 		sr.next += sr.step
+	}
+}
+
+// add appends p to the ring, dropping the oldest point if it is full.
+func (sr *series) add(p Point) {
+	i := sr.start + sr.n
+	if i >= len(sr.ring) {
+		i -= len(sr.ring)
+	}
+	sr.ring[i] = p
+	if sr.n < len(sr.ring) {
+		sr.n++
+	} else if sr.start++; sr.start == len(sr.ring) {
+		sr.start = 0
 	}
 }
 
@@ -202,32 +228,34 @@ func (s *Sim) QueueDepth() int {
 const recentSlot = 250 * time.Millisecond
 
 // recentWindow keeps the latencies of the last simulated second in five
-// rotating slots: the four before the current one cover the whole second
-// however soon after a rotation it is read.
+// rotating slots of time: the four before the current one cover the whole
+// second however soon after a rotation it is read. A slot is emptied when a
+// value comes for a slot of time it does not hold, and read only if the one
+// it holds is among the last five: nothing happens as time passes.
 type recentWindow struct {
 	slots [5]histogram
-	cur   int
-	next  time.Duration // end of the current slot
+	held  [5]int64  // the slot of time (now / recentSlot) each one holds
+	all   histogram // Recent's scratch: the slots merged
 }
 
 func (w *recentWindow) init() {
 	for i := range w.slots {
 		w.slots[i] = newHistogram(6)
+		w.held[i] = -int64(len(w.slots))
 	}
-	w.next = recentSlot
+	w.all = newHistogram(6)
 }
 
-func (w *recentWindow) advance(t time.Duration) {
-	for w.next <= t {
-		w.cur = (w.cur + 1) % len(w.slots)
-		if w.slots[w.cur].n > 0 {
-			w.slots[w.cur].reset()
-		}
-		w.next += recentSlot
+// complete adds a latency d answered at now.
+func (w *recentWindow) complete(now, d time.Duration) {
+	k := int64(now / recentSlot)
+	i := k % int64(len(w.slots))
+	if w.held[i] != k {
+		w.slots[i].reset()
+		w.held[i] = k
 	}
+	w.slots[i].add(d)
 }
-
-func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
 
 // Recent returns the throughput and latency quantiles of the last simulated
 // second: the requests answered in the last 1 to 1.25 s (all of the run, if
@@ -235,20 +263,15 @@ func (w *recentWindow) complete(d time.Duration) { w.slots[w.cur].add(d) }
 // are then 0 and mean nothing.
 func (s *Sim) Recent() (rps float64, p50, p99 time.Duration, ok bool) {
 	w := &s.m.recent
-	var all histogram
-	all.subBits = w.slots[0].subBits
-	all.counts = s.recentScratch[:0]
-	for range w.slots[0].counts {
-		all.counts = append(all.counts, 0)
-	}
+	k := int64(s.now / recentSlot)
+	all := &w.all
+	all.reset()
 	for i := range w.slots {
-		for j, c := range w.slots[i].counts {
-			all.counts[j] += c
+		if w.held[i] > k-int64(len(w.slots)) {
+			all.merge(&w.slots[i])
 		}
-		all.n += w.slots[i].n
 	}
-	s.recentScratch = all.counts
-	span := min(s.now, time.Duration(len(w.slots)-1)*recentSlot+(s.now-(w.next-recentSlot)))
+	span := min(s.now, time.Duration(len(w.slots)-1)*recentSlot+(s.now-time.Duration(k)*recentSlot))
 	if span > 0 {
 		rps = float64(all.n) / span.Seconds()
 	}

@@ -35,21 +35,74 @@ func (e *event) before(o *event) bool {
 	return e.seq < o.seq
 }
 
-// eventQueue is a 4-ary min-heap of events: shallower than a binary heap,
-// and each level's children sit together in memory. It is written out rather
-// than built on container/heap because that interface boxes every pushed
-// value, which costs an allocation per event on the engine's hottest path.
+// eventQueue holds the pending events, most of them on a 4-ary min-heap:
+// shallower than a binary heap, and each level's children sit together in
+// memory. It is written out rather than built on container/heap because that
+// interface boxes every pushed value, which costs an allocation per event on
+// the engine's hottest path.
+//
+// Two kinds of event wait beside the heap, as they come in time order
+// anyway: the arbiter's tick (at most one, due every simulated second) and
+// arrivals (a closed-loop client sends again a fixed think time after its
+// answer; open-loop and burst traffic have one arrival pending). An arrival
+// scheduled before the last one waiting goes on the heap instead, so the
+// order is (time, seq) whatever the traffic does.
 type eventQueue struct {
-	items []event
-	seq   uint64
+	items   []event
+	seq     uint64
+	tick    event
+	hasTick bool
+	arrive  ring[event]
 }
 
-func (q *eventQueue) len() int { return len(q.items) }
+func (q *eventQueue) len() int {
+	n := len(q.items) + q.arrive.size
+	if q.hasTick {
+		n++
+	}
+	return n
+}
+
+// The places an event waits.
+const (
+	inHeap = iota
+	inArrive
+	inTick
+)
+
+// first says where the earliest event waits; the queue must not be empty.
+func (q *eventQueue) first() int {
+	where := inHeap
+	var best *event
+	if len(q.items) > 0 {
+		best = &q.items[0]
+	}
+	if q.arrive.size > 0 {
+		if h := q.arrive.first(); best == nil || h.before(best) {
+			where, best = inArrive, h
+		}
+	}
+	if q.hasTick && (best == nil || q.tick.before(best)) {
+		where = inTick
+	}
+	return where
+}
 
 // push schedules an event; seq is assigned here and only grows.
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
+	if e.kind == evArbiterTick {
+		if q.hasTick {
+			panic("engine: two arbiter ticks pending")
+		}
+		q.tick, q.hasTick = e, true
+		return
+	}
+	if e.kind == evArrive && (q.arrive.size == 0 || q.arrive.last().at <= e.at) {
+		q.arrive.push(e)
+		return
+	}
 	q.items = append(q.items, e)
 	h := q.items
 	i := len(h) - 1
@@ -65,10 +118,25 @@ func (q *eventQueue) push(e event) {
 }
 
 // peek returns the earliest event; the queue must not be empty.
-func (q *eventQueue) peek() *event { return &q.items[0] }
+func (q *eventQueue) peek() *event {
+	switch q.first() {
+	case inTick:
+		return &q.tick
+	case inArrive:
+		return q.arrive.first()
+	}
+	return &q.items[0]
+}
 
 // pop removes and returns the earliest event; the queue must not be empty.
 func (q *eventQueue) pop() event {
+	switch q.first() {
+	case inTick:
+		q.hasTick = false
+		return q.tick
+	case inArrive:
+		return q.arrive.pop()
+	}
 	h := q.items
 	top := h[0]
 	n := len(h) - 1

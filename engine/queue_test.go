@@ -8,7 +8,8 @@ import (
 )
 
 // The queue must give events in (time, scheduling order) order: ties are
-// first in, first out.
+// first in, first out, the arbiter's tick among them, and arrivals whether
+// they wait in their lane (pushed in time order) or on the heap (not).
 func TestEventQueueOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var q eventQueue
@@ -20,7 +21,11 @@ func TestEventQueueOrder(t *testing.T) {
 	for round := 0; round < 50; round++ {
 		for i := 0; i < rng.IntN(200); i++ {
 			at := time.Duration(rng.IntN(50)) // many ties
-			q.push(event{at: at})
+			kind := evArrive
+			if !q.hasTick && rng.IntN(10) == 0 {
+				kind = evArbiterTick // waits beside the heap; one at a time
+			}
+			q.push(event{at: at, kind: kind})
 			want = append(want, key{at, q.seq})
 		}
 		slices.SortFunc(want, func(a, b key) int {

@@ -8,15 +8,19 @@ import (
 // MaxLanes is the most lanes a comparison may have.
 const MaxLanes = 8
 
-// Scenario is parsed scenario text: one Config per lane, and the live
-// changes. A scenario without a comma list has one lane; a comparison has
-// one lane per listed value, and all its lanes share the seed and so the
-// traffic.
+// Scenario is parsed scenario text: one Config per lane, the live changes,
+// and the range of a sweep. A scenario without a comma list has one lane; a
+// comparison has one lane per listed value, and all its lanes share the
+// seed and so the traffic.
 type Scenario struct {
 	Lanes []Config
 	// Changes are the live changes (KEY@TIME=VALUE), in time order, ties
 	// in key order; AddChange adds one.
 	Changes []Change
+	// Sweep is the range (KEY=A..B), or nil. A sweep is not run lane by
+	// lane but point by point (Points, Point); its Lanes hold the range's
+	// first value.
+	Sweep *Sweep
 }
 
 // ScenarioError is a problem with scenario text. It names the key and value
@@ -38,31 +42,38 @@ func (e *ScenarioError) Error() string {
 }
 
 // ParseScenario parses scenario text: key=value pairs separated by spaces,
-// newlines or '&' (so a URL query string is a scenario), and live changes
-// written KEY@TIME=VALUE (workers@10s=4: from simulated second 10 on).
+// newlines or '&' (so a URL query string is a scenario), live changes
+// written KEY@TIME=VALUE (workers@10s=4: from simulated second 10 on), and
+// at most one range, KEY=A..B or KEY=A..B/STEP, that makes the scenario a
+// sweep (see Sweep), with an optional goal, target=p99<300ms (see Target).
 // Parsing is strict: an unknown key, a repeated key, a bad value, an
-// out-of-range number, a value that no lane's model can use, a bad time or
-// a key that cannot change live is a *ScenarioError.
+// out-of-range number, a value that no lane's model can use, a bad time, a
+// key that cannot change live, or a bad range or goal is a *ScenarioError;
+// a sweep is checked at every one of its points.
 func ParseScenario(text string) (Scenario, error) {
 	fields := strings.FieldsFunc(text, func(r rune) bool {
 		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '&'
 	})
-	type pair struct {
-		key    *Key
-		values []string
-		change bool
-		at     string // a change's TIME, checked once the duration is known
-	}
-	var pairs []pair
+	var p parsed
 	seen := make([]bool, len(keyTable))
-	lanes := 1
-	var listKey string
+	p.lanes = 1
+	var target *Target
+	ranged := -1 // the index in p.pairs of the pair with a range
+	var rangeText string
 	for _, f := range fields {
 		name, value, ok := strings.Cut(f, "=")
 		if !ok {
 			return Scenario{}, &ScenarioError{Msg: fmt.Sprintf("%q is not key=value", f)}
 		}
 		keyName, atText, change := strings.Cut(name, "@")
+		if keyName == targetKey {
+			t, err := parseTargetPair(name, value, change, target != nil)
+			if err != nil {
+				return Scenario{}, err
+			}
+			target = t
+			continue
+		}
 		idx := keyIndex(keyName)
 		if idx < 0 {
 			return Scenario{}, &ScenarioError{Key: name, Value: value, Msg: unknownKeyMsg(keyName)}
@@ -75,7 +86,21 @@ func ParseScenario(text string) (Scenario, error) {
 			seen[idx] = true
 		}
 		values := strings.Split(value, ",")
-		if len(values) > 1 {
+		if strings.Contains(value, "..") {
+			switch {
+			case change:
+				return Scenario{}, &ScenarioError{Key: name, Value: value,
+					Msg: "a live change takes one value (or a comma list, one per lane); a range KEY=A..B goes on a key without @TIME, and the changes apply at every point of the sweep"}
+			case len(values) > 1:
+				return Scenario{}, &ScenarioError{Key: name, Value: value,
+					Msg: "a range cannot be part of a comma list; sweep the key with KEY=A..B and compare lanes with comma lists on other keys"}
+			case ranged >= 0:
+				return Scenario{}, &ScenarioError{Key: name, Value: value,
+					Msg: fmt.Sprintf("%s has a range already (%s=%s); a sweep has one range: sweep one key and compare the others with comma lists",
+						p.pairs[ranged].key.Name, p.pairs[ranged].key.Name, rangeText)}
+			}
+			ranged, rangeText = len(p.pairs), value
+		} else if len(values) > 1 {
 			if k.single {
 				return Scenario{}, &ScenarioError{Key: name, Value: value,
 					Msg: "takes one value; the lanes of a comparison share it"}
@@ -84,15 +109,96 @@ func ParseScenario(text string) (Scenario, error) {
 				return Scenario{}, &ScenarioError{Key: name, Value: value,
 					Msg: fmt.Sprintf("lists %d values; a comparison has at most %d lanes", len(values), MaxLanes)}
 			}
-			if lanes > 1 && len(values) != lanes {
+			if p.lanes > 1 && len(values) != p.lanes {
 				return Scenario{}, &ScenarioError{Key: name, Value: value,
-					Msg: fmt.Sprintf("lists %d values but %s lists %d; lists pair up lane by lane, so give them the same length", len(values), listKey, lanes)}
+					Msg: fmt.Sprintf("lists %d values but %s lists %d; lists pair up lane by lane, so give them the same length", len(values), p.listKey, p.lanes)}
 			}
-			lanes, listKey = len(values), name
+			p.lanes, p.listKey = len(values), name
 		}
-		pairs = append(pairs, pair{key: k, values: values, change: change, at: atText})
+		p.pairs = append(p.pairs, pair{key: k, values: values, change: change, at: atText})
 	}
+	if ranged < 0 {
+		if target != nil {
+			return Scenario{}, &ScenarioError{Key: targetKey, Value: target.String(),
+				Msg: "a goal marks the cheapest point of a sweep; give one key a range too, like workers=1..32"}
+		}
+		return p.build()
+	}
+	return p.buildSweep(ranged, rangeText, target)
+}
 
+// targetKey is the goal of a sweep: a key of the scenario text, not of a
+// lane (see Target).
+const targetKey = "target"
+
+// parseTargetPair parses target=VALUE, written name=value.
+func parseTargetPair(name, value string, change, again bool) (*Target, error) {
+	switch {
+	case change:
+		return nil, &ScenarioError{Key: name, Value: value, Msg: "a goal is not part of the run and cannot change during it; write target=" + value}
+	case again:
+		return nil, &ScenarioError{Key: name, Msg: "given twice; a sweep has one goal"}
+	}
+	t, msg := parseTarget(value)
+	if msg != "" {
+		return nil, &ScenarioError{Key: name, Value: value, Msg: msg}
+	}
+	return t, nil
+}
+
+// pair is one key=value or KEY@TIME=VALUE of scenario text.
+type pair struct {
+	key    *Key
+	values []string
+	change bool
+	at     string // a change's TIME, checked once the duration is known
+}
+
+// parsed is scenario text split into pairs, before the lanes are built.
+type parsed struct {
+	pairs   []pair
+	lanes   int
+	listKey string // the last key with a comma list
+}
+
+// buildSweep builds the sweep whose range is the value of pair ranged, and
+// checks each of its points as a scenario of its own. The scenario's lanes
+// take the first value.
+func (p *parsed) buildSweep(ranged int, text string, target *Target) (Scenario, error) {
+	k := p.pairs[ranged].key
+	sw, msg := k.parseRange(text, p.lanes)
+	if msg != "" {
+		return Scenario{}, &ScenarioError{Key: k.Name, Value: text, Msg: msg}
+	}
+	sw.Target = target
+	var first Scenario
+	for j, v := range sw.Values {
+		p.pairs[ranged].values = []string{v}
+		sc, err := p.build()
+		if err != nil {
+			return Scenario{}, err
+		}
+		if j == 0 {
+			first = sc
+		}
+		// A point must run as written: clients=0 would give the lane the default clients.
+		for i := range sc.Lanes {
+			want := first.Lanes[i]
+			if err := k.set(&want, v); err != nil || want != sc.Lanes[i] {
+				return Scenario{}, &ScenarioError{Key: k.Name, Value: text,
+					Msg: fmt.Sprintf("at %s=%s the lane would not run as written (it would take %s=%s); start the range where the value holds",
+						k.Name, v, k.Name, k.get(&sc.Lanes[i]))}
+			}
+		}
+	}
+	first.Sweep = sw
+	return first, nil
+}
+
+// build builds the lanes and the live changes from the pairs, and checks
+// them.
+func (in *parsed) build() (Scenario, error) {
+	pairs, lanes, listKey := in.pairs, in.lanes, in.listKey
 	sc := Scenario{Lanes: make([]Config, lanes)}
 	for i := range sc.Lanes {
 		c := DefaultConfig()
@@ -223,9 +329,10 @@ func (c *Config) Ignored() []string {
 }
 
 // String encodes the scenario as canonical text: model first, then every key
-// whose value differs from the default, in the order of Keys, then the live
-// changes in time order (ties in key order); a key or change whose lanes
-// differ carries a comma list. ParseScenario(s.String()) gives s back.
+// whose value differs from the default, in the order of Keys, then a
+// sweep's goal, then the live changes in time order (ties in key order); a
+// key or change whose lanes differ carries a comma list, and a swept key its
+// range. ParseScenario(s.String()) gives s back.
 func (sc Scenario) String() string {
 	def := DefaultConfig()
 	var b strings.Builder
@@ -239,7 +346,8 @@ func (sc Scenario) String() string {
 			// which parsing works out again.
 			isDefault = isDefault && (vals[i] == k.get(&def) || k.Name == "clients" && vals[i] == "0")
 		}
-		if isDefault && k.Name != "model" {
+		swept := sc.Sweep != nil && sc.Sweep.Key == k.Name
+		if isDefault && k.Name != "model" && !swept {
 			continue
 		}
 		if b.Len() > 0 {
@@ -247,11 +355,16 @@ func (sc Scenario) String() string {
 		}
 		b.WriteString(k.Name)
 		b.WriteByte('=')
-		if same {
+		if swept {
+			b.WriteString(sc.Sweep.Range)
+		} else if same {
 			b.WriteString(vals[0])
 		} else {
 			b.WriteString(strings.Join(vals, ","))
 		}
+	}
+	if sc.Sweep != nil && sc.Sweep.Target != nil {
+		b.WriteString(" " + targetKey + "=" + sc.Sweep.Target.String())
 	}
 	for _, ch := range sc.Changes {
 		b.WriteByte(' ')
@@ -322,11 +435,14 @@ func unknownKeyMsg(name string) string {
 			best, bestDist = k.Name, d
 		}
 	}
+	if d := editDistance(name, targetKey); d < bestDist {
+		best = targetKey
+	}
 	msg := "unknown key"
 	if best != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", best)
 	}
-	return msg + "; keys: " + strings.Join(names, ", ")
+	return msg + "; keys: " + strings.Join(names, ", ") + "; and a sweep's goal, " + targetKey + "=p99<300ms"
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

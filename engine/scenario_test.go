@@ -78,12 +78,38 @@ func TestComparison(t *testing.T) {
 	}
 }
 
+// parseErrorCase is scenario text that must not parse: the key its
+// *ScenarioError names, and substrings of its message.
+type parseErrorCase struct {
+	text string
+	key  string
+	want []string
+}
+
+// testParseErrors checks that each case fails to parse as it says.
+func testParseErrors(t *testing.T, tests []parseErrorCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, err := ParseScenario(tt.text)
+			var se *ScenarioError
+			if !errors.As(err, &se) {
+				t.Fatalf("ParseScenario(%q) error = %v, want a *ScenarioError", tt.text, err)
+			}
+			if se.Key != tt.key {
+				t.Errorf("ParseScenario(%q) key = %q, want %q (%v)", tt.text, se.Key, tt.key, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("ParseScenario(%q) = %q, want it to contain %q", tt.text, err, w)
+				}
+			}
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		text string
-		key  string
-		want []string // substrings of the message
-	}{
+	testParseErrors(t, []parseErrorCase{
 		{"wokers=3", "wokers", []string{"unknown key", "did you mean workers", "keys: model, workers"}},
 		{"workers=0", "workers", []string{"workers=0", "from 1 to 128"}},
 		{"workers=abc", "workers", []string{"workers=abc", "whole number"}},
@@ -126,24 +152,7 @@ func TestParseErrors(t *testing.T) {
 		{"model=sync parallel@1s=true", "parallel@1s", []string{"does nothing here", "view=async"}},
 		{"model=sync,gthread workers@1s=1,2,3", "workers@1s", []string{"same length"}},
 		{"model=gthread workers@1s=2,2", "workers@1s", []string{"all the same"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			_, err := ParseScenario(tt.text)
-			var se *ScenarioError
-			if !errors.As(err, &se) {
-				t.Fatalf("ParseScenario(%q) error = %v, want a *ScenarioError", tt.text, err)
-			}
-			if se.Key != tt.key {
-				t.Errorf("ParseScenario(%q) key = %q, want %q", tt.text, se.Key, tt.key)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("ParseScenario(%q) = %q, want it to contain %q", tt.text, err, w)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestIgnoredInComparison(t *testing.T) {
@@ -189,6 +198,12 @@ func FuzzParseScenario(f *testing.F) {
 		"model=gthread workers=1 threads=2 io=200ms clients=40 workers@10s=4 io@20s=2s",
 		"model=sync,gevent duration=30s io@1.5s=1s,2s workers@10s=3 cache@0s=0.5 clients@250ms=7",
 		"rate=5 rate@1s=0 rate@2s=50&think@3s=1s",
+		"model=sync,gevent workers=1..32 io=200ms target=p99<300ms",
+		"model=gthread threads=2..20/3 workers@10s=4 target=throughput>150.5",
+		"io=100ms..1s/100ms cache=0.5 target=p50<1.5s",
+		"cache=0..1/0.1&model=asyncio&target=memory<512MB",
+		"rate=0.5..3/0.25 duration=10s io@5s=1s,2s model=sync,gevent",
+		"rate=1..1.5/0.1234567890123456 cache=0.1..0.9/0.3",
 	} {
 		f.Add(s)
 	}
@@ -215,6 +230,23 @@ func FuzzParseScenario(f *testing.F) {
 		}
 		if !reflect.DeepEqual(again.Changes, sc.Changes) {
 			t.Fatalf("round trip of %q: changes %+v, want %+v", enc, again.Changes, sc.Changes)
+		}
+		if !reflect.DeepEqual(again.Sweep, sc.Sweep) {
+			t.Fatalf("round trip of %q: sweep %+v, want %+v", enc, again.Sweep, sc.Sweep)
+		}
+		if sc.Sweep != nil {
+			// Every point is a scenario of its own that parses back to itself.
+			n := len(sc.Lanes) * len(sc.Sweep.Values)
+			if len(sc.Points()) != n {
+				t.Fatalf("%q: %d points, want %d", enc, len(sc.Points()), n)
+			}
+			for _, i := range []int{0, n - 1} {
+				pt := sc.Point(i)
+				back, err := ParseScenario(pt.String())
+				if err != nil || !reflect.DeepEqual(back, pt) {
+					t.Fatalf("point %d of %q is %q, which parses to %+v, %v", i, enc, pt, back, err)
+				}
+			}
 		}
 		if again.String() != enc {
 			t.Fatalf("String() is not a fixed point: %q then %q", enc, again.String())

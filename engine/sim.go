@@ -47,13 +47,12 @@ type Sim struct {
 	keptLimit  int  // most idle kept-alive connections per worker, if keptLimits
 	keptLimits bool
 
-	m             metrics
-	ended         bool
-	timelns       timelineRing
-	ends          endedRing
-	readyProcs    []int32 // pickWorker's scratch: the workers ready to accept
-	snapIndex     []int32 // Snapshot's scratch: request slot to snapshot entry
-	recentScratch []int64
+	m          metrics
+	ended      bool
+	timelns    timelineRing
+	ends       endedRing
+	readyProcs []int32 // pickWorker's scratch: the workers ready to accept
+	snapIndex  []int32 // Snapshot's scratch: request slot to snapshot entry
 }
 
 // Options tune what a Sim records; the zero value records no timelines.

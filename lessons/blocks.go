@@ -122,7 +122,7 @@ func parseScenarioBlock(lines []string, first, fence int) (*ScenarioBlock, *line
 	if len(text) == 0 {
 		return nil, &lineError{fence, "scenario block has no scenario text"}
 	}
-	sc, err := engine.ParseScenario(strings.Join(text, " "))
+	sc, err := parseOneRun(strings.Join(text, " "))
 	if err != nil {
 		return nil, &lineError{fence + 1, err.Error()}
 	}
@@ -175,7 +175,7 @@ func parseExercise(lines []string, first int) (*ExerciseBlock, *lineError) {
 		}
 	}
 	b := &ExerciseBlock{At: first - 1, Title: v["title"], Hint: v["hint"], GoalText: v["goal"], WithText: v["with"]}
-	start, err := engine.ParseScenario(v["start"])
+	start, err := parseOneRun(v["start"])
 	if err != nil {
 		return nil, &lineError{at["start"], "start: " + err.Error()}
 	}
@@ -219,7 +219,7 @@ func parseExercise(lines []string, first int) (*ExerciseBlock, *lineError) {
 		def, _ := engine.DefaultConfig().Value(k)
 		b.With = append(b.With, Constraint{Key: k, Op: "==", Value: val, Default: def, implied: true})
 	}
-	sol, err := engine.ParseScenario(v["solution"])
+	sol, err := parseOneRun(v["solution"])
 	if err != nil {
 		return nil, &lineError{at["solution"], "solution: " + err.Error()}
 	}
@@ -328,4 +328,16 @@ func liveMetricNames() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// parseOneRun parses the scenario of a block, which runs once: a range
+// (workers=1..8) makes a sweep, one run per value, and a block refuses it
+// rather than run its first point.
+func parseOneRun(text string) (engine.Scenario, error) {
+	sc, err := engine.ParseScenario(text)
+	if err == nil && sc.Sweep != nil {
+		return engine.Scenario{}, fmt.Errorf("%s=%s makes a sweep, one run per value; a lesson block runs one scenario, so give %s one value",
+			sc.Sweep.Key, sc.Sweep.Range, sc.Sweep.Key)
+	}
+	return sc, err
 }

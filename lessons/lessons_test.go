@@ -160,6 +160,22 @@ solution: model=sync
 	}
 }
 
+// A range makes a sweep, which a lesson block does not run: it says so
+// instead of running the first point.
+func TestSweepInBlockIsAnError(t *testing.T) {
+	src := "---\ntitle: Sweep\norder: 2\nsummary: A range.\n---\n\n```scenario\nmodel=sync workers=1..8\n```\n\n" +
+		"```exercise\ntitle: t\nstart: model=gthread threads=1..4\ngoal: p99 < 5ms\nsolution: model=gthread threads=4\n```\n"
+	l := Parse("sweep.md", []byte(src))
+	if len(l.Errors) != 2 {
+		t.Fatalf("errors = %v, want one for the block and one for the exercise's start", l.Errors)
+	}
+	for i, want := range []string{"workers=1..8 makes a sweep", "start: threads=1..4 makes a sweep"} {
+		if !strings.Contains(l.Errors[i].Msg, want) {
+			t.Errorf("error %d = %v, want it to say %q", i, l.Errors[i], want)
+		}
+	}
+}
+
 func TestFrontMatterErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"no front matter\n", "starts with a --- line"},

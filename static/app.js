@@ -74,6 +74,8 @@ import { bindEmbedDialog } from './embedcode.js';
     fieldDirty = false;
     setField(running);
     resetView();
+    reached = 0;
+    showChanges();
   }
 
   // loadText loads scenario text as given (Apply, playground.load, the URL).
@@ -130,7 +132,59 @@ import { bindEmbedDialog } from './embedcode.js';
     return models.some(function (m) { return CP.keyUsedBy(key, m); });
   }
 
+  // lastValue is the value a key has now: its last live change, or its
+  // base value.
+  function lastValue(pairs, key) {
+    var v = CP.getPair(pairs, key);
+    pairs.forEach(function (p) { if (p.key.split('@')[0] === key && p.key.indexOf('@') > 0) v = p.value; });
+    return v;
+  }
+  // changesOf lists the live changes of a scenario as chart marks.
+  // A key moved several steps within a second shows once, at its last value.
+  function changesOf(pairs) {
+    var marks = [];
+    pairs.filter(function (p) { return p.key.indexOf('@') > 0; }).forEach(function (p) {
+      var at = p.key.split('@');
+      var m = { key: at[0], t: CP.parseDurationMs(at[1]) / 1000, text: at[0] + '=' + p.value };
+      var prev = marks.length ? marks[marks.length - 1] : null;
+      if (prev && prev.key === m.key && m.t - prev.t < 1) marks[marks.length - 1] = m;
+      else marks.push(m);
+    });
+    return marks;
+  }
+  function showChanges() {
+    var marks = changesOf(keys);
+    ['throughput', 'latency', 'queue'].forEach(function (c) { charts[c].setMarks(marks); });
+    $('clear-changes').hidden = marks.length === 0;
+  }
+
+  // A control moved while the run goes on changes the running server, as
+  // the real server would take it (KEY@TIME=VALUE in the scenario): time goes
+  // on and the charts keep their history. A key no server takes live starts
+  // the run again with the new value.
+  var LIVE_CONTROLS = { workers: true, io: true, clients: true, cpu: true };
   function applyControl(key, value) {
+    if (LIVE_CONTROLS[key] && link.sim() && running) {
+      var res = link.call('change', key, value);
+      if (res && res.ok) {
+        running = String(res.scenario);
+        keys = CP.parsePairs(running);
+        syncControls();
+        setURL(running);
+        setField(running);
+        showChanges();
+        drawCharts();
+        showText('control-error', '');
+        showText('control-note', key + ' becomes ' + value + ' at ' + Number(res.at).toFixed(1) +
+          ' s of the running server; Reset replays the session from 0.');
+        return;
+      }
+      if (res && res.live !== false) {
+        showText('control-error', String(res.error || 'the simulation refused the change'));
+        syncControls();
+        return;
+      }
+    }
     var next = keys.map(function (p) { return { key: p.key, value: p.value }; });
     if (value === null) CP.deletePair(next, key); else CP.setPair(next, key, value);
     if (key === 'clients') { CP.deletePair(next, 'rate'); CP.deletePair(next, 'burst'); }
@@ -187,7 +241,7 @@ import { bindEmbedDialog } from './embedcode.js';
     Object.keys(ranges).forEach(function (name) {
       var r = ranges[name];
       var input = $(name), out = $(name + '-value');
-      var raw = CP.getPair(keys, name);
+      var raw = lastValue(keys, name);
       if (raw === undefined || raw === null) raw = CP.KEYS[name].default;
       var n = firstNumber(raw, r.dur);
       if (isFinite(n)) input.value = String(n);
@@ -302,10 +356,10 @@ import { bindEmbedDialog } from './embedcode.js';
   });
   var keysUI = bindKeys({
     toggle: function () { ctl.togglePlay(); },
-    back1: function () { ctl.seekBy(-1); },
-    forward1: function () { ctl.seekBy(1); },
-    back10: function () { ctl.seekBy(-10); },
-    forward10: function () { ctl.seekBy(10); },
+    back1: function () { seekBy(-1); },
+    forward1: function () { seekBy(1); },
+    back10: function () { seekBy(-10); },
+    forward10: function () { seekBy(10); },
     faster: function () { ctl.stepSpeed(1); },
     slower: function () { ctl.stepSpeed(-1); },
     reset: function () { $('reset').click(); },
@@ -313,6 +367,11 @@ import { bindEmbedDialog } from './embedcode.js';
     escape: function () { if (!presenter.on()) return false; presenter.set(false); return true; }
   });
   $('keys-button').addEventListener('click', keysUI.openHelp);
+  // seekBy steps through the timeline's seek, so the charts follow.
+  function seekBy(d) {
+    var st = ctl.state();
+    if (st && CP.finite(st.simSeconds)) seek(Math.max(0, st.simSeconds + d));
+  }
   var embedUI = bindEmbedDialog($('embed-button'), function () {
     var st = link.ready() ? ctl.state() : null;
     return st && typeof st.scenario === 'string' && st.scenario ? st.scenario : running || currentText();
@@ -389,6 +448,12 @@ import { bindEmbedDialog } from './embedcode.js';
       if (done) done.hidden = !l.done;
     });
     setNum('sim-time', 't = ' + (CP.finite(st.simSeconds) ? st.simSeconds.toFixed(1) : '0.0') + ' s simulated');
+    showMoment(st);
+    // The speed the page achieves, when it falls short of the one asked for.
+    var asked = Number(st.speed), got = Number(st.achievedSpeed);
+    setNum('speed-achieved', !st.paused && got > 0 && got < 0.9 * asked
+      ? 'achieving ' + (got >= 10 ? got.toFixed(0) : got.toFixed(1)) + 'x' : '');
+    if (st.notice && st.notice !== shownNotice) { shownNotice = st.notice; showAlert(st.notice); }
     var allDone = ls.length > 0 && ls.every(function (l) { return l && l.done; });
     setNum('sim-status', allDone ? 'finished' : st.paused ? 'paused' : 'running');
   }
@@ -562,10 +627,12 @@ import { bindEmbedDialog } from './embedcode.js';
     if (!res.ok) {
       showAlert('The simulation refused the default scenario: ' + String(res.error || ''));
     }
+    applyLinkMoment();
   }
 
   function render(st) {
     renderNumbers(st);
+    renderCurves(st);
     var labels = (Array.isArray(st.lanes) ? st.lanes : []).map(function (l, i) {
       return l && l.label ? String(l.label) : 'lane ' + (i + 1);
     });
@@ -593,6 +660,195 @@ import { bindEmbedDialog } from './embedcode.js';
     ctl.start();
   })();
 
+  // ---------- the timeline, the fragment and the data ----------
+  // The run is deterministic, so going back to a moment re-simulates from 0
+  // to it: the state equals a fresh run paused there. The fragment keeps the
+  // moment and the speed (#t=12.5&speed=10), so a link shows a room the same
+  // instant.
+  var timeline = $('timeline');
+  var reached = 0;       // the furthest simulated second seen in this run
+  var shownNotice = '';  // the program's last notice, shown once
+  var dragging = false;
+  var seekTimer = null;
+  function fragment() {
+    var out = {};
+    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+      if (!kv) return;
+      var i = kv.indexOf('=');
+      out[decodeURIComponent(i < 0 ? kv : kv.slice(0, i))] = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1));
+    });
+    return out;
+  }
+  function setFragment(f) {
+    var parts = Object.keys(f).map(function (k) { return f[k] === '' ? k : k + '=' + f[k]; });
+    try { history.replaceState(null, '', location.pathname + location.search + (parts.length ? '#' + parts.join('&') : '')); } catch (e) { /* sandboxed */ }
+  }
+  function showMoment(st) {
+    var t = CP.finite(st.simSeconds) ? st.simSeconds : 0;
+    reached = Math.max(reached, t);
+    timeline.max = String(Math.max(1, Math.ceil(reached * 10) / 10));
+    if (!dragging) timeline.value = String(t);
+    $('timeline-value').textContent = t.toFixed(1) + ' s';
+    var f = fragment();
+    var tt = t.toFixed(1), sp = String(+Number(st.speed).toPrecision(3));
+    if (f.t !== tt || f.speed !== sp) { f.t = tt; f.speed = sp; setFragment(f); }
+  }
+  function seek(seconds) {
+    var res = link.call('seek', Number(seconds));
+    if (!res) return { ok: false, error: 'the simulation has not started yet' };
+    if (res.ok) { lastSeries = []; var s = link.call('series'); if (Array.isArray(s)) lastSeries = s; drawCharts(); }
+    return res;
+  }
+  timeline.addEventListener('input', function () {
+    dragging = true;
+    $('timeline-value').textContent = Number(timeline.value).toFixed(1) + ' s';
+    if (!seekTimer) seekTimer = setTimeout(function () { seekTimer = null; seek(timeline.value); }, 150);
+  });
+  timeline.addEventListener('change', function () {
+    dragging = false;
+    if (seekTimer) { clearTimeout(seekTimer); seekTimer = null; }
+    seek(timeline.value);
+  });
+  // The moment and speed of a link, once the first scenario runs.
+  var linkMoment = fragment();
+  function applyLinkMoment() {
+    var sp = parseFloat(linkMoment.speed);
+    if (isFinite(sp) && sp > 0) link.call('setSpeed', sp);
+    var t = parseFloat(linkMoment.t);
+    if (isFinite(t) && t > 0) {
+      link.call('setPaused', true);
+      seek(t);
+    }
+    linkMoment = {};
+  }
+
+  $('clear-changes').addEventListener('click', function () {
+    var base = keys.filter(function (p) { return p.key.indexOf('@') < 0; });
+    applyText(CP.joinPairs(base));
+  });
+
+  function download(name, type, text) {
+    var a = CP.el('a', { href: URL.createObjectURL(new Blob([text], { type: type })), download: name });
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  $('download-csv').addEventListener('click', function () {
+    var text = link.call('exportCSV');
+    if (typeof text === 'string') download('concurrency-playground.csv', 'text/csv', text);
+  });
+  $('download-json').addEventListener('click', function () {
+    var text = link.call('exportJSON');
+    if (typeof text === 'string') download('concurrency-playground.json', 'application/json', text);
+  });
+
+  // Following a request needs no mouse: the button picks the oldest request
+  // in flight, then the next one each time.
+  $('follow').addEventListener('click', function () {
+    if (link.call('follow') === false) showText('control-note', 'No request is in flight to follow.');
+    var sel = link.call('selected');
+    var st = link.call('state');
+    renderSelected(sel === undefined ? null : sel, st && CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
+  });
+
+  // ---------- capacity curves (a sweep: KEY=A..B) ----------
+  // The program runs a sweep's points between frames; the page draws what
+  // is done: throughput, p50/p99 and memory against the swept value, one
+  // line per model, the knee (or the cheapest point meeting the goal)
+  // marked, and a table whose "Run" buttons load a point as a live run.
+  var curveCharts = null;
+  var lastCurves = [], curvesKey = '', curvesRows = -1, sweepText = '';
+  function curveLines(curves, field, dash) {
+    return curves.map(function (c, i) {
+      return { colour: CP.laneColour(i), dash: dash || [], points: (c.points || []).map(function (p) { return [p.x, p[field]]; }) };
+    });
+  }
+  // knee is where a curve's throughput first reaches 90% of its best.
+  function knee(points) {
+    var best = 0;
+    points.forEach(function (p) { best = Math.max(best, p.throughputRps); });
+    for (var i = 0; i < points.length; i++) if (points[i].throughputRps >= 0.9 * best) return points[i];
+    return null;
+  }
+  function renderCurves(st) {
+    var sw = st.sweep;
+    var sec = $('curves');
+    if (!sw && !lastCurves.length) { sec.hidden = true; return; }
+    sec.hidden = false;
+    if (sw) {
+      sweepText = sw.scenario;
+      var curves = link.call('curves');
+      if (Array.isArray(curves)) lastCurves = curves;
+      $('curves-progress').max = sw.total;
+      $('curves-progress').value = sw.done;
+      setNum('curves-status', sw.done < sw.total ? 'Running point ' + (sw.done + 1) + ' of ' + sw.total + '…' : sw.total + ' points done.');
+      setNum('curves-caption', '(' + sw.key + (sw.target ? ', goal ' + sw.target : '') + ')');
+      curvesKey = sw.key;
+    } else {
+      setNum('curves-status', 'From the sweep ' + sweepText + '; load it again to see its picture.');
+    }
+    if (!curveCharts) {
+      curveCharts = {
+        throughput: new LineChart($('curve-throughput'), { yLabel: 'req/s', minY: 1 }),
+        latency: new LineChart($('curve-latency'), { yLabel: 'ms', minY: 10 }),
+        memory: new LineChart($('curve-memory'), { yLabel: 'MB', minY: 10 })
+      };
+    }
+    var xl = curvesKey + (CP.KEYS[curvesKey] && /ms|s$/.test(String(CP.KEYS[curvesKey].default)) ? ' (ms)' : '');
+    var marks = [];
+    lastCurves.forEach(function (c) {
+      var pts = c.points || [];
+      var cheap = pts.filter(function (p) { return p.cheapest; })[0];
+      var k = cheap || (pts.length ? knee(pts) : null);
+      if (k) marks.push({ t: k.x, text: (cheap ? 'cheapest ' : 'knee ') + k.value });
+    });
+    ['throughput', 'latency', 'memory'].forEach(function (n) {
+      curveCharts[n].opts.xLabel = xl;
+      curveCharts[n].setMarks(marks);
+    });
+    curveCharts.throughput.setData(curveLines(lastCurves, 'throughputRps'));
+    curveCharts.latency.setData(curveLines(lastCurves, 'p50Ms').concat(curveLines(lastCurves, 'p99Ms', [6, 4])));
+    curveCharts.memory.setData(curveLines(lastCurves, 'residentMB'));
+    var ul = $('curves-legend');
+    var names = lastCurves.map(function (c) { return c.label; }).join('\n');
+    if (ul.getAttribute('data-names') !== names) {
+      ul.setAttribute('data-names', names);
+      ul.textContent = '';
+      lastCurves.forEach(function (c, i) {
+        var li = CP.el('li');
+        var sw2 = CP.el('span', { className: 'swatch line', 'aria-hidden': 'true' });
+        sw2.style.backgroundColor = CP.laneColour(i);
+        li.appendChild(sw2);
+        li.appendChild(CP.el('span', null, c.label));
+        ul.appendChild(li);
+      });
+    }
+    var n = lastCurves.reduce(function (a, c) { return a + (c.points || []).length; }, 0);
+    if (n === curvesRows) return;
+    curvesRows = n;
+    $('curves-key').textContent = curvesKey || 'value';
+    var body = $('curves-body');
+    body.textContent = '';
+    lastCurves.forEach(function (c) {
+      (c.points || []).forEach(function (p) {
+        var tr = CP.el('tr');
+        [c.label, p.value, CP.fmtRps(p.throughputRps), CP.fmtMs(p.p50Ms), CP.fmtMs(p.p99Ms),
+          CP.fmtMB(p.residentMB), CP.fmtInt(p.failed), p.cheapest ? 'cheapest' : p.meetsTarget ? 'meets' : ''].forEach(function (v, j) {
+          var td = CP.el(j === 0 ? 'th' : 'td', j === 0 ? { scope: 'row' } : null, String(v));
+          if (j === 7 && v) td.className = 'meets';
+          tr.appendChild(td);
+        });
+        var td = CP.el('td');
+        var b = CP.el('button', { type: 'button' }, 'Run');
+        b.setAttribute('aria-label', 'Run ' + c.label + ' with ' + curvesKey + '=' + p.value + ' live');
+        b.addEventListener('click', function () { applyText(p.scenario); });
+        td.appendChild(b);
+        tr.appendChild(td);
+        body.appendChild(tr);
+      });
+    });
+  }
+
   // ---------- window.playground ----------
   window.playground = {
     get ready() { return ctl.ready; },
@@ -602,6 +858,12 @@ import { bindEmbedDialog } from './embedcode.js';
       return st && typeof st === 'object' ? st : { ready: false, scenario: running || currentText() };
     },
     load: applyText,
+    seek: seek,
+    curves: function () { return lastCurves.map(function (c) {
+      return { label: c.label, points: (c.points || []).map(function (p) {
+        return { x: p.x, throughputRps: p.throughputRps, p50Ms: p.p50Ms, p99Ms: p.p99Ms, residentMB: p.residentMB };
+      }) };
+    }); },
     // embedCode({width, height} or {responsive: true}, controls, autoplay,
     // numbers) is the HTML that embeds the running scenario (docs/embed.md).
     embedCode: function (o) { return embedUI.code(o); }

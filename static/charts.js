@@ -3,6 +3,7 @@
 //   import { LineChart } from './charts.js';
 //   var c = new LineChart(canvasElement, {yUnit: 'req/s', xUnit: 's'});
 //   c.setData([{colour: '#56b4e9', dash: [], points: [[t, v], ...]}, ...]);
+//   c.setMarks([{t: 10, text: 'workers=4'}]);  // live changes, as dashed verticals
 //
 // Text sizes follow the canvas element's CSS font-size, so a "large text"
 // mode on the page makes the charts' labels larger too.
@@ -41,6 +42,10 @@ export function LineChart(canvas, opts) {
   // devicePixelRatio changes (zoom, moving to another screen).
   window.addEventListener('resize', function () { self.draw(); });
 }
+
+LineChart.prototype.setMarks = function (marks) {
+  this.marks = Array.isArray(marks) ? marks : [];
+};
 
 LineChart.prototype.setData = function (lines) {
   this.lines = Array.isArray(lines) ? lines : [];
@@ -139,6 +144,21 @@ LineChart.prototype.draw = function () {
     ctx.fillText(this.empty, left + pw / 2, top + ph / 2);
     return;
   }
+
+  // Live changes: a dashed vertical at each, with its words at the top.
+  (this.marks || []).forEach(function (m) {
+    if (!(m.t >= xmin && m.t <= xmax)) return;
+    var mx = Math.round(sx(m.t)) + 0.5;
+    ctx.save();
+    ctx.strokeStyle = '#f0e442';
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath(); ctx.moveTo(mx, top); ctx.lineTo(mx, top + ph); ctx.stroke();
+    ctx.fillStyle = '#f0e442';
+    ctx.textAlign = mx > left + pw * 0.7 ? 'right' : 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(m.text, mx + (ctx.textAlign === 'left' ? 3 : -3), top + 1);
+    ctx.restore();
+  });
 
   // Lines.
   ctx.save();

@@ -6,11 +6,16 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
 func main() {
-	code, err := run(os.Args[1:], os.Stdout)
+	var progress io.Writer
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		progress = os.Stderr // a terminal: a sweep's progress line rewrites itself
+	}
+	code, err := run(os.Args[1:], os.Stdout, progress)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sim:", err)
 	}

@@ -20,22 +20,34 @@ key=value pairs, for example:
   sim 'model=gthread workers=2 threads=5 io=200ms clients=50 requests=2000'
   sim 'model=sync,gevent,asyncio io=1s burst=1000'
 
+A range, KEY=A..B or KEY=A..B/STEP, makes a sweep: one run per compared lane
+and value (A, A+STEP, ... up to B; STEP is 1 unless given, and a duration key
+needs one: io=100ms..1s/100ms). One key may have a range, at most 1000
+points in all; live changes apply at every point. sim prints one row per
+point (an array with -json). An optional goal, target=p99<300ms (also
+p50<DURATION, throughput>REQ/S, memory<MB), marks each lane's cheapest point
+that meets it (the smallest value; a point that failed requests never does):
+
+  sim 'model=sync,gevent workers=1..32 io=200ms clients=100 requests=5000 target=p99<300ms'
+
 A live change, KEY@TIME=VALUE, sets KEY to VALUE from simulated TIME on (Go
 duration syntax: 10s, 1.5s, 250ms), the way the real server takes it:
 
   sim -every 1s 'model=gthread workers=1 threads=2 io=200ms clients=40 duration=30s workers@10s=4 io@20s=2s'
 
 Flags:
-  -json         print one JSON object per lane (an array for a comparison)
+  -json         print one JSON object per lane (an array for a comparison or a sweep)
   -timelines N  also print the timelines of the last N finished requests of each lane
   -every D      also print each lane's throughput, p99, queue and requests in flight every D of simulated time
 
 Keys:
 `
 
-// run parses args, runs the scenario and writes the report to w. It returns
-// the exit code: 0, 2 for a bad scenario or bad flags.
-func run(args []string, w io.Writer) (int, error) {
+// run parses args, runs the scenario and writes the report to w. progress,
+// if not nil, shows how far a sweep has come (main passes stderr when it is
+// a terminal). It returns the exit code: 0, 2 for a bad scenario or bad
+// flags.
+func run(args []string, w, progress io.Writer) (int, error) {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print one JSON object per lane (an array for a comparison)")
 	timelines := fs.Int("timelines", 0, "also print the timelines of the last `N` finished requests of each lane")
@@ -64,6 +76,12 @@ func run(args []string, w io.Writer) (int, error) {
 	sc, err := engine.ParseScenario(strings.Join(fs.Args(), " "))
 	if err != nil {
 		return 2, err
+	}
+	if sc.Sweep != nil {
+		if *timelines > 0 || *every > 0 {
+			return 2, fmt.Errorf("-timelines and -every show one run; a sweep (%s=%s) prints one row per point: run a point's own scenario for them", sc.Sweep.Key, sc.Sweep.Range)
+		}
+		return runSweep(w, progress, sc, *asJSON)
 	}
 	opt := engine.Options{Timelines: *timelines}
 	if *every > 0 {
@@ -106,7 +124,7 @@ func run(args []string, w io.Writer) (int, error) {
 // latest ones).
 const maxPoints = 100000
 
-const usageLine = "usage: sim [-json] [-timelines N] [-every D] 'scenario text' (sim -h lists the keys)"
+const usageLine = "usage: sim [-json] [-timelines N] [-every D] 'scenario text' (sim -h lists the keys, ranges and goals)"
 
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, usage)

@@ -12,7 +12,7 @@ import (
 
 func TestJSONFields(t *testing.T) {
 	var out bytes.Buffer
-	code, err := run([]string{"-json", "model=gthread workers=2 threads=5 io=200ms clients=50 requests=2000 seed=1"}, &out)
+	code, err := run([]string{"-json", "model=gthread workers=2 threads=5 io=200ms clients=50 requests=2000 seed=1"}, &out, nil)
 	if code != 0 || err != nil {
 		t.Fatalf("run = %d, %v", code, err)
 	}
@@ -54,7 +54,7 @@ func failedTotal(v map[string]any) float64 {
 
 func TestComparisonIsAnArray(t *testing.T) {
 	var out bytes.Buffer
-	if code, err := run([]string{"-json", "model=sync,asyncio io=50ms clients=5 requests=100"}, &out); code != 0 {
+	if code, err := run([]string{"-json", "model=sync,asyncio io=50ms clients=5 requests=100"}, &out, nil); code != 0 {
 		t.Fatalf("run = %d, %v", code, err)
 	}
 	var lanes []map[string]any
@@ -69,12 +69,12 @@ func TestComparisonIsAnArray(t *testing.T) {
 func TestBadScenarioExits2(t *testing.T) {
 	for _, args := range [][]string{{"workers=zero"}, {"wokers=2"}, {}, {"-nope", "model=sync"}} {
 		var out bytes.Buffer
-		code, err := run(args, &out)
+		code, err := run(args, &out, nil)
 		if code != 2 || err == nil {
 			t.Errorf("run(%q) = %d, %v; want 2 and an error", args, code, err)
 		}
 	}
-	_, err := run([]string{"workers=zero"}, new(bytes.Buffer))
+	_, err := run([]string{"workers=zero"}, new(bytes.Buffer), nil)
 	if msg := err.Error(); !strings.Contains(msg, "workers=zero") || !strings.Contains(msg, "1 to 128") {
 		t.Errorf("error %q should name the key, the value and what is allowed", msg)
 	}
@@ -82,7 +82,7 @@ func TestBadScenarioExits2(t *testing.T) {
 
 func TestTableAndTimelines(t *testing.T) {
 	var out bytes.Buffer
-	if code, err := run([]string{"-timelines", "2", "model=sync,gthread threads=4 io=100ms clients=8 requests=200"}, &out); code != 0 {
+	if code, err := run([]string{"-timelines", "2", "model=sync,gthread threads=4 io=100ms clients=8 requests=200"}, &out, nil); code != 0 {
 		t.Fatalf("run = %d, %v", code, err)
 	}
 	s := out.String()
@@ -96,7 +96,7 @@ func TestTableAndTimelines(t *testing.T) {
 
 func TestHelpListsKeys(t *testing.T) {
 	var out bytes.Buffer
-	if code, _ := run([]string{"-h"}, &out); code != 0 {
+	if code, _ := run([]string{"-h"}, &out, nil); code != 0 {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, k := range []string{"worker-connections", "client-timeout", "io-dist"} {
@@ -108,7 +108,7 @@ func TestHelpListsKeys(t *testing.T) {
 
 func TestHelpListsModels(t *testing.T) {
 	var out strings.Builder
-	if code, _ := run([]string{"-h"}, &out); code != 0 {
+	if code, _ := run([]string{"-h"}, &out, nil); code != 0 {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, m := range engine.Models() {
@@ -121,7 +121,7 @@ func TestHelpListsModels(t *testing.T) {
 func TestLiveChanges(t *testing.T) {
 	var out bytes.Buffer
 	text := "model=gthread workers=1 threads=2 io=200ms clients=40 duration=30s workers@10s=4 io@20s=2s"
-	if code, err := run([]string{"-json", text}, &out); code != 0 {
+	if code, err := run([]string{"-json", text}, &out, nil); code != 0 {
 		t.Fatalf("run = %d, %v", code, err)
 	}
 	var v map[string]any
@@ -132,7 +132,7 @@ func TestLiveChanges(t *testing.T) {
 		t.Errorf("JSON scenario = %q, want the changes in it", got)
 	}
 	out.Reset()
-	if code, err := run([]string{"-every", "5s", text}, &out); code != 0 {
+	if code, err := run([]string{"-every", "5s", text}, &out, nil); code != 0 {
 		t.Fatalf("run -every = %d, %v", code, err)
 	}
 	for _, want := range []string{"series", "req/s", "workers@10s=4", "io@20s=2s", "  30s "} {
@@ -150,19 +150,19 @@ func TestBadChangeExits2(t *testing.T) {
 		{"model=asyncio workers@10s=4", "workers@10s=4", "uvicorn 0.17 cannot change --workers"},
 		{"duration=5s io@6s=1s", "io@6s=1s", "after the end of the run"},
 	} {
-		code, err := run([]string{tt.text}, new(bytes.Buffer))
+		code, err := run([]string{tt.text}, new(bytes.Buffer), nil)
 		if code != 2 || err == nil || !strings.Contains(err.Error(), tt.pair) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q) = %d, %v; want 2 and an error naming %s and saying %q", tt.text, code, err, tt.pair, tt.want)
 		}
 	}
-	if code, _ := run([]string{"-json", "-every", "1s", "model=sync"}, new(bytes.Buffer)); code != 2 {
+	if code, _ := run([]string{"-json", "-every", "1s", "model=sync"}, new(bytes.Buffer), nil); code != 2 {
 		t.Errorf("-json -every: exit %d, want 2", code)
 	}
 }
 
 func TestHelpListsLiveKeys(t *testing.T) {
 	var out bytes.Buffer
-	if code, _ := run([]string{"-h"}, &out); code != 0 {
+	if code, _ := run([]string{"-h"}, &out, nil); code != 0 {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, want := range []string{"KEY@TIME=VALUE", "workers@10s=4", "workers             sync, gthread, gevent", "io                  every model"} {

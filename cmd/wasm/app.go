@@ -9,6 +9,7 @@ import (
 
 	"playground/cmd/wasm/scene"
 	"playground/engine"
+	"playground/pagedata"
 )
 
 // The browser program's state, apart from Ebiten and the page: the running
@@ -21,11 +22,12 @@ const (
 	stepBudget   = 8 * time.Millisecond   // most wall time one Update may simulate
 	maxInFlight  = 200000                 // most requests the page holds at once
 	maxSeek      = 10 * time.Minute       // the furthest seek ahead of the run
+	sweepBudget  = 8 * time.Millisecond   // wall time one Update gives a sweep's points
 	seriesStep   = 250 * time.Millisecond // one chart point
 	seriesPoints = 2400                   // ten minutes of charts
 	frameWindow  = 600                    // frames kept for frameStats
-	minSpeed     = 0.01
-	maxSpeed     = 100
+	minSpeed     = pagedata.MinSpeed
+	maxSpeed     = pagedata.MaxSpeed
 )
 
 // defaultScenario is what runs before the page loads another.
@@ -44,6 +46,7 @@ type app struct {
 	w, h    float32 // the canvas in CSS pixels
 	sel     scene.Selection
 	drawn   bool            // a frame was drawn since the last snapshot
+	sweep   *sweepRun       // the sweep whose points run between frames, or nil
 	notice  string          // why the run was paused for the reader, or ""
 	pace    [tps]paceSample // the last second of Updates, for the speed achieved
 	paceN   int
@@ -95,13 +98,20 @@ func (a *app) load(text string) error {
 	if err != nil {
 		return err
 	}
+	var sw *sweepRun
+	if sc.Sweep != nil {
+		// A sweep: its points run between frames for the capacity curves,
+		// and the picture shows its first point live.
+		sw = &sweepRun{sc: sc, pts: sc.Points()}
+		sc = sc.Point(0)
+	}
 	for _, c := range sc.Lanes {
 		if c.Burst > maxInFlight {
 			return &engine.ScenarioError{Key: "burst", Value: strconv.Itoa(c.Burst),
 				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
 		}
 	}
-	a.sc, a.labels = sc, sc.LaneLabels()
+	a.sc, a.labels, a.sweep = sc, sc.LaneLabels(), sw
 	a.restart()
 	return nil
 }
@@ -122,6 +132,9 @@ func (a *app) restart() {
 	}
 	a.view.Reset()
 	a.sel = scene.Selection{}
+	if a.notice != "" { // the page paused the last run, not the reader
+		a.paused = false
+	}
 	a.notice, a.paceN = "", 0
 	a.observe()
 }
@@ -177,6 +190,9 @@ func (a *app) step() {
 		}
 		a.pace[a.paceN%tps] = paceSample{time.Now(), a.now()}
 		a.paceN++
+	}
+	if a.sweep != nil {
+		a.sweep.work(sweepBudget)
 	}
 	if a.drawn {
 		a.drawn = false
@@ -235,6 +251,33 @@ func (a *app) click(sc *scene.Scene, x, y float32) {
 		return
 	}
 	a.sel = scene.Selection{}
+}
+
+// follow selects a request without a mouse: the one sent longest ago of
+// those in flight after the selected one (in sending order), wrapping
+// around, so that pressing again steps through them. It reports whether
+// there was one.
+func (a *app) follow() bool {
+	lane := max(0, min(a.sel.Lane, len(a.sims)-1))
+	snap := &a.snaps[lane]
+	var best, first int64 = -1, -1
+	for i := range snap.Requests {
+		q := snap.Requests[i].Seq
+		if first < 0 || q < first {
+			first = q
+		}
+		if (!a.sel.On || q > a.sel.Seq) && (best < 0 || q < best) {
+			best = q
+		}
+	}
+	if best < 0 {
+		best = first
+	}
+	if best < 0 {
+		return false
+	}
+	a.sel = scene.Selection{Lane: lane, Seq: best, On: true}
+	return true
 }
 
 // recordUpdate adds one Update's time to the frame being made.
@@ -316,7 +359,7 @@ func loadResult(a *app, text string) map[string]any {
 	for i, l := range a.labels {
 		labels[i] = l
 	}
-	return map[string]any{"ok": true, "scenario": a.sc.String(), "lanes": labels}
+	return map[string]any{"ok": true, "scenario": a.scenarioText(), "lanes": labels}
 }
 
 // Label is one entry of cpSim.labels(): a text drawn on the canvas, its box
@@ -355,6 +398,15 @@ func dots(sc *scene.Scene, n int) []any {
 	return out
 }
 
+// scenarioText is the text that replays what the page shows: a sweep's,
+// with its range, while its curves are the subject; else the live run's.
+func (a *app) scenarioText() string {
+	if a.sweep != nil {
+		return a.sweep.sc.String()
+	}
+	return a.sc.String()
+}
+
 // changeStep is the grid of simulated time a slider's change lands on.
 const changeStep = 100 * time.Millisecond
 
@@ -364,11 +416,15 @@ const changeStep = 100 * time.Millisecond
 // an error nothing changes.
 func (a *app) change(key, value string) (time.Duration, error) {
 	at := (a.now() + changeStep - 1) / changeStep * changeStep
+	if !a.takesLive(key) {
+		return 0, errNotLive{key}
+	}
 	sc := a.sc
 	sc.Changes = append([]engine.Change(nil), a.sc.Changes...)
 	if err := sc.AddChange(key, at, value); err != nil {
 		return 0, err
 	}
+	a.sweep = nil // the picture becomes a live session of its own
 	for _, s := range a.sims {
 		if !s.Takes(key) {
 			continue
@@ -382,4 +438,32 @@ func (a *app) change(key, value string) (time.Duration, error) {
 	}
 	a.sc = sc
 	return at, nil
+}
+
+// errNotLive says that no lane's server can take a change of key while it
+// runs: the page starts the run again instead.
+type errNotLive struct{ key string }
+
+func (e errNotLive) Error() string {
+	return e.key + " cannot change while the server runs; the run starts again with the new value"
+}
+
+// takesLive reports whether some lane's server takes key as a live change.
+func (a *app) takesLive(key string) bool {
+	for _, c := range a.sc.Lanes {
+		if slices.Contains(engine.LiveKeys(c.Model), key) {
+			return true
+		}
+	}
+	return false
+}
+
+// changeResult is cpSim.change's answer.
+func changeResult(a *app, key, value string) map[string]any {
+	at, err := a.change(key, value)
+	if err != nil {
+		_, notLive := err.(errNotLive)
+		return map[string]any{"ok": false, "error": err.Error(), "live": !notLive}
+	}
+	return map[string]any{"ok": true, "scenario": a.sc.String(), "at": at.Seconds()}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"playground/cmd/wasm/scene"
+	"playground/engine"
 )
 
 func TestLoadReportsErrorsAndKeepsTheRun(t *testing.T) {
@@ -135,8 +136,8 @@ func TestThePageNeverHoldsTooMuch(t *testing.T) {
 	if !a.paused || !strings.Contains(st.Notice, "Paused") || a.sims[0].Slots() > maxInFlight+chunkEvents {
 		t.Fatalf("rate=1000000: paused %v at %v with %d slots, notice %q; want a pause near %d", a.paused, a.now(), a.sims[0].Slots(), st.Notice, maxInFlight)
 	}
-	if err := a.load("model=sync io=100ms clients=5"); err != nil || a.paused && a.notice != "" {
-		t.Fatalf("the next load: %v, notice %q", err, a.notice)
+	if err := a.load("model=sync io=100ms clients=5"); err != nil || a.paused || a.notice != "" {
+		t.Fatalf("the next load: %v, paused %v, notice %q; want it running", err, a.paused, a.notice)
 	}
 }
 
@@ -176,5 +177,91 @@ func TestSeekAndExport(t *testing.T) {
 	var e Export
 	if err := json.Unmarshal([]byte(a.exportJSON()), &e); err != nil || e.Scenario != a.sc.String() || len(e.Lanes) != 2 || len(e.Lanes[1].Series) != 12 {
 		t.Errorf("JSON export: %v, %+v", err, e)
+	}
+}
+
+// A slider moved during a run changes the running server from the next
+// 0.1 s on: time goes on, the scenario records KEY@TIME=VALUE, and a reset
+// replays it. A key no server takes live says so.
+func TestLiveChange(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=gthread workers=1 threads=2 io=200ms clients=40 keepalive=false"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4*tps+3; i++ {
+		a.step()
+	}
+	before := a.now()
+	res := changeResult(a, "workers", "4")
+	if res["ok"] != true || !strings.Contains(res["scenario"].(string), "workers@4.1s=4") || a.now() != before {
+		t.Fatalf("change(workers, 4) at %v = %v; want workers@4.1s=4 and time going on", before, res)
+	}
+	for i := 0; i < 4*tps; i++ {
+		a.step()
+	}
+	if n := len(a.sims[0].Config().String()); n == 0 || a.sims[0].Config().Workers != 4 {
+		t.Errorf("after the change the lane runs %d workers, want 4", a.sims[0].Config().Workers)
+	}
+	res = changeResult(a, "threads", "8")
+	if res["ok"] != false || res["live"] != false {
+		t.Errorf("change(threads) = %v; want a refusal that says it is not live", res)
+	}
+	done := a.sims[0].Result().Completed
+	a.restart()
+	for _, s := range a.sims {
+		s.RunUntil(8 * time.Second)
+	}
+	if !strings.Contains(a.sc.String(), "workers@4.1s=4") || a.sims[0].Config().Workers != 4 || a.sims[0].Result().Completed == 0 || done == 0 {
+		t.Errorf("a reset lost the change: %s, %d workers", a.sc.String(), a.sims[0].Config().Workers)
+	}
+}
+
+// Follow steps through the requests in flight without a mouse.
+func TestFollowWithoutAMouse(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=gthread threads=4 io=2s clients=8"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < tps; i++ {
+		a.step()
+		a.frame()
+	}
+	if !a.follow() || a.selected() == nil {
+		t.Fatal("follow found no request to select")
+	}
+	first := a.sel.Seq
+	if !a.follow() || a.sel.Seq <= first {
+		t.Errorf("follow again selected %d after %d; want a later request", a.sel.Seq, first)
+	}
+}
+
+// A sweep computes its points between frames, in slices of wall time, and
+// its curves equal the CLI's: throughput rises with workers.
+func TestSweepRunsBetweenFrames(t *testing.T) {
+	a := newApp()
+	res := loadResult(a, "model=sync workers=1..6 io=100ms clients=30 requests=1000")
+	if res["ok"] != true {
+		t.Fatal(res)
+	}
+	for i := 0; i < 100000 && !a.sweep.done; i++ {
+		a.step()
+	}
+	st := a.state()
+	if st.Sweep == nil || st.Sweep.Done != 6 || st.Sweep.Total != 6 || !strings.Contains(st.Sweep.Scenario, "workers=1..6") {
+		t.Fatalf("state().sweep = %+v; want 6 of 6 points of workers=1..6", st.Sweep)
+	}
+	c := a.curves()
+	if len(c) != 1 || len(c[0].Points) != 6 || c[0].Points[5].ThroughputRPS < 3*c[0].Points[0].ThroughputRPS {
+		t.Fatalf("curves = %+v; want throughput rising with workers", c)
+	}
+	sc, _ := engine.ParseScenario("model=sync workers=1..6 io=100ms clients=30 requests=1000")
+	want := engine.RunSweep(sc, engine.Options{}, nil)
+	for i := range want {
+		if want[i].ThroughputRPS != c[0].Points[i].ThroughputRPS || want[i].P99MS != c[0].Points[i].P99MS {
+			t.Errorf("point %d: page %+v, CLI %+v", i, c[0].Points[i], want[i])
+		}
+	}
+	if a.sims[0].Config().Workers != 1 {
+		t.Errorf("the picture runs %d workers, want the first point's 1", a.sims[0].Config().Workers)
 	}
 }

@@ -52,6 +52,12 @@ func exposeAPI(g *game) {
 		return g.a.opt.ReducedMotion
 	}))
 	api.Set("series", fn(func([]js.Value) any { return toJS(g.a.series()) }))
+	api.Set("change", fn(func(args []js.Value) any {
+		if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
+			return map[string]any{"ok": false, "error": "change(key, value): key and value must be strings of scenario text, e.g. change(\"workers\", \"4\")", "live": true}
+		}
+		return changeResult(g.a, args[0].String(), args[1].String())
+	}))
 	api.Set("exportJSON", fn(func([]js.Value) any { return g.a.exportJSON() }))
 	api.Set("exportCSV", fn(func([]js.Value) any { return g.a.exportCSV() }))
 	api.Set("seek", fn(func(args []js.Value) any {
@@ -68,6 +74,8 @@ func exposeAPI(g *game) {
 		}
 		return nil
 	}))
+	api.Set("curves", fn(func([]js.Value) any { return toJS(g.a.curves()) }))
+	api.Set("follow", fn(func([]js.Value) any { return g.a.follow() }))
 	api.Set("frameStats", fn(func([]js.Value) any { return g.a.frameStats() }))
 	api.Set("setPaused", fn(func(args []js.Value) any {
 		if len(args) > 0 {

@@ -19,6 +19,7 @@ type State struct {
 	ReducedMotion bool        `json:"reducedMotion"`
 	Narration     string      `json:"narration"` // every lane's sentence, named when there are several
 	Lanes         []LaneState `json:"lanes"`
+	Sweep         *SweepState `json:"sweep"` // the capacity curves' progress, or null
 	// The first lane's figures again, for one-lane pages.
 	Completed     int64    `json:"completed"`
 	InFlight      int      `json:"inFlight"`
@@ -62,8 +63,8 @@ type Memory struct {
 
 // state is cpSim.state().
 func (a *app) state() State {
-	st := State{Scenario: a.sc.String(), SimSeconds: a.now().Seconds(), Paused: a.paused, Speed: a.speed,
-		AchievedSpeed: a.achievedSpeed(), Notice: a.notice,
+	st := State{Scenario: a.scenarioText(), SimSeconds: a.now().Seconds(), Paused: a.paused, Speed: a.speed,
+		AchievedSpeed: a.achievedSpeed(), Notice: a.notice, Sweep: a.sweep.state(),
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
 	for i, s := range a.sims {
 		snap := &a.stSnap // the view's snapshots may be a few ticks old

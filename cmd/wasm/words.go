@@ -14,7 +14,7 @@ func trafficWords(c engine.Config) []string {
 	case c.Clients > 0:
 		return []string{strconv.Itoa(c.Clients) + " clients", "clients"}
 	case c.Rate > 0:
-		r := strconv.FormatFloat(c.Rate, 'g', 4, 64)
+		r := strconv.FormatFloat(c.Rate, 'f', -1, 64)
 		return []string{"arrivals " + r + "/s", r + "/s", "arrivals"}
 	case c.Burst > 0:
 		return []string{"burst of " + strconv.Itoa(c.Burst), "burst " + strconv.Itoa(c.Burst), "burst"}

@@ -6,20 +6,21 @@ Run with Debian's interpreter (python3-simpy, SimPy 2.3.1 on bookworm):
     /usr/bin/python3 scripts/bench/simpy_mmc.py               # 200000 requests
     /usr/bin/python3 scripts/bench/simpy_mmc.py -n 1000000 --seed 7
 
-The Go side (engine/bench_test.go) runs
+The Go side (engine/bench_test.go, BenchmarkMMc, beside its floor floorMMc)
+runs
 
-    model=sync workers=4 cores=64 rate=30 io=100ms io-dist=exp requests=1000000
+    model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=N
 
-that is: Poisson arrivals at 30/s, 4 sync workers, one FIFO queue, and a
-service time of an exponential upstream call (mean 100 ms) plus the sync
+that is: Poisson arrivals at 2.4/s, 3 sync workers, one FIFO queue, and a
+service time of an exponential upstream call (mean 1 s) plus the sync
 worker's fixed CPU per request (parse 298 µs + respond 149 µs + resume
-1600 µs = 2047 µs, never contended with 64 cores; engine/sync.go). The run ends when N
-requests have finished. Here the same thing is a SimPy Resource of capacity
-4 (FIFO), a source Process drawing exponential inter-arrival times, and one
-Process per request that requests a server, holds it for 2.047 ms + Exp(100
-ms) and releases it. Waiting time is arrival to getting a server (the
+1600 µs = 2047 µs, never contended with a core per worker; engine/sync.go).
+The run ends when N requests have finished. Here the same thing is a SimPy
+Resource of capacity 3 (FIFO), a source Process drawing exponential
+inter-arrival times, and one Process per request that requests a server,
+holds it for 2.047 ms + Exp(1 s) and releases it. Waiting time is arrival to getting a server (the
 engine's "wait": before the handler first runs); P(wait) is the share of
-requests that found all four servers busy.
+requests that found all three servers busy.
 
 The script speaks the SimPy 2.x API ("from SimPy.Simulation import ...",
 yield hold/request/release tuples), which is what Debian packages; if only
@@ -36,9 +37,9 @@ import random
 import sys
 import time
 
-RATE = 30.0          # arrivals per second
-SERVERS = 4          # sync workers
-IO_MEAN = 0.100      # mean of the exponential upstream call, seconds
+RATE = 2.4           # arrivals per second
+SERVERS = 3          # sync workers
+IO_MEAN = 1.0        # mean of the exponential upstream call, seconds
 CPU = 0.002047       # fixed server CPU per request, seconds (engine/sync.go)
 
 

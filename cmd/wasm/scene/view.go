@@ -140,7 +140,7 @@ func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 	ls.parked = zeroed(ls.parked, len(L.workers))
 	ls.queued = zeroed(ls.queued, len(L.workers))
 	marks := clientMarks(L, snap.Clients)
-	ls.waiting = zeroed32(ls.waiting, marks.n)
+	ls.waiting = zeroed(ls.waiting, marks.n)
 	ls.connecting = 0
 	for qi := range snap.Requests {
 		q := &snap.Requests[qi]
@@ -259,15 +259,8 @@ func (g markGrid) center(L *laneLayout, c int) (x, y float32) {
 	return r.X + r.W/2, r.Y + r.H/2
 }
 
-func zeroed(s []int, n int) []int {
-	s = s[:0]
-	for range n {
-		s = append(s, 0)
-	}
-	return s
-}
-
-func zeroed32(s []int32, n int) []int32 {
+// zeroed returns s with n zeros, reusing its array.
+func zeroed[T int | int32](s []T, n int) []T {
 	s = s[:0]
 	for range n {
 		s = append(s, 0)
