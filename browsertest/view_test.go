@@ -305,3 +305,18 @@ func TestSweepSpeedFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// On a phone with large text on, nothing is wider than the screen.
+func TestPhoneWithLargeTextHasNoSidewaysScroll(t *testing.T) {
+	ctx := page(t, readyLimit+time.Minute)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&io=200ms&clients=40"), ready(),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("large-text").click()`),
+		waitJS(`document.documentElement.classList.contains("large")`, 10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	wide := eval[string](t, ctx, `JSON.stringify([document.documentElement.scrollWidth, [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 391 && e.offsetParent !== null).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className)])`)
+	if !strings.HasPrefix(wide, "[390,[]") {
+		t.Errorf("width and elements wider than the 390 px screen: %s", wide)
+	}
+}
