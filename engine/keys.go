@@ -72,10 +72,11 @@ var keyTable = []Key{
 		func(c *Config) *bool { return &c.Blocking }).liveAll(nil),
 	durKey("cpu", "handler CPU time per request, on top of the server's own cost", 0, 10*time.Second,
 		func(c *Config) *time.Duration { return &c.CPU }).liveAll(nil),
-	enumKey("view", "sync, or async (a Flask async def view)", []string{"sync", "async"},
+	enumKey("view", "sync, or async (a Flask async def view; on fastapi, def or async def endpoints)", []string{"sync", "async"},
 		func(c *Config) int { return b2i(c.AsyncView) }, func(c *Config, i int) { c.AsyncView = i == 1 }).
-		onlyFor(func(c *Config) bool { return c.asyncView() },
-			modelsWhere(func(sp *spec) bool { return !sp.unit.serverLoop })+" (a Flask app on threads of its own)"),
+		onlyFor((*Config).viewApplies,
+			modelsWhere(func(sp *spec) bool { return !sp.unit.serverLoop || sp.asyncViews != nil })+
+				" (a Flask app on threads of its own, or FastAPI's endpoints)"),
 	intKey("pool", "most upstream connections a worker opens at once (default: "+poolDefaults()+"; no limit otherwise)", 1, 100000,
 		func(c *Config) *int { return &c.Pool }).withDefault("model's"),
 	boolKey("keepalive", "clients reuse their connection",

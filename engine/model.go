@@ -19,6 +19,7 @@ const (
 	ModelAsyncio                  // an ASGI app on uvicorn's asyncio event loop
 	ModelWsgiToAsgi               // a Flask app wrapped by asgiref's WsgiToAsgi, on uvicorn
 	ModelUvicornWsgi              // a Flask app on uvicorn --interface wsgi
+	ModelFastAPI                  // a FastAPI app on uvicorn: def endpoints on anyio's threads, or async def on the loop
 	numModels
 )
 
@@ -33,6 +34,7 @@ var registry = [numModels]*spec{
 	ModelAsyncio:     &asyncio,
 	ModelWsgiToAsgi:  &wsgiToAsgi,
 	ModelUvicornWsgi: &uvicornWsgi,
+	ModelFastAPI:     &fastapi,
 }
 
 // specOf returns model m's spec. An unregistered model is a bug: it panics.
@@ -43,8 +45,15 @@ func specOf(m Model) *spec {
 	return registry[m]
 }
 
-// spec returns the spec of the lane's model.
-func (c *Config) spec() *spec { return specOf(c.Model) }
+// spec returns the spec of the lane's model, or of its async def endpoints
+// with view=async where the model has them (spec.asyncViews).
+func (c *Config) spec() *spec {
+	sp := specOf(c.Model)
+	if c.AsyncView && sp.asyncViews != nil {
+		return sp.asyncViews
+	}
+	return sp
+}
 
 // String returns the model's name in scenario text.
 func (m Model) String() string {

@@ -23,6 +23,9 @@ type spec struct {
 	// mainThread says that the pool's one thread is the process's main
 	// thread, so it costs no memory of its own.
 	mainThread bool
+	// wakeNewest says that a thread freed while requests wait for one goes
+	// to the one that has waited least (a LIFO wait queue), not the longest.
+	wakeNewest bool
 	// pool is the default limit of upstream connections per worker (the
 	// app's HTTP client's); 0 for none.
 	pool int
@@ -54,6 +57,11 @@ type spec struct {
 	heartbeat func(s *Sim, p *proc) time.Duration
 	// real is how the calibration harness starts the real server.
 	real func(c *Config) RealServer
+	// asyncViews, if set, is the model with view=async: the same server
+	// whose endpoints are async def (FastAPI), where view=async changes the
+	// unit and the costs rather than adding Flask's asyncio loop. It is
+	// named like the model and lives in the model's file.
+	asyncViews *spec
 
 	costs costs
 }

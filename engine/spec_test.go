@@ -55,6 +55,14 @@ func TestSpecsComplete(t *testing.T) {
 			for _, p := range specProblems(sp) {
 				t.Errorf("spec of %v lacks %s", m, p)
 			}
+			if av := sp.asyncViews; av != nil {
+				for _, p := range specProblems(av) {
+					t.Errorf("spec of %v with view=async lacks %s", m, p)
+				}
+				if av.name != sp.name || av.host != sp.host || av.asyncViews != nil {
+					t.Errorf("spec of %v with view=async: name %q, host %v; want the model's, and no further variant", m, av.name, av.host.name)
+				}
+			}
 			if names[sp.name] {
 				t.Errorf("two models are named %q", sp.name)
 			}
