@@ -40,7 +40,7 @@ var keyTable = []Key{
 	modelKey(),
 	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
 		func(c *Config) *int { return &c.Workers }).
-		ownedBy(keyWorkers, "(Flask's built-in server is one process)").
+		ownedBy(keyWorkers, "(Flask's threaded server is one process: werkzeug cannot fork and thread at once)").
 		liveFor(func(m Model) string { return specOf(m).host.fixedWorkers }, (*Sim).manageWorkers),
 	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).

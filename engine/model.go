@@ -45,12 +45,16 @@ func specOf(m Model) *spec {
 	return registry[m]
 }
 
-// spec returns the spec of the lane's model, or of its async def endpoints
-// with view=async where the model has them (spec.asyncViews).
+// spec returns the spec of the lane's model, or the variant its config
+// picks: async def endpoints with view=async (spec.asyncViews), a forking
+// server with workers > 1 (spec.forking).
 func (c *Config) spec() *spec {
 	sp := specOf(c.Model)
-	if c.AsyncView && sp.asyncViews != nil {
+	switch {
+	case c.AsyncView && sp.asyncViews != nil:
 		return sp.asyncViews
+	case c.Workers > 1 && sp.forking != nil:
+		return sp.forking
 	}
 	return sp
 }

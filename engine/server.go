@@ -89,6 +89,9 @@ func (s *Sim) bootProc(pid int32) {
 	if s.asyncView {
 		lib += asyncViewLib
 	}
+	if s.sp.tasks == tasksForked {
+		return // a place for a child per request; the parent is the master
+	}
 	s.addProcMem(pid, rss+lib, s.cost.procVSZ+lib)
 }
 

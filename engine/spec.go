@@ -62,6 +62,11 @@ type spec struct {
 	// unit and the costs rather than adding Flask's asyncio loop. It is
 	// named like the model and lives in the model's file.
 	asyncViews *spec
+	// forking, if set, is the model with workers > 1: the same server
+	// forking a process per request, at most workers at once (Flask's
+	// app.run(processes=N)). It is named like the model and lives in the
+	// model's file.
+	forking *spec
 
 	costs costs
 }
@@ -95,6 +100,11 @@ const (
 	tasksNone       tasks = iota // requests run on threads
 	tasksPerConn                 // one per connection, alive while the connection is (gevent's greenlet)
 	tasksPerRequest              // one per request (uvicorn's RequestResponseCycle)
+	// tasksForked: a child process forked per connection
+	// (socketserver.ForkingMixIn). A worker slot is a place for a child, with
+	// no memory at rest; a request adds a child's private memory (extraRSS)
+	// and the address space it maps (procVSZ plus clientLib) while it runs.
+	tasksForked
 )
 
 // keySet is a set of the scenario keys that only some models use.

@@ -92,7 +92,7 @@ func TestTables(t *testing.T) {
 		want []string
 	}{
 		{"threads", []string{"gthread"}},
-		{"workers", []string{"sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi"}},
+		{"workers", []string{"dev", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi"}},
 		{"io", []string{"dev", "dev-threaded", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi"}},
 	} {
 		if got := used(c.key); !reflect.DeepEqual(got, c.want) {
