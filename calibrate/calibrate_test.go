@@ -44,7 +44,7 @@ func TestRows(t *testing.T) {
 			t.Errorf("%s: path %s", r.Name, Path(c))
 		}
 	}
-	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "common.py"} {
+	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "fastapi_app.py", "common.py"} {
 		if _, err := os.Stat(filepath.Join("apps", f)); err != nil {
 			t.Errorf("app missing: %v", err)
 		}
@@ -175,10 +175,12 @@ func TestCommand(t *testing.T) {
 	for _, tc := range []struct{ scenario, want string }{
 		{"model=dev", "/usr/bin/python3 apps/dev_server.py 18801 0"},
 		{"model=dev-threaded", "/usr/bin/python3 apps/dev_server.py 18801 1"},
+		{"model=dev workers=4", "/usr/bin/python3 apps/dev_server.py 18801 0 4"},
 		{"model=gthread workers=2 threads=5", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 2 --log-level warning --graceful-timeout 1 --backlog 2048 --timeout 30 --worker-connections 1000 -k gthread --threads 5 wsgi_app:app"},
 		{"model=gevent", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 1 --log-level warning --graceful-timeout 1 --backlog 2048 --timeout 30 --worker-connections 1000 -k gevent wsgi_app:app"},
 		{"model=asyncio", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 asgi_app:app"},
 		{"model=wsgi-to-asgi", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 w2a_app:app"},
+		{"model=fastapi view=async", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 fastapi_app:app"},
 		{"model=uvicorn-wsgi workers=2", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 2 --interface wsgi wsgi_app:app"},
 	} {
 		sc, err := engine.ParseScenario(tc.scenario)
