@@ -31,6 +31,9 @@ func TestRows(t *testing.T) {
 		if c.Clients == 0 || c.Requests == 0 || c.Duration == 0 {
 			t.Errorf("%s: want clients, requests and duration bounded, got %q", r.Name, r.Scenario)
 		}
+		if c.IODist == engine.DistLognormal {
+			t.Errorf("%s: the upstream draws io-dist=fixed or exp, not lognormal", r.Name)
+		}
 		if c.Requests > 5000 || c.Duration > 15_000_000_000 {
 			t.Errorf("%s: a load run is at most 5000 requests and 15s", r.Name)
 		}

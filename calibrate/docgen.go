@@ -32,7 +32,7 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
   cpu, parallel, blocking, view) and the client (clients, think, keepalive, client-timeout,
   requests, duration). The engine runs exactly the text in the scenario column.
 * **Upstream.** A Go HTTP server inside the harness on 127.0.0.1:%d. It holds every call for
-  `+"`io`"+` (a fixed delay; every row uses io-dist=fixed) and counts the calls in flight; the peak is
+  `+"`io`"+` (a fixed delay, or an exponential draw of mean io in a row with io-dist=exp) and counts the calls in flight; the peak is
   exact. It is reset after the warm-up.
 * **Apps** (`+"`calibrate/apps/`"+`). WSGI apps (Flask 2.2) call the upstream with one module-level
   `+"`requests.Session`"+`, which the gevent worker has monkey-patched; the ASGI app uses one
