@@ -47,7 +47,7 @@ func TestRows(t *testing.T) {
 			t.Errorf("%s: path %s", r.Name, Path(c))
 		}
 	}
-	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "fastapi_app.py", "common.py"} {
+	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "fastapi_app.py", "node_app.js", "common.py"} {
 		if _, err := os.Stat(filepath.Join("apps", f)); err != nil {
 			t.Errorf("app missing: %v", err)
 		}
@@ -164,8 +164,8 @@ func TestEveryModelCalibrated(t *testing.T) {
 			t.Errorf("Command(model=%s) = %v", m, err)
 		}
 		app, _, _ := strings.Cut(c.RealServer().App, ":")
-		if !strings.HasSuffix(app, ".py") {
-			app += ".py"
+		if !strings.HasSuffix(app, ".py") && !strings.HasSuffix(app, ".js") {
+			app += ".py" // a module:attribute
 		}
 		if _, err := os.Stat(filepath.Join("apps", app)); err != nil {
 			t.Errorf("model %s: its app is missing: %v", m, err)
@@ -184,6 +184,7 @@ func TestCommand(t *testing.T) {
 		{"model=asyncio", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 asgi_app:app"},
 		{"model=wsgi-to-asgi", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 w2a_app:app"},
 		{"model=fastapi view=async", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 fastapi_app:app"},
+		{"model=node workers=2", "node apps/node_app.js 18801 2"},
 		{"model=uvicorn-wsgi workers=2", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 2 --interface wsgi wsgi_app:app"},
 	} {
 		sc, err := engine.ParseScenario(tc.scenario)

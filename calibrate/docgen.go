@@ -43,8 +43,9 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
   view calling aiohttp with a session per request (the view's event loop is new every request),
   with `+"`asyncio.gather`"+` when parallel=true. The FastAPI app (0.92) has a plain `+"`def`"+` endpoint
   (view=sync, a module-level `+"`requests.Session`"+`, run in anyio's threads) and an `+"`async def`"+` one
-  (view=async, a module-level aiohttp session); each imports its client on first use. Every
-  response body is the worker's pid.
+  (view=async, a module-level aiohttp session); each imports its client on first use. The
+  Node.js app (`+"`node_app.js`"+`) uses `+"`node:http`"+` and the global `+"`fetch`"+`, and a `+"`node:cluster`"+` primary
+  with workers > 1. Every response body is the worker's pid.
 * **Servers.** gunicorn 20.1 / uvicorn 0.17 / werkzeug from Debian, started by the harness in their
   own process group on ports %d-%d, with production logging (no access log), and stopped by
   SIGTERM then SIGKILL to that group.

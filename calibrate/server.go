@@ -48,6 +48,8 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 			"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
 			"--worker-connections", strconv.Itoa(c.WorkerConnections)}
 		return append(append(cmd, rs.Args...), rs.App), nil
+	case "node":
+		return append([]string{"node", filepath.Join(appDir, rs.App), p}, rs.Args...), nil
 	case "uvicorn":
 		cmd := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
 			"--port", p, "--log-level", "warning", "--no-access-log",

@@ -20,6 +20,7 @@ const (
 	ModelWsgiToAsgi               // a Flask app wrapped by asgiref's WsgiToAsgi, on uvicorn
 	ModelUvicornWsgi              // a Flask app on uvicorn --interface wsgi
 	ModelFastAPI                  // a FastAPI app on uvicorn: def endpoints on anyio's threads, or async def on the loop
+	ModelNode                     // Node.js http with fetch: one event loop per process, cluster round-robin
 	numModels
 )
 
@@ -35,6 +36,7 @@ var registry = [numModels]*spec{
 	ModelWsgiToAsgi:  &wsgiToAsgi,
 	ModelUvicornWsgi: &uvicornWsgi,
 	ModelFastAPI:     &fastapi,
+	ModelNode:        &node,
 }
 
 // specOf returns model m's spec. An unregistered model is a bug: it panics.

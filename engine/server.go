@@ -23,6 +23,7 @@ type proc struct {
 	blocked   bool          // the loop is stuck in a call it cannot yield on
 	holdSince time.Duration // when the loop's current task took it, for gevent's timeout
 	busySince time.Duration // when a pool thread last took a request, for the sync worker's timeout
+	handedAt  int64         // Sim.handoffs when it last got a new connection, for a round-robin primary
 
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one

@@ -12,7 +12,7 @@ type spec struct {
 	name   string // in scenario text: "gthread"
 	title  string // one line for menus: "gunicorn -k gthread: a pool of threads per worker process"
 	doc    string // one paragraph for menus and docs
-	source string // the real server's file this model follows, under dist-packages/
+	source string // the real server's file this model follows, under dist-packages/ (Node's: in its lib/)
 	host   *host  // the server program it runs in (werkzeug, gunicorn, uvicorn)
 	unit   unit   // what a request holds while it runs
 	keys   keySet // scenario keys that only this model (among the host's) uses
@@ -134,12 +134,16 @@ type host struct {
 	// fixedWorkers says why the number of workers cannot change while the
 	// server runs, or is "" when it can (gunicorn's TTIN and TTOU).
 	fixedWorkers string
+	// roundRobin says that a primary process accepts every connection and
+	// hands each to the ready worker that has waited longest since its last
+	// one (Node's cluster), instead of the workers racing for accept().
+	roundRobin bool
 }
 
 // RealServer is how to start the real server that a model follows, as the
 // calibration harness runs it.
 type RealServer struct {
-	Program string   // "werkzeug" (a script that runs Flask's server), "gunicorn" or "uvicorn"
+	Program string   // "werkzeug" (a script that runs Flask's server), "gunicorn", "uvicorn" or "node"
 	Args    []string // the model's own arguments (worker class, threads, interface)
 	App     string   // what the server loads: module:attribute, or werkzeug's script
 }
