@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -142,6 +144,16 @@ func page(t *testing.T, limit time.Duration) context.Context {
 	}
 	ctx, cancel := chromedp.NewContext(shared.alloc)
 	t.Cleanup(cancel)
+	// Every test starts with the site's storage empty: the browsers of a run
+	// share a profile, and a setting one test left (large text, a solved
+	// exercise) must not change the next.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{
+			Origin: strings.TrimSuffix(shared.base, "/"), StorageTypes: "all"})
+		return err
+	})); err != nil {
+		t.Fatalf("clearing the site's storage: %v", err)
+	}
 	ctx, cancel2 := context.WithTimeout(ctx, limit)
 	t.Cleanup(cancel2)
 	return ctx

@@ -31,6 +31,9 @@ func TestRows(t *testing.T) {
 		if c.Clients == 0 || c.Requests == 0 || c.Duration == 0 {
 			t.Errorf("%s: want clients, requests and duration bounded, got %q", r.Name, r.Scenario)
 		}
+		if c.IODist == engine.DistLognormal {
+			t.Errorf("%s: the upstream draws io-dist=fixed or exp, not lognormal", r.Name)
+		}
 		if c.Requests > 5000 || c.Duration > 15_000_000_000 {
 			t.Errorf("%s: a load run is at most 5000 requests and 15s", r.Name)
 		}
@@ -44,7 +47,7 @@ func TestRows(t *testing.T) {
 			t.Errorf("%s: path %s", r.Name, Path(c))
 		}
 	}
-	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "common.py"} {
+	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "fastapi_app.py", "node_app.js", "common.py"} {
 		if _, err := os.Stat(filepath.Join("apps", f)); err != nil {
 			t.Errorf("app missing: %v", err)
 		}
@@ -161,8 +164,8 @@ func TestEveryModelCalibrated(t *testing.T) {
 			t.Errorf("Command(model=%s) = %v", m, err)
 		}
 		app, _, _ := strings.Cut(c.RealServer().App, ":")
-		if !strings.HasSuffix(app, ".py") {
-			app += ".py"
+		if !strings.HasSuffix(app, ".py") && !strings.HasSuffix(app, ".js") {
+			app += ".py" // a module:attribute
 		}
 		if _, err := os.Stat(filepath.Join("apps", app)); err != nil {
 			t.Errorf("model %s: its app is missing: %v", m, err)
@@ -175,10 +178,13 @@ func TestCommand(t *testing.T) {
 	for _, tc := range []struct{ scenario, want string }{
 		{"model=dev", "/usr/bin/python3 apps/dev_server.py 18801 0"},
 		{"model=dev-threaded", "/usr/bin/python3 apps/dev_server.py 18801 1"},
+		{"model=dev workers=4", "/usr/bin/python3 apps/dev_server.py 18801 0 4"},
 		{"model=gthread workers=2 threads=5", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 2 --log-level warning --graceful-timeout 1 --backlog 2048 --timeout 30 --worker-connections 1000 -k gthread --threads 5 wsgi_app:app"},
 		{"model=gevent", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 1 --log-level warning --graceful-timeout 1 --backlog 2048 --timeout 30 --worker-connections 1000 -k gevent wsgi_app:app"},
 		{"model=asyncio", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 asgi_app:app"},
 		{"model=wsgi-to-asgi", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 w2a_app:app"},
+		{"model=fastapi view=async", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 fastapi_app:app"},
+		{"model=node workers=2", "node apps/node_app.js 18801 2"},
 		{"model=uvicorn-wsgi workers=2", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 2 --interface wsgi wsgi_app:app"},
 	} {
 		sc, err := engine.ParseScenario(tc.scenario)

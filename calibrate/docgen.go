@@ -32,7 +32,7 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
   cpu, parallel, blocking, view) and the client (clients, think, keepalive, client-timeout,
   requests, duration). The engine runs exactly the text in the scenario column.
 * **Upstream.** A Go HTTP server inside the harness on 127.0.0.1:%d. It holds every call for
-  `+"`io`"+` (a fixed delay; every row uses io-dist=fixed) and counts the calls in flight; the peak is
+  `+"`io`"+` (a fixed delay, or an exponential draw of mean io in a row with io-dist=exp) and counts the calls in flight; the peak is
   exact. It is reset after the warm-up.
 * **Apps** (`+"`calibrate/apps/`"+`). WSGI apps (Flask 2.2) call the upstream with one module-level
   `+"`requests.Session`"+`, which the gevent worker has monkey-patched; the ASGI app uses one
@@ -41,7 +41,11 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
   `+"`time.sleep`"+`), so the upstream still counts it. `+"`cpu=`"+` spins on `+"`time.thread_time()`"+`, so it
   costs that much CPU however often the thread loses the GIL. `+"`view=async`"+` is a Flask `+"`async def`"+`
   view calling aiohttp with a session per request (the view's event loop is new every request),
-  with `+"`asyncio.gather`"+` when parallel=true. Every response body is the worker's pid.
+  with `+"`asyncio.gather`"+` when parallel=true. The FastAPI app (0.92) has a plain `+"`def`"+` endpoint
+  (view=sync, a module-level `+"`requests.Session`"+`, run in anyio's threads) and an `+"`async def`"+` one
+  (view=async, a module-level aiohttp session); each imports its client on first use. The
+  Node.js app (`+"`node_app.js`"+`) uses `+"`node:http`"+` and the global `+"`fetch`"+`, and a `+"`node:cluster`"+` primary
+  with workers > 1. Every response body is the worker's pid.
 * **Servers.** gunicorn 20.1 / uvicorn 0.17 / werkzeug from Debian, started by the harness in their
   own process group on ports %d-%d, with production logging (no access log), and stopped by
   SIGTERM then SIGKILL to that group.

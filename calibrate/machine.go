@@ -23,7 +23,8 @@ type Machine struct {
 
 // Packages whose versions the doc records.
 var debPackages = []string{"gunicorn", "python3-gevent", "python3-greenlet", "python3-flask",
-	"python3-werkzeug", "uvicorn", "python3-h11", "python3-asgiref", "python3-aiohttp", "python3-requests", "python3-urllib3"}
+	"python3-werkzeug", "uvicorn", "python3-h11", "python3-asgiref", "python3-aiohttp", "python3-requests", "python3-urllib3",
+	"python3-fastapi", "python3-starlette", "python3-anyio", "nodejs"}
 
 // Nproc returns the CPUs this process may use, as nproc prints them.
 func Nproc() int {

@@ -178,7 +178,7 @@ func shellJoin(args []string) string {
 
 // realRun starts c's server, warms it up, loads it and stops it.
 func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string, error) {
-	h.Upstream.SetDelay(c.IO)
+	h.Upstream.SetDelay(c.IO, c.IODist == engine.DistExp)
 	port := h.port()
 	srv, err := StartServer(c, h.AppDir, port, h.Upstream.Addr)
 	if err != nil {

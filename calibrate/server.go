@@ -48,6 +48,8 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 			"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
 			"--worker-connections", strconv.Itoa(c.WorkerConnections)}
 		return append(append(cmd, rs.Args...), rs.App), nil
+	case "node":
+		return append([]string{"node", filepath.Join(appDir, rs.App), p}, rs.Args...), nil
 	case "uvicorn":
 		cmd := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
 			"--port", p, "--log-level", "warning", "--no-access-log",
@@ -74,7 +76,8 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 		return nil, err
 	}
 	go func() { s.cmd.Wait(); close(s.exited) }()
-	multi := strings.Contains(args[2], "gunicorn") || c.Workers > 1
+	// Flask's forking server has no children at rest: its parent serves.
+	multi := strings.Contains(args[2], "gunicorn") || c.Workers > 1 && c.RealServer().Program != "werkzeug"
 	deadline := time.Now().Add(30 * time.Second)
 	cl := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	for time.Now().Before(deadline) {
@@ -151,7 +154,7 @@ func Children(ppid int) []int {
 
 type procStat struct {
 	ppid       int
-	cpuTicks   int64 // utime + stime, in clock ticks
+	cpuTicks   int64 // utime + stime, in clock ticks, with those of its reaped children (cutime + cstime)
 	numThreads int
 }
 
@@ -167,11 +170,11 @@ func readStat(pid int) (procStat, error) {
 	}
 	f := strings.Fields(string(b[i+1:]))
 	// f[0] is field 3 (state); ppid is field 4, utime 14, stime 15, threads 20
-	if len(f) < 18 {
+	if len(f) < 18 { // f[17] is field 20
 		return procStat{}, fmt.Errorf("short stat for %d", pid)
 	}
 	at := func(field int) int64 { v, _ := strconv.ParseInt(f[field-3], 10, 64); return v }
-	return procStat{ppid: int(at(4)), cpuTicks: at(14) + at(15), numThreads: int(at(20))}, nil
+	return procStat{ppid: int(at(4)), cpuTicks: at(14) + at(15) + at(16) + at(17), numThreads: int(at(20))}, nil
 }
 
 // Mem is one process's memory in KiB, from /proc/pid/smaps_rollup.
@@ -227,6 +230,11 @@ func (s *Server) Memory() ServerMem {
 	if s.Arbiter != 0 {
 		procs = append(procs, s.Arbiter)
 	}
+	// and the children a worker has forked, alive now (Flask's
+	// processes=N forks one per request).
+	for _, pid := range s.Workers {
+		procs = append(procs, Children(pid)...)
+	}
 	for i, pid := range procs {
 		m, err := ReadMem(pid)
 		if err != nil {
@@ -247,7 +255,8 @@ func (s *Server) Memory() ServerMem {
 }
 
 // CPUTicks returns the summed user+system clock ticks of the workers (all
-// their threads, including exited ones).
+// their threads, including exited ones, and the children they have reaped:
+// Flask's processes=N serves each request in a child).
 func (s *Server) CPUTicks() int64 {
 	var t int64
 	for _, pid := range s.Workers {

@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -9,14 +10,17 @@ import (
 	"time"
 )
 
-// Upstream is the fixed-delay HTTP service the apps call. Every request is
-// answered after Delay; the upstream counts how many requests it holds at
-// once and keeps the peak.
+// Upstream is the HTTP service the apps call. Every request is answered
+// after the delay, or after an exponential draw with the delay as its mean
+// (a row with io-dist=exp); the upstream counts how many requests it holds
+// at once and keeps the peak.
 type Upstream struct {
 	Addr string // host:port it listens on
 
 	delay    atomic.Int64 // nanoseconds
+	exp      atomic.Bool  // draw each delay from an exponential distribution
 	mu       sync.Mutex
+	rng      *rand.Rand // under mu
 	inFlight int
 	peak     int
 	calls    int64
@@ -30,7 +34,7 @@ func StartUpstream(addr string) (*Upstream, error) {
 	if err != nil {
 		return nil, fmt.Errorf("upstream: %w", err)
 	}
-	u := &Upstream{Addr: ln.Addr().String(), ln: ln}
+	u := &Upstream{Addr: ln.Addr().String(), ln: ln, rng: rand.New(rand.NewPCG(1, 2))}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/up", u.serveUp)
 	mux.HandleFunc("/stats", u.serveStats)
@@ -39,8 +43,12 @@ func StartUpstream(addr string) (*Upstream, error) {
 	return u, nil
 }
 
-// SetDelay sets how long every later call is held.
-func (u *Upstream) SetDelay(d time.Duration) { u.delay.Store(int64(d)) }
+// SetDelay sets how long every later call is held: d, or with exp an
+// exponential draw of mean d.
+func (u *Upstream) SetDelay(d time.Duration, exp bool) {
+	u.delay.Store(int64(d))
+	u.exp.Store(exp)
+}
 
 // Reset clears the peak and the call count; the peak restarts from the
 // calls in flight now.
@@ -68,8 +76,12 @@ func (u *Upstream) serveUp(w http.ResponseWriter, r *http.Request) {
 	if u.inFlight > u.peak {
 		u.peak = u.inFlight
 	}
+	d := time.Duration(u.delay.Load())
+	if u.exp.Load() {
+		d = time.Duration(u.rng.ExpFloat64() * float64(d))
+	}
 	u.mu.Unlock()
-	time.Sleep(time.Duration(u.delay.Load()))
+	time.Sleep(d)
 	u.mu.Lock()
 	u.inFlight--
 	u.mu.Unlock()

@@ -100,6 +100,13 @@ func (c *Config) parallelCalls() bool {
 // the models that run a WSGI app on threads of their own can.
 func (c *Config) asyncView() bool { return c.AsyncView && !c.spec().unit.serverLoop }
 
+// viewApplies reports whether the view key does something in this lane: a
+// Flask async def view, or a model whose endpoints are def or async def
+// (FastAPI, spec.asyncViews).
+func (c *Config) viewApplies() bool {
+	return c.asyncView() || specOf(c.Model).asyncViews != nil
+}
+
 // processes returns the number of worker processes: Flask's dev server is one.
 func (c *Config) processes() int {
 	if c.spec().host.oneProcess {

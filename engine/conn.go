@@ -28,16 +28,30 @@ func (s *Sim) closeConn(pid int32) {
 // startTask counts a request that starts on worker pid: a new coroutine,
 // for a model that makes one per request.
 func (s *Sim) startTask(pid int32) {
-	if s.sp.tasks == tasksPerRequest {
+	switch s.sp.tasks {
+	case tasksPerRequest:
 		s.addTasks(pid, 1)
+	case tasksForked:
+		s.addChild(pid, 1)
 	}
 }
 
 // endTask counts a request of worker pid that has finished.
 func (s *Sim) endTask(pid int32) {
-	if s.sp.tasks == tasksPerRequest {
+	switch s.sp.tasks {
+	case tasksPerRequest:
 		s.addTasks(pid, -1)
+	case tasksForked:
+		s.addChild(pid, -1)
 	}
+}
+
+// addChild counts a child process that worker slot pid forks (n = 1) for a
+// request, or that exits (-1): its private memory, and the address space it
+// maps, the parent's.
+func (s *Sim) addChild(pid int32, n int) {
+	c := &s.cost
+	s.addProcMem(pid, int64(n)*c.extraRSS, int64(n)*(c.procVSZ+c.clientLib))
 }
 
 func (s *Sim) addTasks(pid int32, n int) {

@@ -50,6 +50,12 @@ var goldenScenarios = []struct {
 		&Options{Timelines: 2, SeriesStep: 250 * time.Millisecond, SeriesLen: 100}, 330 * time.Millisecond},
 	// Live changes: workers spawned and retired, an upstream slowdown, clients leaving, a rate change.
 	{"live-gthread", "model=gthread workers=1 threads=2 io=200ms io-dist=exp clients=40 keepalive=false duration=30s workers@10s=4 io@20s=2s workers@25s=2 clients@27s=10 seed=23", nil, 0},
+	// FastAPI's def endpoints behind anyio's LIFO limiter, against async def.
+	{"fastapi", "model=fastapi view=sync,async io=100ms io-dist=exp clients=60 keepalive=false requests=2000 seed=43", nil, 0},
+	// Flask's app.run(processes=N): a fork per request, at most N, under a burst.
+	{"dev-processes", "model=dev workers=2,8 io=200ms io-dist=exp burst=300 seed=47", nil, 0},
+	// Node.js: one loop per process, a cluster primary handing out connections.
+	{"node", "model=node,node workers=1,3 io=100ms io-dist=lognormal calls=2 parallel=true cpu=1ms clients=80 requests=3000 seed=53", nil, 0},
 	{"live-compare", "model=sync,gevent workers=2 io=100ms io-dist=lognormal rate=40 client-timeout=3s duration=20s rate@5s=120 cache@8s=0.5 workers@10s=4,1 cpu@12s=2ms seed=29", nil, 0},
 }
 

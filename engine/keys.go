@@ -43,7 +43,7 @@ var keyTable = []Key{
 	modelKey(),
 	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
 		func(c *Config) *int { return &c.Workers }).
-		ownedBy(keyWorkers, "(Flask's built-in server is one process)").
+		ownedBy(keyWorkers, "(Flask's threaded server is one process: werkzeug cannot fork and thread at once)").
 		liveFor(func(m Model) string { return specOf(m).host.fixedWorkers }, (*Sim).manageWorkers),
 	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).
@@ -75,10 +75,11 @@ var keyTable = []Key{
 		func(c *Config) *bool { return &c.Blocking }).liveAll(nil),
 	durKey("cpu", "handler CPU time per request, on top of the server's own cost", 0, 10*time.Second,
 		func(c *Config) *time.Duration { return &c.CPU }).liveAll(nil),
-	enumKey("view", "sync, or async (a Flask async def view)", []string{"sync", "async"},
+	enumKey("view", "sync, or async (a Flask async def view; on fastapi, def or async def endpoints)", []string{"sync", "async"},
 		func(c *Config) int { return b2i(c.AsyncView) }, func(c *Config, i int) { c.AsyncView = i == 1 }).
-		onlyFor(func(c *Config) bool { return c.asyncView() },
-			modelsWhere(func(sp *spec) bool { return !sp.unit.serverLoop })+" (a Flask app on threads of its own)"),
+		onlyFor((*Config).viewApplies,
+			modelsWhere(func(sp *spec) bool { return !sp.unit.serverLoop || sp.asyncViews != nil })+
+				" (a Flask app on threads of its own, or FastAPI's endpoints)"),
 	intKey("pool", "most upstream connections a worker opens at once (default: "+poolDefaults()+"; no limit otherwise)", 1, 100000,
 		func(c *Config) *int { return &c.Pool }).withDefault("model's"),
 	boolKey("keepalive", "clients reuse their connection",

@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"cmp"
+	"slices"
+)
+
 // The listen socket that a server's workers share, and its queue.
 
 // canAccept reports whether worker p would take a new connection now, as
@@ -63,6 +68,9 @@ func (s *Sim) pickWorker() int32 {
 	case 1:
 		return ready[0]
 	}
+	if s.sp.host.roundRobin {
+		return slices.MinFunc(ready, func(a, b int32) int { return cmp.Compare(s.procs[a].handedAt, s.procs[b].handedAt) })
+	}
 	return ready[s.rng.IntN(len(ready))]
 }
 
@@ -72,6 +80,8 @@ func (s *Sim) accept(pid int32, r *request) {
 	r.proc, r.procGen = pid, p.gen
 	r.accepted = s.now
 	r.newConn = true
+	s.handoffs++
+	p.handedAt = s.handoffs
 	s.openConn(pid)
 	s.startTask(pid)
 	r.step = stepStart

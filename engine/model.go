@@ -19,6 +19,8 @@ const (
 	ModelAsyncio                  // an ASGI app on uvicorn's asyncio event loop
 	ModelWsgiToAsgi               // a Flask app wrapped by asgiref's WsgiToAsgi, on uvicorn
 	ModelUvicornWsgi              // a Flask app on uvicorn --interface wsgi
+	ModelFastAPI                  // a FastAPI app on uvicorn: def endpoints on anyio's threads, or async def on the loop
+	ModelNode                     // Node.js http with fetch: one event loop per process, cluster round-robin
 	numModels
 )
 
@@ -33,6 +35,8 @@ var registry = [numModels]*spec{
 	ModelAsyncio:     &asyncio,
 	ModelWsgiToAsgi:  &wsgiToAsgi,
 	ModelUvicornWsgi: &uvicornWsgi,
+	ModelFastAPI:     &fastapi,
+	ModelNode:        &node,
 }
 
 // specOf returns model m's spec. An unregistered model is a bug: it panics.
@@ -43,8 +47,19 @@ func specOf(m Model) *spec {
 	return registry[m]
 }
 
-// spec returns the spec of the lane's model.
-func (c *Config) spec() *spec { return specOf(c.Model) }
+// spec returns the spec of the lane's model, or the variant its config
+// picks: async def endpoints with view=async (spec.asyncViews), a forking
+// server with workers > 1 (spec.forking).
+func (c *Config) spec() *spec {
+	sp := specOf(c.Model)
+	switch {
+	case c.AsyncView && sp.asyncViews != nil:
+		return sp.asyncViews
+	case c.Workers > 1 && sp.forking != nil:
+		return sp.forking
+	}
+	return sp
+}
 
 // String returns the model's name in scenario text.
 func (m Model) String() string {

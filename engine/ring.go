@@ -33,6 +33,14 @@ func (f *ring[T]) pop() T {
 	return v
 }
 
+// popNewest removes and returns the newest value; the queue must not be
+// empty.
+func (f *ring[T]) popNewest() T {
+	v := *f.last()
+	f.size--
+	return v
+}
+
 // at returns the i-th oldest value.
 func (f *ring[T]) at(i int) T { return f.buf[(f.head+i)&(len(f.buf)-1)] }
 

@@ -120,7 +120,7 @@ func TestParseErrors(t *testing.T) {
 		{"parallel=yes", "parallel", []string{"true or false"}},
 		{"workers=2 workers=3", "workers", []string{"given twice"}},
 		{"model=sync threads=4", "threads", []string{"threads=4", "does nothing", "gthread"}},
-		{"model=dev workers=3", "workers", []string{"does nothing", "one process"}},
+		{"model=dev-threaded workers=3", "workers", []string{"does nothing", "one process"}},
 		{"model=sync parallel=true", "parallel", []string{"view=async"}},
 		{"model=asyncio view=async", "view", []string{"does nothing"}},
 		{"rate=10 think=1s", "think", []string{"closed-loop"}},

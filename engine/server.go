@@ -23,6 +23,7 @@ type proc struct {
 	blocked   bool          // the loop is stuck in a call it cannot yield on
 	holdSince time.Duration // when the loop's current task took it, for gevent's timeout
 	busySince time.Duration // when a pool thread last took a request, for the sync worker's timeout
+	handedAt  int64         // Sim.handoffs when it last got a new connection, for a round-robin primary
 
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one
@@ -41,6 +42,18 @@ type threadPool struct {
 	resource
 	idle []int32
 	main bool // the pool's one thread is the process's main thread: it costs no extra memory
+	// newest says that a freed thread goes to the request that has waited
+	// least, not longest (spec.wakeNewest).
+	newest bool
+}
+
+// next takes the waiting request that a freed thread goes to; the queue must
+// not be empty.
+func (pl *threadPool) next() int32 {
+	if pl.newest {
+		return pl.wait.popNewest()
+	}
+	return pl.wait.pop()
 }
 
 // idleThread is the accept rule of a worker that serves one request at a
@@ -56,7 +69,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.blocked = false
 	p.freeTids = append(p.freeTids[:0], p.threadIDs...)
 	p.pool.reset(s.sp.threads(&s.cfg))
-	p.pool.idle, p.pool.main = p.pool.idle[:0], s.sp.mainThread
+	p.pool.idle, p.pool.main, p.pool.newest = p.pool.idle[:0], s.sp.mainThread, s.sp.wakeNewest
 	p.turn.reset(1)
 	p.up.reset(s.upLimit)
 	if s.unit.serverLoop {
@@ -76,6 +89,9 @@ func (s *Sim) bootProc(pid int32) {
 	lib := s.cost.clientLib
 	if s.asyncView {
 		lib += asyncViewLib
+	}
+	if s.sp.tasks == tasksForked {
+		return // a place for a child per request; the parent is the master
 	}
 	s.addProcMem(pid, rss+lib, s.cost.procVSZ+lib)
 }
@@ -138,7 +154,7 @@ func (s *Sim) releaseThread(r *request) {
 	s.threads[tid].req = -1
 	pl := &p.pool
 	if pl.wait.len() > 0 {
-		next := &s.reqs[pl.wait.pop()]
+		next := &s.reqs[pl.next()]
 		s.bindThread(next, tid)
 		s.proceed(next.id)
 		return

@@ -52,6 +52,7 @@ type Sim struct {
 	timelns    timelineRing
 	ends       endedRing
 	readyProcs []int32 // pickWorker's scratch: the workers ready to accept
+	handoffs   int64   // new connections handed to workers so far (proc.handedAt)
 	snapIndex  []int32 // Snapshot's scratch: request slot to snapshot entry
 }
 

@@ -12,7 +12,7 @@ type spec struct {
 	name   string // in scenario text: "gthread"
 	title  string // one line for menus: "gunicorn -k gthread: a pool of threads per worker process"
 	doc    string // one paragraph for menus and docs
-	source string // the real server's file this model follows, under dist-packages/
+	source string // the real server's file this model follows, under dist-packages/ (Node's: in its lib/)
 	host   *host  // the server program it runs in (werkzeug, gunicorn, uvicorn)
 	unit   unit   // what a request holds while it runs
 	keys   keySet // scenario keys that only this model (among the host's) uses
@@ -23,6 +23,9 @@ type spec struct {
 	// mainThread says that the pool's one thread is the process's main
 	// thread, so it costs no memory of its own.
 	mainThread bool
+	// wakeNewest says that a thread freed while requests wait for one goes
+	// to the one that has waited least (a LIFO wait queue), not the longest.
+	wakeNewest bool
 	// pool is the default limit of upstream connections per worker (the
 	// app's HTTP client's); 0 for none.
 	pool int
@@ -54,6 +57,16 @@ type spec struct {
 	heartbeat func(s *Sim, p *proc) time.Duration
 	// real is how the calibration harness starts the real server.
 	real func(c *Config) RealServer
+	// asyncViews, if set, is the model with view=async: the same server
+	// whose endpoints are async def (FastAPI), where view=async changes the
+	// unit and the costs rather than adding Flask's asyncio loop. It is
+	// named like the model and lives in the model's file.
+	asyncViews *spec
+	// forking, if set, is the model with workers > 1: the same server
+	// forking a process per request, at most workers at once (Flask's
+	// app.run(processes=N)). It is named like the model and lives in the
+	// model's file.
+	forking *spec
 
 	costs costs
 }
@@ -87,6 +100,11 @@ const (
 	tasksNone       tasks = iota // requests run on threads
 	tasksPerConn                 // one per connection, alive while the connection is (gevent's greenlet)
 	tasksPerRequest              // one per request (uvicorn's RequestResponseCycle)
+	// tasksForked: a child process forked per connection
+	// (socketserver.ForkingMixIn). A worker slot is a place for a child, with
+	// no memory at rest; a request adds a child's private memory (extraRSS)
+	// and the address space it maps (procVSZ plus clientLib) while it runs.
+	tasksForked
 )
 
 // keySet is a set of the scenario keys that only some models use.
@@ -116,12 +134,16 @@ type host struct {
 	// fixedWorkers says why the number of workers cannot change while the
 	// server runs, or is "" when it can (gunicorn's TTIN and TTOU).
 	fixedWorkers string
+	// roundRobin says that a primary process accepts every connection and
+	// hands each to the ready worker that has waited longest since its last
+	// one (Node's cluster), instead of the workers racing for accept().
+	roundRobin bool
 }
 
 // RealServer is how to start the real server that a model follows, as the
 // calibration harness runs it.
 type RealServer struct {
-	Program string   // "werkzeug" (a script that runs Flask's server), "gunicorn" or "uvicorn"
+	Program string   // "werkzeug" (a script that runs Flask's server), "gunicorn", "uvicorn" or "node"
 	Args    []string // the model's own arguments (worker class, threads, interface)
 	App     string   // what the server loads: module:attribute, or werkzeug's script
 }

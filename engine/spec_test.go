@@ -17,7 +17,7 @@ func specProblems(sp *spec) []string {
 	need(sp.name != "", "a name")
 	need(sp.title != "" && !strings.Contains(sp.title, "\n"), "a one-line title")
 	need(len(sp.doc) >= 80, "a one-paragraph doc")
-	need(strings.HasSuffix(sp.source, ".py"), "the real server's source file")
+	need(strings.HasSuffix(sp.source, ".py") || strings.HasSuffix(sp.source, ".js"), "the real server's source file")
 	need(sp.host != nil, "a host")
 	need(sp.unit.name != "" && (sp.unit.serverLoop || !sp.unit.handlerLoop), "a unit of concurrency (a handler on a loop needs the loop)")
 	need(sp.threads != nil, "a thread pool size (threads)")
@@ -31,12 +31,12 @@ func specProblems(sp *spec) []string {
 	if sp.host == nil {
 		return out
 	}
-	if sp.owns(keyWorkers) {
+	if sp.owns(keyWorkers) && sp.forking == nil { // else the forking variant has them
 		need(c.extraRSS > 0, "a further worker's memory (extraRSS)")
 		need(c.masterRSS > 0 && c.masterVSZ >= c.masterRSS, "the master's memory (masterRSS, masterVSZ)")
 	}
 	need(sp.host.master != nil, "a host master rule")
-	need((c.taskRSS > 0) == (sp.tasks != tasksNone), "task memory (taskRSS) exactly when it makes tasks")
+	need((c.taskRSS > 0) == (sp.tasks == tasksPerConn || sp.tasks == tasksPerRequest), "task memory (taskRSS) exactly when it makes tasks")
 	need((c.asyncView > 0) == !sp.unit.serverLoop, "the CPU of a Flask async view (asyncView) exactly when it runs one")
 	need(sp.heartbeat == nil || c.boot > 0 && sp.owns(keyTimeout), "a boot time and the timeout key, with a heartbeat")
 	need(c.keepalive == 0 || c.connect > 0, "the CPU of a new connection (connect), with keep-alive")
@@ -54,6 +54,17 @@ func TestSpecsComplete(t *testing.T) {
 		t.Run(sp.name, func(t *testing.T) {
 			for _, p := range specProblems(sp) {
 				t.Errorf("spec of %v lacks %s", m, p)
+			}
+			for how, v := range map[string]*spec{"view=async": sp.asyncViews, "workers > 1": sp.forking} {
+				if v == nil {
+					continue
+				}
+				for _, p := range specProblems(v) {
+					t.Errorf("spec of %v with %s lacks %s", m, how, p)
+				}
+				if v.name != sp.name || v.asyncViews != nil || v.forking != nil {
+					t.Errorf("spec of %v with %s: name %q; want the model's, and no further variant", m, how, v.name)
+				}
 			}
 			if names[sp.name] {
 				t.Errorf("two models are named %q", sp.name)

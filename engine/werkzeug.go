@@ -11,10 +11,28 @@ var werkzeug = host{
 	backlog:    128,
 	master:     func(*Config) bool { return false },
 	// make_server returns one server object in one process
-	// (werkzeug/serving.py:828-863): there are no workers to add.
-	fixedWorkers: "Flask's built-in server is one process (werkzeug/serving.py:828-863, make_server); " +
-		"it has no workers to add or retire: run it under gunicorn to change workers while it runs",
+	// (werkzeug/serving.py:828-863): there are no workers to add, and
+	// processes=N fixes max_children when it starts (:825).
+	fixedWorkers: werkzeugFixed,
 }
+
+// werkzeugForking is Flask's built-in server with processes=N (dev with
+// workers > 1): werkzeug's ForkingWSGIServer, one parent process that forks
+// a child per connection (werkzeug/serving.py:801-825, 856-866), with the
+// same listen queue of 128.
+var werkzeugForking = host{
+	name:    "werkzeug",
+	backlog: 128,
+	keys:    keyWorkers,
+	// The parent accepts and forks; it serves no request itself.
+	master:       func(*Config) bool { return true },
+	fixedWorkers: werkzeugFixed,
+}
+
+// werkzeugFixed says why Flask's server cannot change workers while it runs.
+const werkzeugFixed = "Flask's built-in server is one process (werkzeug/serving.py:828-863, make_server), " +
+	"or with processes=N forks at most N children, fixed when it starts (:825); " +
+	"it has no workers to add or retire: restart it, or run it under gunicorn to change workers while it runs"
 
 // werkzeugServer is how the calibration harness starts Flask's server:
 // calibrate/apps/dev_server.py, whose argument is threaded (0 or 1).

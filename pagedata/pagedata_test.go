@@ -92,8 +92,8 @@ func TestTables(t *testing.T) {
 		want []string
 	}{
 		{"threads", []string{"gthread"}},
-		{"workers", []string{"sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi"}},
-		{"io", []string{"dev", "dev-threaded", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi"}},
+		{"workers", []string{"dev", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node"}},
+		{"io", []string{"dev", "dev-threaded", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node"}},
 	} {
 		if got := used(c.key); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("key %s: Models = %v, want %v", c.key, got, c.want)

@@ -43,3 +43,39 @@ def params(get):
     blocking."""
     return (int(get("calls", "1")), float(get("cpu", "0")),
             get("parallel", "0") == "1", get("blocking", "0") == "1")
+
+
+_aio = None
+
+
+async def aio_call():
+    """One upstream call through ONE module-level aiohttp.ClientSession
+    (default connector, limit 100), made and imported on first use."""
+    global _aio
+    if _aio is None:
+        import aiohttp
+        _aio = aiohttp.ClientSession()
+    async with _aio.get(UP_URL) as r:
+        await r.read()
+
+
+async def aio_close():
+    """Close the session of aio_call, if it was made."""
+    if _aio is not None:
+        await _aio.close()
+
+
+async def aio_work(calls, cpu, parallel, blocking):
+    """An async route: burn cpu ms, then make calls upstream calls with
+    aio_call, gathered when parallel; blocking makes them on the C-level
+    socket instead, which holds the event loop."""
+    import asyncio
+    burn(cpu)
+    if blocking:
+        for _ in range(calls):
+            blocking_call()
+    elif parallel:
+        await asyncio.gather(*(aio_call() for _ in range(calls)))
+    else:
+        for _ in range(calls):
+            await aio_call()

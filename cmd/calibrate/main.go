@@ -4,6 +4,7 @@
 //
 //	go run ./cmd/calibrate                 # every row, writes docs/calibration.md
 //	go run ./cmd/calibrate -only gevent    # one row (a comma list works), prints its table
+//	go run ./cmd/calibrate -add fastapi-def # run rows and put them into docs/calibration.md, keeping the others
 //	go run ./cmd/calibrate -list           # the rows and their scenarios, and each model's server
 //	go run ./cmd/calibrate -scenario 'model=sync io=0s clients=1 requests=500 duration=10s'
 //	go run ./cmd/calibrate -save run.json  # also keep the raw measurements
@@ -36,10 +37,17 @@ func main() {
 	save := flag.String("save", "", "also save the raw measurements as JSON here")
 	from := flag.String("from", "", "write the doc from measurements saved by -save instead of running")
 	repeats := flag.Int("repeats", 0, "real runs per row (default: the row's own)")
+	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
 	rows := calibrate.Rows
+	if *add != "" {
+		*only = *add
+		if *out == "" {
+			*out = "docs/calibration.md"
+		}
+	}
 	if *only != "" {
 		want := strings.Split(*only, ",")
 		rows = slices.DeleteFunc(slices.Clone(rows), func(r calibrate.Row) bool { return !slices.Contains(want, r.Name) })
@@ -81,6 +89,10 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
+		if *add != "" {
+			addTo(*out, mc, ms)
+			return
+		}
 		write(*out, mc, ms)
 		return
 	}
@@ -108,7 +120,27 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	if *add != "" {
+		addTo(*out, mc, ms)
+		return
+	}
 	write(*out, mc, ms)
+}
+
+// addTo puts the measurements into the doc at out, keeping its other rows.
+func addTo(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
+	old, err := os.ReadFile(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	doc, err := calibrate.AddRows(old, mc, ms)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(out, doc, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("added %d rows to %s", len(ms), out)
 }
 
 // write writes the doc to out, or the table to stdout when out is empty.

@@ -22,7 +22,7 @@ const (
 	stepBudget   = 8 * time.Millisecond   // most wall time one Update may simulate
 	maxInFlight  = 200000                 // most requests the page holds at once
 	maxSeek      = 10 * time.Minute       // the furthest seek ahead of the run
-	sweepBudget  = 8 * time.Millisecond   // wall time one Update gives a sweep's points
+	sweepBudget  = 10 * time.Millisecond  // wall time each Update gives a sweep's points
 	seriesStep   = 250 * time.Millisecond // one chart point
 	seriesPoints = 2400                   // ten minutes of charts
 	frameWindow  = 600                    // frames kept for frameStats

@@ -245,6 +245,7 @@ func TestSweepRunsBetweenFrames(t *testing.T) {
 	}
 	for i := 0; i < 100000 && !a.sweep.done; i++ {
 		a.step()
+		a.frame()
 	}
 	st := a.state()
 	if st.Sweep == nil || st.Sweep.Done != 6 || st.Sweep.Total != 6 || !strings.Contains(st.Sweep.Scenario, "workers=1..6") {

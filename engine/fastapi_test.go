@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+// endOrder runs a one-lane scenario to its end and returns the arrival
+// numbers of its requests in the order they ended.
+func endOrder(t *testing.T, text string) []int64 {
+	t.Helper()
+	sc, err := ParseScenario(text)
+	if err != nil {
+		t.Fatalf("ParseScenario(%q): %v", text, err)
+	}
+	s := NewLane(sc, 0, Options{})
+	s.Run()
+	ends, _ := s.EndedSince(0, nil)
+	out := make([]int64, len(ends))
+	for i, e := range ends {
+		out[i] = e.Seq
+	}
+	return out
+}
+
+// before reports whether a ended before b in order.
+func before(order []int64, a, b int64) bool {
+	for _, s := range order {
+		switch s {
+		case a:
+			return true
+		case b:
+			return false
+		}
+	}
+	return false
+}
+
+// anyio 3.6.2's CapacityLimiter wakes the LAST waiter of its OrderedDict
+// (_wait_queue.popitem(), anyio/_backends/_asyncio.py:1958): of the requests
+// that wait for one of the 40 tokens, the newest goes first. uvicorn-wsgi's
+// ThreadPoolExecutor serves its queue first in, first out.
+func TestFastAPILimiterWakesTheNewest(t *testing.T) {
+	// 45 requests at once: 40 take the tokens, 41 to 45 wait, in order.
+	order := endOrder(t, "model=fastapi io=100ms burst=45 seed=1")
+	if !before(order, 45, 41) {
+		t.Errorf("fastapi, burst=45: request 41 ended before 45 (%v); want the newest waiter first", order[40:])
+	}
+	order = endOrder(t, "model=uvicorn-wsgi io=100ms burst=15 seed=1")
+	if !before(order, 11, 15) {
+		t.Errorf("uvicorn-wsgi, burst=15: request 15 ended before 11 (%v); want first in, first out", order[10:])
+	}
+}
+
+// The limiter's tail: with jittered upstream calls, LIFO lets most requests
+// through at once and leaves a few waiting for seconds, where a FIFO queue
+// gives everyone about the same wait.
+func TestFastAPITail(t *testing.T) {
+	lifo := run1(t, "model=fastapi clients=100 io=100ms io-dist=exp requests=3000 seed=1")
+	fifo := run1(t, "model=uvicorn-wsgi workers=4 clients=100 io=100ms io-dist=exp requests=3000 seed=1")
+	if lifo.LatencyMS.P50 >= fifo.LatencyMS.P50 || lifo.LatencyMS.Max < 3*fifo.LatencyMS.Max {
+		t.Errorf("fastapi p50 %.0f max %.0f ms, 40 FIFO threads p50 %.0f max %.0f ms; want a lower median and a far longer worst case",
+			lifo.LatencyMS.P50, lifo.LatencyMS.Max, fifo.LatencyMS.P50, fifo.LatencyMS.Max)
+	}
+}
+
+// def endpoints hold one of 40 tokens per worker; async def endpoints run
+// on the loop and are bounded by aiohttp's 100 connections.
+func TestFastAPIViews(t *testing.T) {
+	rs := run(t, "model=fastapi view=sync,async io=100ms clients=150 duration=20s")
+	for i, want := range []int{anyioThreads, 100} {
+		if rs[i].PeakUpstream != want {
+			t.Errorf("%s: peak upstream %d, want %d", rs[i].Scenario, rs[i].PeakUpstream, want)
+		}
+	}
+	// FastAPI 0.92 has no setting for the limiter: threads does nothing.
+	if _, err := ParseScenario("model=fastapi threads=10"); err == nil || !strings.Contains(err.Error(), "does nothing here") {
+		t.Errorf("ParseScenario(model=fastapi threads=10) = %v, want \"does nothing here\"", err)
+	}
+	// view applies to fastapi, not to the other uvicorn models.
+	if _, err := ParseScenario("model=asyncio view=async"); err == nil {
+		t.Errorf("ParseScenario(model=asyncio view=async) succeeded, want an error")
+	}
+}
