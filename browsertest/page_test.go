@@ -344,11 +344,7 @@ func TestNarrationIsCalm(t *testing.T) {
 // 1 when it goes off, and the factor again after a new scenario loads.
 func TestLargeTextScalesTheCanvas(t *testing.T) {
 	ctx := page(t, readyLimit+time.Minute)
-	// Start with large text off, whatever an earlier test left in the
-	// browser's shared profile.
-	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html"),
-		chromedp.Evaluate[chromedp.Void](`localStorage.removeItem("cp-large-text")`),
-		chromedp.Reload(), ready()); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html"), ready()); err != nil {
 		t.Fatal(err)
 	}
 	// Record the calls, passing them on to the program if it has the method.
