@@ -165,6 +165,12 @@ func TestEmbedBelowTheFoldRestsUntilSeen(t *testing.T) {
 	if s2 != s1 || s1 > 1 {
 		t.Errorf("an embed below the fold advanced: %v s, then %v s two seconds later; want it resting near 0", s1, s2)
 	}
+	// Resting also stops the drawing: no new frames while out of view.
+	f1 := eval[float64](t, ctx, `window.sim("a").frameStats().frames`)
+	chromedp.Do(ctx, chromedp.Sleep(time.Second))
+	if f2 := eval[float64](t, ctx, `window.sim("a").frameStats().frames`); f2 != f1 || !eval[bool](t, ctx, `window.sim("a").state().resting`) {
+		t.Errorf("an embed out of view drew %v frames in a second (resting %v); want none", f2-f1, eval[bool](t, ctx, `window.sim("a").state().resting`))
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("a").scrollIntoView()`),
 		waitJS(fmt.Sprintf(`window.sim("a").state().simSeconds > %v`, s2+1), time.Minute),
@@ -174,7 +180,7 @@ func TestEmbedBelowTheFoldRestsUntilSeen(t *testing.T) {
 	// Scrolled away, it rests again; a reader's pause stays a pause.
 	if err := chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`scrollTo(0, 0)`),
-		waitJS(`window.sim("a").state().paused === true`, 10*time.Second),
+		waitJS(`window.sim("a").state().paused === true && window.sim("a").state().resting === true`, 10*time.Second),
 	); err != nil {
 		t.Errorf("scrolled out of view, the embed kept running: %v", err)
 	}

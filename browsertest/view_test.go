@@ -320,3 +320,12 @@ func TestPhoneWithLargeTextHasNoSidewaysScroll(t *testing.T) {
 		t.Errorf("width and elements wider than the 390 px screen: %s", wide)
 	}
 }
+
+// A bad escape in the fragment does not stop the playground.
+func TestBadFragmentStillStarts(t *testing.T) {
+	ctx := page(t, readyLimit+time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=sync&io=100ms&clients=5#t=%E0&speed=%"),
+		ready(), waitJS(`window.playground.state().completed > 0`, time.Minute)); err != nil {
+		t.Fatalf("index.html with a bad fragment never ran: %v", err)
+	}
+}

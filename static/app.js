@@ -675,7 +675,8 @@ import { bindEmbedDialog } from './embedcode.js';
     location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
       if (!kv) return;
       var i = kv.indexOf('=');
-      out[decodeURIComponent(i < 0 ? kv : kv.slice(0, i))] = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1));
+      var dec = function (x) { try { return decodeURIComponent(x); } catch (e) { return x; } }; // a bad escape stays as written
+      out[dec(i < 0 ? kv : kv.slice(0, i))] = i < 0 ? '' : dec(kv.slice(i + 1));
     });
     return out;
   }

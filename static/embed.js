@@ -81,8 +81,10 @@ import { bindKeys } from './keys.js';
       resume = !!(st && st.paused === false);
       resting = true;
       ctl.setPaused(true);
+      link.call('setResting', true); // and stop drawing
     } else if (!shouldRest() && resting) {
       resting = false;
+      link.call('setResting', false);
       if (resume) ctl.setPaused(false);
     }
   }

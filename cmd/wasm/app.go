@@ -47,6 +47,7 @@ type app struct {
 	sel     scene.Selection
 	drawn   bool            // a frame was drawn since the last snapshot
 	sweep   *sweepRun       // the sweep whose points run between frames, or nil
+	resting bool            // out of view: no simulation, no motion, no drawing
 	notice  string          // why the run was paused for the reader, or ""
 	pace    [tps]paceSample // the last second of Updates, for the speed achieved
 	paceN   int
@@ -168,6 +169,9 @@ func (a *app) achievedSpeed() float64 {
 // reports the speed achieved. A run that comes to hold more than
 // maxInFlight requests pauses with a notice.
 func (a *app) step() {
+	if a.resting {
+		return
+	}
 	if !a.paused {
 		dt := time.Duration(a.speed * float64(time.Second) / tps)
 		target := a.now() + dt

@@ -74,6 +74,12 @@ func exposeAPI(g *game) {
 		}
 		return nil
 	}))
+	api.Set("setResting", fn(func(args []js.Value) any {
+		if len(args) > 0 {
+			g.a.resting = args[0].Truthy()
+		}
+		return g.a.resting
+	}))
 	api.Set("curves", fn(func([]js.Value) any { return toJS(g.a.curves()) }))
 	api.Set("follow", fn(func([]js.Value) any { return g.a.follow() }))
 	api.Set("frameStats", fn(func([]js.Value) any { return g.a.frameStats() }))

@@ -15,6 +15,9 @@ func main() {
 	g := newGame(newApp())
 	exposeAPI(g)
 	ebiten.SetTPS(tps)
+	// Every Draw paints the whole canvas, and a resting page draws nothing:
+	// the screen keeps its last picture instead of going blank.
+	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetWindowTitle("Concurrency Playground")
 	if err := ebiten.RunGameWithOptions(g, &ebiten.RunGameOptions{InitUnfocused: true}); err != nil {
 		fmt.Fprintln(os.Stderr, "cmd/wasm:", err)

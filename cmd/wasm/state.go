@@ -11,6 +11,7 @@ type State struct {
 	Scenario      string      `json:"scenario"` // canonical scenario text
 	SimSeconds    float64     `json:"simSeconds"`
 	Paused        bool        `json:"paused"`
+	Resting       bool        `json:"resting"`       // out of view: neither simulating nor drawing
 	Speed         float64     `json:"speed"`         // the speed asked for
 	AchievedSpeed float64     `json:"achievedSpeed"` // simulated seconds per second over the last second
 	Notice        string      `json:"notice"`        // why the page paused the run, or ""
@@ -63,7 +64,7 @@ type Memory struct {
 
 // state is cpSim.state().
 func (a *app) state() State {
-	st := State{Scenario: a.scenarioText(), SimSeconds: a.now().Seconds(), Paused: a.paused, Speed: a.speed,
+	st := State{Scenario: a.scenarioText(), SimSeconds: a.now().Seconds(), Paused: a.paused, Resting: a.resting, Speed: a.speed,
 		AchievedSpeed: a.achievedSpeed(), Notice: a.notice, Sweep: a.sweep.state(),
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
 	for i, s := range a.sims {
