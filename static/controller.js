@@ -178,7 +178,8 @@ export class Controller {
     if (!n) return;
     const text = typeof st.narration === 'string' ? st.narration : '';
     const now = Date.now();
-    if (text === n.shown || now - n.at < NARRATION_EVERY_MS) return;
+    // An empty line (a run that is starting) gives way at once.
+    if (text === n.shown || (n.shown && now - n.at < NARRATION_EVERY_MS)) return;
     n.el.textContent = text;
     n.el.title = text; // the whole sentence, where a small embed cuts it short
     n.shown = text;

@@ -3,6 +3,7 @@ package scene
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"playground/engine"
 )
@@ -50,6 +51,8 @@ func Narrate(s *engine.Snapshot) string {
 	var parts []string
 	add := func(format string, a ...any) { parts = append(parts, fmt.Sprintf(format, a...)) }
 	switch {
+	case inFlight == 0 && dead == 0 && s.Now < time.Second:
+		return "" // the run is starting: nothing to say yet
 	case inFlight == 0 && dead == 0:
 		return "The server is idle: no request is in flight."
 	case blocked > 0:

@@ -213,7 +213,8 @@ func TestNarrate(t *testing.T) {
 			[]string{"1 event loop is blocked by a call that cannot yield", "19 requests wait for it"}, nil},
 		{"model=asyncio io=300ms clients=20", 2 * time.Second,
 			[]string{"20 requests wait on the upstream while the event loop is free"}, []string{"blocked"}},
-		{"model=sync io=100ms rate=1 requests=1", 5 * time.Second, []string{"idle"}, nil},
+		{"model=sync io=100ms clients=1 think=5s", 3 * time.Second, []string{"idle"}, nil},
+		{"model=sync io=100ms clients=1 think=5s", 0, []string{""}, []string{"idle"}},
 		{"model=sync workers=1 io=1s backlog=2 burst=10", 500 * time.Millisecond,
 			[]string{"wait in the kernel's listen queue", "the listen queue is full"}, nil},
 	}
