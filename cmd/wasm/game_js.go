@@ -30,6 +30,9 @@ type game struct {
 func newGame(a *app) *game {
 	g := &game{a: a, atlas: ebiten.NewImageFromImage(atlasImage())}
 	g.triOpt.Filter = ebiten.FilterLinear
+	// The atlas already has each disc at about twice its drawn size: no
+	// mipmaps (Ebiten would scan every vertex to pick a level).
+	g.triOpt.DisableMipmaps = true
 	g.text.init()
 	return g
 }
