@@ -106,7 +106,13 @@ func (a *app) load(text string) error {
 		sw = &sweepRun{sc: sc, pts: sc.Points()}
 		sc = sc.Point(0)
 	}
-	for _, c := range sc.Lanes {
+	all := sc.Lanes
+	if sw != nil {
+		for i := range sw.pts {
+			all = append(all, sw.sc.Point(i).Lanes...)
+		}
+	}
+	for _, c := range all {
 		if c.Burst > maxInFlight {
 			return &engine.ScenarioError{Key: "burst", Value: strconv.Itoa(c.Burst),
 				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
@@ -195,8 +201,10 @@ func (a *app) step() {
 		a.pace[a.paceN%tps] = paceSample{time.Now(), a.now()}
 		a.paceN++
 	}
-	if a.sweep != nil {
-		a.sweep.work(sweepBudget)
+	if a.sweep != nil && !a.sweep.done {
+		if msg := a.sweep.work(sweepBudget); msg != "" {
+			a.notice = msg
+		}
 	}
 	if a.drawn {
 		a.drawn = false

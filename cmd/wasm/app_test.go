@@ -125,6 +125,9 @@ func TestThePageNeverHoldsTooMuch(t *testing.T) {
 	if res["ok"] != false || res["key"] != "burst" || !strings.Contains(res["error"].(string), "go run ./cmd/sim") {
 		t.Fatalf("load(burst=1000000) = %v; want a refusal that names burst and the CLI", res)
 	}
+	if res := loadResult(a, "model=sync io=1s burst=1000..1000000/999000"); res["ok"] != false || res["key"] != "burst" {
+		t.Fatalf("load(a sweep with a huge burst) = %v; want a refusal naming burst", res)
+	}
 	if err := a.load("model=asyncio io=1s rate=1000000"); err != nil {
 		t.Fatal(err)
 	}
@@ -264,5 +267,20 @@ func TestSweepRunsBetweenFrames(t *testing.T) {
 	}
 	if a.sims[0].Config().Workers != 1 {
 		t.Errorf("the picture runs %d workers, want the first point's 1", a.sims[0].Config().Workers)
+	}
+}
+
+// A sweep point that floods the page ends the sweep with a notice, and the
+// live picture goes on.
+func TestSweepPointThatFloods(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=asyncio io=1s rate=100..1000000/999900 duration=5s"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5000 && !a.sweep.done; i++ {
+		a.step()
+	}
+	if !a.sweep.done || !strings.Contains(a.notice, "point 2 of 2") || a.paused {
+		t.Fatalf("sweep done %v, notice %q, paused %v; want the sweep stopped at point 2 with a notice, the picture running", a.sweep.done, a.notice, a.paused)
 	}
 }

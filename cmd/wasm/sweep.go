@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"playground/engine"
@@ -17,8 +18,9 @@ type sweepRun struct {
 	done bool
 }
 
-// work runs points for at most budget of wall time.
-func (sw *sweepRun) work(budget time.Duration) {
+// work runs points for at most budget of wall time. A point that comes to
+// hold more requests than the page can ends the sweep, and work says why.
+func (sw *sweepRun) work(budget time.Duration) string {
 	start := time.Now()
 	for !sw.done && time.Since(start) < budget {
 		i := len(sw.res)
@@ -27,6 +29,11 @@ func (sw *sweepRun) work(budget time.Duration) {
 		}
 		if !sw.cur.Done() {
 			sw.cur.Advance(sw.cur.Now()+time.Hour, chunkEvents)
+			if n := sw.cur.Slots(); n > maxInFlight {
+				sw.done, sw.cur = true, nil
+				return fmt.Sprintf("The sweep stopped at point %d of %d (%s=%s): it holds %d requests at once, more than the %d the page can; the CLI runs it: go run ./cmd/sim '%s'",
+					i+1, len(sw.pts), sw.pts[i].Key, sw.pts[i].Value, n, maxInFlight, sw.sc.String())
+			}
 			continue
 		}
 		sw.res = append(sw.res, sw.sc.PointResult(i, sw.cur.Result()))
@@ -36,6 +43,7 @@ func (sw *sweepRun) work(budget time.Duration) {
 			sw.done = true
 		}
 	}
+	return ""
 }
 
 // SweepState is state().sweep: how far the capacity curves are.
