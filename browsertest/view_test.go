@@ -329,3 +329,25 @@ func TestBadFragmentStillStarts(t *testing.T) {
 		t.Fatalf("index.html with a bad fragment never ran: %v", err)
 	}
 }
+
+// The figure of issue 9's seek benchmark in the page (reported, not
+// asserted): a seek re-simulates from 0 to the moment, so going to 60 s of
+// a 1,000-client run is the cost of any seek back to that moment.
+func TestSeekFigure(t *testing.T) {
+	ctx := page(t, readyLimit+3*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=gthread&workers=4&threads=8&io=200ms&clients=1000"),
+		ready()); err != nil {
+		t.Fatal(err)
+	}
+	ms := eval[float64](t, ctx, `(() => { const sim = document.querySelector("iframe").contentWindow.cpSim; sim.setPaused(true);
+		const t0 = performance.now(); const r = sim.seek(60); const t1 = performance.now();
+		return r.ok && r.simSeconds === 60 ? t1 - t0 : -1; })()`)
+	if ms < 0 {
+		t.Fatal("seek(60) failed")
+	}
+	line := fmt.Sprintf("seek_to_s=60 clients=1000 ms=%.0f\n", ms)
+	t.Log(line)
+	if err := os.WriteFile(filepath.Join(shared.shots, "seek.txt"), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
