@@ -860,11 +860,16 @@ import { bindEmbedDialog } from './embedcode.js';
     },
     load: applyText,
     seek: seek,
-    curves: function () { return lastCurves.map(function (c) {
-      return { label: c.label, points: (c.points || []).map(function (p) {
-        return { x: p.x, throughputRps: p.throughputRps, p50Ms: p.p50Ms, p99Ms: p.p99Ms, residentMB: p.residentMB };
-      }) };
-    }); },
+    curves: function () {
+      // Fresh from the program while a sweep runs, else the last one drawn.
+      var now = link.call('curves');
+      if (Array.isArray(now) && now.length) lastCurves = now;
+      return lastCurves.map(function (c) {
+        return { label: c.label, points: (c.points || []).map(function (p) {
+          return { x: p.x, throughputRps: p.throughputRps, p50Ms: p.p50Ms, p99Ms: p.p99Ms, residentMB: p.residentMB };
+        }) };
+      });
+    },
     // embedCode({width, height} or {responsive: true}, controls, autoplay,
     // numbers) is the HTML that embeds the running scenario (docs/embed.md).
     embedCode: function (o) { return embedUI.code(o); }
