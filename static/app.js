@@ -482,12 +482,13 @@ import { bindEmbedDialog } from './embedcode.js';
     charts.latency.setData(lat);
     charts.queue.setData(qu);
   }
-  var legendKey = null;
-  function renderChartLegend(labels) {
+  function renderChartLegend(labels) { renderLaneLegend($('chart-legend'), labels); }
+  // renderLaneLegend lists labels in ul with their lane colours, when they
+  // differ from what it shows.
+  function renderLaneLegend(ul, labels) {
     var key = labels.join('\n');
-    if (key === legendKey) return;
-    legendKey = key;
-    var ul = $('chart-legend');
+    if (ul.getAttribute('data-names') === key) return;
+    ul.setAttribute('data-names', key);
     ul.textContent = '';
     labels.forEach(function (label, i) {
       var li = CP.el('li');
@@ -810,20 +811,7 @@ import { bindEmbedDialog } from './embedcode.js';
     curveCharts.throughput.setData(curveLines(lastCurves, 'throughputRps'));
     curveCharts.latency.setData(curveLines(lastCurves, 'p50Ms').concat(curveLines(lastCurves, 'p99Ms', [6, 4])));
     curveCharts.memory.setData(curveLines(lastCurves, 'residentMB'));
-    var ul = $('curves-legend');
-    var names = lastCurves.map(function (c) { return c.label; }).join('\n');
-    if (ul.getAttribute('data-names') !== names) {
-      ul.setAttribute('data-names', names);
-      ul.textContent = '';
-      lastCurves.forEach(function (c, i) {
-        var li = CP.el('li');
-        var sw2 = CP.el('span', { className: 'swatch line', 'aria-hidden': 'true' });
-        sw2.style.backgroundColor = CP.laneColour(i);
-        li.appendChild(sw2);
-        li.appendChild(CP.el('span', null, c.label));
-        ul.appendChild(li);
-      });
-    }
+    renderLaneLegend($('curves-legend'), lastCurves.map(function (c) { return c.label; }));
     var n = lastCurves.reduce(function (a, c) { return a + (c.points || []).length; }, 0);
     if (n === curvesRows) return;
     curvesRows = n;

@@ -106,13 +106,14 @@ func (a *app) load(text string) error {
 		sw = &sweepRun{sc: sc, pts: sc.Points()}
 		sc = sc.Point(0)
 	}
-	all := sc.Lanes
-	if sw != nil {
+	lanes := sc.Lanes
+	if sw != nil { // every point's lanes, the first among them
+		lanes = nil
 		for i := range sw.pts {
-			all = append(all, sw.sc.Point(i).Lanes...)
+			lanes = append(lanes, sw.sc.Point(i).Lanes...)
 		}
 	}
-	for _, c := range all {
+	for _, c := range lanes {
 		if c.Burst > maxInFlight {
 			return &engine.ScenarioError{Key: "burst", Value: strconv.Itoa(c.Burst),
 				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}

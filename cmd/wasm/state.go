@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"playground/cmd/wasm/scene"
 	"playground/engine"
 )
@@ -67,6 +69,7 @@ func (a *app) state() State {
 	st := State{Scenario: a.scenarioText(), SimSeconds: a.now().Seconds(), Paused: a.paused, Resting: a.resting, Speed: a.speed,
 		AchievedSpeed: a.achievedSpeed(), Notice: a.notice, Sweep: a.sweep.state(),
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
+	var sentences []string
 	for i, s := range a.sims {
 		snap := &a.stSnap // the view's snapshots may be a few ticks old
 		s.Snapshot(snap)
@@ -83,15 +86,14 @@ func (a *app) state() State {
 			ls.P50Ms, ls.P99Ms = ptr(ms(p50)), ptr(ms(p99))
 		}
 		st.Lanes = append(st.Lanes, ls)
-		if len(a.sims) > 1 {
-			st.Narration += ls.Label + ": " + ls.Narration + " "
-		} else {
-			st.Narration = ls.Narration
+		switch {
+		case len(a.sims) == 1:
+			sentences = append(sentences, ls.Narration)
+		case ls.Narration != "":
+			sentences = append(sentences, ls.Label+": "+ls.Narration)
 		}
 	}
-	if len(st.Narration) > 0 && st.Narration[len(st.Narration)-1] == ' ' {
-		st.Narration = st.Narration[:len(st.Narration)-1]
-	}
+	st.Narration = strings.Join(sentences, " ")
 	l0 := st.Lanes[0]
 	st.Completed, st.InFlight, st.ThroughputRps, st.P50Ms, st.P99Ms = l0.Completed, l0.InFlight, l0.ThroughputRps, l0.P50Ms, l0.P99Ms
 	return st

@@ -37,14 +37,13 @@ func Narrate(s *engine.Snapshot) string {
 		}
 		threads += t
 	}
-	onThread := 0
+	busyThreads := 0
 	for i := range s.Requests {
 		q := &s.Requests[i]
 		if q.Lane >= 0 && !(loops > 0 && q.Lane == 0) {
-			onThread++
+			busyThreads++
 		}
 	}
-	busyThreads := onThread
 	inFlight := len(s.Requests)
 	cpuWait := n[engine.StateWaitGIL] + n[engine.StateWaitCore] + n[engine.StateWaitLoop]
 
@@ -57,15 +56,15 @@ func Narrate(s *engine.Snapshot) string {
 		return "The server is idle: no request is in flight."
 	case blocked > 0:
 		add("%s blocked by a call that cannot yield: %s wait for it",
-			count(blocked, loopName+" is", loopName+"s are"), count(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
+			plural(blocked, loopName+" is", loopName+"s are"), plural(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
 	case loops > 0 && threads == 0:
 		free := "the " + loopName + " is free for others"
 		if loops > 1 {
 			free = fmt.Sprintf("the %d %ss are free for others", loops, loopName)
 		}
-		add("%s on the upstream while %s", count(n[engine.StateIO], "request waits", "requests wait"), free)
+		add("%s on the upstream while %s", plural(n[engine.StateIO], "request waits", "requests wait"), free)
 		if n[engine.StateWaitLoop] > 0 {
-			add("%s ready for its turn", count(n[engine.StateWaitLoop], "request is", "requests are"))
+			add("%s ready for its turn", plural(n[engine.StateWaitLoop], "request is", "requests are"))
 		}
 	case threads > 0 && busyThreads >= threads:
 		all := fmt.Sprintf("All %d threads are", threads)
@@ -80,37 +79,29 @@ func Narrate(s *engine.Snapshot) string {
 		add("%d of %d threads are busy", busyThreads, threads)
 	}
 	if q := n[engine.StateQueued]; q > 0 && blocked == 0 {
-		add("%s queue in the workers for a thread", count(q, "request", "requests"))
+		add("%s queue in the workers for a thread", plural(q, "request", "requests"))
 	}
 	if b := n[engine.StateBacklog]; b > 0 {
-		add("%s wait in the kernel's listen queue", count(b, "connection", "connections"))
+		add("%s wait in the kernel's listen queue", plural(b, "connection", "connections"))
 	}
 	if c := n[engine.StateConnecting]; c > 0 {
-		add("the listen queue is full: %s dropped and retried", count(c, "connection is", "connections are"))
+		add("the listen queue is full: %s dropped and retried", plural(c, "connection is", "connections are"))
 	}
 	if g := n[engine.StateWaitGIL]; g > 0 && cpuWait > 0 {
-		add("%s for the GIL", count(g, "thread waits", "threads wait"))
+		add("%s for the GIL", plural(g, "thread waits", "threads wait"))
 	}
 	if c := n[engine.StateWaitCore]; c > 0 {
-		add("%s for a free core", count(c, "thread waits", "threads wait"))
+		add("%s for a free core", plural(c, "thread waits", "threads wait"))
 	}
 	if p := n[engine.StateWaitPool]; p > 0 {
-		add("%s for an upstream connection", count(p, "request waits", "requests wait"))
+		add("%s for an upstream connection", plural(p, "request waits", "requests wait"))
 	}
 	if dead > 0 {
-		add("%s restarting", count(dead, "worker is", "workers are"))
+		add("%s restarting", plural(dead, "worker is", "workers are"))
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("%s in flight.", count(inFlight, "request", "requests"))
+		return fmt.Sprintf("%s in flight.", plural(inFlight, "request", "requests"))
 	}
 	s0 := strings.Join(parts, "; ")
 	return strings.ToUpper(s0[:1]) + s0[1:] + "."
-}
-
-// count writes n and the noun that agrees with it.
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -54,13 +54,9 @@ func (v *View) paintLane(li int, ls *laneState, in *Input, sel Selection) {
 
 	// Clients: a square each, bright while it waits for an answer.
 	marks := clientMarks(L, snap.Clients)
-	waitingClients := 0
-	for _, q := range snap.Requests {
-		if q.Client >= 0 && !q.Orphan {
-			waitingClients++
-		}
-	}
+	waitingClients := 0 // counted per mark by Update
 	for k := 0; k < marks.n; k++ {
+		waitingClients += int(ls.waiting[k])
 		c := colorEdge
 		if ls.waiting[k] > 0 {
 			c = colorText
@@ -271,6 +267,7 @@ func (v *View) paintWorker(L *laneLayout, ls *laneState, i, id int, w *engine.Wo
 	}
 }
 
+// plural writes n and the noun that agrees with it: "1 call", "8 calls".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
