@@ -90,6 +90,30 @@ const (
 	// holds the GIL while another waits for it is asked to drop it after 5ms.
 	// The engine also uses it as the time slice when processes outnumber cores.
 	switchInterval = 5 * time.Millisecond
+	// gilWake is the CPU a forced GIL switch costs for each thread that
+	// waited for the GIL during the slice. CPython 3.11's take_gil waits on
+	// the GIL's condition with a timeout of the switch interval
+	// (COND_TIMED_WAIT), so every waiting thread wakes once an interval to
+	// ask for a drop, and each switch wakes and moves threads between the
+	// cores. Fitted to gunicorn gthread -w 1 with 20 ms CPU handlers, one
+	// client a thread: CPU per request rose from 20.5 ms (the handler and the
+	// server, --threads 1) to 21.5 ms with 4 threads (cpu-threads row: 4
+	// switches a request, 3 waiters each) and by 12-63% with 8 threads
+	// (docs/calibration.md, gil-8t): 85µs a waiter gives +1.0 ms at 4
+	// threads and +2.4 ms at 8.
+	gilWake = 85 * time.Microsecond
+	// acceptAwake and acceptStay are the kernel's accept in a burst
+	// (pickWorker): a worker that took a connection less than acceptAwake
+	// ago is still running its accept loop and wins the next one with
+	// probability acceptStay. acceptStay is fitted by likelihood to the
+	// quiet-machine splits of gthread -w 2 --threads 5 with 10 and 11
+	// kept-alive clients (11/0, 11/0, 10/1; 7/3, 5/5, 7/3: best at 0.75-0.8)
+	// and gives gthread -w 4 with 64 clients a smallest worker of about 6
+	// connections (median), as its three quiet runs had. acceptAwake is
+	// about one turn of the accept loop: accept, set up the connection and
+	// hand it to the executor (the gthread model's connect and parse CPU).
+	acceptAwake = 500 * time.Microsecond
+	acceptStay  = 0.75
 	// arbiterTick is how often gunicorn's arbiter wakes to check worker
 	// timeouts: Arbiter.sleep waits on select with a 1.0s timeout.
 	arbiterTick = time.Second

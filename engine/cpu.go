@@ -17,12 +17,20 @@ type thread struct {
 
 // The CPU scheduler. A process runs Python on one thread at a time (the
 // GIL), and the machine runs at most `cores` processes at a time. Threads
-// that want CPU queue on their process (waiting for the GIL); processes with
-// a ready thread queue for a core. A thread runs in slices of at most
-// switchInterval: when its slice ends and another thread of its process waits,
-// the GIL passes to that thread (CPython's forced switch); when another
-// process waits for a core, the core passes to it (the OS's time slice).
-// Both queues are first in, first out.
+// that want CPU wait on their process (for the GIL); processes with a ready
+// thread queue for a core, first in, first out. A thread runs in slices of
+// at most switchInterval: when its slice ends and another thread of its
+// process waits, the GIL passes to another thread (CPython's forced switch,
+// see gilSwitch); when another process waits for a core, the core passes to
+// it (the OS's time slice).
+//
+// Which waiting thread gets a free GIL is not first in, first out. CPython
+// 3.11's drop_gil (Python/ceval_gil.h) signals the GIL's condition variable
+// and the OS wakes one waiter, while a thread back from I/O takes a free GIL
+// at once without waiting (take_gil checks gil->locked before it waits), so
+// the engine draws the next holder uniformly among the waiting threads, from
+// the lane's own generator. With FORCE_SWITCHING the thread that was asked to
+// drop the GIL cannot take it back before another thread has had it.
 
 // wantCPU asks for d of CPU on thread tid; cpuDone follows when it has run.
 func (s *Sim) wantCPU(tid int32, d time.Duration) {
@@ -73,7 +81,7 @@ func (s *Sim) dispatch() {
 		if p.running >= 0 || p.readyQ.len() == 0 {
 			continue
 		}
-		tid := p.readyQ.pop()
+		tid := s.gilWinner(p)
 		p.running = tid
 		s.freeCores--
 		s.startSlice(tid)
@@ -109,7 +117,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 			s.startSlice(tid) // nobody waits: keep the GIL and the core
 			return
 		}
-		// Another thread wants the GIL, or another process a core: step aside.
+		if p.readyQ.len() > 0 && s.coreQ.len() == 0 {
+			s.gilSwitch(tid)
+			return
+		}
+		// Another process wants a core (and maybe another thread the GIL):
+		// step aside.
 		p.running = -1
 		s.freeCores++
 		s.enqueueThread(tid)
@@ -124,6 +137,33 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	}
 	s.cpuDone(tid)
 	s.dispatch()
+}
+
+// gilWinner takes the thread that gets worker p's free GIL out of its
+// waiting threads: a uniform draw (see the scheduler's comment above).
+func (s *Sim) gilWinner(p *proc) int32 {
+	if n := p.readyQ.len(); n > 1 {
+		return p.readyQ.take(s.rng.IntN(n))
+	}
+	return p.readyQ.pop()
+}
+
+// gilSwitch is CPython's forced switch: thread tid, whose slice is up while
+// other threads of its process wait for the GIL, drops it; a waiter drawn by
+// gilWinner takes it on the same core, and tid waits with the others. The
+// switch costs the new holder gilWake of CPU for every thread that waited
+// (see gilWake): it runs that much longer before its own work goes on.
+func (s *Sim) gilSwitch(tid int32) {
+	p := &s.procs[s.threads[tid].proc]
+	waiters := p.readyQ.len()
+	next := s.gilWinner(p)
+	if th := &s.threads[tid]; th.req >= 0 {
+		s.setState(&s.reqs[th.req], stWaitGIL)
+	}
+	p.readyQ.push(tid)
+	p.running = next
+	s.threads[next].cpuLeft += time.Duration(waiters) * gilWake
+	s.startSlice(next)
 }
 
 // cpuDone continues the request whose CPU slice just finished.

@@ -8,15 +8,17 @@ import (
 
 // The textbook case: 10 workers x 5 threads, upstream calls of 1s.
 func TestTextbookCeiling(t *testing.T) {
-	// The 51st concurrent request waits about a second for a thread.
+	// With 50 threads and 51 requests, at least one request waits about a
+	// second for a thread; more do, as the burst's connections go mostly to
+	// the worker that is awake (pickWorker) and queue inside it.
 	// (8 cores, so that the servers' own CPU for 51 requests at once,
 	// about 1.3ms each, stays small beside the second.)
 	r := run1(t, "model=gthread workers=10 threads=5 io=1s burst=51 cores=8")
-	if !near(r.LatencyMS.P50, 1000, 0.02) {
-		t.Errorf("51 requests: p50 = %.1f ms, want about 1000", r.LatencyMS.P50)
+	if r.LatencyMS.P50 < 990 {
+		t.Errorf("51 requests: p50 = %.1f ms, want at least about 1000", r.LatencyMS.P50)
 	}
-	if !near(r.LatencyMS.Max, 2000, 0.02) {
-		t.Errorf("51 requests: max = %.1f ms, want about 2000 (one request waits a second)", r.LatencyMS.Max)
+	if r.LatencyMS.Max < 1980 {
+		t.Errorf("51 requests: max = %.1f ms, want at least about 2000 (a request waits a second)", r.LatencyMS.Max)
 	}
 	if r.PeakUpstream > 50 {
 		t.Errorf("peak upstream = %d, want at most workers x threads = 50", r.PeakUpstream)
@@ -38,8 +40,8 @@ func TestTextbookCeiling(t *testing.T) {
 	// take longer than the 20s the ceiling suggests, and requests wait
 	// even when fewer than 50 are in flight.
 	g := run1(t, "model=gthread workers=10 threads=5 io=1s burst=1000 cores=8")
-	if g.SimSeconds <= 20.5 || g.SimSeconds > 30 {
-		t.Errorf("gthread 10x5, 1000 requests: took %.2fs, want above 20 (uneven queues) and at most 30", g.SimSeconds)
+	if g.SimSeconds <= 20.5 {
+		t.Errorf("gthread 10x5, 1000 requests: took %.2fs, want above 20 (uneven queues)", g.SimSeconds)
 	}
 	at50 := run1(t, "model=gthread workers=10 threads=5 io=1s burst=50 cores=8")
 	if at50.LatencyMS.Max < 1900 {
@@ -79,8 +81,8 @@ func TestTextbookEventLoop(t *testing.T) {
 	}
 }
 
-// The GIL: CPU-bound handlers get nothing from threads, and from processes
-// as much as there are cores.
+// The GIL: CPU-bound handlers get nothing from threads, and lose what the
+// forced switches cost; from processes they get as much as there are cores.
 func TestGIL(t *testing.T) {
 	const per = 50 * time.Millisecond
 	thru := func(text string) float64 {
@@ -92,8 +94,17 @@ func TestGIL(t *testing.T) {
 	procs := thru("model=sync workers=4")
 	moreProcs := thru("model=sync workers=8")
 	perCore := 1 / (per + serverCPU(ModelSync) - specOf(ModelSync).costs.resume).Seconds()
-	if !near(one, perCore, 0.03) || !near(eight, one, 0.03) {
-		t.Errorf("gthread: 1 thread %.1f req/s, 8 threads %.1f req/s; want both about %.1f (one GIL)", one, eight, perCore)
+	if !near(one, perCore, 0.03) {
+		t.Errorf("gthread: 1 thread %.1f req/s, want about %.1f (one core)", one, perCore)
+	}
+	// With 8 busy threads, each 5ms slice ends in a forced switch that
+	// costs gilWake for each of the 7 other threads waiting.
+	cost := time.Duration(7) * gilWake
+	slice := switchInterval - cost // each slice's own work, after the switch's cost
+	perReq := time.Duration(float64(time.Second) / one)
+	want := 1 / (perReq + time.Duration(float64(perReq)/float64(slice))*cost).Seconds()
+	if !near(eight, want, 0.03) {
+		t.Errorf("gthread: 8 threads %.1f req/s, want about %.1f (1 thread's %.1f less %v a switch)", eight, want, one, cost)
 	}
 	if !near(procs, 4*perCore, 0.03) {
 		t.Errorf("sync 4 workers on 4 cores: %.1f req/s, want about %.1f", procs, 4*perCore)
@@ -106,6 +117,11 @@ func TestGIL(t *testing.T) {
 	r := run1(t, "model=gthread threads=8 cpu=50ms calls=0 clients=8 cores=4 duration=30s")
 	if r.LatencyMS.P50 < 350 {
 		t.Errorf("8 CPU-bound threads: p50 %.1f ms, want about 8 x 50ms (they share the GIL)", r.LatencyMS.P50)
+	}
+	// The OS, not a queue, picks the next holder: some requests wait many
+	// rounds. Round-robin would give every request the same latency.
+	if r.LatencyMS.P99 < 1.5*r.LatencyMS.P50 {
+		t.Errorf("8 CPU-bound threads: p99 %.1f ms, p50 %.1f ms; want a tail well above the median (random wake-ups)", r.LatencyMS.P99, r.LatencyMS.P50)
 	}
 }
 

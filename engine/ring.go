@@ -54,14 +54,22 @@ func (f *ring[T]) last() *T  { return &f.buf[(f.head+f.size-1)&(len(f.buf)-1)] }
 func (f *ring[T]) remove(v T) bool {
 	for i := 0; i < f.size; i++ {
 		if f.at(i) == v {
-			for j := i; j < f.size-1; j++ {
-				f.buf[(f.head+j)&(len(f.buf)-1)] = f.at(j + 1)
-			}
-			f.size--
+			f.take(i)
 			return true
 		}
 	}
 	return false
+}
+
+// take removes and returns the i-th oldest value, keeping the order of the
+// rest; i must be below len.
+func (f *ring[T]) take(i int) T {
+	v := f.at(i)
+	for j := i; j < f.size-1; j++ {
+		f.buf[(f.head+j)&(len(f.buf)-1)] = f.at(j + 1)
+	}
+	f.size--
+	return v
 }
 
 func (f *ring[T]) clear() { f.head, f.size = 0, 0 }

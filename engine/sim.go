@@ -47,13 +47,15 @@ type Sim struct {
 	keptLimit  int  // most idle kept-alive connections per worker, if keptLimits
 	keptLimits bool
 
-	m          metrics
-	ended      bool
-	timelns    timelineRing
-	ends       endedRing
-	readyProcs []int32 // pickWorker's scratch: the workers ready to accept
-	handoffs   int64   // new connections handed to workers so far (proc.handedAt)
-	snapIndex  []int32 // Snapshot's scratch: request slot to snapshot entry
+	m            metrics
+	ended        bool
+	timelns      timelineRing
+	ends         endedRing
+	readyProcs   []int32       // pickWorker's scratch: the workers ready to accept
+	handoffs     int64         // new connections handed to workers so far (proc.handedAt)
+	lastAccept   int32         // the worker that took the last new connection, or -1
+	lastAcceptAt time.Duration // when
+	snapIndex    []int32       // Snapshot's scratch: request slot to snapshot entry
 }
 
 // Options tune what a Sim records; the zero value records no timelines.
@@ -90,6 +92,7 @@ func New(c Config, opt Options) *Sim {
 		rng:   rand.New(rand.NewPCG(c.Seed, streamServer)),
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
+		lastAccept: -1,
 	}
 	s.base = c
 	if opt.Endless && c.Duration == 0 {
