@@ -90,18 +90,20 @@ const (
 	// holds the GIL while another waits for it is asked to drop it after 5ms.
 	// The engine also uses it as the time slice when processes outnumber cores.
 	switchInterval = 5 * time.Millisecond
-	// gilWake is the CPU a forced GIL switch costs for each thread that
-	// waited for the GIL during the slice. CPython 3.11's take_gil waits on
-	// the GIL's condition with a timeout of the switch interval
-	// (COND_TIMED_WAIT), so every waiting thread wakes once an interval to
-	// ask for a drop, and each switch wakes and moves threads between the
-	// cores. Fitted to gunicorn gthread -w 1 with 20 ms CPU handlers, one
-	// client a thread: CPU per request rose from 20.5 ms (the handler and the
-	// server, --threads 1) to 21.5 ms with 4 threads (cpu-threads row: 4
-	// switches a request, 3 waiters each) and by 12-63% with 8 threads
-	// (docs/calibration.md, gil-8t): 85µs a waiter gives +1.0 ms at 4
-	// threads and +2.4 ms at 8.
-	gilWake = 85 * time.Microsecond
+	// gilWake is how long a forced GIL switch leaves the core idle for each
+	// thread that waited for the GIL during the slice, up to gilWakeMax
+	// waiters. CPython 3.11's take_gil waits on the GIL's condition with a
+	// timeout of the switch interval (COND_TIMED_WAIT), so every waiting
+	// thread wakes once an interval to ask for a drop; drop_gil then signals
+	// one, which the OS must wake and schedule before it runs. It is time,
+	// not CPU: on this machine the workers' CPU per request was the same with
+	// 1, 4 and 8 threads (21.25, 21.55 and 21.4-21.65 ms for a 20 ms handler,
+	// gthread -w 1, one client a thread), while 8 threads served 0.85-0.97 of
+	// 1 thread's throughput (docs/calibration.md, cpu-threads-8) and 4
+	// threads no measurable less. 60µs a waiter gives 8 threads 0.93 of one;
+	// the engine does not extrapolate past the 7 waiters measured.
+	gilWake    = 60 * time.Microsecond
+	gilWakeMax = 7
 	// acceptAwake and acceptStay are the kernel's accept in a burst
 	// (pickWorker): a worker that took a connection less than acceptAwake
 	// ago is still running its accept loop and wins the next one with

@@ -11,6 +11,7 @@ type thread struct {
 	req     int32  // the request whose CPU it runs or that it serves; -1 if none
 	cpuLeft time.Duration
 	slice   time.Duration
+	gap     time.Duration // of its slice, the hand-off after a forced GIL switch: the core is held but runs nothing
 	loop    bool
 	lane    int32 // its place among its worker's threads, for drawing
 }
@@ -111,7 +112,8 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	pid := th.proc
 	p := &s.procs[pid]
 	th.cpuLeft -= th.slice
-	s.m.busy += th.slice
+	s.m.busy += th.slice - th.gap
+	th.gap = 0
 	if th.cpuLeft > 0 {
 		if p.readyQ.len() == 0 && s.coreQ.len() == 0 {
 			s.startSlice(tid) // nobody waits: keep the GIL and the core
@@ -151,19 +153,21 @@ func (s *Sim) gilWinner(p *proc) int32 {
 // gilSwitch is CPython's forced switch: thread tid, whose slice is up while
 // other threads of its process wait for the GIL, drops it; a waiter drawn by
 // gilWinner takes it on the same core, and tid waits with the others. The
-// switch costs the new holder gilWake of CPU for every thread that waited
-// (see gilWake): it runs that much longer before its own work goes on.
+// hand-off leaves the core idle for gilWake for each thread that waited (at
+// most gilWakeMax of them) before the new holder runs: see gilWake.
 func (s *Sim) gilSwitch(tid int32) {
 	p := &s.procs[s.threads[tid].proc]
-	waiters := p.readyQ.len()
+	gap := time.Duration(min(p.readyQ.len(), gilWakeMax)) * gilWake
 	next := s.gilWinner(p)
 	if th := &s.threads[tid]; th.req >= 0 {
 		s.setState(&s.reqs[th.req], stWaitGIL)
 	}
 	p.readyQ.push(tid)
 	p.running = next
-	s.threads[next].cpuLeft += time.Duration(waiters) * gilWake
+	nt := &s.threads[next]
+	nt.cpuLeft += gap
 	s.startSlice(next)
+	nt.gap = min(gap, nt.slice)
 }
 
 // cpuDone continues the request whose CPU slice just finished.

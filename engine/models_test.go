@@ -98,8 +98,8 @@ func TestGIL(t *testing.T) {
 		t.Errorf("gthread: 1 thread %.1f req/s, want about %.1f (one core)", one, perCore)
 	}
 	// With 8 busy threads, each 5ms slice ends in a forced switch that
-	// costs gilWake for each of the 7 other threads waiting.
-	cost := time.Duration(7) * gilWake
+	// leaves the core idle for gilWake for each of the 7 other threads waiting.
+	cost := time.Duration(min(7, gilWakeMax)) * gilWake
 	slice := switchInterval - cost // each slice's own work, after the switch's cost
 	perReq := time.Duration(float64(time.Second) / one)
 	want := 1 / (perReq + time.Duration(float64(perReq)/float64(slice))*cost).Seconds()
