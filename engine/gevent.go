@@ -31,6 +31,16 @@ var gevent = spec{
 	// connection still reads the next request and serves it (with
 	// Connection: close, base_async.py:105-106).
 	termServesKept: true,
+	// AsyncWorker.handle's keep-alive loop (base_async.py:47-62) reads the
+	// next request straight after handle_request: gunicorn's parser
+	// recv()s on the patched socket, which returns at once, without a hub
+	// switch, when the client's next request has already arrived. Whether
+	// it has is a race between the client's round trip and the worker's own
+	// work after the response; 0.4 is fitted to the gevent-blocking row
+	// (10 clients, a 50 ms blocking call, three runs: p50 625-676 ms, p90
+	// 838-940, p99 1054-1723; seeds 1-5 give 568-669, 875-1030, 979-1439).
+	// In an earlier run one client got 44 of 100 responses.
+	nextBuffered: 0.4,
 	// A greenlet notifies the arbiter every second (ggevent.py:86-87), so the
 	// worker's last notice is when the greenlet now on the hub took it.
 	heartbeat: func(s *Sim, p *proc) time.Duration {

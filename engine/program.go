@@ -138,23 +138,40 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 		return true
 	}
 	p := &s.procs[r.proc]
-	if s.threads[p.loop].req != r.id {
+	switch {
+	case s.threads[p.loop].req == r.id:
+	case r.client >= 0 && p.heldFor == r.client+1:
+		// The same task goes on (holdLoop): no turn of the loop, no hub
+		// switch, and the hub's last switch stays when it was.
+		p.heldFor = 0
+		s.threads[p.loop].req = r.id
+	default:
 		if !p.turn.take(r.id) {
 			r.cpuNeed = d
 			s.setState(r, stWaitLoop)
 			return true
 		}
-		s.takeLoop(r)
+		d += s.takeLoop(r)
 	}
 	s.wantCPU(p.loop, d)
 	return true
 }
 
-// takeLoop makes r the task on its worker's loop.
-func (s *Sim) takeLoop(r *request) {
+// takeLoop makes r the task on its worker's loop, and returns the CPU of a
+// new turn of the loop if r starts one. A turn of an event loop (an
+// iteration: wait for events, then run every callback that was ready) costs
+// loopIter once, shared by every task that was ready when it began; a task
+// that became ready later runs in the next turn.
+func (s *Sim) takeLoop(r *request) time.Duration {
 	p := &s.procs[r.proc]
 	s.threads[p.loop].req = r.id
 	p.holdSince = s.now
+	if p.round > 0 {
+		p.round--
+		return 0
+	}
+	p.round = p.turn.wait.len() // the tasks ready now run in this turn after r
+	return s.cost.loopIter
 }
 
 // yieldLoop gives the loop to the next ready task if r holds it.
@@ -164,9 +181,42 @@ func (s *Sim) yieldLoop(r *request) {
 		return
 	}
 	s.threads[p.loop].req = -1
+	s.passLoop(p)
+}
+
+// passLoop gives worker p's free loop to the next ready task, if any.
+func (s *Sim) passLoop(p *proc) {
 	if id, ok := p.turn.release(); ok {
 		next := &s.reqs[id]
-		s.takeLoop(next)
-		s.wantCPU(p.loop, next.cpuNeed)
+		s.wantCPU(p.loop, next.cpuNeed+s.takeLoop(next))
+	}
+}
+
+// holdLoop is a task per connection that has written r's response and
+// reads its connection again: if its client's next request is already
+// there (drawn with the model's nextBuffered), it serves it without
+// yielding the loop, which stays held for that request (runCPU gives it
+// over). It reports whether it held the loop; if not, the caller yields it.
+// Only a closed-loop client with no think time that stays sends at once.
+func (s *Sim) holdLoop(r *request, kept bool) bool {
+	p := &s.procs[r.proc]
+	if !kept || s.sp.nextBuffered == 0 || p.loop < 0 || s.threads[p.loop].req != r.id ||
+		r.client < 0 || s.cfg.Think > 0 || s.ended || int(r.client) >= s.traffic.active ||
+		s.rng.Float64() >= s.sp.nextBuffered {
+		return false
+	}
+	s.threads[p.loop].req = -1
+	p.heldFor = r.client + 1
+	return true
+}
+
+// dropHold lets go of a loop held for client c's next request, which will
+// not come (the client has left).
+func (s *Sim) dropHold(c int32) {
+	for i := range s.procs {
+		if p := &s.procs[i]; p.heldFor == c+1 {
+			p.heldFor = 0
+			s.passLoop(p)
+		}
 	}
 }

@@ -93,10 +93,12 @@ type request struct {
 // finish delivers r's response and frees what it held.
 func (s *Sim) finish(r *request) {
 	pid := r.proc
-	s.yieldLoop(r)
 	// A retiring worker closes each connection after its response
 	// (gthread.py:318-319, base_async.py:105-106: force_close when not alive).
 	kept := !s.procs[pid].retiring && s.keepConn(r)
+	if !s.holdLoop(r, kept) {
+		s.yieldLoop(r)
+	}
 	s.releaseThread(r)
 	if r.asyncLoop {
 		s.threadMem(pid, -1)

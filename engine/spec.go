@@ -47,6 +47,12 @@ type spec struct {
 	// (gevent's greenlet reads it), where other workers stop polling those
 	// connections and they close.
 	termServesKept bool
+	// nextBuffered is the chance that, as a task per connection finishes a
+	// response, its client's next request (sent at once, think=0) is
+	// already in the socket: the task reads it and goes on without yielding
+	// the loop (holdLoop). 0 for a model whose loop takes every request in
+	// a turn of its own.
+	nextBuffered float64
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).

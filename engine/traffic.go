@@ -69,6 +69,7 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 		cl := &t.clients[a]
 		if int(a) >= t.active {
 			cl.busy = false // it has left: it sends nothing more
+			s.dropHold(a)
 			return
 		}
 		cl.sent++
