@@ -62,7 +62,7 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.alive = false
 	p.gen++
 	p.turn.reset(1)
-	p.round, p.heldFor = 0, 0
+	p.heldFor = 0
 	p.up.reset(s.upLimit)
 	p.pool.wait.clear()
 }

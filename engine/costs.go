@@ -39,7 +39,6 @@ type costs struct {
 	respond   time.Duration // CPU from the handler's return to the last byte written, and closing or parking the connection
 	connect   time.Duration // extra CPU when the request came on a new connection (accept, protocol set-up)
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
-	loopIter  time.Duration // CPU of one turn of the event loop or hub, shared by the tasks it runs (takeLoop); 0 if not measured apart
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends

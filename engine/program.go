@@ -151,27 +151,17 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 			s.setState(r, stWaitLoop)
 			return true
 		}
-		d += s.takeLoop(r)
+		s.takeLoop(r)
 	}
 	s.wantCPU(p.loop, d)
 	return true
 }
 
-// takeLoop makes r the task on its worker's loop, and returns the CPU of a
-// new turn of the loop if r starts one. A turn of an event loop (an
-// iteration: wait for events, then run every callback that was ready) costs
-// loopIter once, shared by every task that was ready when it began; a task
-// that became ready later runs in the next turn.
-func (s *Sim) takeLoop(r *request) time.Duration {
+// takeLoop makes r the task on its worker's loop.
+func (s *Sim) takeLoop(r *request) {
 	p := &s.procs[r.proc]
 	s.threads[p.loop].req = r.id
 	p.holdSince = s.now
-	if p.round > 0 {
-		p.round--
-		return 0
-	}
-	p.round = p.turn.wait.len() // the tasks ready now run in this turn after r
-	return s.cost.loopIter
 }
 
 // yieldLoop gives the loop to the next ready task if r holds it.
@@ -188,7 +178,8 @@ func (s *Sim) yieldLoop(r *request) {
 func (s *Sim) passLoop(p *proc) {
 	if id, ok := p.turn.release(); ok {
 		next := &s.reqs[id]
-		s.wantCPU(p.loop, next.cpuNeed+s.takeLoop(next))
+		s.takeLoop(next)
+		s.wantCPU(p.loop, next.cpuNeed)
 	}
 }
 

@@ -22,7 +22,6 @@ type proc struct {
 	tasks     int           // greenlets or coroutines alive, for memory
 	blocked   bool          // the loop is stuck in a call it cannot yield on
 	holdSince time.Duration // when the loop's current task took it, for gevent's timeout
-	round     int           // tasks still to run in the loop's current turn (takeLoop)
 	heldFor   int32         // client+1 whose next request the loop is held for (holdLoop), or 0
 	busySince time.Duration // when a pool thread last took a request, for the sync worker's timeout
 	handedAt  int64         // Sim.handoffs when it last got a new connection, for a round-robin primary
@@ -73,7 +72,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.pool.reset(s.sp.threads(&s.cfg))
 	p.pool.idle, p.pool.main, p.pool.newest = p.pool.idle[:0], s.sp.mainThread, s.sp.wakeNewest
 	p.turn.reset(1)
-	p.round, p.heldFor = 0, 0
+	p.heldFor = 0
 	p.up.reset(s.upLimit)
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
