@@ -1,0 +1,44 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+)
+
+// A burst of kept-alive connections goes mostly to the worker that is
+// awake (pickWorker): with 11 clients on gthread 2 x 5, a worker that gets
+// all 11 leaves 5 calls in flight. Under a fair draw that split has
+// probability 2/2048, so it would almost never show in 40 seeds; with the
+// awake worker winning again with probability 0.75 it has probability
+// 0.875^10, about a quarter.
+func TestAcceptBurstGoesToTheAwakeWorker(t *testing.T) {
+	const seeds = 40
+	allOnOne, even := 0, 0
+	for seed := 1; seed <= seeds; seed++ {
+		r := run1(t, fmt.Sprintf("model=gthread workers=2 threads=5 clients=11 io=100ms requests=200 seed=%d", seed))
+		switch r.PeakUpstream {
+		case 5:
+			allOnOne++
+		case 10:
+			even++
+		}
+	}
+	if allOnOne < 4 || allOnOne > 20 {
+		t.Errorf("11 clients on 2 workers: all on one worker in %d of %d seeds, want about a quarter (0.875^10)", allOnOne, seeds)
+	}
+	if even == 0 {
+		t.Errorf("11 clients on 2 workers: no seed of %d split them 6/5 or 5/6; the awake worker wins only with probability 0.75", seeds)
+	}
+}
+
+// Connections that arrive spread out split evenly: with a new connection per
+// request, each worker serves about half the requests, and the two
+// workers' 10 threads all have work (peak 10 calls).
+func TestAcceptSpacedIsFair(t *testing.T) {
+	for seed := 1; seed <= 5; seed++ {
+		r := run1(t, fmt.Sprintf("model=gthread workers=2 threads=5 clients=10 io=100ms keepalive=false requests=600 seed=%d", seed))
+		if r.PeakUpstream != 10 {
+			t.Errorf("seed %d, keepalive=false: peak upstream %d, want 10 (spaced connections split evenly)", seed, r.PeakUpstream)
+		}
+	}
+}
