@@ -96,12 +96,16 @@ const (
 	// timeout of the switch interval (COND_TIMED_WAIT), so every waiting
 	// thread wakes once an interval to ask for a drop; drop_gil then signals
 	// one, which the OS must wake and schedule before it runs. It is time,
-	// not CPU: on this machine the workers' CPU per request was the same with
-	// 1, 4 and 8 threads (21.25, 21.55 and 21.4-21.65 ms for a 20 ms handler,
-	// gthread -w 1, one client a thread), while 8 threads served 0.85-0.97 of
-	// 1 thread's throughput (docs/calibration.md, cpu-threads-8) and 4
-	// threads no measurable less. 60µs a waiter gives 8 threads 0.93 of one;
-	// the engine does not extrapolate past the 7 waiters measured.
+	// not CPU: on this machine the workers' CPU per request hardly moved with
+	// threads (20 ms handler, gthread -w 1: 21.30-21.45 ms with 1 thread,
+	// 21.55-21.70 with 4, 21.55-21.95 with 8; docs/calibration.md rows
+	// cpu-threads-1, cpu-threads, cpu-threads-8). Throughput is not pinned
+	// down: here, with other jobs on the cores, 8 threads served 27-43 rps
+	// and 1 thread 15-44 in six runs each; an outside set of runs found 8
+	// threads at 0.61-0.88 of 1 thread, and 4 threads lost nothing
+	// measurable on a quiet machine. 60µs a waiter gives 8 threads 0.90 of
+	// one and 4 threads 0.96; the engine does not extrapolate past the 7
+	// waiters measured.
 	gilWake    = 60 * time.Microsecond
 	gilWakeMax = 7
 	// acceptAwake and acceptStay are the kernel's accept in a burst
