@@ -123,8 +123,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 			s.gilSwitch(tid)
 			return
 		}
-		// Another process wants a core (and maybe another thread the GIL):
-		// step aside.
+		// Another process wants a core: step aside. If another thread
+		// wants the GIL too, it is drawn now, so that this one cannot take
+		// the GIL back first (FORCE_SWITCHING).
+		if p.readyQ.len() > 0 {
+			p.gilNext = s.gilWinner(p) + 1
+		}
 		p.running = -1
 		s.freeCores++
 		s.enqueueThread(tid)
@@ -142,8 +146,14 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 }
 
 // gilWinner takes the thread that gets worker p's free GIL out of its
-// waiting threads: a uniform draw (see the scheduler's comment above).
+// waiting threads: the one a forced switch already drew, or a uniform draw
+// (see the scheduler's comment above).
 func (s *Sim) gilWinner(p *proc) int32 {
+	if p.gilNext > 0 {
+		tid := p.gilNext - 1
+		p.gilNext = 0
+		return tid
+	}
 	if n := p.readyQ.len(); n > 1 {
 		return p.readyQ.take(s.rng.IntN(n))
 	}
@@ -192,5 +202,6 @@ func (s *Sim) dropProcCPU(pid int32) {
 		p.queued = false
 	}
 	p.readyQ.clear()
+	p.gilNext = 0
 	s.dispatch()
 }

@@ -11,6 +11,7 @@ type proc struct {
 	gen      uint32 // bumped when the worker dies; requests and connections remember it
 	running  int32  // the thread on a core, or -1
 	readyQ   fifo   // threads waiting for the GIL
+	gilNext  int32  // a thread (+1) drawn to take the GIL when the process next gets a core, out of readyQ; 0 if none
 	queued   bool   // waiting in Sim.coreQ
 
 	loop int32      // the event loop or gevent hub thread, or -1
