@@ -83,6 +83,7 @@ var jobStepNames = []string{"idle", "fork", "call", "resume", "succeed", "reap"}
 // job is one enqueued job: the work its request would have done.
 type job struct {
 	seq      int64 // the request that enqueued it
+	n        int64 // its place in the order of enqueues, from 1
 	enqueued time.Duration
 	cpu      time.Duration
 	lat      []float64 // each upstream call's latency, as a multiple of io
@@ -166,10 +167,10 @@ func (s *Sim) enqueueJob(r *request) {
 		q.all = append(q.all, job{})
 	}
 	j := &q.all[id]
-	j.seq, j.enqueued, j.cpu, j.call = r.seq, s.now, r.jobCPU, 0
+	q.enqueued++
+	j.seq, j.n, j.enqueued, j.cpu, j.call = r.seq, q.enqueued, s.now, r.jobCPU, 0
 	j.lat = append(j.lat[:0], r.lat...)
 	r.lat = r.lat[:0]
-	q.enqueued++
 	q.list.push(id)
 	q.peakList = max(q.peakList, q.list.len())
 	if q.idle.len() > 0 {

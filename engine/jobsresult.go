@@ -44,6 +44,7 @@ type JobWorkerSnap struct {
 	Busy  bool          // it holds a job (its horse runs it)
 	Step  string        // idle, fork, call, resume, succeed or reap
 	Job   int64         // the request whose job it runs, or 0
+	N     int64         // that job's place in the order of enqueues (from 1), or 0
 	Since time.Duration // when it entered Step
 	OnCPU bool          // its process is on a core now
 }
@@ -71,7 +72,7 @@ func (s *Sim) snapJobs(js *JobsSnap) {
 		ws := JobWorkerSnap{Busy: w.job >= 0, Step: jobStepNames[w.step], Since: w.since,
 			OnCPU: q.procs[i].running >= 0}
 		if w.job >= 0 {
-			ws.Job = q.all[w.job].seq
+			ws.Job, ws.N = q.all[w.job].seq, q.all[w.job].n
 		}
 		js.Workers = append(js.Workers, ws)
 	}

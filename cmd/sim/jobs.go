@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+
+	"playground/engine"
+)
+
+// anyJobs reports whether a lane has background jobs (background=N).
+func anyJobs(rs []engine.Result) bool {
+	for _, r := range rs {
+		if r.Jobs != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// jobRows adds the background jobs' rows to the table, beside the
+// requests': a lane without jobs shows a dash.
+func jobRows(row func(string, func(engine.Result) string)) {
+	job := func(f func(*engine.Jobs) string) func(engine.Result) string {
+		return func(r engine.Result) string {
+			if r.Jobs == nil {
+				return "-"
+			}
+			return f(r.Jobs)
+		}
+	}
+	ms := func(v float64) string { return fmt.Sprintf("%.1f", v) }
+	row("jobs: RQ workers", job(func(j *engine.Jobs) string { return fmt.Sprint(j.Workers) }))
+	row("jobs enqueued", job(func(j *engine.Jobs) string { return fmt.Sprint(j.Enqueued) }))
+	row("jobs finished", job(func(j *engine.Jobs) string { return fmt.Sprint(j.Finished) }))
+	row("job throughput (/s)", job(func(j *engine.Jobs) string { return ms(j.ThroughputJPS) }))
+	row("job latency p50 (ms)", job(func(j *engine.Jobs) string { return ms(j.LatencyMS.P50) }))
+	row("job latency p99 (ms)", job(func(j *engine.Jobs) string { return ms(j.LatencyMS.P99) }))
+	row("job latency max (ms)", job(func(j *engine.Jobs) string { return ms(j.LatencyMS.Max) }))
+	row("job queue, end / peak", job(func(j *engine.Jobs) string { return fmt.Sprintf("%d / %d", j.Queued, j.PeakQueued) }))
+	row("RQ memory (MB)", job(func(j *engine.Jobs) string { return ms(j.MemoryMB) }))
+}

@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBackgroundKeyErrors(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"background=-1", "a whole number from 0 to 256"},
+		{"background=257", "a whole number from 0 to 256"},
+		{"background=two", "a whole number from 0 to 256"},
+		{"background=1.5", "a whole number from 0 to 256"},
+		{"model=node background=2", "every model but node"},
+		{"background=2 background@5s=4", "cannot change while the server runs"},
+	} {
+		_, err := ParseScenario(tc.text)
+		var se *ScenarioError
+		if !errors.As(err, &se) {
+			t.Errorf("ParseScenario(%q) = %v, want a *ScenarioError", tc.text, err)
+			continue
+		}
+		if !strings.HasPrefix(se.Key, "background") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseScenario(%q) = %q (key %q), want the key background and %q", tc.text, err, se.Key, tc.want)
+		}
+	}
+	sc, err := ParseScenario("model=sync,gevent,asyncio,fastapi background=0..4")
+	if err != nil {
+		t.Fatalf("a sweep of background: %v", err)
+	}
+	if got := sc.String(); !strings.Contains(got, "background=0..4") {
+		t.Errorf("sweep round trip = %q, want background=0..4 in it", got)
+	}
+}
+
+// A job's latency is rq's sequence on a quiet machine: the worker's fork
+// and the horse's import, the job's cpu, each call and its client CPU,
+// then handle_job_success; the request only pays for the enqueue.
+func TestJobLatencyFollowsRQ(t *testing.T) {
+	r := run1(t, "model=sync background=1 cores=4 calls=2 io=100ms cpu=5ms clients=1 think=2s duration=9s")
+	if r.Jobs == nil {
+		t.Fatal("Result.Jobs is nil with background=1")
+	}
+	want := jobForkCPU + jobImportCPU + 5*time.Millisecond + 2*(100*time.Millisecond+jobCallCPU) + jobSuccessCPU
+	if got := r.Jobs.LatencyMS.Max; !near(got, ms(want), 0.001) || !near(r.Jobs.LatencyMS.Mean, ms(want), 0.001) {
+		t.Errorf("job latency mean %v max %v ms, want %v ms for every job", r.Jobs.LatencyMS.Mean, got, ms(want))
+	}
+	c := specOf(ModelSync).costs
+	req := c.parse + jobEnqueueCPU + c.respond
+	if got := r.LatencyMS.P50; !near(got, ms(req), 0.02) {
+		t.Errorf("request p50 = %v ms, want the enqueue's %v ms (no upstream call)", got, ms(req))
+	}
+	if r.PeakUpstream != 1 {
+		t.Errorf("peak upstream = %d, want 1: the job's calls go one after another", r.PeakUpstream)
+	}
+	if r.Jobs.Finished != 5 || r.Jobs.Enqueued != 5 {
+		t.Errorf("jobs enqueued %d finished %d, want 5 and 5", r.Jobs.Enqueued, r.Jobs.Finished)
+	}
+}
+
+// One worker runs one job at a time, and reaps its horse before it takes
+// the next: a burst of n jobs of no calls finishes in n × the whole cycle.
+func TestJobOneAtATimeWithForkCost(t *testing.T) {
+	const n = 20
+	res := run1(t, "model=sync workers=4 background=1 cores=8 calls=0 clients=20 think=1h duration=10s")
+	cycle := jobForkCPU + jobImportCPU + jobSuccessCPU + jobReapCPU
+	// Every job waits for the cycles of the jobs before it; the last one
+	// finishes one reap short of n cycles after the first enqueue.
+	if res.Jobs.Enqueued != n || res.Jobs.Finished != n {
+		t.Fatalf("enqueued %d, finished %d, want %d and %d", res.Jobs.Enqueued, res.Jobs.Finished, n, n)
+	}
+	max := time.Duration(res.Jobs.LatencyMS.Max * 1e6)
+	lo, hi := time.Duration(n-1)*cycle, time.Duration(n)*cycle
+	if max < lo || max > hi {
+		t.Errorf("the last job's latency = %v, want between %v and %v (%d jobs one after another, %v each)", max, lo, hi, n, cycle)
+	}
+	if res.Jobs.PeakQueued < n-4 {
+		t.Errorf("peak queue = %d, want at least %d: one worker leaves the rest in the list", res.Jobs.PeakQueued, n-4)
+	}
+}
+
+// Jobs leave Redis's list first in, first out, each to one worker, and no
+// worker holds two.
+func TestJobsFIFO(t *testing.T) {
+	s := NewLane(mustParse(t, "model=gthread workers=2 threads=8 background=3 io=80ms io-dist=exp calls=2 cpu=2ms rate=60 duration=20s seed=5"), 0, Options{})
+	var snap Snapshot
+	var started []int64
+	held := map[int]int64{}
+	for s.Step() {
+		s.Snapshot(&snap)
+		busy := map[int64]bool{}
+		for i, w := range snap.Jobs.Workers {
+			if w.N != 0 && busy[w.N] {
+				t.Fatalf("at %v job %d is held by two workers", s.Now(), w.N)
+			}
+			busy[w.N] = w.N != 0
+			if w.N != 0 && held[i] != w.N {
+				started = append(started, w.N)
+			}
+			held[i] = w.N
+		}
+	}
+	if len(started) < 100 {
+		t.Fatalf("only %d jobs started", len(started))
+	}
+	for i, n := range started {
+		if n != int64(i+1) {
+			t.Fatalf("job %d started as the %d-th; want the order of enqueues (started: %v...)", n, i+1, started[:min(i+3, len(started))])
+		}
+	}
+}
+
+// The RQ workers share the machine's cores with the web workers: on one
+// core, a job's 70 ms of fork and import delays the requests behind it.
+func TestJobsShareTheCores(t *testing.T) {
+	alone := run1(t, "model=sync workers=2 cores=1 calls=0 cpu=1ms rate=20 duration=20s")
+	shared := run1(t, "model=sync workers=2 cores=1 calls=0 cpu=1ms rate=20 background=2 duration=20s")
+	if !(shared.LatencyMS.P99 > 2*alone.LatencyMS.P99) {
+		t.Errorf("request p99 with jobs on the one core = %v ms, without = %v ms; want it well above", shared.LatencyMS.P99, alone.LatencyMS.P99)
+	}
+	perJob := jobForkCPU + jobImportCPU + jobSuccessCPU + jobReapCPU + time.Millisecond
+	if min := float64(shared.Jobs.Finished) * perJob.Seconds() / 20; shared.CPUUtil < min {
+		t.Errorf("CPU utilisation = %v, want at least the jobs' %v", shared.CPUUtil, min)
+	}
+}
+
+// Memory: the first RQ worker's RSS, the others' private pages, and a
+// horse's private pages while it runs.
+func TestJobsMemory(t *testing.T) {
+	r := run1(t, "model=sync background=4 calls=1 io=1s clients=4 think=1h duration=500ms")
+	want := rqWorkerRSS + 3*rqWorkerPrivate + 4*rqHorsePrivate
+	if got := r.Jobs.MemoryMB; !near(got, float64(want)/mib, 0.001) {
+		t.Errorf("RQ memory = %v MB, want %v", got, float64(want)/mib)
+	}
+	if none := run1(t, "model=sync calls=1 clients=4 duration=1s"); none.Jobs != nil {
+		t.Errorf("Result.Jobs = %+v without background, want nil", none.Jobs)
+	}
+}
+
+func mustParse(t *testing.T, text string) Scenario {
+	t.Helper()
+	sc, err := ParseScenario(text)
+	if err != nil {
+		t.Fatalf("ParseScenario(%q): %v", text, err)
+	}
+	return sc
+}
