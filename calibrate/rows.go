@@ -40,6 +40,8 @@ var Rows = []Row{
 	{Name: "cpu-procs", Scenario: "model=sync workers=2 clients=4 cpu=20ms calls=0 requests=400 duration=15s", Repeats: 3},
 	{Name: "cpu-hot", Scenario: "model=sync clients=1 io=0s requests=1500 duration=10s"},
 	{Name: "cpu-cold", Scenario: "model=sync clients=1 io=20ms requests=300 duration=10s"},
+	{Name: "background", Scenario: "model=gthread workers=2 threads=4 background=4 clients=10 think=1s calls=2 io=100ms requests=150 duration=20s", Repeats: 2},
+	{Name: "background-backlog", Scenario: "model=gthread workers=2 threads=4 background=2 clients=10 think=100ms calls=2 io=100ms duration=15s"},
 	{Name: "overload-timeout", Scenario: "model=sync workers=2 clients=30 io=100ms client-timeout=1s requests=400 duration=10s"},
 }
 
