@@ -114,7 +114,8 @@ type jobQueue struct {
 	latMax             time.Duration
 	peakList           int
 	rss, peakRSS       int64
-	seriesDone         int64 // jobs finished in the current series step
+	seriesDone         int64         // jobs finished in the current series step
+	cpu                time.Duration // CPU the RQ workers have asked for so far
 }
 
 // on reports whether the lane has background jobs.
@@ -193,6 +194,7 @@ func (s *Sim) dequeueJob(wi int32) {
 func (s *Sim) jobCPU(wi int32, st jobStep, d time.Duration) {
 	w := &s.jobs.workers[wi]
 	w.step, w.since = st, s.now
+	s.jobs.cpu += d
 	s.wantCPU(w.tid, d)
 }
 

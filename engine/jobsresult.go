@@ -16,6 +16,7 @@ type Jobs struct {
 	ThroughputJPS float64 `json:"throughput_jps"` // jobs finished per simulated second
 	LatencyMS     Latency `json:"latency_ms"`     // of finished jobs, from enqueued to finished
 	MemoryMB      float64 `json:"memory_mb"`      // peak resident memory of the RQ workers and their horses
+	CPUPerJobMS   float64 `json:"cpu_ms_per_job"` // the RQ workers' CPU (their horses' too) per finished job
 }
 
 // jobsResult returns the lane's job figures, or nil without background jobs.
@@ -32,6 +33,7 @@ func (s *Sim) jobsResult() *Jobs {
 	}
 	if q.finished > 0 {
 		out.LatencyMS = latencyOf(&q.lat, q.latSum, q.finished, q.latMax)
+		out.CPUPerJobMS = ms(q.cpu / time.Duration(q.finished))
 	}
 	return out
 }

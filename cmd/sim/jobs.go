@@ -36,5 +36,6 @@ func jobRows(row func(string, func(engine.Result) string)) {
 	row("job latency p99 (ms)", job(func(j *engine.Jobs) string { return ms(j.LatencyMS.P99) }))
 	row("job latency max (ms)", job(func(j *engine.Jobs) string { return ms(j.LatencyMS.Max) }))
 	row("job queue, end / peak", job(func(j *engine.Jobs) string { return fmt.Sprintf("%d / %d", j.Queued, j.PeakQueued) }))
+	row("job CPU (ms/job)", job(func(j *engine.Jobs) string { return ms(j.CPUPerJobMS) }))
 	row("RQ memory (MB)", job(func(j *engine.Jobs) string { return ms(j.MemoryMB) }))
 }

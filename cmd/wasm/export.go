@@ -23,6 +23,8 @@ type SeriesPoint struct {
 	Upstream int      `json:"upstream"`
 	RssMB    float64  `json:"rssMB"`
 	Failed   int64    `json:"failed"`
+	JobQueue int      `json:"jobQueue"` // background jobs in Redis's list (background=N)
+	Jobs     float64  `json:"jobs"`     // background jobs finished per second
 }
 
 // LaneSeries is one lane of cpSim.series().
@@ -39,7 +41,8 @@ func (a *app) series() []LaneSeries {
 		ls := LaneSeries{Label: a.labels[i], Points: make([]SeriesPoint, len(pts))}
 		for j, p := range pts {
 			sp := SeriesPoint{T: p.T.Seconds(), Rps: p.Throughput, Queue: p.Queue, InFlight: p.InFlight,
-				Upstream: p.Upstream, RssMB: float64(p.RSS) / (1 << 20), Failed: p.Failed}
+				Upstream: p.Upstream, RssMB: float64(p.RSS) / (1 << 20), Failed: p.Failed,
+				JobQueue: p.JobQueue, Jobs: p.Jobs}
 			if p.Throughput > 0 {
 				sp.P50, sp.P99 = ptr(ms(p.P50)), ptr(ms(p.P99))
 			}

@@ -3,6 +3,7 @@ package scene
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"playground/engine"
 )
@@ -108,4 +109,36 @@ var jobStepWords = map[string]string{
 	"succeed": "storing result",
 	"reap":    "reaping horse",
 	"idle":    "idle",
+}
+
+// withJobs adds a sentence about the background jobs to a lane's narration:
+// how many wait in Redis's list, and what the RQ workers do.
+func withJobs(sentence string, s *engine.Snapshot) string {
+	js := &s.Jobs
+	if len(js.Workers) == 0 {
+		return sentence
+	}
+	busy, calls := 0, 0
+	for _, w := range js.Workers {
+		if w.Busy {
+			busy++
+		}
+		if w.Step == "call" {
+			calls++
+		}
+	}
+	n := len(js.Workers)
+	var parts []string
+	switch {
+	case busy == 0:
+		parts = append(parts, fmt.Sprintf("all %s idle", plural(n, "RQ worker is", "RQ workers are")))
+	default:
+		parts = append(parts, fmt.Sprintf("%d of %s a job (%d on the upstream, %d forking, importing or storing)",
+			busy, plural(n, "RQ worker runs", "RQ workers run"), calls, busy-calls))
+	}
+	if js.Queued > 0 {
+		parts = append(parts, fmt.Sprintf("%s in Redis's list", plural(js.Queued, "job waits", "jobs wait")))
+	}
+	p := strings.Join(parts, "; ")
+	return sentence + " Background jobs: " + p + "."
 }
