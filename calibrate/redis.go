@@ -17,8 +17,8 @@ import (
 )
 
 // RedisPort is where the harness runs redis-server for the background rows:
-// just below the servers' range, fixed, on 127.0.0.1 only.
-const RedisPort = PortLo - 1
+// just below the servers' range (18799), on 127.0.0.1 only.
+func RedisPort() int { return PortLo - 1 }
 
 // Jobs is the background half of a row (background=N): redis-server and N
 // `rq worker` processes, each in its own process group.
@@ -32,7 +32,7 @@ type Jobs struct {
 // apps in appDir on their path so that a horse can import rq_jobs.
 func StartJobs(appDir, upstream string, n int) (*Jobs, error) {
 	j := &Jobs{}
-	j.redis = exec.Command("redis-server", "--port", strconv.Itoa(RedisPort), "--bind", "127.0.0.1",
+	j.redis = exec.Command("redis-server", "--port", strconv.Itoa(RedisPort()), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--loglevel", "warning")
 	j.redis.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := j.redis.Start(); err != nil {
@@ -45,7 +45,7 @@ func StartJobs(appDir, upstream string, n int) (*Jobs, error) {
 		}
 		if time.Now().After(deadline) {
 			j.Stop()
-			return nil, fmt.Errorf("redis-server did not answer on port %d", RedisPort)
+			return nil, fmt.Errorf("redis-server did not answer on port %d", RedisPort())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -73,7 +73,7 @@ func StartJobs(appDir, upstream string, n int) (*Jobs, error) {
 }
 
 // RedisURL is the URL of the harness's Redis, for the app and the workers.
-func RedisURL() string { return fmt.Sprintf("redis://127.0.0.1:%d", RedisPort) }
+func RedisURL() string { return fmt.Sprintf("redis://127.0.0.1:%d", RedisPort()) }
 
 // Stop ends the workers (SIGTERM, a warm shutdown; SIGKILL after 3 s) and Redis.
 func (j *Jobs) Stop() {
@@ -167,7 +167,7 @@ func redisList(args ...string) ([]string, error) { return redisCall(args) }
 
 // redisCall speaks RESP 2 to the harness's Redis, one connection a command.
 func redisCall(args []string) ([]string, error) {
-	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", RedisPort), time.Second)
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", RedisPort()), time.Second)
 	if err != nil {
 		return nil, err
 	}

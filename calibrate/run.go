@@ -23,11 +23,15 @@ type Harness struct {
 	nextPort int
 }
 
-// Port range of the real servers; the upstream takes the first.
-const (
+// Port range of the real servers; the upstream takes the first. SetPorts
+// moves it, so that two harnesses can run on one machine.
+var (
 	PortLo = 18800
 	PortHi = 18899
 )
+
+// SetPorts moves the harness's ports to the 100 from lo (Redis takes lo-1).
+func SetPorts(lo int) { PortLo, PortHi = lo, lo+99 }
 
 // NewHarness starts the upstream on PortLo.
 func NewHarness(appDir string, cores int, logf func(string, ...any)) (*Harness, error) {
@@ -110,6 +114,9 @@ func Predict(text string) (engine.Config, engine.Result, float64, error) {
 	if n := res.Completed + res.Failed.Total(); n > 0 {
 		c := sc.Lanes[0]
 		cpu = res.CPUUtil * float64(c.Cores) * res.SimSeconds * 1000 / float64(n)
+		if j := res.Jobs; j != nil { // the web workers' CPU only, as the real runs count it
+			cpu -= j.CPUPerJobMS * float64(j.Finished) / float64(n)
+		}
 	}
 	return sc.Lanes[0], res, cpu, nil
 }
