@@ -95,11 +95,14 @@ type job struct {
 
 // rqWorker is one `rq worker` process and its horse.
 type rqWorker struct {
-	tid   int32 // its thread in Sim.threads
-	job   int32 // the job it runs, or -1
-	step  jobStep
-	since time.Duration
-	gen   uint32 // bumped at each call, so a stale call's end is ignored
+	tid      int32 // its thread in Sim.threads
+	job      int32 // the job it runs, or -1
+	step     jobStep
+	since    time.Duration
+	gen      uint32 // bumped at each call, so a stale call's end is ignored
+	rss      int64  // its memory, without its horse's
+	retiring bool   // told to stop (SIGTERM, a warm shutdown): it exits after its job
+	gone     bool   // it has exited
 }
 
 // jobQueue is a lane's RQ: the Redis list, the jobs and the workers.
@@ -121,27 +124,42 @@ type jobQueue struct {
 	cpu                time.Duration // CPU the RQ workers have asked for so far
 }
 
-// on reports whether the lane has background jobs.
+// on reports whether the lane has had background jobs.
 func (q *jobQueue) on() bool { return len(q.workers) > 0 }
 
-// startJobs starts the lane's RQ workers, each blocked on the empty queue.
+// startJobs starts n more RQ workers, each blocked on the queue (or taking
+// the job at its head).
 func (s *Sim) startJobs(n int) {
 	q := &s.jobs
-	q.lat = newHistogram(7)
-	q.workers = make([]rqWorker, n)
-	q.procs = make([]proc, n)
-	for i := range q.workers {
-		q.procs[i] = proc{alive: true, running: -1, loop: -1}
+	if !q.on() {
+		q.lat = newHistogram(7)
+	}
+	for range n {
+		i := int32(len(q.workers))
+		q.procs = append(q.procs, proc{alive: true, running: -1, loop: -1})
 		tid := int32(len(s.threads))
-		s.threads = append(s.threads, thread{proc: ^int32(i), req: -1, lane: 0})
-		q.workers[i] = rqWorker{tid: tid, job: -1}
-		q.idle.push(int32(i))
+		s.threads = append(s.threads, thread{proc: ^i, req: -1, lane: 0})
+		// The first worker's RSS counts whole; each further one adds its
+		// private pages (the rest is shared libraries).
 		rss := rqWorkerPrivate
-		if i == 0 {
+		if q.rss == 0 {
 			rss = rqWorkerRSS
 		}
+		q.workers = append(q.workers, rqWorker{tid: tid, job: -1, rss: rss})
 		q.addMemory(rss)
+		s.jobIdle(i)
 	}
+}
+
+// jobIdle makes RQ worker wi wait for the next job: it takes the list's
+// head at once if there is one, or blocks in BLPOP.
+func (s *Sim) jobIdle(wi int32) {
+	q := &s.jobs
+	if q.list.len() > 0 {
+		s.dequeueJob(wi)
+		return
+	}
+	q.idle.push(wi)
 }
 
 func (q *jobQueue) addMemory(d int64) {
@@ -229,11 +247,11 @@ func (s *Sim) jobCPUDone(wi int32) {
 		q.addMemory(-rqHorsePrivate)
 		q.free = append(q.free, w.job)
 		w.job, w.step, w.since = -1, jobIdle, s.now
-		if q.list.len() > 0 {
-			s.dequeueJob(wi)
+		if w.retiring {
+			s.jobWorkerExit(wi) // the warm shutdown it was told of
 			return
 		}
-		q.idle.push(wi)
+		s.jobIdle(wi)
 	default:
 		panic("engine: RQ worker finished CPU while " + jobStepNames[w.step])
 	}

@@ -14,7 +14,8 @@ func TestBackgroundKeyErrors(t *testing.T) {
 		{"background=two", "a whole number from 0 to 256"},
 		{"background=1.5", "a whole number from 0 to 256"},
 		{"model=node background=2", "every model but node"},
-		{"background=2 background@5s=4", "cannot change while the server runs"},
+		{"background=2 background@5s=-1", "a whole number from 0 to 256"},
+		{"model=node background@5s=2", "every model but node"},
 	} {
 		_, err := ParseScenario(tc.text)
 		var se *ScenarioError
@@ -146,4 +147,48 @@ func mustParse(t *testing.T, text string) Scenario {
 		t.Fatalf("ParseScenario(%q): %v", text, err)
 	}
 	return sc
+}
+
+// RQ workers start and stop while the run goes on: new ones take jobs at
+// once; told to stop (a warm shutdown), a busy one finishes its job first.
+// From background=0 on, requests make their calls themselves.
+func TestBackgroundLive(t *testing.T) {
+	sc := mustParse(t, "model=gthread workers=2 threads=4 background=1 io=200ms calls=2 rate=10 duration=30s background@10s=10 background@20s=0")
+	s := NewLane(sc, 0, Options{})
+	s.RunUntil(10*time.Second - time.Millisecond)
+	before := s.Result().Jobs
+	s.RunUntil(20*time.Second - time.Millisecond)
+	mid := s.Result().Jobs
+	if before.Workers != 1 || mid.Workers != 10 {
+		t.Fatalf("RQ workers %d before the change, %d after, want 1 and 10", before.Workers, mid.Workers)
+	}
+	if before.Queued < 30 || mid.Queued > 5 {
+		t.Errorf("list %d jobs before 10 workers, %d 10 s later, want a long list that 10 workers drain", before.Queued, mid.Queued)
+	}
+	s.RunUntil(20*time.Second + time.Millisecond)
+	at := s.Result().Jobs
+	var snap Snapshot
+	s.Snapshot(&snap)
+	busy := 0
+	for _, w := range snap.Jobs.Workers {
+		if w.Busy {
+			busy++
+		}
+	}
+	if at.Running == 0 || len(snap.Jobs.Workers) != busy {
+		t.Errorf("just after background@20s=0: %d workers shown, %d busy, %d running; want only the busy ones, finishing their jobs", len(snap.Jobs.Workers), busy, at.Running)
+	}
+	end := s.Run()
+	if end.Jobs.Workers != 0 || end.Jobs.Running != 0 {
+		t.Errorf("at the end: %d RQ workers, %d running, want none", end.Jobs.Workers, end.Jobs.Running)
+	}
+	if end.Jobs.Enqueued > at.Enqueued {
+		t.Errorf("jobs enqueued after background@20s=0: %d, then %d", at.Enqueued, end.Jobs.Enqueued)
+	}
+	if end.Jobs.Finished < at.Finished+int64(at.Running) {
+		t.Errorf("finished %d at the end, want the %d running at 20s to finish too (%d before)", end.Jobs.Finished, at.Running, at.Finished)
+	}
+	if end.PeakUpstream < 4 {
+		t.Errorf("peak upstream %d: after background=0 the requests make their own calls, want more", end.PeakUpstream)
+	}
 }

@@ -7,7 +7,7 @@ import "time"
 // latency runs from that enqueue to the moment its RQ worker stored the
 // result (RQ's enqueued_at to ended_at).
 type Jobs struct {
-	Workers       int     `json:"workers"` // RQ worker processes
+	Workers       int     `json:"workers"` // RQ worker processes now
 	Enqueued      int64   `json:"enqueued"`
 	Finished      int64   `json:"finished"`
 	Queued        int     `json:"queued"`         // in Redis's list now, waiting for a worker
@@ -25,9 +25,17 @@ func (s *Sim) jobsResult() *Jobs {
 	if !q.on() {
 		return nil
 	}
-	out := &Jobs{Workers: len(q.workers), Enqueued: q.enqueued, Finished: q.finished,
-		Queued: q.list.len(), Running: len(q.workers) - q.idle.len(), PeakQueued: q.peakList,
-		MemoryMB: round3(float64(q.peakRSS) / mib)}
+	out := &Jobs{Enqueued: q.enqueued, Finished: q.finished,
+		Queued: q.list.len(), PeakQueued: q.peakList, MemoryMB: round3(float64(q.peakRSS) / mib)}
+	for i := range q.workers {
+		w := &q.workers[i]
+		if !w.gone {
+			out.Workers++
+		}
+		if w.job >= 0 {
+			out.Running++
+		}
+	}
 	if secs := s.now.Seconds(); secs > 0 {
 		out.ThroughputJPS = round3(float64(q.finished) / secs)
 	}
@@ -71,6 +79,9 @@ func (s *Sim) snapJobs(js *JobsSnap) {
 	js.Workers = js.Workers[:0]
 	for i := range q.workers {
 		w := &q.workers[i]
+		if w.gone {
+			continue // a view leaves an exited worker out
+		}
 		ws := JobWorkerSnap{Busy: w.job >= 0, Step: jobStepNames[w.step], Since: w.since,
 			OnCPU: q.procs[i].running >= 0}
 		if w.job >= 0 {

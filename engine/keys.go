@@ -91,7 +91,8 @@ var keyTable = []Key{
 		"the request enqueues it and answers 202; 0 for none", 0, 256,
 		func(c *Config) *int { return &c.Background }).
 		onlyFor(pythonApp, modelsWhere(pythonSpec)+
-			" (a Python app enqueues RQ jobs)"),
+			" (a Python app enqueues RQ jobs)").
+		liveAll((*Sim).setBackground),
 	intKey("clients", "closed-loop clients (send, wait, think, send again); 0 in a lane with rate or burst", 0, 100000,
 		func(c *Config) *int { return &c.Clients }).
 		liveAll((*Sim).setClients).liveOnlyIn(closedLoop, "closed-loop clients (change rate in a lane with rate)"),

@@ -113,7 +113,7 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	// keys applies to the requests sent after it.
 	r.cpu, r.blocking, r.parallel = c.CPU, c.Blocking, s.parallel
 	r.job, r.jobCPU = false, 0
-	if s.jobs.on() {
+	if s.enqueues() {
 		// The handler enqueues the work as an RQ job; a cache hit needs none.
 		r.cpu, r.jobCPU, r.blocking, r.parallel = 0, c.CPU, false, false
 		if !hit {

@@ -67,6 +67,7 @@ var metrics = map[string]metric{
 	"job-p50":       {jobMetric(func(j *engine.Jobs) float64 { return j.LatencyMS.P50 }), msUnits},
 	"job-p99":       {jobMetric(func(j *engine.Jobs) float64 { return j.LatencyMS.P99 }), msUnits},
 	"job-max":       {jobMetric(func(j *engine.Jobs) float64 { return j.LatencyMS.Max }), msUnits},
+	"job-cpu":       {jobMetric(func(j *engine.Jobs) float64 { return j.CPUPerJobMS }), msUnits},
 }
 
 // jobMetric reads a figure of a lane's background jobs, 0 without them.
