@@ -45,3 +45,12 @@ func (s *Sim) jobWorkerExit(wi int32) {
 
 // enqueues reports whether the lane's requests enqueue their work now.
 func (s *Sim) enqueues() bool { return s.cfg.Background > 0 }
+
+// backgroundLive says why a lane of model m cannot take a change of
+// background: only a Python app enqueues RQ jobs.
+func backgroundLive(m Model) string {
+	if !pythonSpec(specOf(m)) {
+		return "background applies to " + modelsWhere(pythonSpec) + ": " + m.String() + "'s app is not Python and enqueues no RQ jobs"
+	}
+	return ""
+}

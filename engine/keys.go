@@ -92,7 +92,7 @@ var keyTable = []Key{
 		func(c *Config) *int { return &c.Background }).
 		onlyFor(pythonApp, modelsWhere(pythonSpec)+
 			" (a Python app enqueues RQ jobs)").
-		liveAll((*Sim).setBackground),
+		liveFor(backgroundLive, (*Sim).setBackground),
 	intKey("clients", "closed-loop clients (send, wait, think, send again); 0 in a lane with rate or burst", 0, 100000,
 		func(c *Config) *int { return &c.Clients }).
 		liveAll((*Sim).setClients).liveOnlyIn(closedLoop, "closed-loop clients (change rate in a lane with rate)"),

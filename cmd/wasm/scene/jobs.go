@@ -76,7 +76,7 @@ func (v *View) paintJobs(J *jobsLayout, js *engine.JobsSnap, d float32) {
 		sc.fill(J.listDot, StateColor(engine.StateQueued).WithAlpha(0.25))
 	}
 	v.put(Rect{J.list.X + 3, J.list.Y + 1, J.list.W - 6, m.lh}, tone, alignLeft,
-		"Redis list: "+q+" queued", "Redis: "+q, "queue "+q, q)
+		"Redis list: "+q+" queued", "Redis list: "+q, "Redis: "+q, q)
 	for k := 0; k < js.Queued; k++ {
 		x, y, over := gridSlot(J.listDot, k, d)
 		if over {
