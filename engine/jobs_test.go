@@ -192,3 +192,35 @@ func TestBackgroundLive(t *testing.T) {
 		t.Errorf("peak upstream %d: after background=0 the requests make their own calls, want more", end.PeakUpstream)
 	}
 }
+
+// Extreme values the parser accepts run, on every Python model, and every
+// enqueued job is accounted for: finished, in the list, or held by a worker.
+func TestBackgroundEdgesRun(t *testing.T) {
+	for _, text := range []string{
+		"model=dev,dev-threaded,sync,gthread,gevent,asyncio,wsgi-to-asgi,uvicorn-wsgi background=3 io=50ms calls=2 cpu=1ms clients=30 duration=5s",
+		"model=fastapi view=async background=2 parallel=true blocking=true calls=5 io=10ms rate=200 duration=3s",
+		"model=sync background=256 cores=1 calls=100 io=0s burst=500",
+		"model=gevent background=1 calls=0 cpu=0s rate=1000 duration=2s",
+		"model=gthread background=4 cache=1 clients=20 duration=2s",
+		"model=asyncio background=1 io-dist=lognormal calls=3 rate=50 duration=10s background@1s=0 background@2s=8 background@3s=2 background@3s=0 background@4s=256 cpu@5s=10ms",
+	} {
+		sc := mustParse(t, text)
+		for i := range sc.Lanes {
+			s := NewLane(sc, i, Options{Timelines: 3})
+			r := s.Run()
+			var snap Snapshot
+			s.Snapshot(&snap)
+			j := r.Jobs
+			if j == nil {
+				t.Errorf("%s lane %d: no jobs result", text, i)
+				continue
+			}
+			if j.Enqueued != j.Finished+int64(j.Queued)+int64(j.Running) {
+				t.Errorf("%s lane %d: enqueued %d != finished %d + queued %d + running %d", text, i, j.Enqueued, j.Finished, j.Queued, j.Running)
+			}
+			if len(snap.Jobs.Workers) != j.Workers {
+				t.Errorf("%s lane %d: snapshot has %d RQ workers, result %d", text, i, len(snap.Jobs.Workers), j.Workers)
+			}
+		}
+	}
+}

@@ -11,7 +11,7 @@ type Jobs struct {
 	Enqueued      int64   `json:"enqueued"`
 	Finished      int64   `json:"finished"`
 	Queued        int     `json:"queued"`         // in Redis's list now, waiting for a worker
-	Running       int     `json:"running"`        // held by a worker now
+	Running       int     `json:"running"`        // held by a worker now, not yet finished
 	PeakQueued    int     `json:"peak_queued"`    // most jobs in the list at once
 	ThroughputJPS float64 `json:"throughput_jps"` // jobs finished per simulated second
 	LatencyMS     Latency `json:"latency_ms"`     // of finished jobs, from enqueued to finished
@@ -32,7 +32,7 @@ func (s *Sim) jobsResult() *Jobs {
 		if !w.gone {
 			out.Workers++
 		}
-		if w.job >= 0 {
+		if w.job >= 0 && w.step != jobReap { // a reaped job has finished
 			out.Running++
 		}
 	}
