@@ -87,7 +87,7 @@ func (a *app) exportCSV() string {
 	var buf bytes.Buffer
 	buf.WriteString("# scenario: " + a.sc.String() + "\n")
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"lane", "t_s", "throughput_rps", "p50_ms", "p99_ms", "queue", "in_flight", "upstream", "rss_mb", "failed"})
+	w.Write([]string{"lane", "t_s", "throughput_rps", "p50_ms", "p99_ms", "queue", "in_flight", "upstream", "rss_mb", "failed", "job_queue", "jobs_per_s"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	opt := func(x *float64) string {
 		if x == nil {
@@ -98,7 +98,8 @@ func (a *app) exportCSV() string {
 	for _, ls := range a.series() {
 		for _, p := range ls.Points {
 			w.Write([]string{ls.Label, f(p.T), f(p.Rps), opt(p.P50), opt(p.P99), strconv.Itoa(p.Queue),
-				strconv.Itoa(p.InFlight), strconv.Itoa(p.Upstream), f(p.RssMB), strconv.FormatInt(p.Failed, 10)})
+				strconv.Itoa(p.InFlight), strconv.Itoa(p.Upstream), f(p.RssMB), strconv.FormatInt(p.Failed, 10),
+				strconv.Itoa(p.JobQueue), f(p.Jobs)})
 		}
 	}
 	w.Flush()
