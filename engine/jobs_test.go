@@ -135,6 +135,20 @@ func TestJobsMemory(t *testing.T) {
 	if got := r.Jobs.MemoryMB; !near(got, float64(want)/mib, 0.001) {
 		t.Errorf("RQ memory = %v MB, want %v", got, float64(want)/mib)
 	}
+	// Told to stop, the idle newest workers exit at once: what is left is
+	// the first worker's RSS and the private pages of the second.
+	s := NewLane(mustParse(t, "model=sync background=4 calls=1 io=1s clients=1 think=1h duration=3s background@1s=2"), 0, Options{})
+	s.RunUntil(2 * time.Second)
+	if got, want := s.jobs.rss, rqWorkerRSS+rqWorkerPrivate; got != want {
+		t.Errorf("RQ memory after 4 -> 2 workers = %d, want %d", got, want)
+	}
+	// The first worker leaving hands the shared pages to the next.
+	s = NewLane(mustParse(t, "model=sync background=2 calls=1 io=1s clients=1 think=1h duration=3s"), 0, Options{})
+	s.RunUntil(2 * time.Second)
+	s.jobWorkerExit(0)
+	if got, want := s.jobs.rss, rqWorkerRSS; got != want {
+		t.Errorf("RQ memory after the first of 2 workers exits = %d, want %d", got, want)
+	}
 	if none := run1(t, "model=sync calls=1 clients=4 duration=1s"); none.Jobs != nil {
 		t.Errorf("Result.Jobs = %+v without background, want nil", none.Jobs)
 	}

@@ -41,6 +41,18 @@ func (s *Sim) jobWorkerExit(wi int32) {
 	w := &q.workers[wi]
 	w.gone, w.step, w.since = true, jobIdle, s.now
 	q.addMemory(-w.rss)
+	if w.rss != rqWorkerRSS {
+		return
+	}
+	// The shared pages it counted stay for the workers left: the next one
+	// counts them.
+	for i := range q.workers {
+		if o := &q.workers[i]; !o.gone {
+			o.rss += rqWorkerRSS - rqWorkerPrivate
+			q.addMemory(rqWorkerRSS - rqWorkerPrivate)
+			return
+		}
+	}
 }
 
 // enqueues reports whether the lane's requests enqueue their work now.
