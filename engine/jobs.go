@@ -268,6 +268,15 @@ func (s *Sim) jobIODone(wi int32, gen uint32) {
 	s.jobCPU(wi, jobResume, jobCallCPU)
 }
 
+// rqWorkers returns lane c's RQ workers: background, in a lane whose app
+// can enqueue (a comparison may set it in a lane that ignores it).
+func (c *Config) rqWorkers() int {
+	if !pythonApp(c) {
+		return 0
+	}
+	return c.Background
+}
+
 // pythonApp reports whether lane c's app is Python, which can enqueue an
 // RQ job (Node's app is JavaScript).
 func pythonApp(c *Config) bool { return pythonSpec(c.spec()) }

@@ -149,6 +149,10 @@ func TestJobsMemory(t *testing.T) {
 	if got, want := s.jobs.rss, rqWorkerRSS; got != want {
 		t.Errorf("RQ memory after the first of 2 workers exits = %d, want %d", got, want)
 	}
+	// A lane that ignores background (node's app is not Python) has no jobs.
+	if rs := run(t, "model=sync,node background=2 calls=1 clients=4 duration=1s"); rs[1].Jobs != nil || rs[1].PeakUpstream == 0 {
+		t.Errorf("node lane: jobs %+v, peak upstream %d; want no jobs and its own calls", rs[1].Jobs, rs[1].PeakUpstream)
+	}
 	if none := run1(t, "model=sync calls=1 clients=4 duration=1s"); none.Jobs != nil {
 		t.Errorf("Result.Jobs = %+v without background, want nil", none.Jobs)
 	}

@@ -17,11 +17,11 @@ func (s *Sim) setBackground() {
 			active++
 		}
 	}
-	if n := s.cfg.Background; n > active {
+	if n := s.cfg.rqWorkers(); n > active {
 		s.startJobs(n - active)
 		return
 	}
-	for i := len(q.workers) - 1; i >= 0 && active > s.cfg.Background; i-- {
+	for i := len(q.workers) - 1; i >= 0 && active > s.cfg.rqWorkers(); i-- {
 		w := &q.workers[i]
 		if w.gone || w.retiring {
 			continue
@@ -56,7 +56,7 @@ func (s *Sim) jobWorkerExit(wi int32) {
 }
 
 // enqueues reports whether the lane's requests enqueue their work now.
-func (s *Sim) enqueues() bool { return s.cfg.Background > 0 }
+func (s *Sim) enqueues() bool { return s.cfg.rqWorkers() > 0 }
 
 // backgroundLive says why a lane of model m cannot take a change of
 // background: only a Python app enqueues RQ jobs.

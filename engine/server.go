@@ -90,7 +90,7 @@ func (s *Sim) bootProc(pid int32) {
 	if s.asyncView {
 		lib += asyncViewLib
 	}
-	if s.cfg.Background > 0 {
+	if s.cfg.rqWorkers() > 0 {
 		lib += rqClientLib // the app imports rq and redis-py to enqueue
 	}
 	if s.sp.tasks == tasksForked {

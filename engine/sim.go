@@ -122,8 +122,8 @@ func New(c Config, opt Options) *Sim {
 	if sp.heartbeat != nil && c.Timeout > 0 {
 		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
 	}
-	if c.Background > 0 {
-		s.startJobs(c.Background)
+	if n := cp.rqWorkers(); n > 0 {
+		s.startJobs(n)
 	}
 	s.traffic.start(s)
 	return s
