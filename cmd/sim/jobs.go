@@ -39,3 +39,25 @@ func jobRows(row func(string, func(engine.Result) string)) {
 	row("job CPU (ms/job)", job(func(j *engine.Jobs) string { return ms(j.CPUPerJobMS) }))
 	row("RQ memory (MB)", job(func(j *engine.Jobs) string { return ms(j.MemoryMB) }))
 }
+
+// jobHeader names the sweep table's job columns.
+var jobHeader = []string{"jobs/s", "job p50 (ms)", "job p99 (ms)", "job queue peak"}
+
+// anySweepJobs reports whether a point of a sweep has background jobs.
+func anySweepJobs(ps []engine.PointResult) bool {
+	for _, p := range ps {
+		if p.Jobs != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// jobCells are a sweep point's job columns: dashes without jobs.
+func jobCells(j *engine.Jobs) []string {
+	if j == nil {
+		return []string{"-", "-", "-", "-"}
+	}
+	return []string{fmt.Sprintf("%.1f", j.ThroughputJPS), fmt.Sprintf("%.1f", j.LatencyMS.P50),
+		fmt.Sprintf("%.1f", j.LatencyMS.P99), fmt.Sprint(j.PeakQueued)}
+}
