@@ -122,6 +122,7 @@ type jobQueue struct {
 	rss, peakRSS       int64
 	seriesDone         int64         // jobs finished in the current series step
 	cpu                time.Duration // CPU the RQ workers have asked for so far
+	python             bool          // the lane's app can enqueue (pythonApp), read once at New
 }
 
 // on reports whether the lane has had background jobs.

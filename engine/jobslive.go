@@ -56,7 +56,7 @@ func (s *Sim) jobWorkerExit(wi int32) {
 }
 
 // enqueues reports whether the lane's requests enqueue their work now.
-func (s *Sim) enqueues() bool { return s.cfg.rqWorkers() > 0 }
+func (s *Sim) enqueues() bool { return s.cfg.Background > 0 && s.jobs.python }
 
 // backgroundLive says why a lane of model m cannot take a change of
 // background: only a Python app enqueues RQ jobs.

@@ -122,6 +122,7 @@ func New(c Config, opt Options) *Sim {
 	if sp.heartbeat != nil && c.Timeout > 0 {
 		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
 	}
+	s.jobs.python = pythonApp(cp)
 	if n := cp.rqWorkers(); n > 0 {
 		s.startJobs(n)
 	}
