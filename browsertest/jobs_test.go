@@ -41,6 +41,23 @@ func TestBackgroundJobsPicture(t *testing.T) {
 		t.Errorf("narration %q says nothing about the jobs", nar)
 	}
 	shot(t, ctx, "background-jobs")
+	// On a phone the words stay readable and apart, and the page narrow.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&background=3&calls=2&io=200ms&clients=40&think=200ms"),
+		ready(),
+		waitJS(lane+`.jobs && `+lane+`.jobs.queued > 5`, time.Minute),
+	); err != nil {
+		t.Fatal(err)
+	}
+	checkDOMLabels(t, eval[labelReport](t, ctx, labelsJS), 10)
+	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("page is %v px wide on a 390 px screen", w)
+	}
+	shot(t, ctx, "background-jobs-phone")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000)); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&calls=2&io=200ms&clients=40"),
 		ready(),
