@@ -43,11 +43,11 @@ func TestRows(t *testing.T) {
 		if res.Completed == 0 || cpu <= 0 {
 			t.Errorf("%s: the engine completed %d requests, cpu %v", r.Name, res.Completed, cpu)
 		}
-		if !strings.HasPrefix(Path(c), "/work") && !strings.HasPrefix(Path(c), "/awork") {
+		if p := Path(c); !strings.HasPrefix(p, "/work") && !strings.HasPrefix(p, "/awork") && !(c.Background > 0 && strings.HasPrefix(p, "/enqueue")) {
 			t.Errorf("%s: path %s", r.Name, Path(c))
 		}
 	}
-	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "fastapi_app.py", "node_app.js", "common.py"} {
+	for _, f := range []string{"wsgi_app.py", "asgi_app.py", "w2a_app.py", "dev_server.py", "fastapi_app.py", "node_app.js", "common.py", "rq_jobs.py"} {
 		if _, err := os.Stat(filepath.Join("apps", f)); err != nil {
 			t.Errorf("app missing: %v", err)
 		}

@@ -116,7 +116,8 @@ func (l Load) Run(ctx context.Context) LoadResult {
 				if err == nil {
 					body, err = io.ReadAll(resp.Body)
 					resp.Body.Close()
-					if err == nil && resp.StatusCode != 200 {
+					// 202: a background row's request has enqueued its job.
+					if err == nil && resp.StatusCode != 200 && resp.StatusCode != 202 {
 						err = errors.New("status " + resp.Status)
 					}
 				}
@@ -124,7 +125,9 @@ func (l Load) Run(ctx context.Context) LoadResult {
 				if ctx.Err() != nil {
 					return
 				}
-				record(lat, strings.TrimSpace(string(body)), cause(err))
+				// The body's first word is the worker's pid (a job id may follow).
+				pid, _, _ := strings.Cut(strings.TrimSpace(string(body)), " ")
+				record(lat, pid, cause(err))
 				if l.Think > 0 {
 					waitCtx(ctx, l.Think)
 				}

@@ -80,7 +80,26 @@ var metrics = []metric{
 	{name: "cpu ms/req", tol: -1, prec: 2,
 		real: func(r RealRun) float64 { return r.CPUPerReq },
 		pred: func(m Measurement) float64 { return m.PredCPU }},
+	// Background rows: the jobs, beside the requests, with the requests' goals.
+	{name: "jobs /s", tol: 0.10, prec: 1, skip: noJobs,
+		real: func(r RealRun) float64 { return r.JobThroughput },
+		pred: func(m Measurement) float64 { return m.Pred.Jobs.ThroughputJPS }},
+	{name: "job p50 ms", tol: 0.10, prec: 1, skip: noJobs,
+		real: func(r RealRun) float64 { return r.JobP50 },
+		pred: func(m Measurement) float64 { return m.Pred.Jobs.LatencyMS.P50 }},
+	{name: "job p99 ms", tol: 0.25, prec: 1, skip: noJobs,
+		real: func(r RealRun) float64 { return r.JobP99 },
+		pred: func(m Measurement) float64 { return m.Pred.Jobs.LatencyMS.P99 }},
+	{name: "job cpu ms/job", tol: -1, prec: 1, skip: noJobs,
+		real: func(r RealRun) float64 { return r.JobCPU },
+		pred: func(m Measurement) float64 { return m.Pred.Jobs.CPUPerJobMS }},
+	{name: "job queue peak", tol: -1, prec: 0, skip: noJobs,
+		real: func(r RealRun) float64 { return float64(r.JobPeakQueue) },
+		pred: func(m Measurement) float64 { return float64(m.Pred.Jobs.PeakQueued) }},
 }
+
+// noJobs says that a row has no background jobs.
+func noJobs(m Measurement) bool { return m.Pred.Jobs == nil }
 
 // MetricNames lists the table's metric names, in order.
 func MetricNames() []string {

@@ -23,11 +23,15 @@ type Harness struct {
 	nextPort int
 }
 
-// Port range of the real servers; the upstream takes the first.
-const (
+// Port range of the real servers; the upstream takes the first. SetPorts
+// moves it, so that two harnesses can run on one machine.
+var (
 	PortLo = 18800
 	PortHi = 18899
 )
+
+// SetPorts moves the harness's ports to the 100 from lo (Redis takes lo-1).
+func SetPorts(lo int) { PortLo, PortHi = lo, lo+99 }
 
 // NewHarness starts the upstream on PortLo.
 func NewHarness(appDir string, cores int, logf func(string, ...any)) (*Harness, error) {
@@ -69,6 +73,13 @@ type RealRun struct {
 	LoadAvg    float64
 	OtherCores float64
 	HarnessCPU float64 // cores' worth used by the client and the upstream
+	// Background rows (background=N): the jobs enqueued during the run and
+	// finished by its end, from RQ's own enqueued_at and ended_at.
+	JobsFinished   int
+	JobThroughput  float64 // per second
+	JobP50, JobP99 float64 // ms
+	JobPeakQueue   int     // the most jobs in Redis's list at a sample
+	JobCPU         float64 // ms of the RQ workers' CPU (their horses' too) per finished job
 }
 
 // Measurement is one row: its real runs and the engine's prediction.
@@ -103,6 +114,9 @@ func Predict(text string) (engine.Config, engine.Result, float64, error) {
 	if n := res.Completed + res.Failed.Total(); n > 0 {
 		c := sc.Lanes[0]
 		cpu = res.CPUUtil * float64(c.Cores) * res.SimSeconds * 1000 / float64(n)
+		if j := res.Jobs; j != nil { // the web workers' CPU only, as the real runs count it
+			cpu -= j.CPUPerJobMS * float64(j.Finished) / float64(n)
+		}
 	}
 	return sc.Lanes[0], res, cpu, nil
 }
@@ -118,6 +132,9 @@ func Path(c engine.Config) string {
 			return 1
 		}
 		return 0
+	}
+	if c.Background > 0 {
+		route = "/enqueue"
 	}
 	return fmt.Sprintf("%s?calls=%d&cpu=%g&parallel=%d&blocking=%d",
 		route, c.Calls, float64(c.CPU)/1e6, b(c.Parallel), b(c.Blocking))
@@ -186,6 +203,13 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 	}
 	defer srv.Stop()
 	url := fmt.Sprintf("http://127.0.0.1:%d%s", port, Path(c))
+	var jobs *Jobs
+	if c.Background > 0 {
+		if jobs, err = StartJobs(h.AppDir, h.Upstream.Addr, c.Background); err != nil {
+			return RealRun{}, "", err
+		}
+		defer jobs.Stop()
+	}
 
 	// Warm up: imports, first-request set-up, the upstream connections.
 	// At most 10 clients, so that even a one-at-a-time server finishes the
@@ -198,14 +222,20 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 	warm.Drain = true
 	warm.Run(ctx)
 	time.Sleep(500 * time.Millisecond) // let the server drop the warm-up's connections
+	if jobs != nil {
+		jobs.Drain(ctx, time.Minute) // the warm-up's jobs
+	}
 
 	h.Upstream.Reset()
+	jobsFrom := time.Now()
+	jobTicks0 := jobs.cpuTicks()
 	load := loadAvg1()
 	busy0, self0 := machineTicks()
 	ticks0 := srv.CPUTicks()
 	var (
 		peakMem ServerMem
 		peakThr int
+		peakQ   int
 		mu      sync.Mutex
 	)
 	sctx, stop := context.WithCancel(ctx)
@@ -221,14 +251,19 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 			peakMem.Pss = max(peakMem.Pss, m.Pss)
 			peakMem.WorkerRSS = max(peakMem.WorkerRSS, m.WorkerRSS)
 			peakThr = max(peakThr, t)
+			if jobs != nil {
+				peakQ = max(peakQ, jobs.QueueLen())
+			}
 			mu.Unlock()
 			waitCtx(sctx, 200*time.Millisecond)
 		}
 	}()
 	lr := LoadFor(c, url).Run(ctx)
+	jobsTo := time.Now()
 	stop()
 	<-done
 	ticks := srv.CPUTicks() - ticks0
+	jobTicks := jobs.cpuTicks() - jobTicks0
 	busy1, self1 := machineTicks()
 	peak, _ := h.Upstream.Stats()
 
@@ -239,7 +274,13 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 	}
 	if secs := lr.Elapsed.Seconds(); secs > 0 {
 		run.HarnessCPU = float64(self1-self0) / clkTck / secs
-		run.OtherCores = float64((busy1-busy0)-(self1-self0)-ticks) / clkTck / secs
+		run.OtherCores = float64((busy1-busy0)-(self1-self0)-ticks-jobTicks) / clkTck / secs
+	}
+	if jobs != nil {
+		run.JobPeakQueue = peakQ
+		if err := run.addJobs(jobsFrom, jobsTo, lr.Elapsed, jobTicks); err != nil {
+			return run, srv.Log(), err
+		}
 	}
 	if n := lr.Completed + lr.Failed; n > 0 {
 		run.CPUPerReq = float64(ticks) * 1000 / clkTck / float64(n)

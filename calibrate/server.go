@@ -69,7 +69,7 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 	s := &Server{Cmd: args, Port: port, log: new(bytes.Buffer), exited: make(chan struct{})}
 	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Dir = appDir
-	s.cmd.Env = append(os.Environ(), "CALIBRATE_UPSTREAM="+upstream, "PYTHONDONTWRITEBYTECODE=1")
+	s.cmd.Env = append(os.Environ(), "CALIBRATE_UPSTREAM="+upstream, "CALIBRATE_REDIS="+RedisURL(), "PYTHONDONTWRITEBYTECODE=1")
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := s.cmd.Start(); err != nil {

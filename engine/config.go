@@ -43,6 +43,7 @@ type Config struct {
 	Pool              int           // most upstream connections per worker; 0 for the model's default
 	Keepalive         bool
 	Cache             float64
+	Background        int // RQ workers that run the requests' calls and cpu as jobs; 0 for none
 	Clients           int
 	Think             time.Duration
 	Rate              float64

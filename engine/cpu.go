@@ -37,7 +37,7 @@ type thread struct {
 func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	th := &s.threads[tid]
 	th.cpuLeft = d
-	if p := &s.procs[th.proc]; p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.coreQ.len() == 0 {
+	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.coreQ.len() == 0 {
 		// Nobody waits for the GIL or a core: the thread runs at once, as
 		// enqueueThread and dispatch would have it, without the queues. Its
 		// request passes through wait-core all the same, which ends its
@@ -56,7 +56,7 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 
 func (s *Sim) enqueueThread(tid int32) {
 	th := &s.threads[tid]
-	p := &s.procs[th.proc]
+	p := s.cpuProc(th.proc)
 	if th.req >= 0 {
 		// Behind another thread of its own process (running, or ready
 		// before it), a thread waits for the GIL; first in line, for a core.
@@ -77,7 +77,7 @@ func (s *Sim) enqueueThread(tid int32) {
 func (s *Sim) dispatch() {
 	for s.freeCores > 0 && s.coreQ.len() > 0 {
 		pid := s.coreQ.pop()
-		p := &s.procs[pid]
+		p := s.cpuProc(pid)
 		p.queued = false
 		if p.running >= 0 || p.readyQ.len() == 0 {
 			continue
@@ -110,7 +110,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		return
 	}
 	pid := th.proc
-	p := &s.procs[pid]
+	p := s.cpuProc(pid)
 	th.cpuLeft -= th.slice
 	s.m.busy += th.slice - th.gap
 	th.gap = 0
@@ -183,6 +183,10 @@ func (s *Sim) gilSwitch(tid int32) {
 // cpuDone continues the request whose CPU slice just finished.
 func (s *Sim) cpuDone(tid int32) {
 	th := &s.threads[tid]
+	if th.proc < 0 {
+		s.jobCPUDone(^th.proc)
+		return
+	}
 	if th.req < 0 {
 		panic("engine: CPU finished on a thread with no request")
 	}

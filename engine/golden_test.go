@@ -56,6 +56,9 @@ var goldenScenarios = []struct {
 	{"dev-processes", "model=dev workers=2,8 io=200ms io-dist=exp burst=300 seed=47", nil, 0},
 	// Node.js: one loop per process, a cluster primary handing out connections.
 	{"node", "model=node,node workers=1,3 io=100ms io-dist=lognormal calls=2 parallel=true cpu=1ms clients=80 requests=3000 seed=53", nil, 0},
+	// Background jobs: RQ workers beside gthread and sync, against no jobs;
+	// the list grows while the jobs' CPU competes with the web workers'.
+	{"background", "model=gthread,sync,sync workers=2 threads=4,1,1 background=3,3,0 io=150ms io-dist=exp calls=2 cpu=5ms rate=25 cache=0.2 duration=30s seed=59", nil, 0},
 	{"live-compare", "model=sync,gevent workers=2 io=100ms io-dist=lognormal rate=40 client-timeout=3s duration=20s rate@5s=120 cache@8s=0.5 workers@10s=4,1 cpu@12s=2ms seed=29", nil, 0},
 }
 
@@ -117,7 +120,11 @@ func goldenOutput(t *testing.T, text string, opt *Options, every time.Duration) 
 			b.WriteString(tl.String())
 		}
 		for _, p := range s.Series() {
-			fmt.Fprintf(&b, "%v %.3f %d %v %v %d %d %d %d\n", p.T, p.Throughput, p.Failed, p.P50, p.P99, p.InFlight, p.Queue, p.Upstream, p.RSS)
+			fmt.Fprintf(&b, "%v %.3f %d %v %v %d %d %d %d", p.T, p.Throughput, p.Failed, p.P50, p.P99, p.InFlight, p.Queue, p.Upstream, p.RSS)
+			if res.Jobs != nil {
+				fmt.Fprintf(&b, " jobs %d %.3f", p.JobQueue, p.Jobs)
+			}
+			b.WriteByte('\n')
 		}
 	}
 	return b.Bytes()

@@ -87,6 +87,12 @@ var keyTable = []Key{
 		onlyFor(closedLoop, "closed-loop clients (rate and burst open a connection per request)"),
 	floatKey("cache", "fraction of requests the cache answers without upstream calls", 0, 1,
 		func(c *Config) *float64 { return &c.Cache }).liveAll(nil),
+	intKey("background", "RQ workers (rq worker on Redis) that run each request's calls and cpu as a job; "+
+		"the request enqueues it and answers 202; 0 for none", 0, 256,
+		func(c *Config) *int { return &c.Background }).
+		onlyFor(pythonApp, modelsWhere(pythonSpec)+
+			" (a Python app enqueues RQ jobs)").
+		liveFor(backgroundLive, (*Sim).setBackground),
 	intKey("clients", "closed-loop clients (send, wait, think, send again); 0 in a lane with rate or burst", 0, 100000,
 		func(c *Config) *int { return &c.Clients }).
 		liveAll((*Sim).setClients).liveOnlyIn(closedLoop, "closed-loop clients (change rate in a lane with rate)"),

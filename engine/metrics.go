@@ -124,6 +124,8 @@ type Point struct {
 	Queue      int           // requests waiting for the server (listen queue, worker queues, the loop), at T
 	Upstream   int           // upstream calls in flight at T
 	RSS        int64         // the server's resident memory at T, bytes
+	JobQueue   int           // background jobs waiting in Redis's list at T
+	Jobs       float64       // background jobs finished per second during the step
 }
 
 // series keeps the most recent points in a ring.
@@ -174,7 +176,10 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 		Queue:      s.QueueDepth(),
 		Upstream:   s.upstream,
 		RSS:        s.m.rss,
+		JobQueue:   s.jobs.list.len(),
+		Jobs:       float64(s.jobs.seriesDone) / sr.stepSecs,
 	}
+	s.jobs.seriesDone = 0
 	sr.add(p)
 	sr.completed, sr.failed = 0, 0
 	sr.hist.reset()
@@ -187,7 +192,7 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 		sr.next += time.Duration(skip) * sr.step
 		sr.start, sr.n, empty = 0, 0, int64(len(sr.ring))
 	}
-	p.Throughput, p.Failed, p.P50, p.P99 = 0, 0, 0, 0
+	p.Throughput, p.Failed, p.P50, p.P99, p.Jobs = 0, 0, 0, 0, 0
 	for ; empty > 0; empty-- {
 		p.T = sr.next
 		sr.add(p)

@@ -77,6 +77,10 @@ func (s *Sim) handOff(r *request) bool {
 // them; a handler on a loop yields it while it waits (unless the calls
 // cannot yield).
 func (s *Sim) makeCalls(r *request) bool {
+	if r.job {
+		r.job = false
+		s.enqueueJob(r) // the calls leave with the job
+	}
 	if int(r.call) >= len(r.lat) {
 		r.step = stepRespond
 		return false

@@ -88,6 +88,8 @@ type request struct {
 	cpu      time.Duration // its handler's CPU (cpu)
 	blocking bool          // its calls cannot yield (blocking)
 	parallel bool          // it gathers its calls (parallel, where the code can)
+	job      bool          // its handler enqueues its calls as an RQ job (background)
+	jobCPU   time.Duration // the job's cpu, if it enqueues one
 }
 
 // finish delivers r's response and frees what it held.

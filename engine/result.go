@@ -27,6 +27,7 @@ type Result struct {
 	CPUUtil        float64  `json:"cpu_utilisation"` // busy core time over all cores' time
 	Little         Little   `json:"little"`
 	Ignored        []string `json:"ignored,omitempty"` // keys this lane does not use (another lane does)
+	Jobs           *Jobs    `json:"jobs,omitempty"`    // background jobs (background=N), beside the requests
 }
 
 // Failures counts failed requests by cause.
@@ -95,15 +96,10 @@ func (s *Sim) Result() Result {
 		PeakBacklog:    m.peakBacklog,
 		WorkerRestarts: m.kills,
 		Ignored:        s.base.Ignored(),
+		Jobs:           s.jobsResult(),
 	}
 	if m.completed > 0 {
-		r.LatencyMS = Latency{
-			Mean: round3(m.latSum / float64(m.completed) / 1e6),
-			P50:  ms(min(m.lat.quantile(0.50), m.latMax)),
-			P90:  ms(min(m.lat.quantile(0.90), m.latMax)),
-			P99:  ms(min(m.lat.quantile(0.99), m.latMax)),
-			Max:  ms(m.latMax),
-		}
+		r.LatencyMS = latencyOf(&m.lat, m.latSum, m.completed, m.latMax)
 	}
 	if m.startedN > 0 {
 		r.Wait = Wait{MeanMS: round3(m.waitSum / float64(m.startedN) / 1e6),
@@ -119,6 +115,17 @@ func (s *Sim) Result() Result {
 		r.Little.MeanTimeInFlight = round3(s.timeInFlight() / float64(m.arrived) / 1e6)
 	}
 	return r
+}
+
+// latencyOf summarises n latencies: their histogram h, sum (ns) and maximum.
+func latencyOf(h *histogram, sum float64, n int64, max time.Duration) Latency {
+	return Latency{
+		Mean: round3(sum / float64(n) / 1e6),
+		P50:  ms(min(h.quantile(0.50), max)),
+		P90:  ms(min(h.quantile(0.90), max)),
+		P99:  ms(min(h.quantile(0.99), max)),
+		Max:  ms(max),
+	}
 }
 
 // timeInFlight sums, over every request sent, the time it has spent in

@@ -172,7 +172,7 @@ func TestKeysContract(t *testing.T) {
 	// The names of shared/DESIGN.md's key table are a contract.
 	want := []string{"model", "workers", "threads", "worker-connections", "backlog", "timeout", "cores",
 		"io", "io-dist", "calls", "parallel", "blocking", "cpu", "view", "pool", "keepalive", "cache",
-		"clients", "think", "rate", "burst", "client-timeout", "requests", "duration", "seed"}
+		"background", "clients", "think", "rate", "burst", "client-timeout", "requests", "duration", "seed"}
 	keys := Keys()
 	if len(keys) != len(want) {
 		t.Fatalf("%d keys, want %d", len(keys), len(want))
@@ -198,6 +198,7 @@ func FuzzParseScenario(f *testing.F) {
 		"model=gthread workers=1 threads=2 io=200ms clients=40 workers@10s=4 io@20s=2s",
 		"model=sync,gevent duration=30s io@1.5s=1s,2s workers@10s=3 cache@0s=0.5 clients@250ms=7",
 		"rate=5 rate@1s=0 rate@2s=50&think@3s=1s",
+		"model=sync,gevent background=2,0 calls=3 cpu=5ms rate=20",
 		"model=sync,gevent workers=1..32 io=200ms target=p99<300ms",
 		"model=gthread threads=2..20/3 workers@10s=4 target=throughput>150.5",
 		"io=100ms..1s/100ms cache=0.5 target=p50<1.5s",

@@ -93,6 +93,9 @@ func (s *Sim) bootProc(pid int32) {
 	if s.asyncView {
 		lib += asyncViewLib
 	}
+	if s.cfg.rqWorkers() > 0 {
+		lib += rqClientLib // the app imports rq and redis-py to enqueue
+	}
 	if s.sp.tasks == tasksForked {
 		return // a place for a child per request; the parent is the master
 	}

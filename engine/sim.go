@@ -40,6 +40,8 @@ type Sim struct {
 
 	upstream int // upstream calls in flight
 
+	jobs jobQueue // background jobs (background=N): RQ's queue and workers
+
 	// Read once from the config at New.
 	upLimit    int  // upstream connections per worker; 0 for no limit
 	asyncView  bool // a Flask async def view on a thread of its own
@@ -122,6 +124,10 @@ func New(c Config, opt Options) *Sim {
 	}
 	if sp.heartbeat != nil && c.Timeout > 0 {
 		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
+	}
+	s.jobs.python = pythonApp(cp)
+	if n := cp.rqWorkers(); n > 0 {
+		s.startJobs(n)
 	}
 	s.traffic.start(s)
 	return s
@@ -248,6 +254,8 @@ func (s *Sim) handle(e event) {
 		s.graceEnd(e.a, e.b)
 	case evRetrySYN:
 		s.retrySYN(e.a, e.b)
+	case evJobIODone:
+		s.jobIODone(e.a, e.b)
 	default:
 		panic(fmt.Sprintf("engine: unknown event kind %d", e.kind))
 	}

@@ -17,7 +17,8 @@ type PointResult struct {
 	// Cheapest marks the first point of its lane (the smallest value of the
 	// swept key) that meets the goal; see MarkCheapest.
 	Cheapest bool   `json:"cheapest,omitempty"`
-	Scenario string `json:"scenario"` // the point's scenario (Point), with no range: it loads as a live run
+	Scenario string `json:"scenario"`       // the point's scenario (Point), with no range: it loads as a live run
+	Jobs     *Jobs  `json:"jobs,omitempty"` // background jobs (background=N), beside the requests
 }
 
 // PointResult sums up r, the result of running point i of the sweep sc
@@ -35,6 +36,7 @@ func (sc Scenario) PointResult(i int, r Result) PointResult {
 		ResidentMB:    r.MemoryMB.Resident,
 		Failed:        r.Failed.Total(),
 		Scenario:      r.Scenario,
+		Jobs:          r.Jobs,
 	}
 	if t := sc.Sweep.Target; t != nil {
 		p.MeetsTarget = t.Met(r)

@@ -113,6 +113,14 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	// What the request does is fixed as it is sent: a live change of these
 	// keys applies to the requests sent after it.
 	r.cpu, r.blocking, r.parallel = c.CPU, c.Blocking, s.parallel
+	r.job, r.jobCPU = false, 0
+	if s.enqueues() {
+		// The handler enqueues the work as an RQ job; a cache hit needs none.
+		r.cpu, r.jobCPU, r.blocking, r.parallel = 0, c.CPU, false, false
+		if !hit {
+			r.job, r.cpu = true, jobEnqueueCPU
+		}
+	}
 	s.m.arrive(s)
 	if c.ClientTimeout > 0 {
 		s.after(c.ClientTimeout, evClientGiveUp, r.id, r.gen)

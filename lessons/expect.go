@@ -60,6 +60,24 @@ var metrics = map[string]metric{
 	"virtual":          {func(r *engine.Result) float64 { return r.MemoryMB.Virtual }, mbUnits},
 	"cpu":              {func(r *engine.Result) float64 { return r.CPUUtil }, fracUnits},
 	"seconds":          {func(r *engine.Result) float64 { return r.SimSeconds }, secUnits},
+	// Background jobs (background=N); 0 in a lane without them.
+	"jobs":          {jobMetric(func(j *engine.Jobs) float64 { return j.ThroughputJPS }), countUnits},
+	"jobs-finished": {jobMetric(func(j *engine.Jobs) float64 { return float64(j.Finished) }), countUnits},
+	"job-queue":     {jobMetric(func(j *engine.Jobs) float64 { return float64(j.PeakQueued) }), countUnits},
+	"job-p50":       {jobMetric(func(j *engine.Jobs) float64 { return j.LatencyMS.P50 }), msUnits},
+	"job-p99":       {jobMetric(func(j *engine.Jobs) float64 { return j.LatencyMS.P99 }), msUnits},
+	"job-max":       {jobMetric(func(j *engine.Jobs) float64 { return j.LatencyMS.Max }), msUnits},
+	"job-cpu":       {jobMetric(func(j *engine.Jobs) float64 { return j.CPUPerJobMS }), msUnits},
+}
+
+// jobMetric reads a figure of a lane's background jobs, 0 without them.
+func jobMetric(f func(*engine.Jobs) float64) func(*engine.Result) float64 {
+	return func(r *engine.Result) float64 {
+		if r.Jobs == nil {
+			return 0
+		}
+		return f(r.Jobs)
+	}
 }
 
 var ops = []string{"<=", ">=", "==", "<", ">", "~"}

@@ -389,7 +389,9 @@ import { bindEmbedDialog } from './embedcode.js';
     { id: 'p50', label: 'p50 latency' },
     { id: 'p99', label: 'p99 latency' },
     { id: 'queue', label: 'Queue' },
-    { id: 'memory', label: 'Memory', unit: 'MB resident / virtual' }
+    { id: 'memory', label: 'Memory', unit: 'MB resident / virtual' },
+    // Shown only in a lane with background=N (state().lanes[i].jobs).
+    { id: 'jobs', label: 'Background jobs', unit: 'in Redis\'s list · finished · p99 from enqueue' }
   ];
   var builtLanes = null;
   function buildNumbers(labels) {
@@ -444,6 +446,15 @@ import { bindEmbedDialog } from './embedcode.js';
       setNum('num-queue-' + i, CP.fmtInt(l.queue));
       var m = l.memoryMB || {};
       setNum('num-memory-' + i, CP.fmtMB(m.resident) + ' / ' + CP.fmtMB(m.virtual));
+      var jobs = $('num-jobs-' + i);
+      if (jobs) {
+        jobs.parentNode.hidden = !l.jobs;
+        if (l.jobs) {
+          var jl = l.jobs.latency_ms || {};
+          setNum('num-jobs-' + i, CP.fmtInt(l.jobs.queued) + ' · ' + CP.fmtInt(l.jobs.finished) + ' · ' +
+            (l.jobs.finished > 0 ? CP.fmtMs(jl.p99) : '–'));
+        }
+      }
       var done = $('lane-done-' + i);
       if (done) done.hidden = !l.done;
     });
@@ -462,14 +473,15 @@ import { bindEmbedDialog } from './embedcode.js';
   var charts = {
     throughput: new LineChart($('chart-throughput'), { yLabel: 'req/s', minY: 1 }),
     latency: new LineChart($('chart-latency'), { yLabel: 'ms', minY: 10 }),
-    queue: new LineChart($('chart-queue'), { yLabel: 'requests waiting', minY: 4 })
+    queue: new LineChart($('chart-queue'), { yLabel: 'requests waiting', minY: 4 }),
+    jobs: new LineChart($('chart-jobs'), { yLabel: 'jobs waiting', minY: 4 })
   };
   var lastSeries = [];
   function pts(points, field) {
     return points.map(function (p) { return [p && p.t, p && p[field]]; });
   }
   function drawCharts() {
-    var th = [], lat = [], qu = [];
+    var th = [], lat = [], qu = [], jq = [], anyJobs = false;
     lastSeries.forEach(function (s, i) {
       var points = Array.isArray(s && s.points) ? s.points : [];
       var c = CP.laneColour(i);
@@ -477,7 +489,11 @@ import { bindEmbedDialog } from './embedcode.js';
       lat.push({ colour: c, points: pts(points, 'p50') });
       lat.push({ colour: c, points: pts(points, 'p99'), dash: [6, 4] });
       qu.push({ colour: c, points: pts(points, 'queue') });
+      jq.push({ colour: c, points: pts(points, 'jobQueue') });
+      anyJobs = anyJobs || points.some(function (p) { return p && (p.jobQueue > 0 || p.jobs > 0); });
     });
+    $('chart-jobs-figure').hidden = !anyJobs;
+    if (anyJobs) charts.jobs.setData(jq);
     charts.throughput.setData(th);
     charts.latency.setData(lat);
     charts.queue.setData(qu);

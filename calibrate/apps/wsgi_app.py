@@ -9,6 +9,10 @@ socket module before this import, so the same session yields to the hub.
 with aiohttp, one ClientSession per request (the loop is new every request),
 gathered when parallel=1. Both answer with the worker's pid, so the harness
 can count requests per worker.
+/enqueue (the background rows) makes the same work an RQ job on the Redis at
+CALIBRATE_REDIS (rq_jobs.work, run by the harness's `rq worker`s) and answers
+202 with the worker's pid and the job's id; rq is imported on first use, so that the other rows'
+workers do not pay for it.
 """
 import asyncio
 import os
@@ -58,3 +62,18 @@ async def awork():
             for _ in range(calls):
                 await one()
     return str(os.getpid())
+
+
+_queue = None
+
+
+@app.route("/enqueue")
+def enqueue():
+    global _queue
+    if _queue is None:
+        from redis import Redis
+        from rq import Queue
+        _queue = Queue(connection=Redis.from_url(os.environ["CALIBRATE_REDIS"]))
+    calls, cpu, _, _ = params(request.args.get)
+    job = _queue.enqueue("rq_jobs.work", calls, cpu)
+    return f"{os.getpid()} {job.id}", 202

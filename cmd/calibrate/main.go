@@ -37,8 +37,10 @@ func main() {
 	save := flag.String("save", "", "also save the raw measurements as JSON here")
 	from := flag.String("from", "", "write the doc from measurements saved by -save instead of running")
 	repeats := flag.Int("repeats", 0, "real runs per row (default: the row's own)")
+	ports := flag.Int("ports", calibrate.PortLo, "first of the 100 ports the servers use (Redis takes the one before); another harness on the machine needs other ones")
 	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
 	flag.Parse()
+	calibrate.SetPorts(*ports)
 	log.SetFlags(log.Ltime)
 
 	rows := calibrate.Rows

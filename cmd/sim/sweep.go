@@ -51,6 +51,10 @@ func writeSweepTable(w io.Writer, sc engine.Scenario, ps []engine.PointResult) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
 	header := []string{sw.Key, "throughput (req/s)", "p50 (ms)", "p99 (ms)", "memory resident (MB)", "failed"}
+	jobs := anySweepJobs(ps)
+	if jobs {
+		header = append(header, jobHeader...)
+	}
 	if sw.Target != nil {
 		header = append(header, "meets "+sw.Target.String())
 	}
@@ -59,6 +63,9 @@ func writeSweepTable(w io.Writer, sc engine.Scenario, ps []engine.PointResult) {
 	for _, p := range ps {
 		cells := []string{p.Value, fmt.Sprintf("%.1f", p.ThroughputRPS), fmt.Sprintf("%.1f", p.P50MS),
 			fmt.Sprintf("%.1f", p.P99MS), fmt.Sprintf("%.1f", p.ResidentMB), fmt.Sprint(p.Failed)}
+		if jobs {
+			cells = append(cells, jobCells(p.Jobs)...)
+		}
 		if sw.Target != nil {
 			cells = append(cells, goalMark(p))
 		}

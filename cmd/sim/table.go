@@ -49,6 +49,9 @@ func writeTable(w io.Writer, sc engine.Scenario, rs []engine.Result) {
 	row("served for nobody", func(r engine.Result) string { return fmt.Sprint(r.Wasted) })
 	row("worker restarts", func(r engine.Result) string { return fmt.Sprint(r.WorkerRestarts) })
 	row("simulated seconds", func(r engine.Result) string { return fmt.Sprintf("%.3f", r.SimSeconds) })
+	if anyJobs(rs) {
+		jobRows(row)
+	}
 	tw.Flush()
 	for _, r := range rs {
 		if len(r.Ignored) > 0 {
@@ -89,7 +92,12 @@ func writeSeries(w io.Writer, sc engine.Scenario, series [][]engine.Point) {
 	for i, pts := range series {
 		fmt.Fprintf(w, "\n[%s] series\n", labels[i])
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprint(tw, "t\treq/s\tp99 (ms)\tfailed\tqueued\tin flight\tupstream\t\n")
+		jobs := len(pts) > 0 && sc.Lanes[i].Background > 0
+		head := "t\treq/s\tp99 (ms)\tfailed\tqueued\tin flight\tupstream\t"
+		if jobs {
+			head += "jobs/s\tjob queue\t"
+		}
+		fmt.Fprint(tw, head+"\n")
 		var prev time.Duration
 		for _, p := range pts {
 			var marks []string
@@ -98,8 +106,12 @@ func writeSeries(w io.Writer, sc engine.Scenario, series [][]engine.Point) {
 					marks = append(marks, fmt.Sprintf("%s@%v=%s", ch.Key, ch.At, ch.Values[i]))
 				}
 			}
-			fmt.Fprintf(tw, "%v\t%.1f\t%.1f\t%d\t%d\t%d\t%d\t  %s\n", p.T, p.Throughput, float64(p.P99)/1e6,
-				p.Failed, p.Queue, p.InFlight, p.Upstream, strings.Join(marks, " "))
+			fmt.Fprintf(tw, "%v\t%.1f\t%.1f\t%d\t%d\t%d\t%d\t", p.T, p.Throughput, float64(p.P99)/1e6,
+				p.Failed, p.Queue, p.InFlight, p.Upstream)
+			if jobs {
+				fmt.Fprintf(tw, "%.1f\t%d\t", p.Jobs, p.JobQueue)
+			}
+			fmt.Fprintf(tw, "  %s\n", strings.Join(marks, " "))
 			prev = p.T
 		}
 		tw.Flush()

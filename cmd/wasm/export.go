@@ -23,6 +23,8 @@ type SeriesPoint struct {
 	Upstream int      `json:"upstream"`
 	RssMB    float64  `json:"rssMB"`
 	Failed   int64    `json:"failed"`
+	JobQueue int      `json:"jobQueue"` // background jobs in Redis's list (background=N)
+	Jobs     float64  `json:"jobs"`     // background jobs finished per second
 }
 
 // LaneSeries is one lane of cpSim.series().
@@ -39,7 +41,8 @@ func (a *app) series() []LaneSeries {
 		ls := LaneSeries{Label: a.labels[i], Points: make([]SeriesPoint, len(pts))}
 		for j, p := range pts {
 			sp := SeriesPoint{T: p.T.Seconds(), Rps: p.Throughput, Queue: p.Queue, InFlight: p.InFlight,
-				Upstream: p.Upstream, RssMB: float64(p.RSS) / (1 << 20), Failed: p.Failed}
+				Upstream: p.Upstream, RssMB: float64(p.RSS) / (1 << 20), Failed: p.Failed,
+				JobQueue: p.JobQueue, Jobs: p.Jobs}
 			if p.Throughput > 0 {
 				sp.P50, sp.P99 = ptr(ms(p.P50)), ptr(ms(p.P99))
 			}
@@ -84,7 +87,7 @@ func (a *app) exportCSV() string {
 	var buf bytes.Buffer
 	buf.WriteString("# scenario: " + a.sc.String() + "\n")
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"lane", "t_s", "throughput_rps", "p50_ms", "p99_ms", "queue", "in_flight", "upstream", "rss_mb", "failed"})
+	w.Write([]string{"lane", "t_s", "throughput_rps", "p50_ms", "p99_ms", "queue", "in_flight", "upstream", "rss_mb", "failed", "job_queue", "jobs_per_s"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	opt := func(x *float64) string {
 		if x == nil {
@@ -95,7 +98,8 @@ func (a *app) exportCSV() string {
 	for _, ls := range a.series() {
 		for _, p := range ls.Points {
 			w.Write([]string{ls.Label, f(p.T), f(p.Rps), opt(p.P50), opt(p.P99), strconv.Itoa(p.Queue),
-				strconv.Itoa(p.InFlight), strconv.Itoa(p.Upstream), f(p.RssMB), strconv.FormatInt(p.Failed, 10)})
+				strconv.Itoa(p.InFlight), strconv.Itoa(p.Upstream), f(p.RssMB), strconv.FormatInt(p.Failed, 10),
+				strconv.Itoa(p.JobQueue), f(p.Jobs)})
 		}
 	}
 	w.Flush()

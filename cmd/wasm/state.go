@@ -56,6 +56,9 @@ type LaneState struct {
 	States         map[string]int  `json:"states"`
 	BlockedWorkers int             `json:"blockedWorkers"`
 	Narration      string          `json:"narration"`
+	// Jobs are the lane's background jobs (background=N) over the whole
+	// run, beside the requests; absent without them.
+	Jobs *engine.Jobs `json:"jobs,omitempty"`
 }
 
 // Memory is resident and virtual memory in MB.
@@ -81,7 +84,7 @@ func (a *app) state() State {
 			Wasted: r.Wasted, WorkerRestarts: r.WorkerRestarts, ThroughputRps: rps,
 			MeanMs: r.LatencyMS.Mean, P50AllMs: r.LatencyMS.P50, P99AllMs: r.LatencyMS.P99,
 			MemoryMB: Memory{r.MemoryMB.Resident, r.MemoryMB.Virtual}, CPUUtil: r.CPUUtil,
-			States: stateCounts(snap), BlockedWorkers: blocked(snap), Narration: scene.Narrate(snap)}
+			States: stateCounts(snap), BlockedWorkers: blocked(snap), Narration: scene.Narrate(snap), Jobs: r.Jobs}
 		if answered {
 			ls.P50Ms, ls.P99Ms = ptr(ms(p50)), ptr(ms(p99))
 		}

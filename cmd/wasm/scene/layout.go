@@ -78,8 +78,9 @@ type laneLayout struct {
 	// Dots go in these, under each column's title.
 	clientDots, backlogDots, upstreamDots Rect
 	workers                               []workerLayout
-	workerTitles                          bool // each worker box has a title row
-	areaTitle                             bool // the workers have a title row above them
+	jobs                                  jobsLayout // background jobs (jobs.go), under the workers
+	workerTitles                          bool       // each worker box has a title row
+	areaTitle                             bool       // the workers have a title row above them
 	dot                                   float32
 }
 
@@ -108,6 +109,7 @@ type laneShape struct {
 	lanes    []int // each worker's lane count
 	loop     bool  // lane 0 is an event loop
 	loopOnly bool  // the loop is all there is (gevent, asyncio)
+	jobs     int   // RQ workers (background=N), drawn under the web workers
 }
 
 // layoutLane places the parts of a lane in r.
@@ -146,7 +148,7 @@ func layoutLane(r Rect, m textMetrics, sh laneShape, out *laneLayout) {
 	out.workers = resize(out.workers, n)
 	// A title row over the workers ("4 worker processes"), unless there is
 	// one worker in a short lane: its box says "worker 1".
-	wa := out.workArea
+	wa := layoutJobs(out.workArea, sh.jobs, m, out.dot, &out.jobs)
 	out.areaTitle = n > 1 || body.H >= 7*m.lh
 	if out.areaTitle {
 		wa = wa.below(m.lh + 2)

@@ -53,7 +53,7 @@ func Narrate(s *engine.Snapshot) string {
 	case inFlight == 0 && dead == 0 && s.Now < time.Second:
 		return "" // the run is starting: nothing to say yet
 	case inFlight == 0 && dead == 0:
-		return "The server is idle: no request is in flight."
+		return withJobs("The server is idle: no request is in flight.", s)
 	case blocked > 0:
 		add("%s blocked by a call that cannot yield: %s wait for it",
 			plural(blocked, loopName+" is", loopName+"s are"), plural(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
@@ -100,8 +100,8 @@ func Narrate(s *engine.Snapshot) string {
 		add("%s restarting", plural(dead, "worker is", "workers are"))
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("%s in flight.", plural(inFlight, "request", "requests"))
+		return withJobs(fmt.Sprintf("%s in flight.", plural(inFlight, "request", "requests")), s)
 	}
 	s0 := strings.Join(parts, "; ")
-	return strings.ToUpper(s0[:1]) + s0[1:] + "."
+	return withJobs(strings.ToUpper(s0[:1])+s0[1:]+".", s)
 }

@@ -93,6 +93,7 @@ func (v *View) paintLane(li int, ls *laneState, in *Input, sel Selection) {
 		sc.disc(x, y, d, StateColor(engine.StateIO))
 	}
 
+	v.paintJobs(&L.jobs, &snap.Jobs, d)
 	for i := range snap.Workers {
 		if b := ls.box(i); b >= 0 {
 			v.paintWorker(L, ls, b, i, &snap.Workers[i], snap.Model)

@@ -119,6 +119,7 @@ func shapeOf(s *engine.Snapshot, slot []int) (laneShape, []int) {
 		sh.loop = sh.loop || w.Loop
 		sh.loopOnly = w.Loop && w.Lanes == 1
 	}
+	sh.jobs = len(s.Jobs.Workers)
 	return sh, slot
 }
 
