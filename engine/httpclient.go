@@ -59,13 +59,13 @@ type clientCost struct {
 // run there.
 var (
 	syncClients = [...]clientCost{
-		ClientRequests: {cold: 1287 * time.Microsecond, lib: kb(6884)},
-		ClientURLlib:   {cold: 586 * time.Microsecond, lib: 0},
-		ClientHTTPX:    {cold: 1265 * time.Microsecond, lib: kb(13716)},
+		ClientRequests: {cold: 1287 * time.Microsecond, lib: kb(6884), conn: kb(20.8)},
+		ClientURLlib:   {cold: 586 * time.Microsecond, lib: 0, conn: kb(12.1)},
+		ClientHTTPX:    {cold: 1265 * time.Microsecond, lib: kb(13716), conn: kb(6.6)},
 	}
 	asyncClients = [...]clientCost{
-		ClientAiohttp: {cold: 875 * time.Microsecond, lib: kb(19664)},
-		ClientHTTPX:   {cold: 1986 * time.Microsecond, lib: kb(16536)},
+		ClientAiohttp: {cold: 875 * time.Microsecond, lib: kb(19664), conn: kb(15.9)},
+		ClientHTTPX:   {cold: 1986 * time.Microsecond, lib: kb(16536), conn: kb(11.4)},
 	}
 )
 
