@@ -75,8 +75,8 @@ var (
 // gives the GIL back and takes it again.
 var (
 	sleepWakeTask     = 7 * time.Microsecond
-	sleepWakeGreenlet = 5 * time.Microsecond
-	sleepWakeThread   = 36 * time.Microsecond
+	sleepWakeGreenlet = 5200 * time.Nanosecond
+	sleepWakeThread   = 28 * time.Microsecond
 )
 
 // asyncCode reports whether the lane's handler is async code, which calls

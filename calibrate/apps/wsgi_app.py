@@ -12,11 +12,12 @@ can count requests per worker.
 """
 import asyncio
 import os
+import time
 
 import requests
 from flask import Flask, request
 
-from common import UP_URL, blocking_call, burn, params
+from common import UP_URL, blocking_call, burn, extras, params
 
 session = requests.Session()
 # urllib3 keeps 10 connections per host by default; a bigger pool keeps more
@@ -31,15 +32,39 @@ def ping():
     return str(os.getpid())
 
 
+_httpx = None
+
+
+def call(client):
+    """One upstream call with the route's client: the module-level
+    requests.Session, urllib.request.urlopen (a new connection a call), or
+    one module-level httpx.Client (no connection limit, as the session)."""
+    global _httpx
+    if client == "urllib":
+        import urllib.request
+        with urllib.request.urlopen(UP_URL) as r:
+            r.read()
+    elif client == "httpx":
+        import httpx
+        if _httpx is None:
+            _httpx = httpx.Client(limits=httpx.Limits(max_connections=None, max_keepalive_connections=1000))
+        _httpx.get(UP_URL).content
+    else:
+        session.get(UP_URL).content
+
+
 @app.route("/work")
 def work():
     calls, cpu, _, blocking = params(request.args.get)
+    sleep, client, _ = extras(request.args.get)
     burn(cpu)
     for _ in range(calls):
-        if blocking:
+        if sleep > 0:
+            time.sleep(sleep / 1000)  # gevent.sleep under -k gevent (patched)
+        elif blocking:
             blocking_call()
         else:
-            session.get(UP_URL).content
+            call(client)
     return str(os.getpid())
 
 
