@@ -29,7 +29,7 @@ var Rows = []Row{
 	{Name: "async-view", Scenario: "model=gthread workers=1 threads=4 clients=4 view=async calls=3 io=50ms requests=160 duration=15s"},
 	{Name: "async-view-parallel", Scenario: "model=gthread workers=1 threads=4 clients=4 view=async calls=3 parallel=true io=50ms requests=400 duration=15s"},
 	{Name: "wsgi-to-asgi", Scenario: "model=wsgi-to-asgi clients=10 io=50ms keepalive=false requests=150 duration=15s"},
-	{Name: "wsgi-to-asgi-ka", Scenario: "model=wsgi-to-asgi clients=10 io=50ms requests=150 duration=15s"},
+	{Name: "wsgi-to-asgi-ka", Scenario: "model=wsgi-to-asgi clients=10 io=50ms requests=150 duration=15s", Repeats: 3},
 	{Name: "fastapi-def", Scenario: "model=fastapi clients=100 io=100ms requests=3000 duration=15s", Repeats: 3},
 	{Name: "fastapi-def-exp", Scenario: "model=fastapi clients=100 io=100ms io-dist=exp requests=3000 duration=15s", Repeats: 3},
 	{Name: "fastapi-async", Scenario: "model=fastapi view=async clients=50 io=100ms requests=2500 duration=15s", Repeats: 3},
@@ -41,6 +41,14 @@ var Rows = []Row{
 	{Name: "cpu-hot", Scenario: "model=sync clients=1 io=0s requests=1500 duration=10s"},
 	{Name: "cpu-cold", Scenario: "model=sync clients=1 io=20ms requests=300 duration=10s"},
 	{Name: "overload-timeout", Scenario: "model=sync workers=2 clients=30 io=100ms client-timeout=1s requests=400 duration=10s"},
+	// The app's HTTP client and its waits (engine/httpclient.go).
+	{Name: "gevent-urllib", Scenario: "model=gevent clients=50 io=100ms http-client=urllib requests=2500 duration=15s", Repeats: 3},
+	{Name: "asyncio-httpx", Scenario: "model=asyncio clients=50 io=100ms http-client=httpx requests=2500 duration=15s", Repeats: 2},
+	{Name: "asyncio-1000", Scenario: "model=asyncio clients=1000 io=200ms pool=1000 requests=5000 duration=15s", Repeats: 3},
+	{Name: "asyncio-sleep", Scenario: "model=asyncio clients=1000 io=200ms wait=sleep requests=5000 duration=15s", Repeats: 3},
+	// The servers' limits (engine/limit.go, engine/maxrequests.go).
+	{Name: "asyncio-limit", Scenario: "model=asyncio clients=50 io=100ms keepalive=false limit-concurrency=20 requests=5000 duration=10s", Repeats: 2},
+	{Name: "sync-max-requests", Scenario: "model=sync workers=2 clients=4 io=50ms max-requests=50 max-requests-jitter=20 requests=1000 duration=15s", Repeats: 2},
 }
 
 // why holds what each row's misses (other than memory, which docgen
