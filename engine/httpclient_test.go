@@ -155,3 +155,32 @@ func TestCallMemory(t *testing.T) {
 		}
 	}
 }
+
+// Every model runs every value of the new keys that the parser accepts, with
+// keep-alive and without, and the run answers or fails every request it
+// counts.
+func TestNewKeysOnEveryModel(t *testing.T) {
+	extras := []string{
+		"wait=sleep", "wait=sleep blocking=true", "http-client=urllib", "http-client=httpx", "http-client=aiohttp",
+		"limit-concurrency=1", "limit-concurrency=5", "max-requests=1", "max-requests=7 max-requests-jitter=3",
+		"slow=0.3 slow-io=2s", "slow=1 slow-io=0s", "keepalive=false limit-concurrency=3 wait=sleep",
+	}
+	for _, m := range Models() {
+		for _, x := range extras {
+			for _, w := range []string{"workers=1", "workers=2"} {
+				text := "model=" + m.String() + " " + w + " " + x + " clients=12 io=30ms requests=400 duration=20s"
+				sc, err := ParseScenario(text)
+				if err != nil {
+					continue // a pair the parser refuses (tested above)
+				}
+				r := Run(sc, Options{})[0]
+				if r.Completed+r.Failed.Total() == 0 {
+					t.Errorf("%s: nothing answered or failed in %.1fs", text, r.SimSeconds)
+				}
+				if got := r.Arrived - r.Completed - r.Failed.Total(); got != int64(r.InFlight) {
+					t.Errorf("%s: %d arrived, %d completed, %d failed, but %d in flight", text, r.Arrived, r.Completed, r.Failed.Total(), r.InFlight)
+				}
+			}
+		}
+	}
+}

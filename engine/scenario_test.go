@@ -198,6 +198,7 @@ func FuzzParseScenario(f *testing.F) {
 		"rate=300.5&cache=0.25&client-timeout=5s",
 		"burst=1000 model=asyncio blocking=true requests=10",
 		"model=gthread view=async parallel=true pool=10 keepalive=false",
+		"model=asyncio,gevent http-client=httpx,urllib wait=upstream,sleep limit-concurrency=20 max-requests=10 max-requests-jitter=5 slow=0.1 slow-io=3s",
 		"clients=0,10 rate=5,0",
 		"model=gthread workers=1 threads=2 io=200ms clients=40 workers@10s=4 io@20s=2s",
 		"model=sync,gevent duration=30s io@1.5s=1s,2s workers@10s=3 cache@0s=0.5 clients@250ms=7",
