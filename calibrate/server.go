@@ -76,6 +76,9 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Dir = appDir
 	s.cmd.Env = append(os.Environ(), "CALIBRATE_UPSTREAM="+upstream, "PYTHONDONTWRITEBYTECODE=1")
+	if c.HTTPClient != engine.ClientDefault {
+		s.cmd.Env = append(s.cmd.Env, "CALIBRATE_CLIENT="+c.HTTPClient.String())
+	}
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := s.cmd.Start(); err != nil {

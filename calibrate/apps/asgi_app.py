@@ -8,9 +8,15 @@ blocking socket instead, which holds the event loop like time.sleep does.
 import os
 from urllib.parse import parse_qs
 
-import aiohttp  # noqa: F401 (imported at start, as the app always has)
+from common import CLIENT, aio_close, aio_work, extras, params
 
-from common import aio_close, aio_work, extras, params
+# Imported at start, as the app always has: aiohttp, or the client the
+# harness names (CALIBRATE_CLIENT, engine key http-client).
+if CLIENT == "httpx":
+    import httpx  # noqa: F401
+else:
+    import aiohttp  # noqa: F401
+
 
 PID = str(os.getpid()).encode()
 

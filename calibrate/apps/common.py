@@ -1,7 +1,8 @@
 """Shared helpers of the calibration apps (see calibrate/doc.go).
 
 The harness starts every app with CALIBRATE_UPSTREAM=127.0.0.1:PORT, the Go
-upstream that answers /up after the row's io and counts its peak concurrency.
+upstream that answers /up after the row's io and counts its peak concurrency,
+and CALIBRATE_CLIENT=NAME when the row names its HTTP client.
 """
 import os
 import time
@@ -10,6 +11,9 @@ import _socket
 UP_HOST, _port = os.environ["CALIBRATE_UPSTREAM"].rsplit(":", 1)
 UP_PORT = int(_port)
 UP_URL = f"http://{UP_HOST}:{UP_PORT}/up"
+# The HTTP client the app imports at start ("" for the app's own); routes
+# name the one each call uses.
+CLIENT = os.environ.get("CALIBRATE_CLIENT", "")
 
 
 def burn(ms):

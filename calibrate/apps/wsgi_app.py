@@ -14,15 +14,23 @@ import asyncio
 import os
 import time
 
-import requests
 from flask import Flask, request
 
-from common import UP_URL, blocking_call, burn, extras, params
+from common import CLIENT, UP_URL, blocking_call, burn, extras, params
 
-session = requests.Session()
-# urllib3 keeps 10 connections per host by default; a bigger pool keeps more
-# than 10 threads from discarding (and re-opening) connections.
-session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=1000))
+# The app imports its HTTP client at start, as a real app does: requests,
+# unless the harness names another (CALIBRATE_CLIENT, engine key http-client).
+session = None
+if CLIENT in ("", "requests"):
+    import requests
+    session = requests.Session()
+    # urllib3 keeps 10 connections per host by default; a bigger pool keeps
+    # more than 10 threads from discarding (and re-opening) connections.
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=1000))
+elif CLIENT == "httpx":
+    import httpx  # noqa: F401
+elif CLIENT == "urllib":
+    import urllib.request  # noqa: F401
 
 app = Flask(__name__)
 
