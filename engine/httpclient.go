@@ -84,15 +84,21 @@ var (
 // is a task on uvicorn's loop.
 func (c *Config) asyncCode() bool { return c.asyncView() || c.spec().unit == unitTask }
 
-// client returns the client the lane's app calls with.
-func (c *Config) client() Client {
-	switch {
-	case c.HTTPClient != ClientDefault:
-		return c.HTTPClient
-	case c.asyncCode():
+// defaultClient returns the client the model's figures were calibrated
+// with: aiohttp in async code, requests otherwise.
+func (c *Config) defaultClient() Client {
+	if c.asyncCode() {
 		return ClientAiohttp
 	}
 	return ClientRequests
+}
+
+// client returns the client the lane's app calls with.
+func (c *Config) client() Client {
+	if c.HTTPClient != ClientDefault {
+		return c.HTTPClient
+	}
+	return c.defaultClient()
 }
 
 // clientCosts returns the table of the lane's kind of code.
@@ -134,13 +140,8 @@ func (c *Config) checkClient() error {
 func laneCosts(c *Config) costs {
 	sp := c.spec()
 	k := sp.costs
-	if sp.host.keys&keyPyApp == 0 {
+	if !sp.owns(keyPyApp) {
 		return k // Node's fetch: the model's own figures
-	}
-	t := c.clientCosts()
-	def := ClientRequests
-	if c.asyncCode() {
-		def = ClientAiohttp
 	}
 	if c.Wait == WaitSleep {
 		switch {
@@ -153,11 +154,12 @@ func laneCosts(c *Config) costs {
 		}
 		return k
 	}
-	cl := c.client()
+	cl, def, t := c.client(), c.defaultClient(), c.clientCosts()
 	if cl == def {
 		return k
 	}
-	// The model's figure scales with the client's measured CPU per call.
+	// The model's figure scales with the client's measured CPU per call;
+	// the worker imports this client instead of the default one.
 	k.resume = time.Duration(int64(k.resume) * int64(t[cl].cold) / int64(t[def].cold))
 	k.clientLib = max(0, k.clientLib+t[cl].lib-t[def].lib)
 	return k
@@ -167,7 +169,7 @@ func laneCosts(c *Config) costs {
 // memory in lane c: the client's connection and response, on top of the
 // task (costs.taskRSS); nothing for a sleep.
 func callMemory(c *Config) int64 {
-	if c.Wait == WaitSleep || c.spec().host.keys&keyPyApp == 0 {
+	if c.Wait == WaitSleep || !c.spec().owns(keyPyApp) {
 		return 0
 	}
 	return c.clientCosts()[c.client()].conn
