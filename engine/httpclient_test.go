@@ -28,9 +28,9 @@ func TestHTTPClientDefaults(t *testing.T) {
 
 func withoutScenario(r Result) Result { r.Scenario = ""; return r }
 
-// A client's CPU per call scales the model's figure by the clients' measured
-// ratio: on one sync worker with an instant upstream the worker is CPU-bound,
-// so throughput is 1 / (parse + respond + the call's CPU).
+// A client's CPU per call is the model's figure plus the difference of the
+// clients' measured CPU: on one sync worker with an instant upstream the
+// worker is CPU-bound, so throughput is 1 / (parse + respond + the call's CPU).
 func TestHTTPClientCPU(t *testing.T) {
 	k := specOf(ModelSync).costs
 	for _, tc := range []struct {
@@ -38,16 +38,16 @@ func TestHTTPClientCPU(t *testing.T) {
 		cold   time.Duration // measured, client_cost.py
 	}{{"requests", 1287 * time.Microsecond}, {"urllib", 586 * time.Microsecond}, {"httpx", 1265 * time.Microsecond}} {
 		r := run1(t, "model=sync clients=4 io=0s requests=3000 http-client="+tc.client)
-		call := time.Duration(int64(k.resume) * int64(tc.cold) / int64(1287*time.Microsecond))
+		call := k.resume + tc.cold - 1287*time.Microsecond
 		want := float64(time.Second) / float64(k.parse+k.respond+call)
 		if !near(r.ThroughputRPS, want, 0.01) {
 			t.Errorf("sync with %s: %.1f rps, want %.1f (a call of %v)", tc.client, r.ThroughputRPS, want, call)
 		}
 	}
-	// urllib costs less than half of requests per call, as measured.
+	// urllib saves 0.7 ms a call, as measured.
 	u := run1(t, "model=gevent clients=50 io=0s requests=3000 http-client=urllib")
 	q := run1(t, "model=gevent clients=50 io=0s requests=3000")
-	if u.ThroughputRPS <= 1.5*q.ThroughputRPS {
+	if u.ThroughputRPS <= 1.8*q.ThroughputRPS {
 		t.Errorf("gevent with urllib %.0f rps, with requests %.0f: want urllib well ahead", u.ThroughputRPS, q.ThroughputRPS)
 	}
 }
