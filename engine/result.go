@@ -23,7 +23,7 @@ type Result struct {
 	InFlight       int      `json:"in_flight"`
 	Wasted         int64    `json:"wasted"` // served after their client had given up
 	PeakBacklog    int      `json:"peak_backlog"`
-	WorkerRestarts int64    `json:"worker_restarts"`
+	WorkerRestarts int64    `json:"worker_restarts"` // workers replaced: killed by the worker timeout, or recycled by max-requests
 	CPUUtil        float64  `json:"cpu_utilisation"` // busy core time over all cores' time
 	Little         Little   `json:"little"`
 	Ignored        []string `json:"ignored,omitempty"` // keys this lane does not use (another lane does)
