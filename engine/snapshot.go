@@ -14,8 +14,9 @@ type Snapshot struct {
 	Backlog  int // requests in the listen queue
 	Upstream int // upstream calls in flight
 	Cores    int
-	Busy     int // cores running a thread now
-	Clients  int // closed-loop clients (0 for open-loop traffic), with those that are leaving after a live change
+	Busy     int  // cores running a thread now
+	Clients  int  // closed-loop clients (0 for open-loop traffic), with those that are leaving after a live change
+	Sleep    bool // each io is a sleep (wait=sleep): a request in StateIO sleeps, it does not wait on the upstream
 }
 
 // WorkerSnap is one worker process.
@@ -52,6 +53,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 	snap.Busy = s.cores - s.freeCores
 	snap.Backlog, snap.Upstream = s.backlog.len(), s.upstream
 	snap.Clients = s.traffic.shown()
+	snap.Sleep = s.sleep
 	snap.Workers = snap.Workers[:0]
 	for i := range s.procs {
 		p := &s.procs[i]
