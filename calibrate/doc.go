@@ -3,8 +3,9 @@
 // engine, and writes docs/calibration.md: real against predicted.
 //
 // Each row of the calibration is one scenario text. Everything else follows
-// from it: the server command (model, workers, threads), the app's route
-// (calls, parallel, blocking, cpu, view) and the client (clients, think,
+// from it: the server command (model, workers, threads, max-requests,
+// limit-concurrency), the app's route (calls, parallel, blocking, cpu,
+// view, wait, pool, http-client) and the client (clients, think,
 // keepalive, client-timeout, requests, duration). The upstream is a Go HTTP
 // server inside the harness that answers after io and counts its peak
 // concurrency exactly.

@@ -28,9 +28,10 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	p("## Method\n\n")
 	p(`* **Scenario first.** A row is one scenario text; the harness appends `+"`cores=%d seed=1`"+` (this
   machine's nproc and a fixed seed) and derives everything else from the parsed config: the server
-  command (model, workers, threads, worker-connections, backlog, timeout), the app route (calls,
-  cpu, parallel, blocking, view) and the client (clients, think, keepalive, client-timeout,
-  requests, duration). The engine runs exactly the text in the scenario column.
+  command (model, workers, threads, worker-connections, backlog, timeout, max-requests and its
+  jitter, limit-concurrency), the app route (calls, cpu, parallel, blocking, view, wait, pool, and
+  http-client, which also names the one client the app imports) and the client (clients, think,
+  keepalive, client-timeout, requests, duration). The engine runs exactly the text in the scenario column.
 * **Upstream.** A Go HTTP server inside the harness on 127.0.0.1:%d. It holds every call for
   `+"`io`"+` (a fixed delay, or an exponential draw of mean io in a row with io-dist=exp) and counts the calls in flight; the peak is
   exact. It is reset after the warm-up.

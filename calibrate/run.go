@@ -136,8 +136,18 @@ func Path(c engine.Config) string {
 	if c.Background > 0 {
 		route = "/enqueue"
 	}
-	return fmt.Sprintf("%s?calls=%d&cpu=%g&parallel=%d&blocking=%d",
+	path := fmt.Sprintf("%s?calls=%d&cpu=%g&parallel=%d&blocking=%d",
 		route, c.Calls, float64(c.CPU)/1e6, b(c.Parallel), b(c.Blocking))
+	if c.Wait == engine.WaitSleep {
+		path += fmt.Sprintf("&sleep=%g", float64(c.IO)/1e6)
+	}
+	if c.HTTPClient != engine.ClientDefault {
+		path += "&client=" + c.HTTPClient.String()
+	}
+	if c.Pool > 0 {
+		path += fmt.Sprintf("&pool=%d", c.Pool)
+	}
+	return path
 }
 
 // LoadFor returns the client traffic of c against url.

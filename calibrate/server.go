@@ -47,6 +47,9 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 			"-w", strconv.Itoa(c.Workers), "--log-level", "warning", "--graceful-timeout", "1",
 			"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
 			"--worker-connections", strconv.Itoa(c.WorkerConnections)}
+		if c.MaxRequests > 0 {
+			cmd = append(cmd, "--max-requests", strconv.Itoa(c.MaxRequests), "--max-requests-jitter", strconv.Itoa(c.MaxRequestsJitter))
+		}
 		return append(append(cmd, rs.Args...), rs.App), nil
 	case "node":
 		return append([]string{"node", filepath.Join(appDir, rs.App), p}, rs.Args...), nil
@@ -54,6 +57,9 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 		cmd := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
 			"--port", p, "--log-level", "warning", "--no-access-log",
 			"--backlog", strconv.Itoa(c.Backlog), "--workers", strconv.Itoa(c.Workers)}
+		if c.LimitConcurrency > 0 {
+			cmd = append(cmd, "--limit-concurrency", strconv.Itoa(c.LimitConcurrency))
+		}
 		return append(append(cmd, rs.Args...), rs.App), nil
 	}
 	return nil, fmt.Errorf("calibrate: model %s runs on %q, which the harness cannot start", c.Model, rs.Program)
@@ -70,6 +76,9 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Dir = appDir
 	s.cmd.Env = append(os.Environ(), "CALIBRATE_UPSTREAM="+upstream, "CALIBRATE_REDIS="+RedisURL(), "PYTHONDONTWRITEBYTECODE=1")
+	if c.HTTPClient != engine.ClientDefault {
+		s.cmd.Env = append(s.cmd.Env, "CALIBRATE_CLIENT="+c.HTTPClient.String())
+	}
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := s.cmd.Start(); err != nil {

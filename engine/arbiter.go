@@ -46,7 +46,9 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 		if !r.live || r.proc != pid || r.procGen != p.gen {
 			continue
 		}
-		s.upstream -= int(r.inIO)
+		if !s.sleep {
+			s.upstream -= int(r.inIO)
+		}
 		if !r.orphan {
 			s.fail(r, c)
 		}

@@ -52,6 +52,16 @@ type Config struct {
 	Requests          int           // 0 for no request limit
 	Duration          time.Duration // 0 for no time limit (60s when nothing else ends the run)
 	Seed              uint64
+
+	// The app's HTTP client and its waits (httpclient.go), and the real
+	// servers' limits on requests (limit.go, maxrequests.go).
+	HTTPClient        Client        // http-client; ClientDefault for the model's
+	Wait              WaitKind      // wait: an upstream call or a sleep
+	Slow              float64       // slow: the fraction of requests whose calls take slow-io
+	SlowIO            time.Duration // slow-io: the mean latency of a slow request's calls
+	LimitConcurrency  int           // limit-concurrency: uvicorn's 503 limit; 0 for none
+	MaxRequests       int           // max-requests: gunicorn recycles a worker after this many; 0 for never
+	MaxRequestsJitter int           // max-requests-jitter: each worker's limit adds randint(0, jitter)
 }
 
 // DefaultConfig returns the configuration a scenario starts from: gunicorn's
@@ -72,6 +82,7 @@ func DefaultConfig() Config {
 		Keepalive:         true,
 		Clients:           10,
 		Seed:              1,
+		SlowIO:            35 * time.Second,
 	}
 }
 

@@ -7,6 +7,7 @@ package engine
 
 // openConn counts a new connection that worker pid accepted.
 func (s *Sim) openConn(pid int32) {
+	s.procs[pid].open++
 	if s.sp.slots {
 		s.procs[pid].conns++
 	}
@@ -17,6 +18,7 @@ func (s *Sim) openConn(pid int32) {
 
 // closeConn counts a connection of worker pid that closed.
 func (s *Sim) closeConn(pid int32) {
+	s.procs[pid].open--
 	if s.sp.slots {
 		s.procs[pid].conns--
 	}
@@ -72,7 +74,7 @@ func (s *Sim) keepConn(r *request) bool {
 	}
 	p.kept++
 	cn := &s.traffic.clients[r.client].conn
-	cn.open = true
+	cn.open, cn.answered = true, s.now
 	cn.proc, cn.procGen = r.proc, p.gen
 	cn.gen++
 	// The client sends its next request Think from now (finish tells it
@@ -94,6 +96,7 @@ func (s *Sim) reuseConn(r *request, cn *conn) {
 	p := &s.procs[pid]
 	r.proc, r.procGen, r.accepted = pid, p.gen, s.now
 	r.newConn = false
+	r.early = s.now-cn.answered < s.sp.cycleGap
 	// The connection leaves the worker's keep-alive poller. A task per
 	// connection (a greenlet) reads the next request itself; a model with a
 	// task per request starts one.

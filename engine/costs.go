@@ -62,8 +62,11 @@ func mb(x float64) int64 { return int64(x*mib + 0.5) }
 func kb(x float64) int64 { return int64(x*kib + 0.5) }
 
 // asyncViewLib is what importing aiohttp adds to a worker whose Flask views
-// are async def (docs/calibration.md, section 3).
-var asyncViewLib = mb(13)
+// are async def. A fresh interpreter grows by 13.5 MiB (docs/calibration.md,
+// section 3), but on the real gthread worker the difference is smaller: one
+// worker with sync views was 52.3 MiB (row cpu-threads), with async views
+// 61.8 and 62.3 (rows async-view, async-view-parallel), about 10 MiB more.
+var asyncViewLib = mb(10)
 
 // Thread memory, the same in every model (docs/memory.md, section 2).
 const (

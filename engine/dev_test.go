@@ -18,9 +18,9 @@ func TestDevProcesses(t *testing.T) {
 		t.Errorf("processes=4, 8 clients: peak listen queue %d, want 4 (the parent waits for a child to exit)", four.PeakBacklog)
 	}
 	// The parent is the Flask process; each child adds its private memory
-	// only while it serves.
+	// only while it serves, and its upstream call in flight (httpclient.go).
 	c := devForking.costs
-	want := float64(c.masterRSS+4*c.extraRSS) / mib
+	want := float64(c.masterRSS+4*c.extraRSS+4*syncClients[ClientRequests].conn) / mib
 	if !near(four.MemoryMB.Resident, want, 0.001) {
 		t.Errorf("processes=4: peak resident %.2f MB, want parent + 4 children = %.2f", four.MemoryMB.Resident, want)
 	}

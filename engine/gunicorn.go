@@ -7,7 +7,7 @@ import "time"
 // and kills a worker that has not notified it for longer than the timeout.
 var gunicorn = host{
 	name: "gunicorn",
-	keys: keyWorkers | keyBacklog | keyTimeout,
+	keys: keyWorkers | keyBacklog | keyTimeout | keyPyApp | keyMaxRequests,
 	// The arbiter always runs beside the workers.
 	master: func(*Config) bool { return true },
 	// TTIN and TTOU change the number of workers while it runs

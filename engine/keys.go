@@ -57,6 +57,16 @@ var keyTable = []Key{
 	durKey("timeout", "worker timeout (gunicorn); 0 for none", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.Timeout }).
 		ownedBy(keyTimeout, "(gunicorn's arbiter)"),
+	intKey("max-requests", "gunicorn recycles a worker after this many requests (--max-requests); 0 for never", 0, 100000000,
+		func(c *Config) *int { return &c.MaxRequests }).
+		ownedBy(keyMaxRequests, "(gunicorn's --max-requests)"),
+	intKey("max-requests-jitter", "each worker's max-requests adds a random 0 to this many (--max-requests-jitter)", 0, 100000000,
+		func(c *Config) *int { return &c.MaxRequestsJitter }).
+		onlyFor(func(c *Config) bool { return c.spec().owns(keyMaxRequests) && c.MaxRequests > 0 },
+			modelsWhere(func(sp *spec) bool { return sp.owns(keyMaxRequests) })+" with max-requests above 0"),
+	intKey("limit-concurrency", "uvicorn answers 503 to a request that finds this many connections or tasks (--limit-concurrency); 0 for no limit", 0, 100000,
+		func(c *Config) *int { return &c.LimitConcurrency }).
+		ownedBy(keyLimitConc, "(uvicorn's --limit-concurrency)"),
 	intKey("cores", "CPU cores of the machine", 1, 256,
 		func(c *Config) *int { return &c.Cores }),
 	durKey("io", "mean latency of one upstream call", 0, 10*time.Minute,
@@ -73,6 +83,13 @@ var keyTable = []Key{
 		liveOnlyIn(func(c *Config) bool { return c.AsyncView || c.spec().unit.handlerLoop }, canGather()),
 	boolKey("blocking", "the calls cannot yield (time.sleep in async code, a C call gevent cannot patch)",
 		func(c *Config) *bool { return &c.Blocking }).liveAll(nil),
+	enumKey("wait", "what each io is: an upstream call, or a sleep (asyncio.sleep, time.sleep, gevent.sleep: no connection, no client CPU)", waitNames,
+		func(c *Config) int { return int(c.Wait) }, func(c *Config, i int) { c.Wait = WaitKind(i) }).
+		ownedBy(keyPyApp, "(the Python apps)"),
+	enumKey("http-client", "the app's HTTP client; default: requests in synchronous code, aiohttp in async code", clientNames,
+		func(c *Config) int { return int(c.HTTPClient) }, func(c *Config, i int) { c.HTTPClient = Client(i) }).
+		onlyFor(func(c *Config) bool { return c.spec().owns(keyPyApp) && c.Wait == WaitUpstream },
+			modelsWhere(func(sp *spec) bool { return sp.owns(keyPyApp) })+" with wait=upstream (Node calls with fetch)"),
 	durKey("cpu", "handler CPU time per request, on top of the server's own cost", 0, 10*time.Second,
 		func(c *Config) *time.Duration { return &c.CPU }).liveAll(nil),
 	enumKey("view", "sync, or async (a Flask async def view; on fastapi, def or async def endpoints)", []string{"sync", "async"},
@@ -87,6 +104,11 @@ var keyTable = []Key{
 		onlyFor(closedLoop, "closed-loop clients (rate and burst open a connection per request)"),
 	floatKey("cache", "fraction of requests the cache answers without upstream calls", 0, 1,
 		func(c *Config) *float64 { return &c.Cache }).liveAll(nil),
+	floatKey("slow", "fraction of the requests (of those the cache misses) whose calls take slow-io instead of io", 0, 1,
+		func(c *Config) *float64 { return &c.Slow }).liveAll(nil),
+	durKey("slow-io", "mean latency of each call of a slow request", 0, time.Hour,
+		func(c *Config) *time.Duration { return &c.SlowIO }).
+		onlyFor(func(c *Config) bool { return c.Slow > 0 }, "lanes with slow above 0").liveAll(nil),
 	intKey("background", "RQ workers (rq worker on Redis) that run each request's calls and cpu as a job; "+
 		"the request enqueues it and answers 202; 0 for none", 0, 256,
 		func(c *Config) *int { return &c.Background }).

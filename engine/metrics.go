@@ -9,11 +9,13 @@ const (
 	causeClientTimeout cause = iota // the client gave up waiting (client-timeout)
 	causeWorkerTimeout              // gunicorn's arbiter killed the worker that held it
 	causeConnectFailed              // the listen queue stayed full through every SYN retry
+	causeUnavailable                // HTTP 503: uvicorn's --limit-concurrency was reached (limit.go)
+	causeServerError                // HTTP 500: the server failed the request itself (asgiref's "would deadlock", wsgitoasgi.go)
 	numCauses
 	noCause cause = 255
 )
 
-var causeNames = [numCauses]string{"client-timeout", "worker-timeout", "connect-failed"}
+var causeNames = [numCauses]string{"client-timeout", "worker-timeout", "connect-failed", "service-unavailable", "server-error"}
 
 // metrics are a lane's running totals, in memory that does not grow with
 // the length of the run.

@@ -143,10 +143,17 @@ func TestBlockingCallStallsLoop(t *testing.T) {
 // single_thread_executor). uvicorn's own WSGI interface has 10 threads.
 func TestBridges(t *testing.T) {
 	rs := run(t, "model=wsgi-to-asgi,uvicorn-wsgi,wsgi-to-asgi workers=1,1,4 io=100ms clients=40 cores=4 duration=30s")
-	for i, want := range []float64{10, 100, 40} {
+	for i, want := range []float64{10, 100} {
 		if !near(rs[i].ThroughputRPS, want, 0.05) {
 			t.Errorf("%s: %.1f req/s, want about %v", rs[i].Scenario, rs[i].ThroughputRPS, want)
 		}
+	}
+	// Four workers serve at most four times one. The kernel hands a burst
+	// of connections mostly to the worker that accepted last (listen.go),
+	// and a kept-alive connection that fails (asgiref's would-deadlock 500)
+	// reconnects into that draw again, so a worker sometimes idles.
+	if got := rs[2].ThroughputRPS; got > 40.5 || got < 34 {
+		t.Errorf("%s: %.1f req/s, want 34 to 40 (at most 4 x 10)", rs[2].Scenario, got)
 	}
 	for i, want := range []int{1, 10, 4} {
 		if rs[i].PeakUpstream != want {
@@ -245,16 +252,21 @@ func TestMemory(t *testing.T) {
 	dRSS := (rs[1].MemoryMB.Resident - rs[0].MemoryMB.Resident) * mib
 	dVSZ := (rs[1].MemoryMB.Virtual - rs[0].MemoryMB.Virtual) * mib
 	// Threads 11 to 100 on 2 cores: 5 still get a malloc arena (up to 15).
-	wantVSZ := 90*float64(threadStack) + 5*float64(arenaVSZ)
-	if !near(dRSS, 90*float64(threadRSS), 0.01) || !near(dVSZ, wantVSZ, 0.01) {
-		t.Errorf("90 more threads: resident +%.0f B, virtual +%.0f B; want %d and %.0f", dRSS, dVSZ, 90*threadRSS, wantVSZ)
+	// Each also holds an upstream call of requests in flight (httpclient.go).
+	call := syncClients[ClientRequests].conn
+	wantVSZ := 90*float64(threadStack+call) + 5*float64(arenaVSZ)
+	if !near(dRSS, 90*float64(threadRSS+call), 0.01) || !near(dVSZ, wantVSZ, 0.01) {
+		t.Errorf("90 more threads: resident +%.0f B, virtual +%.0f B; want %d and %.0f", dRSS, dVSZ, 90*(threadRSS+call), wantVSZ)
 	}
 	if dVSZ < 10*dRSS {
 		t.Errorf("a thread's virtual cost (%.0f B) should dwarf its resident cost (%.0f B)", dVSZ/90, dRSS/90)
 	}
-	loop := run1(t, "model=asyncio io=1s clients=1000 pool=1000 duration=5s")
-	if loop.MemoryMB.Resident >= rs[1].MemoryMB.Resident {
-		t.Errorf("1000 coroutines use %.1f MB, 100 threads %.1f MB; want coroutines cheaper", loop.MemoryMB.Resident, rs[1].MemoryMB.Resident)
+	// A request in flight on a coroutine, with its aiohttp call, costs less
+	// resident memory than one on a thread with its requests call.
+	loops := run(t, "model=asyncio io=1s clients=100,1000 pool=1000 duration=5s")
+	perTask := (loops[1].MemoryMB.Resident - loops[0].MemoryMB.Resident) * mib / 900
+	if perTask >= dRSS/90 {
+		t.Errorf("a coroutine in flight adds %.0f B, a thread %.0f B; want coroutines cheaper", perTask, dRSS/90)
 	}
 }
 

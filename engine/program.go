@@ -47,6 +47,11 @@ func (s *Sim) start(r *request) bool {
 	if r.newConn {
 		d += s.cost.connect
 	}
+	if r.reject = s.rejectCause(r); r.reject != noCause {
+		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
+		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)
+	}
+	s.countServed(r.proc)
 	if s.unit.serverLoop && !s.unit.handlerLoop {
 		return s.runCPU(r, true, d, stepHandler)
 	}

@@ -75,7 +75,10 @@ type request struct {
 	inIO      int16 // calls in flight
 	asyncLoop bool  // holds the extra thread of a Flask async view
 	newConn   bool  // came on a new connection, not a kept-alive one
+	slow      bool  // one of the slow share: its calls take slow-io (keys slow, slow-io)
+	early     bool  // came on a kept-alive connection sooner than spec.cycleGap after the previous response
 	failed    cause // why its client saw it fail, or noCause
+	reject    cause // the server answers it with an error, for this cause (reject.go), or noCause
 	failedAt  time.Duration
 
 	sent, accepted time.Duration
@@ -97,7 +100,7 @@ func (s *Sim) finish(r *request) {
 	pid := r.proc
 	// A retiring worker closes each connection after its response
 	// (gthread.py:318-319, base_async.py:105-106: force_close when not alive).
-	kept := !s.procs[pid].retiring && s.keepConn(r)
+	kept := !s.procs[pid].retiring && r.reject == noCause && s.keepConn(r)
 	if !s.holdLoop(r, kept) {
 		s.yieldLoop(r)
 	}
@@ -109,9 +112,12 @@ func (s *Sim) finish(r *request) {
 	if !kept {
 		s.closeConn(pid)
 	}
-	if r.orphan {
+	switch {
+	case r.orphan:
 		s.m.wasted++
-	} else {
+	case r.reject != noCause:
+		s.fail(r, r.reject) // an error response: the client sees it fail
+	default:
 		s.m.complete(s, r)
 		s.traffic.done(s, r)
 	}
@@ -160,8 +166,8 @@ func (s *Sim) newRequest() *request {
 	r.live = true
 	r.client, r.proc, r.thread = -1, -1, -1
 	r.step, r.state, r.since = stepStart, StateNone, s.now
-	r.orphan, r.asyncLoop = false, false
-	r.failed, r.failedAt = noCause, 0
+	r.orphan, r.asyncLoop, r.slow, r.early = false, false, false, false
+	r.failed, r.failedAt, r.reject = noCause, 0, noCause
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]

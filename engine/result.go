@@ -23,7 +23,7 @@ type Result struct {
 	InFlight       int      `json:"in_flight"`
 	Wasted         int64    `json:"wasted"` // served after their client had given up
 	PeakBacklog    int      `json:"peak_backlog"`
-	WorkerRestarts int64    `json:"worker_restarts"`
+	WorkerRestarts int64    `json:"worker_restarts"` // workers replaced: killed by the worker timeout, or recycled by max-requests
 	CPUUtil        float64  `json:"cpu_utilisation"` // busy core time over all cores' time
 	Little         Little   `json:"little"`
 	Ignored        []string `json:"ignored,omitempty"` // keys this lane does not use (another lane does)
@@ -32,13 +32,17 @@ type Result struct {
 
 // Failures counts failed requests by cause.
 type Failures struct {
-	ClientTimeout int64 `json:"client-timeout"` // the client gave up waiting
-	WorkerTimeout int64 `json:"worker-timeout"` // gunicorn killed the worker that held it
-	ConnectFailed int64 `json:"connect-failed"` // the listen queue stayed full through every SYN retry
+	ClientTimeout int64 `json:"client-timeout"`      // the client gave up waiting
+	WorkerTimeout int64 `json:"worker-timeout"`      // gunicorn killed the worker that held it
+	ConnectFailed int64 `json:"connect-failed"`      // the listen queue stayed full through every SYN retry
+	Unavailable   int64 `json:"service-unavailable"` // HTTP 503: uvicorn's limit-concurrency was reached
+	ServerError   int64 `json:"server-error"`        // HTTP 500: asgiref's WsgiToAsgi refused a request ("would deadlock")
 }
 
 // Total returns the number of failed requests.
-func (f Failures) Total() int64 { return f.ClientTimeout + f.WorkerTimeout + f.ConnectFailed }
+func (f Failures) Total() int64 {
+	return f.ClientTimeout + f.WorkerTimeout + f.ConnectFailed + f.Unavailable + f.ServerError
+}
 
 // Latency summarises latencies in milliseconds. Quantiles are within 1% of
 // the exact value; the mean and the maximum are exact.
@@ -85,7 +89,8 @@ func (s *Sim) Result() Result {
 		Scenario:  s.Scenario().String(),
 		Completed: m.completed,
 		Failed: Failures{ClientTimeout: m.failed[causeClientTimeout],
-			WorkerTimeout: m.failed[causeWorkerTimeout], ConnectFailed: m.failed[causeConnectFailed]},
+			WorkerTimeout: m.failed[causeWorkerTimeout], ConnectFailed: m.failed[causeConnectFailed],
+			Unavailable: m.failed[causeUnavailable], ServerError: m.failed[causeServerError]},
 		PeakInFlight:   m.peakInFlight,
 		PeakUpstream:   m.peakUpstream,
 		MemoryMB:       Memory{Resident: round3(float64(m.peakRSS) / mib), Virtual: round3(float64(m.peakVSZ) / mib)},

@@ -242,6 +242,9 @@ func (in *parsed) build() (Scenario, error) {
 		if err := sc.Lanes[i].settleTraffic(); err != nil {
 			return Scenario{}, err
 		}
+		if err := sc.Lanes[i].checkClient(); err != nil {
+			return Scenario{}, err
+		}
 	}
 	if err := sc.checkChanges(); err != nil {
 		return Scenario{}, err

@@ -19,6 +19,9 @@ type proc struct {
 	pool threadPool // threads that run the WSGI app
 
 	conns     int           // connections the worker holds (gthread's nr_conns, gevent's pool)
+	open      int           // connections open in the worker, whatever the model counts (uvicorn's server_state.connections)
+	served    int           // requests it has begun to handle (gunicorn's worker.nr)
+	maxServed int           // it retires after this many (gunicorn's worker.max_requests); 0 for never
 	kept      int           // idle kept-alive connections parked in the worker (gthread's _keep)
 	tasks     int           // greenlets or coroutines alive, for memory
 	blocked   bool          // the loop is stuck in a call it cannot yield on
@@ -67,7 +70,8 @@ func (s *Sim) bootProc(pid int32) {
 	p := &s.procs[pid]
 	p.alive = true
 	p.running, p.loop = -1, -1
-	p.conns, p.kept, p.tasks = 0, 0, 0
+	p.conns, p.kept, p.tasks, p.open = 0, 0, 0, 0
+	s.setMaxRequests(p)
 	p.blocked = false
 	p.freeTids = append(p.freeTids[:0], p.threadIDs...)
 	p.pool.reset(s.sp.threads(&s.cfg))

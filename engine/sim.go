@@ -48,6 +48,8 @@ type Sim struct {
 	parallel   bool // the calls are gathered concurrently
 	keptLimit  int  // most idle kept-alive connections per worker, if keptLimits
 	keptLimits bool
+	sleep      bool  // wait=sleep: each io is a sleep, not an upstream call
+	callMem    int64 // memory of one upstream call in flight (callMemory)
 
 	m            metrics
 	ended        bool
@@ -106,6 +108,7 @@ func New(c Config, opt Options) *Sim {
 	}
 	cp := &s.cfg // not &c, which would move c to the heap
 	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
+	s.cost, s.sleep, s.callMem = laneCosts(cp), cp.Wait == WaitSleep, callMemory(cp)
 	if sp.maxKept != nil {
 		s.keptLimit, s.keptLimits = sp.maxKept(cp), true
 	}

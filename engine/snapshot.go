@@ -17,6 +17,7 @@ type Snapshot struct {
 	Busy     int      // cores running a thread now
 	Clients  int      // closed-loop clients (0 for open-loop traffic), with those that are leaving after a live change
 	Jobs     JobsSnap // background jobs (background=N): Redis's list and the RQ workers; no workers without them
+	Sleep    bool     // each io is a sleep (wait=sleep): a request in StateIO sleeps, it does not wait on the upstream
 }
 
 // WorkerSnap is one worker process.
@@ -54,6 +55,7 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 	snap.Backlog, snap.Upstream = s.backlog.len(), s.upstream
 	snap.Clients = s.traffic.shown()
 	s.snapJobs(&snap.Jobs)
+	snap.Sleep = s.sleep
 	snap.Workers = snap.Workers[:0]
 	for i := range s.procs {
 		p := &s.procs[i]

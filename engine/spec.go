@@ -61,6 +61,10 @@ type spec struct {
 	// notified its master, or -1 if it is notifying. nil: nothing ever
 	// kills a worker for a slow request.
 	heartbeat func(s *Sim, p *proc) time.Duration
+	// cycleGap: a request that comes on a kept-alive connection sooner than
+	// this after the previous response there fails with HTTP 500
+	// (wsgitoasgi.go); 0 for never.
+	cycleGap time.Duration
 	// real is how the calibration harness starts the real server.
 	real func(c *Config) RealServer
 	// asyncViews, if set, is the model with view=async: the same server
@@ -123,6 +127,9 @@ const (
 	keyTimeout                        // timeout: a worker timeout
 	keyThreads                        // threads: the size of the pool of threads
 	keyWorkerConns                    // worker-connections: a limit on connections per worker
+	keyPyApp                          // http-client and wait: the app is Python, with its HTTP client
+	keyLimitConc                      // limit-concurrency: uvicorn's 503 above a number of connections or tasks
+	keyMaxRequests                    // max-requests and its jitter: gunicorn recycles a worker
 )
 
 // owns reports whether lanes of this model use key k.

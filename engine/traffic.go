@@ -34,6 +34,9 @@ type conn struct {
 	proc    int32
 	procGen uint32
 	gen     uint32 // bumped when the connection is used or closed, to cancel its timer
+	// answered is when the server wrote the last response on it (for
+	// spec.cycleGap).
+	answered time.Duration
 }
 
 func (t *traffic) start(s *Sim) {
@@ -105,6 +108,9 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	r.seq = t.seq
 	t.src.Seed(mix(c.Seed), mix(who<<40^n))
 	hit := t.draw.Float64() < c.Cache
+	if !hit && c.Slow > 0 {
+		r.slow = t.draw.Float64() < c.Slow
+	}
 	if !hit {
 		for i := 0; i < c.Calls; i++ {
 			r.lat = append(r.lat, t.latency(c))

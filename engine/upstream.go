@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // Upstream calls. Each worker has its own pool of upstream connections
 // (its HTTP client's), of Config.poolSize connections; a call waits for one
 // in a FIFO queue.
@@ -10,6 +12,10 @@ func (s *Sim) callUpstream(r *request) {
 	p := &s.procs[r.proc]
 	r.pending++
 	r.issued++
+	if s.sleep {
+		s.beginIO(r) // a sleep takes no connection
+		return
+	}
 	if !p.up.take(r.id) {
 		if r.inIO == 0 {
 			s.setState(r, stWaitPool)
@@ -21,9 +27,15 @@ func (s *Sim) callUpstream(r *request) {
 
 func (s *Sim) beginIO(r *request) {
 	p := &s.procs[r.proc]
-	s.upstream++
-	s.m.peakUpstream = max(s.m.peakUpstream, s.upstream)
+	if !s.sleep {
+		s.upstream++
+		s.m.peakUpstream = max(s.m.peakUpstream, s.upstream)
+		s.addProcMem(r.proc, s.callMem, s.callMem)
+	}
 	lat := s.callLatency(r.lat[r.call]) // io as it is when the call starts
+	if r.slow {
+		lat = time.Duration(r.lat[r.call] * float64(s.cfg.SlowIO))
+	}
 	r.call++
 	r.inIO++
 	if r.blocking && s.unit.handlerLoop {
@@ -42,11 +54,14 @@ func (s *Sim) ioDone(id int32, gen uint32) {
 	}
 	pid := r.proc
 	p := &s.procs[pid]
-	s.upstream--
 	r.inIO--
 	r.pending--
-	if next, ok := p.up.release(); ok {
-		s.beginIO(&s.reqs[next])
+	if !s.sleep {
+		s.upstream--
+		s.addProcMem(pid, -s.callMem, -s.callMem)
+		if next, ok := p.up.release(); ok {
+			s.beginIO(&s.reqs[next])
+		}
 	}
 	if r.pending > 0 {
 		if r.inIO == 0 {

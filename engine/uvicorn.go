@@ -9,7 +9,7 @@ import "time"
 // (uvicorn/config.py:230-231).
 var uvicorn = host{
 	name:   "uvicorn",
-	keys:   keyWorkers | keyBacklog,
+	keys:   keyWorkers | keyBacklog | keyPyApp | keyLimitConc,
 	master: func(c *Config) bool { return c.Workers > 1 },
 	// Multiprocess.startup starts --workers processes once
 	// (uvicorn/supervisors/multiprocess.py:58-63), and the supervisor

@@ -9,6 +9,7 @@ var werkzeug = host{
 	name:       "werkzeug",
 	oneProcess: true,
 	backlog:    128,
+	keys:       keyPyApp,
 	master:     func(*Config) bool { return false },
 	// make_server returns one server object in one process
 	// (werkzeug/serving.py:828-863): there are no workers to add, and
@@ -23,7 +24,7 @@ var werkzeug = host{
 var werkzeugForking = host{
 	name:    "werkzeug",
 	backlog: 128,
-	keys:    keyWorkers,
+	keys:    keyWorkers | keyPyApp,
 	// The parent accepts and forks; it serves no request itself.
 	master:       func(*Config) bool { return true },
 	fixedWorkers: werkzeugFixed,

@@ -24,10 +24,30 @@ var wsgiToAsgi = spec{
 	accept:  uvicornAccept,
 	tasks:   tasksPerRequest,
 	real:    uvicornServer("w2a_app:app"),
-	// 1451µs a request kept alive, 1698µs on a new connection. Measured but
-	// not modelled: with keep-alive, asgiref 3.6 fails a request that comes
-	// on a connection before the previous one has finished (a 500, "Single
-	// thread executor already being used, would deadlock").
+	// asgiref 3.6's keep-alive failure (the wsgi-to-asgi-ka calibration row:
+	// about half the requests got a 500). SyncToAsync.__call__ sets the
+	// contextvar deadlock_context to True before it runs the app on the
+	// single thread executor, and raises "Single thread executor already
+	// being used, would deadlock" when it finds it True (sync.py:415-423).
+	// The app sends its last, empty body message through AsyncToSync(send)
+	// (wsgi.py:162) from the thread, so that send runs on the loop in a copy
+	// of the thread's context, where the flag is True. uvicorn's send calls
+	// on_response_complete (h11_impl.py:270-289): if the client's next
+	// request came before it, h11 had answered PAUSED and reading was paused
+	// (:140-145); now resume_reading adds the socket's reader again, in the
+	// current context, and start_next_cycle runs handle_events, whose new
+	// task (create_task copies the context) starts with the flag True: its
+	// SyncToAsync raises, run_asgi answers 500 with "connection: close"
+	// (:363-403), and the connection closes. A request that comes after the
+	// cycle completed is read in the reader's old context and runs. The
+	// window is the last message's trip from the thread through the loop
+	// (the body before it is already with the client): not measured apart,
+	// the engine takes it as the respond slice. The engine's clients send
+	// the moment they are answered (think=0), so every request on a
+	// kept-alive connection lands in the window and fails, and the client's
+	// next request, on a new connection, runs: half fail, as in the row.
+	cycleGap: 484 * time.Microsecond,
+	// 1451µs a request kept alive, 1698µs on a new connection.
 	costs: costs{
 		parse: 967 * time.Microsecond, respond: 484 * time.Microsecond, connect: 247 * time.Microsecond,
 		resume:    1600 * time.Microsecond,

@@ -51,6 +51,8 @@ var metrics = map[string]metric{
 	"client-timeouts":  {func(r *engine.Result) float64 { return float64(r.Failed.ClientTimeout) }, countUnits},
 	"worker-timeouts":  {func(r *engine.Result) float64 { return float64(r.Failed.WorkerTimeout) }, countUnits},
 	"connect-failures": {func(r *engine.Result) float64 { return float64(r.Failed.ConnectFailed) }, countUnits},
+	"unavailable":      {func(r *engine.Result) float64 { return float64(r.Failed.Unavailable) }, countUnits},
+	"server-errors":    {func(r *engine.Result) float64 { return float64(r.Failed.ServerError) }, countUnits},
 	"wasted":           {func(r *engine.Result) float64 { return float64(r.Wasted) }, countUnits},
 	"restarts":         {func(r *engine.Result) float64 { return float64(r.WorkerRestarts) }, countUnits},
 	"peak-upstream":    {func(r *engine.Result) float64 { return float64(r.PeakUpstream) }, countUnits},

@@ -8,9 +8,15 @@ blocking socket instead, which holds the event loop like time.sleep does.
 import os
 from urllib.parse import parse_qs
 
-import aiohttp  # noqa: F401 (imported at start, as the app always has)
+from common import CLIENT, aio_close, aio_work, extras, params
 
-from common import aio_close, aio_work, params
+# Imported at start, as the app always has: aiohttp, or the client the
+# harness names (CALIBRATE_CLIENT, engine key http-client).
+if CLIENT == "httpx":
+    import httpx  # noqa: F401
+else:
+    import aiohttp  # noqa: F401
+
 
 PID = str(os.getpid()).encode()
 
@@ -27,7 +33,8 @@ async def app(scope, receive, send):
                 return
     if scope["path"] == "/work":
         q = parse_qs(scope.get("query_string", b"").decode())
-        await aio_work(*params(lambda k, d: q.get(k, [d])[0]))
+        get = lambda k, d: q.get(k, [d])[0]  # noqa: E731
+        await aio_work(*params(get), *extras(get))
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain"),
                             (b"content-length", str(len(PID)).encode())]})

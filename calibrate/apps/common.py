@@ -1,7 +1,8 @@
 """Shared helpers of the calibration apps (see calibrate/doc.go).
 
 The harness starts every app with CALIBRATE_UPSTREAM=127.0.0.1:PORT, the Go
-upstream that answers /up after the row's io and counts its peak concurrency.
+upstream that answers /up after the row's io and counts its peak concurrency,
+and CALIBRATE_CLIENT=NAME when the row names its HTTP client.
 """
 import os
 import time
@@ -10,6 +11,9 @@ import _socket
 UP_HOST, _port = os.environ["CALIBRATE_UPSTREAM"].rsplit(":", 1)
 UP_PORT = int(_port)
 UP_URL = f"http://{UP_HOST}:{UP_PORT}/up"
+# The HTTP client the app imports at start ("" for the app's own); routes
+# name the one each call uses.
+CLIENT = os.environ.get("CALIBRATE_CLIENT", "")
 
 
 def burn(ms):
@@ -45,37 +49,64 @@ def params(get):
             get("parallel", "0") == "1", get("blocking", "0") == "1")
 
 
-_aio = None
+def extras(get):
+    """The route's other parameters (engine keys wait, http-client, pool):
+    sleep ms when each io is a sleep instead of a call (0: a call), the
+    client's name ("" for the route's own), and the pool size (0: the
+    client's default)."""
+    return float(get("sleep", "0")), get("client", ""), int(get("pool", "0"))
 
 
-async def aio_call():
-    """One upstream call through ONE module-level aiohttp.ClientSession
-    (default connector, limit 100), made and imported on first use."""
-    global _aio
-    if _aio is None:
+_aio = {}  # (client, pool) -> one module-level session, made on first use
+
+
+async def aio_call(client="", pool=0):
+    """One upstream call through ONE module-level session per (client, pool):
+    aiohttp.ClientSession (TCPConnector limit 100 by default), or with
+    client "httpx" an httpx.AsyncClient (max_connections 100 by default)."""
+    key = (client, pool)
+    s = _aio.get(key)
+    if client == "httpx":
+        if s is None:
+            import httpx
+            s = _aio[key] = httpx.AsyncClient(limits=httpx.Limits(max_connections=pool or 100))
+        r = await s.get(UP_URL)
+        await r.aread()
+        return
+    if s is None:
         import aiohttp
-        _aio = aiohttp.ClientSession()
-    async with _aio.get(UP_URL) as r:
+        s = _aio[key] = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=pool or 100))
+    async with s.get(UP_URL) as r:
         await r.read()
 
 
 async def aio_close():
-    """Close the session of aio_call, if it was made."""
-    if _aio is not None:
-        await _aio.close()
+    """Close the sessions of aio_call."""
+    for (client, _), s in _aio.items():
+        await (s.aclose() if client == "httpx" else s.close())
 
 
-async def aio_work(calls, cpu, parallel, blocking):
+async def aio_work(calls, cpu, parallel, blocking, sleep=0, client="", pool=0):
     """An async route: burn cpu ms, then make calls upstream calls with
     aio_call, gathered when parallel; blocking makes them on the C-level
-    socket instead, which holds the event loop."""
+    socket instead, which holds the event loop. With sleep > 0 each io is
+    an asyncio.sleep of that many ms (time.sleep when blocking)."""
     import asyncio
     burn(cpu)
-    if blocking:
+    if sleep > 0:
+        if blocking:
+            for _ in range(calls):
+                time.sleep(sleep / 1000)
+        elif parallel:
+            await asyncio.gather(*(asyncio.sleep(sleep / 1000) for _ in range(calls)))
+        else:
+            for _ in range(calls):
+                await asyncio.sleep(sleep / 1000)
+    elif blocking:
         for _ in range(calls):
             blocking_call()
     elif parallel:
-        await asyncio.gather(*(aio_call() for _ in range(calls)))
+        await asyncio.gather(*(aio_call(client, pool) for _ in range(calls)))
     else:
         for _ in range(calls):
-            await aio_call()
+            await aio_call(client, pool)

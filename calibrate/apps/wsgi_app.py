@@ -16,16 +16,25 @@ workers do not pay for it.
 """
 import asyncio
 import os
+import time
 
-import requests
 from flask import Flask, request
 
-from common import UP_URL, blocking_call, burn, params
+from common import CLIENT, UP_URL, blocking_call, burn, extras, params
 
-session = requests.Session()
-# urllib3 keeps 10 connections per host by default; a bigger pool keeps more
-# than 10 threads from discarding (and re-opening) connections.
-session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=1000))
+# The app imports its HTTP client at start, as a real app does: requests,
+# unless the harness names another (CALIBRATE_CLIENT, engine key http-client).
+session = None
+if CLIENT in ("", "requests"):
+    import requests
+    session = requests.Session()
+    # urllib3 keeps 10 connections per host by default; a bigger pool keeps
+    # more than 10 threads from discarding (and re-opening) connections.
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=1000))
+elif CLIENT == "httpx":
+    import httpx  # noqa: F401
+elif CLIENT == "urllib":
+    import urllib.request  # noqa: F401
 
 app = Flask(__name__)
 
@@ -35,15 +44,39 @@ def ping():
     return str(os.getpid())
 
 
+_httpx = None
+
+
+def call(client):
+    """One upstream call with the route's client: the module-level
+    requests.Session, urllib.request.urlopen (a new connection a call), or
+    one module-level httpx.Client (no connection limit, as the session)."""
+    global _httpx
+    if client == "urllib":
+        import urllib.request
+        with urllib.request.urlopen(UP_URL) as r:
+            r.read()
+    elif client == "httpx":
+        import httpx
+        if _httpx is None:
+            _httpx = httpx.Client(limits=httpx.Limits(max_connections=None, max_keepalive_connections=1000))
+        _httpx.get(UP_URL).content
+    else:
+        session.get(UP_URL).content
+
+
 @app.route("/work")
 def work():
     calls, cpu, _, blocking = params(request.args.get)
+    sleep, client, _ = extras(request.args.get)
     burn(cpu)
     for _ in range(calls):
-        if blocking:
+        if sleep > 0:
+            time.sleep(sleep / 1000)  # gevent.sleep under -k gevent (patched)
+        elif blocking:
             blocking_call()
         else:
-            session.get(UP_URL).content
+            call(client)
     return str(os.getpid())
 
 

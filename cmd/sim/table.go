@@ -77,7 +77,8 @@ func failures(f engine.Failures) string {
 	for _, p := range []struct {
 		name string
 		n    int64
-	}{{"client-timeout", f.ClientTimeout}, {"worker-timeout", f.WorkerTimeout}, {"connect-failed", f.ConnectFailed}} {
+	}{{"client-timeout", f.ClientTimeout}, {"worker-timeout", f.WorkerTimeout}, {"connect-failed", f.ConnectFailed},
+		{"service-unavailable", f.Unavailable}, {"server-error", f.ServerError}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.name))
 		}

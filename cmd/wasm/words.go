@@ -22,9 +22,13 @@ func trafficWords(c engine.Config) []string {
 	return []string{"clients"}
 }
 
-// upstreamWords names a lane's upstream column with the latency of a call.
+// upstreamWords names a lane's upstream column with the latency of a call,
+// or of a sleep when each io is one (wait=sleep).
 func upstreamWords(c engine.Config) []string {
 	d := shortDuration(c.IO)
+	if c.Wait == engine.WaitSleep {
+		return []string{fmt.Sprintf("sleep, %s", d), "sleep " + d, "sleep"}
+	}
 	return []string{fmt.Sprintf("upstream, %s", d), "upstream " + d, "upstream", "up"}
 }
 

@@ -44,6 +44,10 @@ func Narrate(s *engine.Snapshot) string {
 			busyThreads++
 		}
 	}
+	onIO := "on the upstream" // where a request in StateIO waits
+	if s.Sleep {
+		onIO = "in a sleep"
+	}
 	inFlight := len(s.Requests)
 	cpuWait := n[engine.StateWaitGIL] + n[engine.StateWaitCore] + n[engine.StateWaitLoop]
 
@@ -62,7 +66,7 @@ func Narrate(s *engine.Snapshot) string {
 		if loops > 1 {
 			free = fmt.Sprintf("the %d %ss are free for others", loops, loopName)
 		}
-		add("%s on the upstream while %s", plural(n[engine.StateIO], "request waits", "requests wait"), free)
+		add("%s %s while %s", plural(n[engine.StateIO], "request waits", "requests wait"), onIO, free)
 		if n[engine.StateWaitLoop] > 0 {
 			add("%s ready for its turn", plural(n[engine.StateWaitLoop], "request is", "requests are"))
 		}
@@ -74,7 +78,7 @@ func Narrate(s *engine.Snapshot) string {
 		case 2:
 			all = "Both threads are"
 		}
-		add("%s busy (%d on the upstream, %d on the CPU or waiting for it)", all, n[engine.StateIO]+n[engine.StateBlocked]+n[engine.StateWaitPool], busyThreads-n[engine.StateIO]-n[engine.StateBlocked]-n[engine.StateWaitPool])
+		add("%s busy (%d %s, %d on the CPU or waiting for it)", all, n[engine.StateIO]+n[engine.StateBlocked]+n[engine.StateWaitPool], onIO, busyThreads-n[engine.StateIO]-n[engine.StateBlocked]-n[engine.StateWaitPool])
 	case threads > 0:
 		add("%d of %d threads are busy", busyThreads, threads)
 	}

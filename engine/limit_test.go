@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+// uvicorn's --limit-concurrency, as h11_impl.py:176-181 checks it: the
+// request's own connection counts, so a limit of 1 refuses everything.
+func TestLimitConcurrency(t *testing.T) {
+	r := run1(t, "model=asyncio limit-concurrency=1 clients=3 requests=300")
+	if r.Completed != 0 || r.Failed.Unavailable != 300 {
+		t.Errorf("limit-concurrency=1: completed %d, 503 %d; want 0 and 300 (the request's own connection reaches the limit)", r.Completed, r.Failed.Unavailable)
+	}
+	// Fewer connections than the limit: nothing is refused, and the run is
+	// the run without a limit.
+	a := run1(t, "model=asyncio limit-concurrency=11 clients=10 io=50ms requests=500")
+	b := run1(t, "model=asyncio clients=10 io=50ms requests=500")
+	if a.Failed.Total() != 0 || a.ThroughputRPS != b.ThroughputRPS || a.LatencyMS != b.LatencyMS {
+		t.Errorf("10 clients under a limit of 11: %+v, %.1f rps; want no failure and %.1f rps", a.Failed, a.ThroughputRPS, b.ThroughputRPS)
+	}
+	// As many kept-alive clients as the limit: the first 9 connections
+	// are served; the 10th finds 10 open connections, its own among them,
+	// and from then on every request does (a refused client reconnects at
+	// once, so the count never drops).
+	c := run1(t, "model=asyncio limit-concurrency=10 clients=10 io=50ms requests=500")
+	if c.Completed != 9 || c.Failed.Unavailable != 491 {
+		t.Errorf("10 clients on a limit of 10: completed %d, 503 %d; want 9 and 491", c.Completed, c.Failed.Unavailable)
+	}
+	// New connections each time: only the tasks in flight and the open
+	// connections count, so about limit requests run at once and the
+	// rest are refused; the refused cost the loop only a parse and a 503.
+	d := run1(t, "model=asyncio limit-concurrency=20 clients=50 keepalive=false io=100ms duration=10s")
+	if d.Failed.Unavailable == 0 || d.Completed == 0 || d.PeakUpstream > 20 {
+		t.Errorf("50 clients, limit 20, no keep-alive: completed %d, 503 %d, peak upstream %d; want both, at most 20 calls at once",
+			d.Completed, d.Failed.Unavailable, d.PeakUpstream)
+	}
+	// The limit is per worker (each has its own server_state).
+	e := run1(t, "model=uvicorn-wsgi workers=2 limit-concurrency=8 clients=10 io=50ms duration=10s seed=3")
+	f := run1(t, "model=uvicorn-wsgi workers=1 limit-concurrency=8 clients=10 io=50ms duration=10s seed=3")
+	if f.Completed != 7 || e.Completed < 1000 {
+		t.Errorf("10 kept-alive clients, limit 8: one worker completed %d (want the first 7), two workers %d (want them all served)", f.Completed, e.Completed)
+	}
+	for _, s := range []string{"model=sync limit-concurrency=5", "model=node limit-concurrency=5"} {
+		if _, err := ParseScenario(s); err == nil || !strings.Contains(err.Error(), "does nothing here") || !strings.Contains(err.Error(), "uvicorn") {
+			t.Errorf("ParseScenario(%q) = %v, want it refused as uvicorn's", s, err)
+		}
+	}
+}
