@@ -45,7 +45,7 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 	case "gunicorn":
 		cmd := []string{Python, "-m", "gunicorn", "--chdir", appDir, "-b", "127.0.0.1:" + p,
 			"-w", strconv.Itoa(c.Workers), "--log-level", "warning", "--graceful-timeout", "1",
-			"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
+			"--backlog", strconv.Itoa(c.ListenQueue()), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
 			"--worker-connections", strconv.Itoa(c.WorkerConnections)}
 		return append(append(cmd, rs.Args...), rs.App), nil
 	case "node":
@@ -53,7 +53,7 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 	case "uvicorn":
 		cmd := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
 			"--port", p, "--log-level", "warning", "--no-access-log",
-			"--backlog", strconv.Itoa(c.Backlog), "--workers", strconv.Itoa(c.Workers)}
+			"--backlog", strconv.Itoa(c.ListenQueue()), "--workers", strconv.Itoa(c.Workers)}
 		return append(append(cmd, rs.Args...), rs.App), nil
 	}
 	return nil, fmt.Errorf("calibrate: model %s runs on %q, which the harness cannot start", c.Model, rs.Program)

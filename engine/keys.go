@@ -52,7 +52,7 @@ var keyTable = []Key{
 		func(c *Config) *int { return &c.WorkerConnections }).
 		ownedBy(keyWorkerConns, ""),
 	intKey("backlog", "listen queue length (the kernel caps it at net.core.somaxconn, 4096)", 1, 65535,
-		func(c *Config) *int { return &c.Backlog }).
+		func(c *Config) *int { return &c.Backlog }).withDefault("the server's: "+listenQueueDefaults()).
 		ownedBy(keyBacklog, "(Flask's built-in server fixes it at 128)"),
 	durKey("timeout", "worker timeout (gunicorn); 0 for none", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.Timeout }).
@@ -136,6 +136,21 @@ func poolDefaults() string {
 	for _, m := range Models() {
 		if n := specOf(m).pool; n > 0 {
 			out = append(out, fmt.Sprintf("%d on %s", n, m))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// listenQueueDefaults names each server's default listen queue, in the
+// order of the models: "2048 on gunicorn, 100 on uwsgi".
+func listenQueueDefaults() string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range Models() {
+		h := specOf(m).host
+		if h.listenQueue > 0 && !seen[h.name] {
+			seen[h.name] = true
+			out = append(out, fmt.Sprintf("%d on %s", h.listenQueue, h.name))
 		}
 	}
 	return strings.Join(out, ", ")

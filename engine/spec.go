@@ -128,7 +128,10 @@ type host struct {
 	name       string
 	oneProcess bool // the server is one process, whatever workers says
 	backlog    int  // a fixed listen queue length; 0: the scenario's backlog
-	keys       keySet
+	// listenQueue is the listen queue when the scenario sets no backlog:
+	// the server's own default.
+	listenQueue int
+	keys        keySet
 	// master reports whether a supervising process runs beside the workers.
 	master func(c *Config) bool
 	// fixedWorkers says why the number of workers cannot change while the
