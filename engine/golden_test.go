@@ -56,6 +56,10 @@ var goldenScenarios = []struct {
 	{"dev-processes", "model=dev workers=2,8 io=200ms io-dist=exp burst=300 seed=47", nil, 0},
 	// Node.js: one loop per process, a cluster primary handing out connections.
 	{"node", "model=node,node workers=1,3 io=100ms io-dist=lognormal calls=2 parallel=true cpu=1ms clients=80 requests=3000 seed=53", nil, 0},
+	// uWSGI's listen queue of 100 under a burst, against --listen 1024;
+	// eventlet beside gevent on the same traffic.
+	{"uwsgi", "model=uwsgi workers=2 threads=4 backlog=100,1024 io=200ms io-dist=exp burst=400 seed=59", nil, 0},
+	{"eventlet", "model=eventlet,gevent workers=2 io=150ms io-dist=exp cpu=1ms clients=60 requests=3000 seed=61", nil, 0},
 	{"live-compare", "model=sync,gevent workers=2 io=100ms io-dist=lognormal rate=40 client-timeout=3s duration=20s rate@5s=120 cache@8s=0.5 workers@10s=4,1 cpu@12s=2ms seed=29", nil, 0},
 }
 

@@ -41,11 +41,11 @@ func Keys() []Key { return append([]Key(nil), keyTable...) }
 
 var keyTable = []Key{
 	modelKey(),
-	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
+	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers, uWSGI --processes)", 1, 128,
 		func(c *Config) *int { return &c.Workers }).
 		ownedBy(keyWorkers, "(Flask's threaded server is one process: werkzeug cannot fork and thread at once)").
 		liveFor(func(m Model) string { return specOf(m).host.fixedWorkers }, (*Sim).manageWorkers),
-	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
+	intKey("threads", "threads per worker (gunicorn and uWSGI --threads)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).
 		ownedBy(keyThreads, "(gunicorn itself switches -k sync to gthread when --threads > 1)"),
 	intKey("worker-connections", "most clients one worker holds at once", 1, 100000,

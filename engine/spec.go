@@ -20,7 +20,7 @@ type spec struct {
 	// threads returns the size of a worker's pool of threads that run the
 	// app: 0 for no limit.
 	threads func(c *Config) int
-	// mainThread says that the pool's one thread is the process's main
+	// mainThread says that the pool's first thread is the process's main
 	// thread, so it costs no memory of its own.
 	mainThread bool
 	// wakeNewest says that a thread freed while requests wait for one goes
@@ -55,6 +55,11 @@ type spec struct {
 	// notified its master, or -1 if it is notifying. nil: nothing ever
 	// kills a worker for a slow request.
 	heartbeat func(s *Sim, p *proc) time.Duration
+	// appInMaster says that the master imports the app, and with it the
+	// HTTP client, before it forks the workers (uWSGI without --lazy-apps),
+	// so a further worker shares the client's pages: only the first worker
+	// counts clientLib.
+	appInMaster bool
 	// real is how the calibration harness starts the real server.
 	real func(c *Config) RealServer
 	// asyncViews, if set, is the model with view=async: the same server
