@@ -185,6 +185,8 @@ func TestCommand(t *testing.T) {
 		{"model=wsgi-to-asgi", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 w2a_app:app"},
 		{"model=fastapi view=async", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 1 fastapi_app:app"},
 		{"model=node workers=2", "node apps/node_app.js 18801 2"},
+		{"model=uwsgi workers=2 threads=4", "uwsgi-core --plugin python3 --http-socket 127.0.0.1:18801 --master --die-on-term --disable-logging --chdir apps --listen 100 --processes 2 --threads 4 --module wsgi_app:app"},
+		{"model=eventlet backlog=64", "/usr/bin/python3 -m gunicorn --chdir apps -b 127.0.0.1:18801 -w 1 --log-level warning --graceful-timeout 1 --backlog 64 --timeout 30 --worker-connections 1000 -k eventlet wsgi_app:app"},
 		{"model=uvicorn-wsgi workers=2", "/usr/bin/python3 -m uvicorn --app-dir apps --host 127.0.0.1 --port 18801 --log-level warning --no-access-log --backlog 2048 --workers 2 --interface wsgi wsgi_app:app"},
 	} {
 		sc, err := engine.ParseScenario(tc.scenario)

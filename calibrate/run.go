@@ -20,6 +20,7 @@ type Harness struct {
 	AppDir   string
 	Cores    int
 	Logf     func(format string, args ...any)
+	portLo   int // the upstream's port; the servers take the next ones
 	nextPort int
 }
 
@@ -33,13 +34,14 @@ var (
 // SetPorts moves the harness's ports to the 100 from lo (Redis takes lo-1).
 func SetPorts(lo int) { PortLo, PortHi = lo, lo+99 }
 
-// NewHarness starts the upstream on PortLo.
-func NewHarness(appDir string, cores int, logf func(string, ...any)) (*Harness, error) {
-	u, err := StartUpstream(fmt.Sprintf("127.0.0.1:%d", PortLo))
+// NewHarness starts the upstream on port portLo (PortLo unless two
+// harnesses run at once); the servers take the ports after it.
+func NewHarness(appDir string, cores, portLo int, logf func(string, ...any)) (*Harness, error) {
+	u, err := StartUpstream(fmt.Sprintf("127.0.0.1:%d", portLo))
 	if err != nil {
 		return nil, err
 	}
-	return &Harness{Upstream: u, AppDir: appDir, Cores: cores, Logf: logf, nextPort: PortLo + 1}, nil
+	return &Harness{Upstream: u, AppDir: appDir, Cores: cores, Logf: logf, portLo: portLo, nextPort: portLo + 1}, nil
 }
 
 // Close stops the upstream.
@@ -48,8 +50,8 @@ func (h *Harness) Close() { h.Upstream.Close() }
 func (h *Harness) port() int {
 	p := h.nextPort
 	h.nextPort++
-	if h.nextPort > PortHi {
-		h.nextPort = PortLo + 1
+	if h.nextPort > h.portLo+PortHi-PortLo {
+		h.nextPort = h.portLo + 1
 	}
 	return p
 }
@@ -192,6 +194,21 @@ func (h *Harness) Measure(ctx context.Context, r Row) Measurement {
 	return m
 }
 
+// warmUp sends a few requests to c's server at url: imports, first-request
+// set-up, the upstream connections. At most 10 clients, so that even a
+// one-at-a-time server finishes the warm-up well within its deadline and
+// nothing is left queued.
+func warmUp(ctx context.Context, c engine.Config, url string) {
+	warm := LoadFor(c, url)
+	warm.Clients = min(c.Clients, 10)
+	warm.Requests = 3 * warm.Clients
+	warm.Duration = 5 * time.Second
+	warm.Timeout = 0
+	warm.Drain = true
+	warm.Run(ctx)
+	time.Sleep(500 * time.Millisecond) // let the server drop the warm-up's connections
+}
+
 func shellJoin(args []string) string {
 	s := ""
 	for i, a := range args {
@@ -220,18 +237,7 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 		}
 		defer jobs.Stop()
 	}
-
-	// Warm up: imports, first-request set-up, the upstream connections.
-	// At most 10 clients, so that even a one-at-a-time server finishes the
-	// warm-up well within its deadline and nothing is left queued.
-	warm := LoadFor(c, url)
-	warm.Clients = min(c.Clients, 10)
-	warm.Requests = 3 * warm.Clients
-	warm.Duration = 5 * time.Second
-	warm.Timeout = 0
-	warm.Drain = true
-	warm.Run(ctx)
-	time.Sleep(500 * time.Millisecond) // let the server drop the warm-up's connections
+	warmUp(ctx, c, url)
 	if jobs != nil {
 		jobs.Drain(ctx, time.Minute) // the warm-up's jobs
 	}

@@ -45,7 +45,7 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 	case "gunicorn":
 		cmd := []string{Python, "-m", "gunicorn", "--chdir", appDir, "-b", "127.0.0.1:" + p,
 			"-w", strconv.Itoa(c.Workers), "--log-level", "warning", "--graceful-timeout", "1",
-			"--backlog", strconv.Itoa(c.Backlog), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
+			"--backlog", strconv.Itoa(c.ListenQueue()), "--timeout", strconv.Itoa(int(c.Timeout / time.Second)),
 			"--worker-connections", strconv.Itoa(c.WorkerConnections)}
 		if c.MaxRequests > 0 {
 			cmd = append(cmd, "--max-requests", strconv.Itoa(c.MaxRequests), "--max-requests-jitter", strconv.Itoa(c.MaxRequestsJitter))
@@ -53,10 +53,17 @@ func Command(c engine.Config, appDir string, port int) ([]string, error) {
 		return append(append(cmd, rs.Args...), rs.App), nil
 	case "node":
 		return append([]string{"node", filepath.Join(appDir, rs.App), p}, rs.Args...), nil
+	case "uwsgi":
+		// --die-on-term: without it uWSGI 2.0 takes SIGTERM as a brutal
+		// reload (core/master.c:346-351) and never exits.
+		cmd := []string{"uwsgi-core", "--plugin", "python3", "--http-socket", "127.0.0.1:" + p,
+			"--master", "--die-on-term", "--disable-logging", "--chdir", appDir,
+			"--listen", strconv.Itoa(c.ListenQueue()), "--processes", strconv.Itoa(c.Workers)}
+		return append(append(cmd, rs.Args...), "--module", rs.App), nil
 	case "uvicorn":
 		cmd := []string{Python, "-m", "uvicorn", "--app-dir", appDir, "--host", "127.0.0.1",
 			"--port", p, "--log-level", "warning", "--no-access-log",
-			"--backlog", strconv.Itoa(c.Backlog), "--workers", strconv.Itoa(c.Workers)}
+			"--backlog", strconv.Itoa(c.ListenQueue()), "--workers", strconv.Itoa(c.Workers)}
 		if c.LimitConcurrency > 0 {
 			cmd = append(cmd, "--limit-concurrency", strconv.Itoa(c.LimitConcurrency))
 		}
@@ -86,7 +93,9 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 	}
 	go func() { s.cmd.Wait(); close(s.exited) }()
 	// Flask's forking server has no children at rest: its parent serves.
-	multi := strings.Contains(args[2], "gunicorn") || c.Workers > 1 && c.RealServer().Program != "werkzeug"
+	// gunicorn and uWSGI --master always run a master beside the workers.
+	prog := c.RealServer().Program
+	multi := prog == "gunicorn" || prog == "uwsgi" || c.Workers > 1 && prog != "werkzeug"
 	deadline := time.Now().Add(30 * time.Second)
 	cl := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	for time.Now().Before(deadline) {

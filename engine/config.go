@@ -23,14 +23,14 @@ func (d Dist) String() string { return distNames[d] }
 const lognormalSigma = 1.0
 
 // Config is one lane of a scenario: a server, its workload and its traffic.
-// Zero values of Pool, Requests and Duration mean "the default" (see the key
-// table); every other field holds its value.
+// Zero values of Backlog, Pool, Requests and Duration mean "the default" (see
+// the key table); every other field holds its value.
 type Config struct {
 	Model             Model
 	Workers           int
 	Threads           int
 	WorkerConnections int
-	Backlog           int
+	Backlog           int           // listen queue length; 0 for the server's default
 	Timeout           time.Duration // gunicorn's worker timeout; 0 for none
 	Cores             int
 	IO                time.Duration // mean latency of one upstream call
@@ -66,7 +66,7 @@ type Config struct {
 
 // DefaultConfig returns the configuration a scenario starts from: gunicorn's
 // own defaults for the server (1 worker, 1 thread, 1000 worker connections,
-// backlog 2048, timeout 30s), a 2-core machine, one 100ms upstream call per
+// timeout 30s; the listen queue is each server's own default), a 2-core machine, one 100ms upstream call per
 // request, and 10 closed-loop clients with keep-alive.
 func DefaultConfig() Config {
 	return Config{
@@ -74,7 +74,6 @@ func DefaultConfig() Config {
 		Workers:           1,
 		Threads:           1,
 		WorkerConnections: 1000,
-		Backlog:           2048,
 		Timeout:           30 * time.Second,
 		Cores:             2,
 		IO:                100 * time.Millisecond,
@@ -100,6 +99,21 @@ func (c *Config) poolSize() int {
 		return c.Pool
 	}
 	return c.spec().pool
+}
+
+// ListenQueue returns the length of the lane's listen queue as its server
+// asks listen() for it: the scenario's backlog, or the server's default
+// when the scenario sets none (gunicorn's and uvicorn's 2048, uWSGI's 100).
+// A server with a fixed queue (Flask's 128, Node's 511) ignores backlog.
+func (c Config) ListenQueue() int {
+	h := c.spec().host
+	switch {
+	case h.backlog > 0:
+		return h.backlog
+	case c.Backlog > 0:
+		return c.Backlog
+	}
+	return h.listenQueue
 }
 
 // parallelCalls reports whether this lane gathers its calls concurrently:

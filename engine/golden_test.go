@@ -59,6 +59,10 @@ var goldenScenarios = []struct {
 	// Background jobs: RQ workers beside gthread and sync, against no jobs;
 	// the list grows while the jobs' CPU competes with the web workers'.
 	{"background", "model=gthread,sync,sync workers=2 threads=4,1,1 background=3,3,0 io=150ms io-dist=exp calls=2 cpu=5ms rate=25 cache=0.2 duration=30s seed=59", nil, 0},
+	// uWSGI's listen queue of 100 under a burst, against --listen 1024;
+	// eventlet beside gevent on the same traffic.
+	{"uwsgi", "model=uwsgi workers=2 threads=4 backlog=100,1024 io=200ms io-dist=exp burst=400 seed=59", nil, 0},
+	{"eventlet", "model=eventlet,gevent workers=2 io=150ms io-dist=exp cpu=1ms clients=60 requests=3000 seed=61", nil, 0},
 	{"live-compare", "model=sync,gevent workers=2 io=100ms io-dist=lognormal rate=40 client-timeout=3s duration=20s rate@5s=120 cache@8s=0.5 workers@10s=4,1 cpu@12s=2ms seed=29", nil, 0},
 	// The app's HTTP client, and a sleep in place of a call.
 	{"clients-sleep", "model=gevent,gevent,asyncio,asyncio http-client=urllib,httpx,httpx,default wait=upstream,upstream,upstream,sleep io=50ms io-dist=exp clients=200 requests=3000 seed=59", nil, 0},

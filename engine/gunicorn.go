@@ -8,6 +8,8 @@ import "time"
 var gunicorn = host{
 	name: "gunicorn",
 	keys: keyWorkers | keyBacklog | keyTimeout | keyPyApp | keyMaxRequests,
+	// --backlog defaults to 2048 (gunicorn/config.py:614-620).
+	listenQueue: 2048,
 	// The arbiter always runs beside the workers.
 	master: func(*Config) bool { return true },
 	// TTIN and TTOU change the number of workers while it runs

@@ -41,18 +41,18 @@ func Keys() []Key { return append([]Key(nil), keyTable...) }
 
 var keyTable = []Key{
 	modelKey(),
-	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers)", 1, 128,
+	intKey("workers", "worker processes (gunicorn -w, uvicorn --workers, uWSGI --processes)", 1, 128,
 		func(c *Config) *int { return &c.Workers }).
 		ownedBy(keyWorkers, "(Flask's threaded server is one process: werkzeug cannot fork and thread at once)").
 		liveFor(func(m Model) string { return specOf(m).host.fixedWorkers }, (*Sim).manageWorkers),
-	intKey("threads", "threads per worker (gunicorn --threads)", 1, 1000,
+	intKey("threads", "threads per worker (gunicorn and uWSGI --threads)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).
 		ownedBy(keyThreads, "(gunicorn itself switches -k sync to gthread when --threads > 1)"),
 	intKey("worker-connections", "most clients one worker holds at once", 1, 100000,
 		func(c *Config) *int { return &c.WorkerConnections }).
 		ownedBy(keyWorkerConns, ""),
 	intKey("backlog", "listen queue length (the kernel caps it at net.core.somaxconn, 4096)", 1, 65535,
-		func(c *Config) *int { return &c.Backlog }).
+		func(c *Config) *int { return &c.Backlog }).withDefault("the server's: "+listenQueueDefaults()).
 		ownedBy(keyBacklog, "(Flask's built-in server fixes it at 128)"),
 	durKey("timeout", "worker timeout (gunicorn); 0 for none", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.Timeout }).
@@ -164,6 +164,21 @@ func poolDefaults() string {
 	for _, m := range Models() {
 		if n := specOf(m).pool; n > 0 {
 			out = append(out, fmt.Sprintf("%d on %s", n, m))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// listenQueueDefaults names each server's default listen queue, in the
+// order of the models: "2048 on gunicorn, 100 on uwsgi".
+func listenQueueDefaults() string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range Models() {
+		h := specOf(m).host
+		if h.listenQueue > 0 && !seen[h.name] {
+			seen[h.name] = true
+			out = append(out, fmt.Sprintf("%d on %s", h.listenQueue, h.name))
 		}
 	}
 	return strings.Join(out, ", ")

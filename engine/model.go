@@ -21,6 +21,8 @@ const (
 	ModelUvicornWsgi              // a Flask app on uvicorn --interface wsgi
 	ModelFastAPI                  // a FastAPI app on uvicorn: def endpoints on anyio's threads, or async def on the loop
 	ModelNode                     // Node.js http with fetch: one event loop per process, cluster round-robin
+	ModelUWSGI                    // uWSGI --processes --threads: each free thread accepts, listen queue 100
+	ModelEventlet                 // gunicorn -k eventlet: a green thread per connection on one eventlet hub
 	numModels
 )
 
@@ -37,6 +39,8 @@ var registry = [numModels]*spec{
 	ModelUvicornWsgi: &uvicornWsgi,
 	ModelFastAPI:     &fastapi,
 	ModelNode:        &node,
+	ModelUWSGI:       &uwsgi,
+	ModelEventlet:    &eventlet,
 }
 
 // specOf returns model m's spec. An unregistered model is a bug: it panics.

@@ -139,7 +139,7 @@ func TestParseErrors(t *testing.T) {
 		{"io@1s=fast", "io@1s", []string{"io@1s=fast", "duration"}},
 		{"io@1s=", "io@1s", []string{"value is empty"}},
 		{"duration=5s io@10s=1s", "io@10s", []string{"after the end of the run (duration=5s)"}},
-		{"threads@10s=4", "threads@10s", []string{"cannot change while the server runs", "HUP", "arbiter.py", "can change live: workers (on sync, gthread and gevent)", "io", "clients"}},
+		{"threads@10s=4", "threads@10s", []string{"cannot change while the server runs", "HUP", "arbiter.py", "can change live: workers (on sync, gthread, gevent and eventlet)", "io", "clients"}},
 		{"seed@1s=3", "seed@1s", []string{"cannot change while the server runs"}},
 		{"model@1s=gevent", "model@1s", []string{"cannot change while the server runs"}},
 		{"model=asyncio workers@10s=4", "workers@10s", []string{"uvicorn 0.17 cannot change --workers", "multiprocess.py", "restart it"}},

@@ -46,7 +46,7 @@ type proc struct {
 type threadPool struct {
 	resource
 	idle []int32
-	main bool // the pool's one thread is the process's main thread: it costs no extra memory
+	main bool // the pool's first thread is the process's main thread: it costs no extra memory
 	// newest says that a freed thread goes to the request that has waited
 	// least, not longest (spec.wakeNewest).
 	newest bool
@@ -92,8 +92,12 @@ func (s *Sim) bootProc(pid int32) {
 		rss, s.baseProc = s.cost.procRSS, pid
 	}
 	// The app's HTTP client is imported in each worker after fork (no
-	// --preload), so it is private to each; a Flask async view adds aiohttp.
+	// --preload), so it is private to each, unless the master imported it
+	// (spec.appInMaster); a Flask async view adds aiohttp.
 	lib := s.cost.clientLib
+	if s.sp.appInMaster && pid != s.baseProc {
+		lib = 0
+	}
 	if s.asyncView {
 		lib += asyncViewLib
 	}
@@ -137,7 +141,7 @@ func (s *Sim) takeThread(r *request) bool {
 		tid = pl.idle[len(pl.idle)-1]
 		pl.idle = pl.idle[:len(pl.idle)-1]
 	case pl.take(r.id):
-		tid = s.newThread(r.proc, !pl.main)
+		tid = s.newThread(r.proc, !pl.main || pl.n > 1)
 	default:
 		s.setState(r, stQueued)
 		return false

@@ -102,10 +102,7 @@ func New(c Config, opt Options) *Sim {
 	if opt.Endless && c.Duration == 0 {
 		s.limit = 0
 	}
-	s.backlogCap = min(c.Backlog, somaxconn)
-	if b := sp.host.backlog; b > 0 {
-		s.backlogCap = b
-	}
+	s.backlogCap = min(c.ListenQueue(), somaxconn)
 	cp := &s.cfg // not &c, which would move c to the heap
 	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
 	s.cost, s.sleep, s.callMem = laneCosts(cp), cp.Wait == WaitSleep, callMemory(cp)

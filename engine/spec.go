@@ -20,7 +20,7 @@ type spec struct {
 	// threads returns the size of a worker's pool of threads that run the
 	// app: 0 for no limit.
 	threads func(c *Config) int
-	// mainThread says that the pool's one thread is the process's main
+	// mainThread says that the pool's first thread is the process's main
 	// thread, so it costs no memory of its own.
 	mainThread bool
 	// wakeNewest says that a thread freed while requests wait for one goes
@@ -65,6 +65,11 @@ type spec struct {
 	// this after the previous response there fails with HTTP 500
 	// (wsgitoasgi.go); 0 for never.
 	cycleGap time.Duration
+	// appInMaster says that the master imports the app, and with it the
+	// HTTP client, before it forks the workers (uWSGI without --lazy-apps),
+	// so a further worker shares the client's pages: only the first worker
+	// counts clientLib.
+	appInMaster bool
 	// real is how the calibration harness starts the real server.
 	real func(c *Config) RealServer
 	// asyncViews, if set, is the model with view=async: the same server
@@ -141,7 +146,10 @@ type host struct {
 	name       string
 	oneProcess bool // the server is one process, whatever workers says
 	backlog    int  // a fixed listen queue length; 0: the scenario's backlog
-	keys       keySet
+	// listenQueue is the listen queue when the scenario sets no backlog:
+	// the server's own default.
+	listenQueue int
+	keys        keySet
 	// master reports whether a supervising process runs beside the workers.
 	master func(c *Config) bool
 	// fixedWorkers says why the number of workers cannot change while the

@@ -17,7 +17,7 @@ func specProblems(sp *spec) []string {
 	need(sp.name != "", "a name")
 	need(sp.title != "" && !strings.Contains(sp.title, "\n"), "a one-line title")
 	need(len(sp.doc) >= 80, "a one-paragraph doc")
-	need(strings.HasSuffix(sp.source, ".py") || strings.HasSuffix(sp.source, ".js"), "the real server's source file")
+	need(strings.HasSuffix(sp.source, ".py") || strings.HasSuffix(sp.source, ".js") || strings.HasSuffix(sp.source, ".c"), "the real server's source file")
 	need(sp.host != nil, "a host")
 	need(sp.unit.name != "" && (sp.unit.serverLoop || !sp.unit.handlerLoop), "a unit of concurrency (a handler on a loop needs the loop)")
 	need(sp.threads != nil, "a thread pool size (threads)")

@@ -8,9 +8,11 @@ import "time"
 // timeout; its backlog defaults to 2048 and its keep-alive to 5s
 // (uvicorn/config.py:230-231).
 var uvicorn = host{
-	name:   "uvicorn",
-	keys:   keyWorkers | keyBacklog | keyPyApp | keyLimitConc,
-	master: func(c *Config) bool { return c.Workers > 1 },
+	name: "uvicorn",
+	keys: keyWorkers | keyBacklog | keyPyApp | keyLimitConc,
+	// --backlog defaults to 2048 (uvicorn/config.py:230).
+	listenQueue: 2048,
+	master:      func(c *Config) bool { return c.Workers > 1 },
 	// Multiprocess.startup starts --workers processes once
 	// (uvicorn/supervisors/multiprocess.py:58-63), and the supervisor
 	// handles only SIGINT and SIGTERM (:15-18, :55-56): no TTIN, no TTOU.

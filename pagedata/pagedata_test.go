@@ -91,9 +91,9 @@ func TestTables(t *testing.T) {
 		key  string
 		want []string
 	}{
-		{"threads", []string{"gthread"}},
-		{"workers", []string{"dev", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node"}},
-		{"io", []string{"dev", "dev-threaded", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node"}},
+		{"threads", []string{"gthread", "uwsgi"}},
+		{"workers", []string{"dev", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node", "uwsgi", "eventlet"}},
+		{"io", []string{"dev", "dev-threaded", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node", "uwsgi", "eventlet"}},
 	} {
 		if got := used(c.key); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("key %s: Models = %v, want %v", c.key, got, c.want)

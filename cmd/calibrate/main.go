@@ -9,6 +9,7 @@
 //	go run ./cmd/calibrate -scenario 'model=sync io=0s clients=1 requests=500 duration=10s'
 //	go run ./cmd/calibrate -save run.json  # also keep the raw measurements
 //	go run ./cmd/calibrate -from run.json  # rewrite the doc from them, no servers
+//	go run ./cmd/calibrate -locust sync-4w # the Go client against locust on these rows (a comma list; "default": calibrate.LocustRows)
 package main
 
 import (
@@ -39,11 +40,21 @@ func main() {
 	repeats := flag.Int("repeats", 0, "real runs per row (default: the row's own)")
 	ports := flag.Int("ports", calibrate.PortLo, "first of the 100 ports the servers use (Redis takes the one before); another harness on the machine needs other ones")
 	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
+	locust := flag.String("locust", "", "cross-check the Go client with locust on these rows (comma list, or \"default\") and write the section to -out (default docs/calibration.md)")
 	flag.Parse()
 	calibrate.SetPorts(*ports)
 	log.SetFlags(log.Ltime)
 
 	rows := calibrate.Rows
+	if *locust == "default" {
+		*locust = strings.Join(calibrate.LocustRows, ",")
+	}
+	if *locust != "" {
+		*only = *locust
+		if *out == "" {
+			*out = "docs/calibration.md"
+		}
+	}
 	if *add != "" {
 		*only = *add
 		if *out == "" {
@@ -105,11 +116,22 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := calibrate.NewHarness(appDir, mc.Nproc, log.Printf)
+	h, err := calibrate.NewHarness(appDir, mc.Nproc, *ports, log.Printf)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer h.Close()
+	if *locust != "" {
+		var cks []calibrate.Check
+		for _, r := range rows {
+			cks = append(cks, h.CrossCheck(ctx, r))
+		}
+		if ctx.Err() != nil {
+			log.Fatal("interrupted: the doc is left as it was")
+		}
+		putChecks(*out, mc, cks)
+		return
+	}
 	var ms []calibrate.Measurement
 	for _, r := range rows {
 		if ctx.Err() != nil {
@@ -145,6 +167,21 @@ func addTo(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
 	log.Printf("added %d rows to %s", len(ms), out)
 }
 
+// putChecks writes the locust cross-check's section into the doc at out.
+func putChecks(out string, mc calibrate.Machine, cks []calibrate.Check) {
+	var sec bytes.Buffer
+	calibrate.WriteChecks(&sec, mc, cks)
+	os.Stdout.Write(sec.Bytes())
+	old, err := os.ReadFile(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(out, calibrate.PutSection(old, calibrate.LocustHeading, sec.Bytes()), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("wrote the locust cross-check of %d rows to %s", len(cks), out)
+}
+
 // write writes the doc to out, or the table to stdout when out is empty.
 func write(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
 	if out == "" {
@@ -153,7 +190,14 @@ func write(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
 	}
 	var doc bytes.Buffer
 	calibrate.WriteDoc(&doc, mc, ms)
-	if err := os.WriteFile(out, doc.Bytes(), 0o644); err != nil {
+	// The locust cross-check is run on its own (-locust): keep its section.
+	b := doc.Bytes()
+	if old, err := os.ReadFile(out); err == nil {
+		if sec := calibrate.Section(old, calibrate.LocustHeading); sec != nil {
+			b = calibrate.PutSection(b, calibrate.LocustHeading, sec)
+		}
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %s", out)

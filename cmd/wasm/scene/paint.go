@@ -219,8 +219,11 @@ func (v *View) paintWorker(L *laneLayout, ls *laneState, i, id int, w *engine.Wo
 		switch {
 		case w.Loop && li == 0:
 			loopName := "event loop"
-			if model == engine.ModelGevent {
+			switch model {
+			case engine.ModelGevent:
 				loopName = "gevent hub"
+			case engine.ModelEventlet:
+				loopName = "eventlet hub"
 			}
 			if w.Blocked {
 				v.put(box, ToneAlert, alignLeft, loopName+": BLOCKED", "BLOCKED")
