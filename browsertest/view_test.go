@@ -299,7 +299,8 @@ func TestSweepSpeedFigure(t *testing.T) {
 	}
 	secs := eval[float64](t, ctx, `(window.__gaps.end - window.__gaps.t0) / 1000`)
 	stall := eval[float64](t, ctx, `window.__gaps.max`)
-	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f\n", secs, stall)
+	workers := eval[string](t, ctx, `(s => (s.sweep.workers ? "workers=" : "in_the_program=") + navigator.hardwareConcurrency)(window.playground.state())`)
+	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f points_ran=%s\n", secs, stall, workers)
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "sweep-speed.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)

@@ -47,6 +47,7 @@ type app struct {
 	sel     scene.Selection
 	drawn   bool            // a frame was drawn since the last snapshot
 	sweep   *sweepRun       // the sweep whose points run between frames, or nil
+	pool    pointPool       // the page's workers for a sweep's points, or nil
 	resting bool            // out of view: no simulation, no motion, no drawing
 	notice  string          // why the run was paused for the reader, or ""
 	pace    [tps]paceSample // the last second of Updates, for the speed achieved
@@ -103,7 +104,7 @@ func (a *app) load(text string) error {
 	if sc.Sweep != nil {
 		// A sweep: its points run between frames for the capacity curves,
 		// and the picture shows its first point live.
-		sw = &sweepRun{sc: sc, pts: sc.Points()}
+		sw = newSweepRun(sc)
 		sc = sc.Point(0)
 	}
 	lanes := sc.Lanes
@@ -120,6 +121,9 @@ func (a *app) load(text string) error {
 		}
 	}
 	a.sc, a.labels, a.sweep = sc, sc.LaneLabels(), sw
+	if sw != nil {
+		a.startSweep(sw)
+	}
 	a.restart()
 	return nil
 }

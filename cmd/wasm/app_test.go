@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,56 @@ func TestSweepPointThatFloods(t *testing.T) {
 	}
 	if !a.sweep.done || !strings.Contains(a.notice, "point 2 of 2") || a.paused {
 		t.Fatalf("sweep done %v, notice %q, paused %v; want the sweep stopped at point 2 with a notice, the picture running", a.sweep.done, a.notice, a.paused)
+	}
+}
+
+// With the page's workers, the points come back in any order; the curves
+// hold them in the order of the points, the same as the CLI's, and a
+// worker that fails hands the rest back to the program.
+func TestSweepPointsFromWorkers(t *testing.T) {
+	const text = "model=sync,gevent workers=1..4 io=100ms clients=30 requests=500 target=p99<500ms"
+	sc, _ := engine.ParseScenario(text)
+	want := engine.Curves(engine.RunSweep(sc, engine.Options{}, nil))
+
+	a := newApp()
+	var deliver func(engine.PointRun) bool
+	a.pool = func(text string, total, maxSlots int, d func(engine.PointRun) bool) bool {
+		deliver = d
+		return true
+	}
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	for i := 7; i >= 0; i-- { // the last point first
+		r := engine.RunPoint(a.sweep.sc.String(), i, maxInFlight)
+		more := deliver(r)
+		if more != (i > 0) {
+			t.Errorf("deliver(point %d) = %v; want %v (more only while points are missing)", i, more, i > 0)
+		}
+		if a.sweep.done != (i == 0) || a.state().Sweep.Done != 8-i || !a.state().Sweep.Workers {
+			t.Fatalf("after point %d: %+v, done %v", i, a.state().Sweep, a.sweep.done)
+		}
+		a.sweep.work(time.Second) // the program leaves the points to the workers
+		if a.sweep.n != 8-i {
+			t.Fatalf("the program ran points while the workers did: %d done, want %d", a.sweep.n, 8-i)
+		}
+	}
+	if got := a.curves(); !reflect.DeepEqual(got, want) {
+		t.Errorf("curves from the workers = %+v\nwant RunSweep's %+v", got, want)
+	}
+
+	// A worker that fails: the program runs the rest itself.
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	deliver(engine.RunPoint(a.sweep.sc.String(), 3, maxInFlight))
+	if deliver(engine.PointRun{Index: -1, Error: "the sweep worker failed"}) || a.sweep.remote {
+		t.Fatalf("a failed worker did not hand the points back: remote %v", a.sweep.remote)
+	}
+	for i := 0; i < 100000 && !a.sweep.done; i++ {
+		a.sweep.work(sweepBudget)
+	}
+	if got := a.curves(); !reflect.DeepEqual(got, want) {
+		t.Errorf("curves after a failed worker = %+v\nwant RunSweep's %+v", got, want)
 	}
 }

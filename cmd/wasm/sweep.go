@@ -7,43 +7,127 @@ import (
 	"playground/engine"
 )
 
-// sweepRun computes a sweep's points (KEY=A..B) one after another, in
-// slices of wall time between frames, so the page never stalls: each point
-// is an ordinary run to its end, the same as the CLI's.
+// sweepWorkerURL is the script of the page's sweep workers (static/), which
+// loads cmd/sweepworker. The page fetches it only when a sweep runs.
+const sweepWorkerURL = "sweepworker.js"
+
+// sweepRun computes a sweep's points (KEY=A..B). Where the page has Web
+// Workers, they run the points beside the picture and deliver brings each
+// result; else (or if they fail) the program runs them itself, one after
+// another, in slices of wall time between frames, so the page never
+// stalls. Either way each point is an ordinary run to its end, the same as
+// the CLI's, and the results sit in the order of the points.
 type sweepRun struct {
-	sc   engine.Scenario
-	pts  []engine.SweepPoint
-	res  []engine.PointResult
-	cur  *engine.Sim
-	done bool
+	sc     engine.Scenario
+	pts    []engine.SweepPoint
+	res    []engine.PointResult // by point, filled as the points finish
+	have   []bool               // which points have finished
+	n      int                  // how many have
+	next   int                  // the next point the program runs itself
+	cur    *engine.Sim
+	remote bool // the page's workers run the points
+	done   bool
 }
 
-// work runs points for at most budget of wall time. A point that comes to
-// hold more requests than the page can ends the sweep, and work says why.
+func newSweepRun(sc engine.Scenario) *sweepRun {
+	pts := sc.Points()
+	return &sweepRun{sc: sc, pts: pts, res: make([]engine.PointResult, len(pts)), have: make([]bool, len(pts))}
+}
+
+// work runs points for at most budget of wall time, unless the workers run
+// them. A point that comes to hold more requests than the page can ends
+// the sweep, and work says why.
 func (sw *sweepRun) work(budget time.Duration) string {
+	if sw.remote {
+		return ""
+	}
 	start := time.Now()
 	for !sw.done && time.Since(start) < budget {
-		i := len(sw.res)
 		if sw.cur == nil {
-			sw.cur = engine.NewLane(sw.sc.Point(i), 0, engine.Options{})
+			for sw.have[sw.next] {
+				sw.next++
+			}
+			sw.cur = engine.NewLane(sw.sc.Point(sw.next), 0, engine.Options{})
 		}
+		i := sw.next
 		if !sw.cur.Done() {
 			sw.cur.Advance(sw.cur.Now()+time.Hour, chunkEvents)
 			if n := sw.cur.Slots(); n > maxInFlight {
-				sw.done, sw.cur = true, nil
-				return fmt.Sprintf("The sweep stopped at point %d of %d (%s=%s): it holds %d requests at once, more than the %d the page can; the CLI runs it: go run ./cmd/sim '%s'",
-					i+1, len(sw.pts), sw.pts[i].Key, sw.pts[i].Value, n, maxInFlight, sw.sc.String())
+				sw.cur = nil
+				return sw.flooded(i, n)
 			}
 			continue
 		}
-		sw.res = append(sw.res, sw.sc.PointResult(i, sw.cur.Result()))
+		sw.add(i, sw.sc.PointResult(i, sw.cur.Result()))
 		sw.cur = nil
-		if len(sw.res) == len(sw.pts) {
-			engine.MarkCheapest(sw.res)
-			sw.done = true
-		}
 	}
 	return ""
+}
+
+// add records point i's result; the last one marks the cheapest points.
+func (sw *sweepRun) add(i int, p engine.PointResult) {
+	if sw.have[i] {
+		return
+	}
+	sw.res[i], sw.have[i] = p, true
+	sw.n++
+	if sw.n == len(sw.pts) {
+		engine.MarkCheapest(sw.res)
+		sw.done = true
+	}
+}
+
+// flooded ends the sweep at point i, which came to hold n requests, and
+// says why.
+func (sw *sweepRun) flooded(i, n int) string {
+	sw.done = true
+	return fmt.Sprintf("The sweep stopped at point %d of %d (%s=%s): it holds %d requests at once, more than the %d the page can; the CLI runs it: go run ./cmd/sim '%s'",
+		i+1, len(sw.pts), sw.pts[i].Key, sw.pts[i].Value, n, maxInFlight, sw.sc.String())
+}
+
+// finished returns the results so far, in the order of the points.
+func (sw *sweepRun) finished() []engine.PointResult {
+	out := make([]engine.PointResult, 0, sw.n)
+	for i, ok := range sw.have {
+		if ok {
+			out = append(out, sw.res[i])
+		}
+	}
+	return out
+}
+
+// pointPool starts a sweep's points in the page's workers: the sweep's
+// text, how many points it has, the most requests a point may hold, and
+// deliver, which takes each reply and says whether to go on. It reports
+// whether the workers started.
+type pointPool func(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool
+
+// startSweep hands sw's points to the workers, if the page has them.
+func (a *app) startSweep(sw *sweepRun) {
+	if a.pool == nil {
+		return
+	}
+	sw.remote = a.pool(sw.sc.String(), len(sw.pts), maxInFlight, func(r engine.PointRun) bool { return a.deliver(sw, r) })
+}
+
+// deliver takes a worker's reply for sw and says whether the workers
+// should go on: not once the sweep is done or replaced. A reply that is
+// not a point's result (a worker that failed to load) hands the rest of
+// the points back to the program.
+func (a *app) deliver(sw *sweepRun, r engine.PointRun) bool {
+	if a.sweep != sw || sw.done {
+		return false
+	}
+	if r.Index < 0 || r.Index >= len(sw.pts) || r.Point == nil && r.Slots == 0 {
+		sw.remote = false
+		return false
+	}
+	if r.Slots > 0 {
+		a.notice = sw.flooded(r.Index, r.Slots)
+		return false
+	}
+	sw.add(r.Index, *r.Point)
+	return !sw.done
 }
 
 // SweepState is state().sweep: how far the capacity curves are.
@@ -53,13 +137,16 @@ type SweepState struct {
 	Done     int    `json:"done"`
 	Total    int    `json:"total"`
 	Target   string `json:"target"` // the goal, or ""
+	// Workers says whether the page's Web Workers run the points (else
+	// the program does, between frames).
+	Workers bool `json:"workers"`
 }
 
 func (sw *sweepRun) state() *SweepState {
 	if sw == nil {
 		return nil
 	}
-	st := &SweepState{Scenario: sw.sc.String(), Key: sw.sc.Sweep.Key, Done: len(sw.res), Total: len(sw.pts)}
+	st := &SweepState{Scenario: sw.sc.String(), Key: sw.sc.Sweep.Key, Done: sw.n, Total: len(sw.pts), Workers: sw.remote}
 	if t := sw.sc.Sweep.Target; t != nil {
 		st.Target = t.String()
 	}
@@ -72,5 +159,5 @@ func (a *app) curves() []engine.Curve {
 	if a.sweep == nil {
 		return []engine.Curve{}
 	}
-	return engine.Curves(a.sweep.res)
+	return engine.Curves(a.sweep.finished())
 }

@@ -1,0 +1,73 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"playground/engine"
+)
+
+// pagePool is the sweep's pointPool in the browser: static/sweeppool.js's
+// cpSweepPool, which runs the points in Web Workers. Each reply takes the
+// game's lock, as the page's calls do. It is nil where the page has no
+// pool (canvas.html without sweeppool.js).
+func pagePool(g *game) pointPool {
+	pool := js.Global().Get("cpSweepPool")
+	if pool.Type() != js.TypeObject {
+		return nil
+	}
+	return func(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool {
+		var cb js.Func
+		cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			more := len(args) > 0 && args[0].Type() == js.TypeObject && deliver(pointRun(args[0]))
+			if !more {
+				cb.Release()
+			}
+			return more
+		})
+		if !pool.Call("start", sweepWorkerURL, text, total, maxSlots, cb).Truthy() {
+			cb.Release()
+			return false
+		}
+		return true
+	}
+}
+
+// pointRun reads a worker's reply, the object of an engine.PointRun's JSON,
+// field by field: encoding/json's decoder would cost the page's download
+// about 33 KB of gzip.
+func pointRun(v js.Value) engine.PointRun {
+	num := func(o js.Value, k string) float64 {
+		if f := o.Get(k); f.Type() == js.TypeNumber {
+			return f.Float()
+		}
+		return 0
+	}
+	str := func(o js.Value, k string) string {
+		if f := o.Get(k); f.Type() == js.TypeString {
+			return f.String()
+		}
+		return ""
+	}
+	r := engine.PointRun{Index: -1, Slots: int(num(v, "slots")), Error: str(v, "error")}
+	if i := v.Get("index"); i.Type() == js.TypeNumber {
+		r.Index = i.Int()
+	}
+	if p := v.Get("point"); p.Type() == js.TypeObject {
+		r.Point = &engine.PointResult{
+			SweepPoint: engine.SweepPoint{Lane: int(num(p, "lane")), Label: str(p, "label"), Key: str(p, "key"),
+				Value: str(p, "value"), X: num(p, "x")},
+			ThroughputRPS: num(p, "throughputRps"),
+			P50MS:         num(p, "p50Ms"),
+			P99MS:         num(p, "p99Ms"),
+			ResidentMB:    num(p, "residentMB"),
+			Failed:        int64(num(p, "failed")),
+			MeetsTarget:   p.Get("meetsTarget").Truthy(),
+			Scenario:      str(p, "scenario"),
+		}
+	}
+	return r
+}
