@@ -10,14 +10,15 @@ import (
 
 // pagePool is the sweep's pointPool in the browser: static/sweeppool.js's
 // cpSweepPool, which runs the points in Web Workers. Each reply takes the
-// game's lock, as the page's calls do. It is nil where the page has no
-// pool (canvas.html without sweeppool.js).
+// game's lock, as the page's calls do. Where the page has no pool when a
+// sweep starts (canvas.html without sweeppool.js, or a test that took it
+// away to measure the program alone), the program runs the points.
 func pagePool(g *game) pointPool {
-	pool := js.Global().Get("cpSweepPool")
-	if pool.Type() != js.TypeObject {
-		return nil
-	}
 	return func(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool {
+		pool := js.Global().Get("cpSweepPool")
+		if pool.Type() != js.TypeObject {
+			return false
+		}
 		var cb js.Func
 		cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
 			g.mu.Lock()
