@@ -42,6 +42,8 @@ func renderBlock(w util.BufWriter, b Block) {
 	switch b := b.(type) {
 	case *ScenarioBlock:
 		renderScenario(w, b)
+	case *SweepBlock:
+		renderSweep(w, b)
 	case *ExerciseBlock:
 		renderExercise(w, b)
 	case *PredictBlock:
