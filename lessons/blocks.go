@@ -103,24 +103,38 @@ type lineError struct {
 	msg  string
 }
 
-func parseScenarioBlock(lines []string, first, fence int) (*ScenarioBlock, *lineError) {
-	b := &ScenarioBlock{At: fence}
-	var text []string
-	var expects []string
-	var expectLines []int
+// cardLines is what a scenario or sweep block's lines hold: a title, the
+// scenario text, and expect lines with their line numbers.
+type cardLines struct {
+	title       string
+	text        []string
+	expects     []string
+	expectLines []int
+}
+
+// splitCard sorts a block's lines; first is the line of lines[0].
+func splitCard(lines []string, first int) cardLines {
+	var c cardLines
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
 		switch {
 		case l == "":
 		case strings.HasPrefix(l, "title:"):
-			b.Title = strings.TrimSpace(strings.TrimPrefix(l, "title:"))
+			c.title = strings.TrimSpace(strings.TrimPrefix(l, "title:"))
 		case strings.HasPrefix(l, "expect "):
-			expects = append(expects, strings.TrimPrefix(l, "expect "))
-			expectLines = append(expectLines, first+i)
+			c.expects = append(c.expects, strings.TrimPrefix(l, "expect "))
+			c.expectLines = append(c.expectLines, first+i)
 		default:
-			text = append(text, l)
+			c.text = append(c.text, l)
 		}
 	}
+	return c
+}
+
+func parseScenarioBlock(lines []string, first, fence int) (*ScenarioBlock, *lineError) {
+	c := splitCard(lines, first)
+	b := &ScenarioBlock{At: fence, Title: c.title}
+	text, expects, expectLines := c.text, c.expects, c.expectLines
 	if len(text) == 0 {
 		return nil, &lineError{fence, "scenario block has no scenario text"}
 	}

@@ -46,22 +46,9 @@ type SweepExpect struct {
 // lines[0].
 func parseSweepBlock(lines []string, first int) (*SweepBlock, *lineError) {
 	fence := first - 1
-	b := &SweepBlock{At: fence}
-	var text, expects []string
-	var expectLines []int
-	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		switch {
-		case l == "":
-		case strings.HasPrefix(l, "title:"):
-			b.Title = strings.TrimSpace(strings.TrimPrefix(l, "title:"))
-		case strings.HasPrefix(l, "expect "):
-			expects = append(expects, strings.TrimPrefix(l, "expect "))
-			expectLines = append(expectLines, first+i)
-		default:
-			text = append(text, l)
-		}
-	}
+	c := splitCard(lines, first)
+	b := &SweepBlock{At: fence, Title: c.title}
+	text, expects, expectLines := c.text, c.expects, c.expectLines
 	if len(text) == 0 {
 		return nil, &lineError{fence, "sweep block has no scenario text"}
 	}
@@ -225,14 +212,7 @@ func checkSweep(file string, b *SweepBlock) []Outcome {
 // they finish), a link to its capacity curves in the playground, and its
 // claims in words.
 func renderSweep(w util.BufWriter, b *SweepBlock) {
-	title := b.Title
-	if title == "" {
-		title = "Run this sweep"
-	}
-	fmt.Fprintf(w, "<figure class=\"cp-card cp-scenario cp-sweep\" data-scenario=\"%s\" data-line=\"%d\">\n", esc(b.Text), b.At)
-	fmt.Fprintf(w, "<figcaption>%s</figcaption>\n", esc(title))
-	fmt.Fprintf(w, "<pre class=\"cp-scenario-text\"><code>%s</code></pre>\n", esc(strings.ReplaceAll(b.Text, " ", "\n")))
-	fmt.Fprintf(w, "<button type=\"button\" class=\"cp-run\" data-scenario=\"%s\">Run this sweep</button>\n", esc(b.Text))
+	cardHead(w, "cp-scenario cp-sweep", b.Text, b.Title, "Run this sweep", "Run this sweep", b.At)
 	fmt.Fprintf(w, "<a class=\"cp-curves-link\" href=\"../index.html?%s\">Its capacity curves in the playground</a>\n", esc(queryOf(b.Text)))
 	w.WriteString("<div class=\"cp-sweep-points\" aria-live=\"polite\" hidden></div>\n")
 	if len(b.Expects) > 0 {
