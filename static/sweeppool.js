@@ -1,16 +1,18 @@
 // sweeppool.js: runs the points of a sweep in Web Workers, beside the
 // picture, for the program in canvas.html (cmd/wasm/sweep_js.go).
 //
-// window.cpSweepPool.start(url, text, total, maxSlots, deliver) starts one
-// worker (the script at url) per core the browser reports, at most one per
-// point, and hands each the next point as soon as it is free, so the
-// points finish in about total/cores of the time one would take. Each
-// reply (an engine.PointRun, parsed from its JSON) goes to deliver, which returns
-// false when the program wants no more: then every worker stops. start
+// window.cpSweepPool.start(url, text, total, maxSlots, deliver) starts
+// workers (the script at url), one per core the browser reports but one
+// (at least 2, at most 8, at most one per point), and hands each the next
+// point as soon as it is free, so the points finish in about total/workers
+// of the time one would take. Each reply (an engine.PointRun, parsed from
+// its JSON) goes to deliver, which returns false when the program wants no
+// more: then every worker stops. start
 // returns false where there are no Web Workers; the program then runs the
 // points itself. A new start, or stop(), ends the sweep before it.
 (function () {
   'use strict';
+  var MAX_WORKERS = 8;
   var current = null;
 
   function stop() {
@@ -35,7 +37,10 @@
       if (deliver(r) === false) { stop(); return; }
       give(w);
     }
-    var n = Math.max(1, Math.min(total, navigator.hardwareConcurrency || 2));
+    // One worker per core but one, which the page keeps for the picture
+    // (on 2 cores, 2 all the same), and at most 8: each holds a Go heap.
+    var cores = navigator.hardwareConcurrency || 2;
+    var n = Math.max(1, Math.min(total, MAX_WORKERS, Math.max(2, cores - 1)));
     for (var i = 0; i < n; i++) {
       var w;
       try {
