@@ -24,14 +24,19 @@
   function start(url, text, total, maxSlots, deliver) {
     stop();
     if (typeof Worker !== 'function' || !(total > 0)) return false;
-    var run = { workers: [], next: 0 };
+    var run = { workers: [], next: 0 }; // each worker's cpBusy: points it holds
     current = run;
     function give(w) {
-      if (run.next >= total) { w.terminate(); return; }
+      if (run.next >= total) {
+        if (!w.cpBusy) w.terminate(); // no point left, none in hand
+        return;
+      }
+      w.cpBusy = (w.cpBusy || 0) + 1;
       w.postMessage({ text: text, index: run.next++, maxSlots: maxSlots });
     }
     function reply(w, json) {
       if (current !== run) return;
+      w.cpBusy--;
       var r;
       try { r = JSON.parse(json); } catch (e) { r = { index: -1, error: 'the sweep worker sent ' + String(json).slice(0, 80) }; }
       if (deliver(r) === false) { stop(); return; }
@@ -57,6 +62,9 @@
         deliver({ index: -1, error: 'the sweep worker failed: ' + (e.message || 'it did not load') });
       };
       run.workers.push(w);
+      // Two points each: a worker starts its next point at once, while
+      // its reply waits for the page's thread, which draws the picture.
+      give(w);
       give(w);
     }
     return true;
