@@ -120,6 +120,7 @@ func (a *app) load(text string) error {
 				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
 		}
 	}
+	a.dropSweep()
 	a.sc, a.labels, a.sweep = sc, sc.LaneLabels(), sw
 	if sw != nil {
 		a.startSweep(sw)
@@ -441,7 +442,7 @@ func (a *app) change(key, value string) (time.Duration, error) {
 	if err := sc.AddChange(key, at, value); err != nil {
 		return 0, err
 	}
-	a.sweep = nil // the picture becomes a live session of its own
+	a.dropSweep() // the picture becomes a live session of its own
 	for _, s := range a.sims {
 		if !s.Takes(key) {
 			continue

@@ -295,17 +295,14 @@ func TestSweepPointsFromWorkers(t *testing.T) {
 	want := engine.Curves(engine.RunSweep(sc, engine.Options{}, nil))
 
 	a := newApp()
-	var deliver func(engine.PointRun) bool
-	a.pool = func(text string, total, maxSlots int, d func(engine.PointRun) bool) bool {
-		deliver = d
-		return true
-	}
+	pool := &fakePool{}
+	a.pool = pool
 	if err := a.load(text); err != nil {
 		t.Fatal(err)
 	}
 	for i := 7; i >= 0; i-- { // the last point first
 		r := engine.RunPoint(a.sweep.sc.String(), i, maxInFlight)
-		more := deliver(r)
+		more := pool.deliver(r)
 		if more != (i > 0) {
 			t.Errorf("deliver(point %d) = %v; want %v (more only while points are missing)", i, more, i > 0)
 		}
@@ -325,8 +322,8 @@ func TestSweepPointsFromWorkers(t *testing.T) {
 	if err := a.load(text); err != nil {
 		t.Fatal(err)
 	}
-	deliver(engine.RunPoint(a.sweep.sc.String(), 3, maxInFlight))
-	if deliver(engine.PointRun{Index: -1, Error: "the sweep worker failed"}) || a.sweep.remote {
+	pool.deliver(engine.RunPoint(a.sweep.sc.String(), 3, maxInFlight))
+	if pool.deliver(engine.PointRun{Index: -1, Error: "the sweep worker failed"}) || a.sweep.remote {
 		t.Fatalf("a failed worker did not hand the points back: remote %v", a.sweep.remote)
 	}
 	for i := 0; i < 100000 && !a.sweep.done; i++ {
@@ -335,4 +332,25 @@ func TestSweepPointsFromWorkers(t *testing.T) {
 	if got := a.curves(); !reflect.DeepEqual(got, want) {
 		t.Errorf("curves after a failed worker = %+v\nwant RunSweep's %+v", got, want)
 	}
+
+	// Another scenario while the workers run: they stop at once.
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.load("model=sync workers=2"); err != nil || pool.stops != 1 {
+		t.Errorf("load over a running sweep: err %v, %d stops of the workers; want 1", err, pool.stops)
+	}
 }
+
+// fakePool is the page's workers, natively: the test delivers the points.
+type fakePool struct {
+	deliver func(engine.PointRun) bool
+	stops   int
+}
+
+func (p *fakePool) start(text string, total, maxSlots int, d func(engine.PointRun) bool) bool {
+	p.deliver = d
+	return true
+}
+
+func (p *fakePool) stop() { p.stops++ }

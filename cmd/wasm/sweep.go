@@ -96,18 +96,32 @@ func (sw *sweepRun) finished() []engine.PointResult {
 	return out
 }
 
-// pointPool starts a sweep's points in the page's workers: the sweep's
-// text, how many points it has, the most requests a point may hold, and
-// deliver, which takes each reply and says whether to go on. It reports
-// whether the workers started.
-type pointPool func(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool
+// pointPool runs a sweep's points in the page's workers.
+type pointPool interface {
+	// start begins the sweep: its text, how many points it has, the most
+	// requests a point may hold, and deliver, which takes each reply and
+	// says whether to go on. It reports whether the workers started.
+	start(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool
+	// stop ends the workers of the sweep started last, at once.
+	stop()
+}
 
 // startSweep hands sw's points to the workers, if the page has them.
 func (a *app) startSweep(sw *sweepRun) {
 	if a.pool == nil {
 		return
 	}
-	sw.remote = a.pool(sw.sc.String(), len(sw.pts), maxInFlight, func(r engine.PointRun) bool { return a.deliver(sw, r) })
+	sw.remote = a.pool.start(sw.sc.String(), len(sw.pts), maxInFlight, func(r engine.PointRun) bool { return a.deliver(sw, r) })
+}
+
+// dropSweep lets the sweep go (another scenario loads, or a live change
+// makes the picture a session of its own): its workers stop at once rather
+// than finish the points they hold.
+func (a *app) dropSweep() {
+	if a.sweep != nil && a.sweep.remote && !a.sweep.done && a.pool != nil {
+		a.pool.stop()
+	}
+	a.sweep = nil
 }
 
 // deliver takes a worker's reply for sw and says whether the workers

@@ -13,27 +13,46 @@ import (
 // game's lock, as the page's calls do. Where the page has no pool when a
 // sweep starts (canvas.html without sweeppool.js, or a test that took it
 // away to measure the program alone), the program runs the points.
-func pagePool(g *game) pointPool {
-	return func(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool {
-		pool := js.Global().Get("cpSweepPool")
-		if pool.Type() != js.TypeObject {
-			return false
+type pagePool struct {
+	g    *game
+	cb   js.Func // the sweep's deliver, for the page
+	held bool    // cb is live
+}
+
+func (p *pagePool) start(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool {
+	pool := js.Global().Get("cpSweepPool")
+	if pool.Type() != js.TypeObject {
+		return false
+	}
+	p.release()
+	p.cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		p.g.mu.Lock()
+		defer p.g.mu.Unlock()
+		more := len(args) > 0 && args[0].Type() == js.TypeObject && deliver(pointRun(args[0]))
+		if !more {
+			p.release()
 		}
-		var cb js.Func
-		cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			g.mu.Lock()
-			defer g.mu.Unlock()
-			more := len(args) > 0 && args[0].Type() == js.TypeObject && deliver(pointRun(args[0]))
-			if !more {
-				cb.Release()
-			}
-			return more
-		})
-		if !pool.Call("start", sweepWorkerURL, text, total, maxSlots, cb).Truthy() {
-			cb.Release()
-			return false
-		}
-		return true
+		return more
+	})
+	p.held = true
+	if !pool.Call("start", sweepWorkerURL, text, total, maxSlots, p.cb).Truthy() {
+		p.release()
+		return false
+	}
+	return true
+}
+
+func (p *pagePool) stop() {
+	if pool := js.Global().Get("cpSweepPool"); pool.Type() == js.TypeObject {
+		pool.Call("stop")
+	}
+	p.release()
+}
+
+func (p *pagePool) release() {
+	if p.held {
+		p.cb.Release()
+		p.held = false
 	}
 }
 
