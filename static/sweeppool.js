@@ -9,7 +9,8 @@
 // its JSON) goes to deliver, which returns false when the program wants no
 // more: then every worker stops. start
 // returns false where there are no Web Workers; the program then runs the
-// points itself. A new start, or stop(), ends the sweep before it.
+// points itself. With workers, the program also takes points (claim)
+// between its frames. A new start, or stop(), ends the sweep before it.
 (function () {
   'use strict';
   var MAX_WORKERS = 8;
@@ -24,7 +25,7 @@
   function start(url, text, total, maxSlots, deliver) {
     stop();
     if (typeof Worker !== 'function' || !(total > 0)) return false;
-    var run = { workers: [], next: 0 }; // each worker's cpBusy: points it holds
+    var run = { workers: [], next: 0, total: total }; // each worker's cpBusy: points it holds
     current = run;
     function give(w) {
       if (run.next >= total) {
@@ -70,5 +71,12 @@
     return true;
   }
 
-  window.cpSweepPool = { start: start, stop: stop };
+  // claim takes the next point that no worker has, for the program to run
+  // between its frames; -1 when none is left.
+  function claim() {
+    if (!current || current.next >= current.total) return -1;
+    return current.next++;
+  }
+
+  window.cpSweepPool = { start: start, stop: stop, claim: claim };
 })();

@@ -333,6 +333,21 @@ func TestSweepPointsFromWorkers(t *testing.T) {
 		t.Errorf("curves after a failed worker = %+v\nwant RunSweep's %+v", got, want)
 	}
 
+	// The program takes the points the workers have not, between frames.
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	pool.free = []int{5, 6, 7}
+	for i := 4; i >= 0; i-- {
+		pool.deliver(engine.RunPoint(a.sweep.sc.String(), i, maxInFlight))
+	}
+	for i := 0; i < 100000 && !a.sweep.done; i++ {
+		a.sweep.work(sweepBudget)
+	}
+	if got := a.curves(); !a.sweep.done || len(pool.free) != 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("with the program's points: done %v, free %v, curves %+v\nwant RunSweep's %+v", a.sweep.done, pool.free, got, want)
+	}
+
 	// Another scenario while the workers run: they stop at once.
 	if err := a.load(text); err != nil {
 		t.Fatal(err)
@@ -342,10 +357,21 @@ func TestSweepPointsFromWorkers(t *testing.T) {
 	}
 }
 
-// fakePool is the page's workers, natively: the test delivers the points.
+// fakePool is the page's workers, natively: the test delivers the points,
+// and claim hands the program the points in free.
 type fakePool struct {
 	deliver func(engine.PointRun) bool
 	stops   int
+	free    []int
+}
+
+func (p *fakePool) claim() int {
+	if len(p.free) == 0 {
+		return -1
+	}
+	i := p.free[0]
+	p.free = p.free[1:]
+	return i
 }
 
 func (p *fakePool) start(text string, total, maxSlots int, d func(engine.PointRun) bool) bool {

@@ -23,9 +23,11 @@ type sweepRun struct {
 	res    []engine.PointResult // by point, filled as the points finish
 	have   []bool               // which points have finished
 	n      int                  // how many have
-	next   int                  // the next point the program runs itself
+	next   int                  // where the program looks for a point to run itself
 	cur    *engine.Sim
-	remote bool // the page's workers run the points
+	curI   int        // the point cur runs
+	remote bool       // the page's workers run the points
+	claim  func() int // with workers: takes a point none of them has, or -1
 	done   bool
 }
 
@@ -34,22 +36,21 @@ func newSweepRun(sc engine.Scenario) *sweepRun {
 	return &sweepRun{sc: sc, pts: pts, res: make([]engine.PointResult, len(pts)), have: make([]bool, len(pts))}
 }
 
-// work runs points for at most budget of wall time, unless the workers run
-// them. A point that comes to hold more requests than the page can ends
-// the sweep, and work says why.
+// work runs points for at most budget of wall time: every point, or, with
+// workers, the points it claims before they do, so that the page's own
+// thread helps them (a browser gives it more of a busy machine than it
+// gives workers). A point that comes to hold more requests than the page
+// can ends the sweep, and work says why.
 func (sw *sweepRun) work(budget time.Duration) string {
-	if sw.remote {
-		return ""
-	}
 	start := time.Now()
 	for !sw.done && time.Since(start) < budget {
 		if sw.cur == nil {
-			for sw.have[sw.next] {
-				sw.next++
+			if sw.curI = sw.nextPoint(); sw.curI < 0 {
+				return "" // the workers have the rest
 			}
-			sw.cur = engine.NewLane(sw.sc.Point(sw.next), 0, engine.Options{})
+			sw.cur = engine.NewLane(sw.sc.Point(sw.curI), 0, engine.Options{})
 		}
-		i := sw.next
+		i := sw.curI
 		if !sw.cur.Done() {
 			sw.cur.Advance(sw.cur.Now()+time.Hour, chunkEvents)
 			if n := sw.cur.Slots(); n > maxInFlight {
@@ -62,6 +63,20 @@ func (sw *sweepRun) work(budget time.Duration) string {
 		sw.cur = nil
 	}
 	return ""
+}
+
+// nextPoint picks the next point for the program to run, or -1.
+func (sw *sweepRun) nextPoint() int {
+	if sw.remote {
+		return sw.claim()
+	}
+	for sw.next < len(sw.have) && sw.have[sw.next] {
+		sw.next++
+	}
+	if sw.next == len(sw.have) {
+		return -1
+	}
+	return sw.next
 }
 
 // add records point i's result; the last one marks the cheapest points.
@@ -104,6 +119,9 @@ type pointPool interface {
 	start(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool
 	// stop ends the workers of the sweep started last, at once.
 	stop()
+	// claim takes a point of that sweep that no worker has taken, for the
+	// program to run; -1 when there is none.
+	claim() int
 }
 
 // startSweep hands sw's points to the workers, if the page has them.
@@ -112,6 +130,7 @@ func (a *app) startSweep(sw *sweepRun) {
 		return
 	}
 	sw.remote = a.pool.start(sw.sc.String(), len(sw.pts), maxInFlight, func(r engine.PointRun) bool { return a.deliver(sw, r) })
+	sw.claim = a.pool.claim
 }
 
 // dropSweep lets the sweep go (another scenario loads, or a live change

@@ -49,6 +49,15 @@ func (p *pagePool) stop() {
 	p.release()
 }
 
+func (p *pagePool) claim() int {
+	if pool := js.Global().Get("cpSweepPool"); pool.Type() == js.TypeObject {
+		if i := pool.Call("claim"); i.Type() == js.TypeNumber {
+			return i.Int()
+		}
+	}
+	return -1
+}
+
 func (p *pagePool) release() {
 	if p.held {
 		p.cb.Release()
