@@ -13,8 +13,9 @@ const sweepWorkerURL = "sweepworker.js"
 
 // sweepRun computes a sweep's points (KEY=A..B). Where the page has Web
 // Workers, they run the points beside the picture and deliver brings each
-// result; else (or if they fail) the program runs them itself, one after
-// another, in slices of wall time between frames, so the page never
+// result, while the program runs the points it claims before them; else
+// (or if they fail) the program runs every point. It runs its points one
+// after another, in slices of wall time between frames, so the page never
 // stalls. Either way each point is an ordinary run to its end, the same as
 // the CLI's, and the results sit in the order of the points.
 type sweepRun struct {
