@@ -139,6 +139,9 @@ func TestLessonSweepCard(t *testing.T) {
 	if cheapest != "model=gthread threads=8 4" {
 		t.Errorf("the marked row reads %q; want gthread's workers=4, as the lesson claims", cheapest)
 	}
+	for _, v := range runAxe(t, ctx, axeSource(t)) { // the filled table too
+		t.Errorf("axe-core %s (%s): %s (%d nodes)", v.ID, v.Impact, v.Help, len(v.Nodes))
+	}
 	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(".cp-sweep .cp-sweep-table"))); err != nil {
 		t.Fatal(err)
 	}

@@ -669,8 +669,7 @@ import { Controller } from './controller.js';
       sweepShown = shown;
       var curves = link.call('curves') || [];
       box.hidden = false;
-      box.textContent = '';
-      box.appendChild(el('p', 'cp-sweep-status', sw.done < sw.total ? 'Running point ' + (sw.done + 1) + ' of ' + sw.total + '…' : 'All ' + sw.total + ' points have run.'));
+      setText(box.querySelector('.cp-sweep-status'), sw.done < sw.total ? sw.done + ' of ' + sw.total + ' points have run…' : 'All ' + sw.total + ' points have run.');
       var table = el('table', 'cp-sweep-table');
       var head = el('tr');
       ['lane', sw.key, 'req/s', 'p50', 'p99', 'memory MB'].concat(sw.target ? ['goal ' + sw.target] : []).forEach(function (h) {
@@ -688,7 +687,9 @@ import { Controller } from './controller.js';
             .forEach(function (v) { tr.appendChild(el('td', null, String(v))); });
         });
       });
-      box.appendChild(table);
+      var rows = box.querySelector('.cp-sweep-rows');
+      rows.textContent = '';
+      rows.appendChild(table);
     }
 
     function onState(st) {
