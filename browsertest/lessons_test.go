@@ -140,7 +140,7 @@ func TestLessonSweepCard(t *testing.T) {
 		t.Errorf("the marked row reads %q; want gthread's workers=4, as the lesson claims", cheapest)
 	}
 	for _, v := range runAxe(t, ctx, axeSource(t)) { // the filled table too
-		t.Errorf("axe-core %s (%s): %s (%d nodes)", v.ID, v.Impact, v.Help, len(v.Nodes))
+		t.Errorf("axe-core %s (%s): %s: %v", v.ID, v.Impact, v.Help, v.Nodes)
 	}
 	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(".cp-sweep .cp-sweep-table"))); err != nil {
 		t.Fatal(err)

@@ -214,7 +214,7 @@ func checkSweep(file string, b *SweepBlock) []Outcome {
 func renderSweep(w util.BufWriter, b *SweepBlock) {
 	cardHead(w, "cp-scenario cp-sweep", b.Text, b.Title, "Run this sweep", "Run this sweep", b.At)
 	fmt.Fprintf(w, "<a class=\"cp-curves-link\" href=\"../index.html?%s\">Its capacity curves in the playground</a>\n", esc(queryOf(b.Text)))
-	w.WriteString("<div class=\"cp-sweep-points\" hidden><p class=\"cp-sweep-status\" role=\"status\"></p><div class=\"cp-sweep-rows\"></div></div>\n")
+	w.WriteString("<div class=\"cp-sweep-points\" hidden><p class=\"cp-sweep-status\" role=\"status\"></p><div class=\"cp-sweep-rows\" role=\"region\" aria-label=\"The sweep's points\" tabindex=\"0\"></div></div>\n")
 	if len(b.Expects) > 0 {
 		w.WriteString("<div class=\"cp-expect\"><p>What you should see when every point has run:</p><ul>\n")
 		for _, e := range b.Expects {

@@ -672,7 +672,7 @@ import { Controller } from './controller.js';
       setText(box.querySelector('.cp-sweep-status'), sw.done < sw.total ? sw.done + ' of ' + sw.total + ' points have run…' : 'All ' + sw.total + ' points have run.');
       var table = el('table', 'cp-sweep-table');
       var head = el('tr');
-      ['lane', sw.key, 'req/s', 'p50', 'p99', 'memory MB'].concat(sw.target ? ['goal ' + sw.target] : []).forEach(function (h) {
+      ['lane', sw.key, 'req/s', 'p50', 'p99', 'memory MB'].concat(sw.target ? [sw.target] : []).forEach(function (h) {
         var th = el('th', null, h);
         th.scope = 'col';
         head.appendChild(th);
@@ -683,7 +683,7 @@ import { Controller } from './controller.js';
         (c.points || []).forEach(function (p) {
           var tr = body.appendChild(el('tr', p.cheapest ? 'cp-cheapest' : null));
           [c.label, p.value, fmtRps(p.throughputRps), fmtMs(p.p50Ms), fmtMs(p.p99Ms), fmtMB(p.residentMB)]
-            .concat(sw.target ? [p.cheapest ? 'yes, the cheapest' : p.meetsTarget ? 'yes' : 'no'] : [])
+            .concat(sw.target ? [p.cheapest ? 'cheapest' : p.meetsTarget ? 'yes' : 'no'] : [])
             .forEach(function (v) { tr.appendChild(el('td', null, String(v))); });
         });
       });
