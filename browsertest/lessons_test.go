@@ -118,3 +118,32 @@ func TestLessonPredictAndExercise(t *testing.T) {
 	}
 	shot(t, ctx, "lesson-exercise-solved")
 }
+
+// A sweep card runs its sweep in the lesson's page and fills a table of its
+// points as they finish, the cheapest that meets the goal marked, with the
+// values the lesson's tests check in the engine.
+func TestLessonSweepCard(t *testing.T) {
+	if shared == nil {
+		t.Skip("PLAYGROUND_BROWSER is not set")
+	}
+	ctx := page(t, readyLimit+3*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(shared.base+"lessons/15-choosing.html"),
+		waitJS(lessonSim+` && `+lessonSim+`.ready`, readyLimit),
+		chromedp.Evaluate[chromedp.Void](`(() => { const c = document.querySelector(".cp-sweep"); c.scrollIntoView(); c.querySelector(".cp-run").click(); })()`),
+		waitJS(`document.querySelectorAll(".cp-sweep .cp-sweep-table tbody tr").length === 16`, 2*time.Minute),
+	); err != nil {
+		t.Fatalf("the sweep card never showed its 16 points: %v (%s)", err, eval[string](t, ctx, `document.querySelector(".cp-sweep .cp-sweep-points").textContent`))
+	}
+	cheapest := eval[string](t, ctx, `[...document.querySelectorAll(".cp-sweep tr.cp-cheapest td")].slice(0, 2).map(td => td.textContent).join(" ")`)
+	if cheapest != "model=gthread threads=8 4" {
+		t.Errorf("the marked row reads %q; want gthread's workers=4, as the lesson claims", cheapest)
+	}
+	for _, v := range runAxe(t, ctx, axeSource(t)) { // the filled table too
+		t.Errorf("axe-core %s (%s): %s: %v", v.ID, v.Impact, v.Help, v.Nodes)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(".cp-sweep .cp-sweep-table"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "lesson-sweep-card")
+}

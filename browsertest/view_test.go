@@ -299,7 +299,21 @@ func TestSweepSpeedFigure(t *testing.T) {
 	}
 	secs := eval[float64](t, ctx, `(window.__gaps.end - window.__gaps.t0) / 1000`)
 	stall := eval[float64](t, ctx, `window.__gaps.max`)
-	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f\n", secs, stall)
+	workers := eval[string](t, ctx, `(s => (s.sweep.workers ? "workers=" : "in_the_program=") + navigator.hardwareConcurrency)(window.playground.state())`)
+	// The same sweep again with the program alone (no pool: the points run
+	// between frames), right after, so that the machine's load falls on
+	// both alike and their ratio is the figure that means something.
+	eval[bool](t, ctx, `(() => { const w = document.querySelector("iframe").contentWindow; w.cpSweepPool = undefined;
+		window.__alone = {t0: performance.now(), end: 0}; const sim = w.cpSim; sim.load(sim.state().scenario);
+		const f = now => { const s = sim.state(); if (s.sweep && s.sweep.done === s.sweep.total) { window.__alone.end = now; return; }
+			requestAnimationFrame(f); };
+		requestAnimationFrame(f); return true; })()`)
+	if err := chromedp.Do(ctx, waitJS(`window.__alone.end > 0`, 4*time.Minute)); err != nil {
+		t.Fatalf("the sweep without workers never finished: %v", err)
+	}
+	alone := eval[float64](t, ctx, `(window.__alone.end - window.__alone.t0) / 1000`)
+	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f points_ran=%s seconds_in_the_program_alone=%.2f speedup=%.2f\n",
+		secs, stall, workers, alone, alone/secs)
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "sweep-speed.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)

@@ -118,8 +118,14 @@ func (q *eventQueue) push(e event) {
 }
 
 // peek returns the earliest event; the queue must not be empty.
-func (q *eventQueue) peek() *event {
-	switch q.first() {
+func (q *eventQueue) peek() *event { return q.at(q.first()) }
+
+// pop removes and returns the earliest event; the queue must not be empty.
+func (q *eventQueue) pop() event { return q.take(q.first()) }
+
+// at returns the event first waits in where (see first).
+func (q *eventQueue) at(where int) *event {
+	switch where {
 	case inTick:
 		return &q.tick
 	case inArrive:
@@ -128,9 +134,10 @@ func (q *eventQueue) peek() *event {
 	return &q.items[0]
 }
 
-// pop removes and returns the earliest event; the queue must not be empty.
-func (q *eventQueue) pop() event {
-	switch q.first() {
+// take removes and returns the event first waits in where (see first), so
+// that a caller that looked at it (at) does not search again.
+func (q *eventQueue) take(where int) event {
+	switch where {
 	case inTick:
 		q.hasTick = false
 		return q.tick

@@ -211,12 +211,13 @@ func (s *Sim) Step() bool {
 	if s.q.len() == 0 {
 		return false
 	}
-	if s.limit > 0 && s.q.peek().at > s.limit {
+	w := s.q.first()
+	if s.limit > 0 && s.q.at(w).at > s.limit {
 		s.advance(s.limit)
 		s.ended = true
 		return false
 	}
-	e := s.q.pop()
+	e := s.q.take(w)
 	s.advance(e.at)
 	s.handle(e)
 	return true

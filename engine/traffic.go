@@ -10,12 +10,11 @@ import (
 // or a burst at the start.
 type traffic struct {
 	clients  []client
-	active   int        // closed loop: clients 0 to active-1 send; the rest stop (a change of clients)
-	rateGen  uint32     // open loop: bumped by a change of rate, to cancel the arrival that was due
-	arrivals *rand.Rand // open loop: the times between arrivals
-	src      rand.PCG   // reseeded for each request's own draws
-	draw     *rand.Rand // reads src
-	seq      int64      // requests sent so far
+	active   int      // closed loop: clients 0 to active-1 send; the rest stop (a change of clients)
+	rateGen  uint32   // open loop: bumped by a change of rate, to cancel the arrival that was due
+	arrivals rand.PCG // open loop: the times between arrivals
+	src      rand.PCG // reseeded for each request's own draws
+	seq      int64    // requests sent so far
 	burstN   int
 }
 
@@ -41,7 +40,6 @@ type conn struct {
 
 func (t *traffic) start(s *Sim) {
 	c := &s.cfg
-	t.draw = rand.New(&t.src)
 	switch {
 	case c.Clients > 0:
 		t.clients = make([]client, c.Clients)
@@ -50,7 +48,7 @@ func (t *traffic) start(s *Sim) {
 			s.after(0, evArrive, int32(i), 0)
 		}
 	case c.Rate > 0:
-		t.arrivals = rand.New(rand.NewPCG(mix(c.Seed), mix(streamArrivals)))
+		t.arrivals.Seed(mix(c.Seed), mix(streamArrivals))
 		s.after(t.interArrival(c.Rate), evArrive, -1, 0)
 	case c.Burst > 0:
 		t.burstN = c.Burst
@@ -59,7 +57,7 @@ func (t *traffic) start(s *Sim) {
 }
 
 func (t *traffic) interArrival(rate float64) time.Duration {
-	u := t.arrivals.Float64()
+	u := uniform(&t.arrivals)
 	return time.Duration(-detLog(1-u) / rate * float64(time.Second))
 }
 
@@ -107,9 +105,9 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	r := s.newRequest()
 	r.seq = t.seq
 	t.src.Seed(mix(c.Seed), mix(who<<40^n))
-	hit := t.draw.Float64() < c.Cache
+	hit := uniform(&t.src) < c.Cache
 	if !hit && c.Slow > 0 {
-		r.slow = t.draw.Float64() < c.Slow
+		r.slow = uniform(&t.src) < c.Slow
 	}
 	if !hit {
 		for i := 0; i < c.Calls; i++ {
@@ -140,12 +138,12 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 func (t *traffic) latency(c *Config) float64 {
 	switch c.IODist {
 	case DistExp:
-		return -detLog(1 - t.draw.Float64())
+		return -detLog(1 - uniform(&t.src))
 	case DistLognormal:
 		// Marsaglia's polar method for a standard normal z.
 		for {
-			u := 2*t.draw.Float64() - 1
-			v := 2*t.draw.Float64() - 1
+			u := 2*uniform(&t.src) - 1
+			v := 2*uniform(&t.src) - 1
 			q := u*u + v*v
 			if q > 0 && q < 1 {
 				z := u * math.Sqrt(-2*detLog(q)/q)
@@ -175,6 +173,11 @@ func (t *traffic) done(s *Sim, r *request) {
 		s.after(s.cfg.Think, evArrive, r.client, 0)
 	}
 }
+
+// uniform draws a float64 in [0, 1) from p: the value rand.New(p).Float64()
+// gives, without the call through rand.Source that the engine's hottest
+// path would pay for each draw.
+func uniform(p *rand.PCG) float64 { return float64(p.Uint64()<<11>>11) / (1 << 53) }
 
 // mix is SplitMix64's finaliser: it spreads nearby seeds (1, 2, 3...) over
 // the whole space before they seed a PCG.

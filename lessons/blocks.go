@@ -10,7 +10,7 @@ import (
 )
 
 // A Block is one of our fenced blocks, parsed: a *ScenarioBlock,
-// *ExerciseBlock or *PredictBlock.
+// *SweepBlock, *ExerciseBlock or *PredictBlock.
 type Block interface {
 	// Line is the line of the block's opening fence in its file.
 	Line() int
@@ -79,7 +79,7 @@ type BlockError struct {
 func (e *BlockError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // kinds are the info words of our blocks.
-var kinds = []string{"scenario", "exercise", "predict"}
+var kinds = []string{"scenario", "sweep", "exercise", "predict"}
 
 // parseBlock parses the content lines of a fenced block of the given kind;
 // first is the line number of lines[0].
@@ -87,6 +87,8 @@ func parseBlock(kind string, lines []string, first int) (Block, *lineError) {
 	switch kind {
 	case "scenario":
 		return parseScenarioBlock(lines, first, first-1)
+	case "sweep":
+		return parseSweepBlock(lines, first)
 	case "exercise":
 		return parseExercise(lines, first)
 	case "predict":
@@ -101,24 +103,38 @@ type lineError struct {
 	msg  string
 }
 
-func parseScenarioBlock(lines []string, first, fence int) (*ScenarioBlock, *lineError) {
-	b := &ScenarioBlock{At: fence}
-	var text []string
-	var expects []string
-	var expectLines []int
+// cardLines is what a scenario or sweep block's lines hold: a title, the
+// scenario text, and expect lines with their line numbers.
+type cardLines struct {
+	title       string
+	text        []string
+	expects     []string
+	expectLines []int
+}
+
+// splitCard sorts a block's lines; first is the line of lines[0].
+func splitCard(lines []string, first int) cardLines {
+	var c cardLines
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
 		switch {
 		case l == "":
 		case strings.HasPrefix(l, "title:"):
-			b.Title = strings.TrimSpace(strings.TrimPrefix(l, "title:"))
+			c.title = strings.TrimSpace(strings.TrimPrefix(l, "title:"))
 		case strings.HasPrefix(l, "expect "):
-			expects = append(expects, strings.TrimPrefix(l, "expect "))
-			expectLines = append(expectLines, first+i)
+			c.expects = append(c.expects, strings.TrimPrefix(l, "expect "))
+			c.expectLines = append(c.expectLines, first+i)
 		default:
-			text = append(text, l)
+			c.text = append(c.text, l)
 		}
 	}
+	return c
+}
+
+func parseScenarioBlock(lines []string, first, fence int) (*ScenarioBlock, *lineError) {
+	c := splitCard(lines, first)
+	b := &ScenarioBlock{At: fence, Title: c.title}
+	text, expects, expectLines := c.text, c.expects, c.expectLines
 	if len(text) == 0 {
 		return nil, &lineError{fence, "scenario block has no scenario text"}
 	}
@@ -336,7 +352,7 @@ func liveMetricNames() []string {
 func parseOneRun(text string) (engine.Scenario, error) {
 	sc, err := engine.ParseScenario(text)
 	if err == nil && sc.Sweep != nil {
-		return engine.Scenario{}, fmt.Errorf("%s=%s makes a sweep, one run per value; a lesson block runs one scenario, so give %s one value",
+		return engine.Scenario{}, fmt.Errorf("%s=%s makes a sweep, one run per value; a scenario block runs one scenario, so give %s one value, or make it a sweep block",
 			sc.Sweep.Key, sc.Sweep.Range, sc.Sweep.Key)
 	}
 	return sc, err

@@ -31,6 +31,7 @@ const exerciseRun = 30 * time.Second
 
 // Check runs every scenario of the lesson through the engine and tests every
 // claim: each expect line of scenario and predict blocks on the finished run,
+// of sweep blocks on the sweep's points,
 // and each exercise's goal on its solution (and that its start does not
 // already meet it).
 func Check(l *Lesson) []Outcome {
@@ -39,6 +40,8 @@ func Check(l *Lesson) []Outcome {
 		switch b := b.(type) {
 		case *ScenarioBlock:
 			out = append(out, checkScenario(l.File, b)...)
+		case *SweepBlock:
+			out = append(out, checkSweep(l.File, b)...)
 		case *PredictBlock:
 			if b.Run != nil {
 				out = append(out, checkScenario(l.File, b.Run)...)

@@ -42,6 +42,8 @@ func renderBlock(w util.BufWriter, b Block) {
 	switch b := b.(type) {
 	case *ScenarioBlock:
 		renderScenario(w, b)
+	case *SweepBlock:
+		renderSweep(w, b)
 	case *ExerciseBlock:
 		renderExercise(w, b)
 	case *PredictBlock:
@@ -50,14 +52,7 @@ func renderBlock(w util.BufWriter, b Block) {
 }
 
 func renderScenario(w util.BufWriter, b *ScenarioBlock) {
-	title := b.Title
-	if title == "" {
-		title = "Run this scenario"
-	}
-	fmt.Fprintf(w, "<figure class=\"cp-card cp-scenario\" data-scenario=\"%s\" data-line=\"%d\">\n", esc(b.Text), b.At)
-	fmt.Fprintf(w, "<figcaption>%s</figcaption>\n", esc(title))
-	fmt.Fprintf(w, "<pre class=\"cp-scenario-text\"><code>%s</code></pre>\n", esc(strings.ReplaceAll(b.Text, " ", "\n")))
-	fmt.Fprintf(w, "<button type=\"button\" class=\"cp-run\" data-scenario=\"%s\">Run this</button>\n", esc(b.Text))
+	cardHead(w, "cp-scenario", b.Text, b.Title, "Run this scenario", "Run this", b.At)
 	if len(b.Expects) > 0 {
 		labels := b.Scenario.LaneLabels()
 		w.WriteString("<div class=\"cp-expect\"><p>What you should see when it has run:</p><ul>\n")
@@ -67,6 +62,19 @@ func renderScenario(w util.BufWriter, b *ScenarioBlock) {
 		w.WriteString("</ul></div>\n")
 	}
 	w.WriteString("</figure>\n")
+}
+
+// cardHead opens a card of the given classes that runs text: its title
+// (or, without one, the default), the text a pair a line, and the button
+// that loads it.
+func cardHead(w util.BufWriter, class, text, title, untitled, button string, at int) {
+	if title == "" {
+		title = untitled
+	}
+	fmt.Fprintf(w, "<figure class=\"cp-card %s\" data-scenario=\"%s\" data-line=\"%d\">\n", class, esc(text), at)
+	fmt.Fprintf(w, "<figcaption>%s</figcaption>\n", esc(title))
+	fmt.Fprintf(w, "<pre class=\"cp-scenario-text\"><code>%s</code></pre>\n", esc(strings.ReplaceAll(text, " ", "\n")))
+	fmt.Fprintf(w, "<button type=\"button\" class=\"cp-run\" data-scenario=\"%s\">%s</button>\n", esc(text), esc(button))
 }
 
 // words renders a claim for readers, naming lanes by their labels.

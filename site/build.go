@@ -1,5 +1,6 @@
 // Package site builds the playground's static site into a folder and serves
-// that folder. Build compiles cmd/wasm to WebAssembly, copies wasm_exec.js
+// that folder. Build compiles cmd/wasm (and cmd/sweepworker, which the page
+// loads only for a sweep) to WebAssembly, copies wasm_exec.js
 // from the same Go, copies static/, writes the page's tables (tables.js, from package
 // pagedata), fills in canvas.html's {{WASM_BYTES}},
 // renders the lessons, writes a favicon and gzip copies, and zips the site. NewHandler serves the result
@@ -36,10 +37,13 @@ const marker = ".site-build"
 
 // Names of the files Build makes; static/ may not hold files of these names.
 const (
-	wasmName     = "main.wasm"
-	wasmExecName = "wasm_exec.js"
-	canvasName   = "canvas.html"
-	lessonsDir   = "lessons"
+	wasmName = "main.wasm"
+	// sweepWasmName is cmd/sweepworker, the engine alone, which the page's
+	// Web Workers load only when a sweep runs (static/sweepworker.js).
+	sweepWasmName = "sweepworker.wasm"
+	wasmExecName  = "wasm_exec.js"
+	canvasName    = "canvas.html"
+	lessonsDir    = "lessons"
 )
 
 // Config says what Build reads and where it writes.
@@ -91,7 +95,11 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	fmt.Fprintf(logw, "site: building ./cmd/wasm for js/wasm with %s\n", goTool)
 	wasm := filepath.Join(out, wasmName)
-	if err := buildWasm(ctx, goTool, root, wasm); err != nil {
+	if err := buildWasm(ctx, goTool, root, "./cmd/wasm", wasm); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(logw, "site: building ./cmd/sweepworker for js/wasm, for the sweeps' workers\n")
+	if err := buildWasm(ctx, goTool, root, "./cmd/sweepworker", filepath.Join(out, sweepWasmName)); err != nil {
 		return nil, err
 	}
 	wasmInfo, err := os.Stat(wasm)
@@ -202,9 +210,10 @@ func findGo(ctx context.Context) (tool, goroot string, err error) {
 	return filepath.Join(goroot, "bin", "go"), goroot, nil
 }
 
-// buildWasm compiles ./cmd/wasm under root into dst for js/wasm.
-func buildWasm(ctx context.Context, goTool, root, dst string) error {
-	cmd := exec.CommandContext(ctx, goTool, "build", "-trimpath", "-ldflags=-s", "-o", dst, "./cmd/wasm")
+// buildWasm compiles the command pkg (such as ./cmd/wasm) under root into
+// dst for js/wasm.
+func buildWasm(ctx context.Context, goTool, root, pkg, dst string) error {
+	cmd := exec.CommandContext(ctx, goTool, "build", "-trimpath", "-ldflags=-s", "-o", dst, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 	var outb bytes.Buffer
@@ -215,10 +224,13 @@ func buildWasm(ctx context.Context, goTool, root, dst string) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return fmt.Errorf("site: ./cmd/wasm does not compile for js/wasm (GOOS=js GOARCH=wasm go build ./cmd/wasm):\n%s", msg)
+		return fmt.Errorf("site: %s does not compile for js/wasm (GOOS=js GOARCH=wasm go build %s):\n%s", pkg, pkg, msg)
 	}
 	return nil
 }
+
+// isWasm reports whether name is one of the programs Build compiles.
+func isWasm(name string) bool { return name == wasmName || name == sweepWasmName }
 
 // CopyStatic copies every regular file under src into dst, keeping the
 // folders, and returns how many it copied. It skips names that start with
@@ -248,7 +260,7 @@ func CopyStatic(src, dst string) (int, error) {
 			return nil
 		}
 		slash := filepath.ToSlash(rel)
-		if slash == wasmName || slash == wasmName+".gz" || slash == wasmExecName || slash == lessonsDir || slash == pagedata.FileName {
+		if isWasm(strings.TrimSuffix(slash, ".gz")) || slash == wasmExecName || slash == lessonsDir || slash == pagedata.FileName {
 			return fmt.Errorf("static/%s would replace a file the build makes; rename it", slash)
 		}
 		if d.IsDir() {

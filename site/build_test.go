@@ -189,6 +189,21 @@ func TestFetchedBy(t *testing.T) {
 	}
 }
 
+// The site's first visit does not fetch the sweep workers' program: the
+// playground loads the pool that starts them, and the pool starts them
+// (and they fetch sweepworker.wasm) only when a sweep runs.
+func TestSweepWorkerIsNotFetchedOnLoad(t *testing.T) {
+	got := FetchedBy("../static", "index.html")
+	if !slices.Contains(got, "sweeppool.js") {
+		t.Errorf("FetchedBy(static, index.html) = %q; want it to hold sweeppool.js", got)
+	}
+	for _, name := range got {
+		if strings.HasPrefix(name, "sweepworker") {
+			t.Errorf("FetchedBy(static, index.html) holds %s: the first visit would download the sweep worker", name)
+		}
+	}
+}
+
 // writeModule writes a small Go module with a cmd/wasm program and a
 // static/ folder, and returns its root.
 func writeModule(t *testing.T, wasmMain string) string {
@@ -196,6 +211,7 @@ func writeModule(t *testing.T, wasmMain string) string {
 	root := t.TempDir()
 	writeFile(t, root, "go.mod", []byte("module sitetest\n\ngo 1.26\n"))
 	writeFile(t, root, "cmd/wasm/main.go", []byte(wasmMain))
+	writeFile(t, root, "cmd/sweepworker/main.go", []byte("package main\n\nfunc main() {}\n"))
 	writeFile(t, root, "static/canvas.html", []byte(`<script src="wasm_exec.js"></script><script>const total = {{WASM_BYTES}}; fetch("main.wasm")</script>`))
 	writeFile(t, root, "static/index.html", []byte(`<iframe src="canvas.html"></iframe>`))
 	writeFile(t, root, "static/site.css", []byte(strings.Repeat("body { margin: 0 }\n", 20)))
@@ -231,6 +247,12 @@ func TestBuild(t *testing.T) {
 	}
 	if got := gunzipFile(t, filepath.Join(out, "main.wasm.gz")); !bytes.Equal(got, wasm) {
 		t.Errorf("main.wasm.gz does not decompress to main.wasm")
+	}
+	sweep, err := os.ReadFile(filepath.Join(out, "sweepworker.wasm"))
+	if err != nil || !bytes.HasPrefix(sweep, []byte("\x00asm")) {
+		t.Errorf("dist has no sweepworker.wasm (err %v)", err)
+	} else if got := gunzipFile(t, filepath.Join(out, "sweepworker.wasm.gz")); !bytes.Equal(got, sweep) {
+		t.Errorf("sweepworker.wasm.gz does not decompress to sweepworker.wasm")
 	}
 	canvas, _ := os.ReadFile(filepath.Join(out, "canvas.html"))
 	if want := "const total = " + strconv.Itoa(len(wasm)) + ";"; !strings.Contains(string(canvas), want) {

@@ -46,7 +46,7 @@ func CompressSite(dir string) error {
 		if err != nil {
 			return fmt.Errorf("site: compressing %s: %w", p, err)
 		}
-		always := filepath.Base(p) == wasmName && filepath.Dir(p) == filepath.Clean(dir)
+		always := isWasm(filepath.Base(p)) && filepath.Dir(p) == filepath.Clean(dir)
 		if !always && len(gz) >= len(raw) {
 			continue
 		}

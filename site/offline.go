@@ -44,7 +44,7 @@ func WriteZip(dir string) error {
 		}
 		name := filepath.ToSlash(rel)
 		if !d.Type().IsRegular() || name == ZipName || name == marker ||
-			(strings.HasSuffix(name, ".gz") && name != wasmName+".gz") {
+			(strings.HasSuffix(name, ".gz") && !isWasm(strings.TrimSuffix(name, ".gz"))) {
 			return nil
 		}
 		method := zip.Deflate

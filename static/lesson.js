@@ -656,8 +656,45 @@ import { Controller } from './controller.js';
       }
     }
 
+    // A sweep card's points, as the sweep's workers finish them: a row
+    // per point, the cheapest that meets the goal marked.
+    var sweepShown = '';
+    function renderSweep(st) {
+      var card = active && active.classList.contains('cp-sweep') ? active : null;
+      var box = card && card.querySelector('.cp-sweep-points');
+      if (!box || !st.sweep || st.sweep.scenario !== card.getAttribute('data-scenario')) return;
+      var sw = st.sweep;
+      var shown = card.getAttribute('data-line') + ':' + sw.done;
+      if (shown === sweepShown) return;
+      sweepShown = shown;
+      var curves = link.call('curves') || [];
+      box.hidden = false;
+      setText(box.querySelector('.cp-sweep-status'), sw.done < sw.total ? sw.done + ' of ' + sw.total + ' points have run…' : 'All ' + sw.total + ' points have run.');
+      var table = el('table', 'cp-sweep-table');
+      var head = el('tr');
+      ['lane', sw.key, 'req/s', 'p50', 'p99', 'memory MB'].concat(sw.target ? [sw.target] : []).forEach(function (h) {
+        var th = el('th', null, h);
+        th.scope = 'col';
+        head.appendChild(th);
+      });
+      table.appendChild(el('thead')).appendChild(head);
+      var body = table.appendChild(el('tbody'));
+      curves.forEach(function (c) {
+        (c.points || []).forEach(function (p) {
+          var tr = body.appendChild(el('tr', p.cheapest ? 'cp-cheapest' : null));
+          [c.label, p.value, fmtRps(p.throughputRps), fmtMs(p.p50Ms), fmtMs(p.p99Ms), fmtMB(p.residentMB)]
+            .concat(sw.target ? [p.cheapest ? 'cheapest' : p.meetsTarget ? 'yes' : 'no'] : [])
+            .forEach(function (v) { tr.appendChild(el('td', null, String(v))); });
+        });
+      });
+      var rows = box.querySelector('.cp-sweep-rows');
+      rows.textContent = '';
+      rows.appendChild(table);
+    }
+
     function onState(st) {
       renderNumbers(st);
+      renderSweep(st);
       // Someone else (a test, the console) loaded another scenario.
       if (running && typeof st.scenario === 'string' && st.scenario !== running) {
         running = st.scenario;

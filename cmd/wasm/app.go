@@ -47,6 +47,7 @@ type app struct {
 	sel     scene.Selection
 	drawn   bool            // a frame was drawn since the last snapshot
 	sweep   *sweepRun       // the sweep whose points run between frames, or nil
+	pool    pointPool       // the page's workers for a sweep's points, or nil
 	resting bool            // out of view: no simulation, no motion, no drawing
 	notice  string          // why the run was paused for the reader, or ""
 	pace    [tps]paceSample // the last second of Updates, for the speed achieved
@@ -103,7 +104,7 @@ func (a *app) load(text string) error {
 	if sc.Sweep != nil {
 		// A sweep: its points run between frames for the capacity curves,
 		// and the picture shows its first point live.
-		sw = &sweepRun{sc: sc, pts: sc.Points()}
+		sw = newSweepRun(sc)
 		sc = sc.Point(0)
 	}
 	lanes := sc.Lanes
@@ -119,7 +120,11 @@ func (a *app) load(text string) error {
 				Msg: fmt.Sprintf("the page animates at most %d requests at once; run a larger burst with the CLI: go run ./cmd/sim '%s'", maxInFlight, sc.String())}
 		}
 	}
+	a.dropSweep()
 	a.sc, a.labels, a.sweep = sc, sc.LaneLabels(), sw
+	if sw != nil {
+		a.startSweep(sw)
+	}
 	a.restart()
 	return nil
 }
@@ -437,7 +442,7 @@ func (a *app) change(key, value string) (time.Duration, error) {
 	if err := sc.AddChange(key, at, value); err != nil {
 		return 0, err
 	}
-	a.sweep = nil // the picture becomes a live session of its own
+	a.dropSweep() // the picture becomes a live session of its own
 	for _, s := range a.sims {
 		if !s.Takes(key) {
 			continue

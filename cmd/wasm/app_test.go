@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -284,3 +285,98 @@ func TestSweepPointThatFloods(t *testing.T) {
 		t.Fatalf("sweep done %v, notice %q, paused %v; want the sweep stopped at point 2 with a notice, the picture running", a.sweep.done, a.notice, a.paused)
 	}
 }
+
+// With the page's workers, the points come back in any order; the curves
+// hold them in the order of the points, the same as the CLI's, and a
+// worker that fails hands the rest back to the program.
+func TestSweepPointsFromWorkers(t *testing.T) {
+	const text = "model=sync,gevent workers=1..4 io=100ms clients=30 requests=500 target=p99<500ms"
+	sc, _ := engine.ParseScenario(text)
+	want := engine.Curves(engine.RunSweep(sc, engine.Options{}, nil))
+
+	a := newApp()
+	pool := &fakePool{}
+	a.pool = pool
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	for i := 7; i >= 0; i-- { // the last point first
+		r := engine.RunPoint(a.sweep.sc.String(), i, maxInFlight)
+		more := pool.deliver(r)
+		if more != (i > 0) {
+			t.Errorf("deliver(point %d) = %v; want %v (more only while points are missing)", i, more, i > 0)
+		}
+		if a.sweep.done != (i == 0) || a.state().Sweep.Done != 8-i || !a.state().Sweep.Workers {
+			t.Fatalf("after point %d: %+v, done %v", i, a.state().Sweep, a.sweep.done)
+		}
+		a.sweep.work(time.Second) // the program leaves the points to the workers
+		if a.sweep.n != 8-i {
+			t.Fatalf("the program ran points while the workers did: %d done, want %d", a.sweep.n, 8-i)
+		}
+	}
+	if got := a.curves(); !reflect.DeepEqual(got, want) {
+		t.Errorf("curves from the workers = %+v\nwant RunSweep's %+v", got, want)
+	}
+
+	// A worker that fails: the program runs the rest itself.
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	pool.deliver(engine.RunPoint(a.sweep.sc.String(), 3, maxInFlight))
+	if pool.deliver(engine.PointRun{Index: -1, Error: "the sweep worker failed"}) || a.sweep.remote {
+		t.Fatalf("a failed worker did not hand the points back: remote %v", a.sweep.remote)
+	}
+	for i := 0; i < 100000 && !a.sweep.done; i++ {
+		a.sweep.work(sweepBudget)
+	}
+	if got := a.curves(); !reflect.DeepEqual(got, want) {
+		t.Errorf("curves after a failed worker = %+v\nwant RunSweep's %+v", got, want)
+	}
+
+	// The program takes the points the workers have not, between frames.
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	pool.free = []int{5, 6, 7}
+	for i := 4; i >= 0; i-- {
+		pool.deliver(engine.RunPoint(a.sweep.sc.String(), i, maxInFlight))
+	}
+	for i := 0; i < 100000 && !a.sweep.done; i++ {
+		a.sweep.work(sweepBudget)
+	}
+	if got := a.curves(); !a.sweep.done || len(pool.free) != 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("with the program's points: done %v, free %v, curves %+v\nwant RunSweep's %+v", a.sweep.done, pool.free, got, want)
+	}
+
+	// Another scenario while the workers run: they stop at once.
+	if err := a.load(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.load("model=sync workers=2"); err != nil || pool.stops != 1 {
+		t.Errorf("load over a running sweep: err %v, %d stops of the workers; want 1", err, pool.stops)
+	}
+}
+
+// fakePool is the page's workers, natively: the test delivers the points,
+// and claim hands the program the points in free.
+type fakePool struct {
+	deliver func(engine.PointRun) bool
+	stops   int
+	free    []int
+}
+
+func (p *fakePool) claim() int {
+	if len(p.free) == 0 {
+		return -1
+	}
+	i := p.free[0]
+	p.free = p.free[1:]
+	return i
+}
+
+func (p *fakePool) start(text string, total, maxSlots int, d func(engine.PointRun) bool) bool {
+	p.deliver = d
+	return true
+}
+
+func (p *fakePool) stop() { p.stops++ }

@@ -14,6 +14,7 @@ func main() {
 	giveBackKeyboard()
 	g := newGame(newApp())
 	exposeAPI(g)
+	g.a.pool = &pagePool{g: g}
 	ebiten.SetTPS(tps)
 	// Every Draw paints the whole canvas, and a resting page draws nothing:
 	// the screen keeps its last picture instead of going blank.

@@ -7,43 +7,161 @@ import (
 	"playground/engine"
 )
 
-// sweepRun computes a sweep's points (KEY=A..B) one after another, in
-// slices of wall time between frames, so the page never stalls: each point
-// is an ordinary run to its end, the same as the CLI's.
+// sweepWorkerURL is the script of the page's sweep workers (static/), which
+// loads cmd/sweepworker. The page fetches it only when a sweep runs.
+const sweepWorkerURL = "sweepworker.js"
+
+// sweepRun computes a sweep's points (KEY=A..B). Where the page has Web
+// Workers, they run the points beside the picture and deliver brings each
+// result, while the program runs the points it claims before them; else
+// (or if they fail) the program runs every point. It runs its points one
+// after another, in slices of wall time between frames, so the page never
+// stalls. Either way each point is an ordinary run to its end, the same as
+// the CLI's, and the results sit in the order of the points.
 type sweepRun struct {
-	sc   engine.Scenario
-	pts  []engine.SweepPoint
-	res  []engine.PointResult
-	cur  *engine.Sim
-	done bool
+	sc     engine.Scenario
+	pts    []engine.SweepPoint
+	res    []engine.PointResult // by point, filled as the points finish
+	have   []bool               // which points have finished
+	n      int                  // how many have
+	next   int                  // where the program looks for a point to run itself
+	cur    *engine.Sim
+	curI   int        // the point cur runs
+	remote bool       // the page's workers run the points
+	claim  func() int // with workers: takes a point none of them has, or -1
+	done   bool
 }
 
-// work runs points for at most budget of wall time. A point that comes to
-// hold more requests than the page can ends the sweep, and work says why.
+func newSweepRun(sc engine.Scenario) *sweepRun {
+	pts := sc.Points()
+	return &sweepRun{sc: sc, pts: pts, res: make([]engine.PointResult, len(pts)), have: make([]bool, len(pts))}
+}
+
+// work runs points for at most budget of wall time: every point, or, with
+// workers, the points it claims before they do, so that the page's own
+// thread helps them (a browser gives it more of a busy machine than it
+// gives workers). A point that comes to hold more requests than the page
+// can ends the sweep, and work says why.
 func (sw *sweepRun) work(budget time.Duration) string {
 	start := time.Now()
 	for !sw.done && time.Since(start) < budget {
-		i := len(sw.res)
 		if sw.cur == nil {
-			sw.cur = engine.NewLane(sw.sc.Point(i), 0, engine.Options{})
+			if sw.curI = sw.nextPoint(); sw.curI < 0 {
+				return "" // the workers have the rest
+			}
+			sw.cur = engine.NewLane(sw.sc.Point(sw.curI), 0, engine.Options{})
 		}
+		i := sw.curI
 		if !sw.cur.Done() {
 			sw.cur.Advance(sw.cur.Now()+time.Hour, chunkEvents)
 			if n := sw.cur.Slots(); n > maxInFlight {
-				sw.done, sw.cur = true, nil
-				return fmt.Sprintf("The sweep stopped at point %d of %d (%s=%s): it holds %d requests at once, more than the %d the page can; the CLI runs it: go run ./cmd/sim '%s'",
-					i+1, len(sw.pts), sw.pts[i].Key, sw.pts[i].Value, n, maxInFlight, sw.sc.String())
+				sw.cur = nil
+				return sw.flooded(i, n)
 			}
 			continue
 		}
-		sw.res = append(sw.res, sw.sc.PointResult(i, sw.cur.Result()))
+		sw.add(i, sw.sc.PointResult(i, sw.cur.Result()))
 		sw.cur = nil
-		if len(sw.res) == len(sw.pts) {
-			engine.MarkCheapest(sw.res)
-			sw.done = true
-		}
 	}
 	return ""
+}
+
+// nextPoint picks the next point for the program to run, or -1.
+func (sw *sweepRun) nextPoint() int {
+	if sw.remote {
+		return sw.claim()
+	}
+	for sw.next < len(sw.have) && sw.have[sw.next] {
+		sw.next++
+	}
+	if sw.next == len(sw.have) {
+		return -1
+	}
+	return sw.next
+}
+
+// add records point i's result; the last one marks the cheapest points.
+func (sw *sweepRun) add(i int, p engine.PointResult) {
+	if sw.have[i] {
+		return
+	}
+	sw.res[i], sw.have[i] = p, true
+	sw.n++
+	if sw.n == len(sw.pts) {
+		engine.MarkCheapest(sw.res)
+		sw.done = true
+	}
+}
+
+// flooded ends the sweep at point i, which came to hold n requests, and
+// says why.
+func (sw *sweepRun) flooded(i, n int) string {
+	sw.done = true
+	return fmt.Sprintf("The sweep stopped at point %d of %d (%s=%s): it holds %d requests at once, more than the %d the page can; the CLI runs it: go run ./cmd/sim '%s'",
+		i+1, len(sw.pts), sw.pts[i].Key, sw.pts[i].Value, n, maxInFlight, sw.sc.String())
+}
+
+// finished returns the results so far, in the order of the points.
+func (sw *sweepRun) finished() []engine.PointResult {
+	out := make([]engine.PointResult, 0, sw.n)
+	for i, ok := range sw.have {
+		if ok {
+			out = append(out, sw.res[i])
+		}
+	}
+	return out
+}
+
+// pointPool runs a sweep's points in the page's workers.
+type pointPool interface {
+	// start begins the sweep: its text, how many points it has, the most
+	// requests a point may hold, and deliver, which takes each reply and
+	// says whether to go on. It reports whether the workers started.
+	start(text string, total, maxSlots int, deliver func(engine.PointRun) bool) bool
+	// stop ends the workers of the sweep started last, at once.
+	stop()
+	// claim takes a point of that sweep that no worker has taken, for the
+	// program to run; -1 when there is none.
+	claim() int
+}
+
+// startSweep hands sw's points to the workers, if the page has them.
+func (a *app) startSweep(sw *sweepRun) {
+	if a.pool == nil {
+		return
+	}
+	sw.remote = a.pool.start(sw.sc.String(), len(sw.pts), maxInFlight, func(r engine.PointRun) bool { return a.deliver(sw, r) })
+	sw.claim = a.pool.claim
+}
+
+// dropSweep lets the sweep go (another scenario loads, or a live change
+// makes the picture a session of its own): its workers stop at once rather
+// than finish the points they hold.
+func (a *app) dropSweep() {
+	if a.sweep != nil && a.sweep.remote && !a.sweep.done && a.pool != nil {
+		a.pool.stop()
+	}
+	a.sweep = nil
+}
+
+// deliver takes a worker's reply for sw and says whether the workers
+// should go on: not once the sweep is done or replaced. A reply that is
+// not a point's result (a worker that failed to load) hands the rest of
+// the points back to the program.
+func (a *app) deliver(sw *sweepRun, r engine.PointRun) bool {
+	if a.sweep != sw || sw.done {
+		return false
+	}
+	if r.Index < 0 || r.Index >= len(sw.pts) || r.Point == nil && r.Slots == 0 {
+		sw.remote = false
+		return false
+	}
+	if r.Slots > 0 {
+		a.notice = sw.flooded(r.Index, r.Slots)
+		return false
+	}
+	sw.add(r.Index, *r.Point)
+	return !sw.done
 }
 
 // SweepState is state().sweep: how far the capacity curves are.
@@ -53,13 +171,16 @@ type SweepState struct {
 	Done     int    `json:"done"`
 	Total    int    `json:"total"`
 	Target   string `json:"target"` // the goal, or ""
+	// Workers says whether the page's Web Workers run the points (else
+	// the program does, between frames).
+	Workers bool `json:"workers"`
 }
 
 func (sw *sweepRun) state() *SweepState {
 	if sw == nil {
 		return nil
 	}
-	st := &SweepState{Scenario: sw.sc.String(), Key: sw.sc.Sweep.Key, Done: len(sw.res), Total: len(sw.pts)}
+	st := &SweepState{Scenario: sw.sc.String(), Key: sw.sc.Sweep.Key, Done: sw.n, Total: len(sw.pts), Workers: sw.remote}
 	if t := sw.sc.Sweep.Target; t != nil {
 		st.Target = t.String()
 	}
@@ -72,5 +193,5 @@ func (a *app) curves() []engine.Curve {
 	if a.sweep == nil {
 		return []engine.Curve{}
 	}
-	return engine.Curves(a.sweep.res)
+	return engine.Curves(a.sweep.finished())
 }
