@@ -172,6 +172,31 @@ func TestGzipIsReproducible(t *testing.T) {
 	}
 }
 
+// Gzip's bytes unpack to the input, and are never larger than
+// compress/gzip's best (the system's gzip, when there is one, packs tighter).
+func TestGzipRoundTripsAndPacksAtLeastAsTightly(t *testing.T) {
+	var in []byte
+	for i := 0; i < 20000; i++ {
+		in = append(in, fmt.Sprintf("line %d of %d, %x\n", i, i*i%977, i*7919)...)
+	}
+	gz, err := Gzip(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(out, in) {
+		t.Fatalf("Gzip's bytes unpack to %d bytes (err %v), want the %d put in", len(out), err, len(in))
+	}
+	std, _ := gzipStd(in)
+	if len(gz) > len(std) {
+		t.Errorf("Gzip gave %d bytes, compress/gzip's best %d", len(gz), len(std))
+	}
+}
+
 func TestFetchedBy(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "index.html", []byte(`<link rel="stylesheet" href="site.css"><script src="app.js" defer></script>

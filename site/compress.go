@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -57,9 +58,28 @@ func CompressSite(dir string) error {
 	return nil
 }
 
-// Gzip compresses b at gzip.BestCompression. The gzip header carries no
-// name and no time, so the same input always gives the same bytes.
+// Gzip compresses b as tightly as this machine can, for the files the site
+// sends: with the system's `gzip -9 -n` when there is one (GNU gzip's
+// deflate packs the playground's main.wasm about 1% tighter than
+// compress/gzip's best, 30 KB that the first visit's 3.3 MB budget needs),
+// else at compress/gzip's BestCompression. The header carries no name and no
+// time, so the same input always gives the same bytes on one machine.
 func Gzip(b []byte) ([]byte, error) {
+	if path, err := exec.LookPath("gzip"); err == nil {
+		cmd := exec.Command(path, "-9", "-n", "-c")
+		cmd.Stdin = bytes.NewReader(b)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("gzip -9: %v: %s", err, strings.TrimSpace(errb.String()))
+		}
+		return out.Bytes(), nil
+	}
+	return gzipStd(b)
+}
+
+// gzipStd compresses b at compress/gzip's BestCompression.
+func gzipStd(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {
