@@ -396,6 +396,16 @@ func TestFrameCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "5000-in-flight")
+	// The charts were kept with series(since): paused, the page's copy
+	// comes to equal the program's whole series.
+	same := `JSON.stringify(window.playground.series()) === JSON.stringify(` + cpSim + `.series())`
+	eval[any](t, ctx, cpSim+`.setPaused(true)`)
+	if err := chromedp.Do(ctx, waitJS(same, 20*time.Second)); err != nil {
+		t.Errorf("the charts' points (%v lanes, %v points) never matched cpSim.series() (%v points): %v",
+			eval[float64](t, ctx, `window.playground.series().length`),
+			eval[float64](t, ctx, `window.playground.series()[0].points.length`),
+			eval[float64](t, ctx, cpSim+`.series()[0].points.length`), err)
+	}
 }
 
 func TestPhoneSizedScreen(t *testing.T) {
