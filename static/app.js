@@ -498,6 +498,7 @@ import { bindEmbedDialog } from './embedcode.js';
       var held = lastSeries[i].points, last = held.length ? held[held.length - 1].t : -1;
       s.points.forEach(function (p) { if (p.t > last) held.push(p); });
       if (held.length > s.kept) held.splice(0, held.length - s.kept);
+      lastSeries[i].kept = s.kept;
     });
     drawCharts();
   }

@@ -13,8 +13,8 @@ import (
 )
 
 // game is the Ebiten side: it steps the app, draws its scene's shapes in
-// one batched DrawTriangles32 from a small atlas (a white square and
-// anti-aliased discs), and hands the scene's labels to the HTML layer over
+// one batched DrawTriangles32 from a small atlas (a white square for
+// rectangles, anti-aliased discs for dots, each dot a triangle), and hands the scene's labels to the HTML layer over
 // the canvas. mu guards the app against the page's calls through cpSim.
 type game struct {
 	mu     sync.Mutex
@@ -74,11 +74,17 @@ func (g *game) Draw(screen *ebiten.Image) {
 	for i := range sc.Quads {
 		q := &sc.Quads[i]
 		n := uint32(len(g.verts))
-		src := whiteSrc
-		if q.Round {
-			src = discSrc(q.W)
+		v := ebiten.Vertex{ColorR: q.C.R, ColorG: q.C.G, ColorB: q.C.B, ColorA: q.C.A}
+		if q.Round { // a dot: the triangle around its disc
+			for _, c := range discTriangle(q.X, q.Y, q.W) {
+				v.DstX, v.DstY, v.SrcX, v.SrcY = c.dx, c.dy, c.sx, c.sy
+				g.verts = append(g.verts, v)
+			}
+			g.idx = append(g.idx, n, n+1, n+2)
+			continue
 		}
-		v := ebiten.Vertex{DstX: q.X, DstY: q.Y, SrcX: src.x0, SrcY: src.y0, ColorR: q.C.R, ColorG: q.C.G, ColorB: q.C.B, ColorA: q.C.A}
+		src := whiteSrc
+		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y, src.x0, src.y0
 		g.verts = append(g.verts, v)
 		v.DstX, v.SrcX = q.X+q.W, src.x1
 		g.verts = append(g.verts, v)
