@@ -3,6 +3,7 @@
 package main
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -70,30 +71,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	sc := g.a.frame()
 	g.last = sc
 	tScene := time.Now()
-	g.verts, g.idx = g.verts[:0], g.idx[:0]
-	for i := range sc.Quads {
-		q := &sc.Quads[i]
-		n := uint32(len(g.verts))
-		v := ebiten.Vertex{ColorR: q.C.R, ColorG: q.C.G, ColorB: q.C.B, ColorA: q.C.A}
-		if q.Round { // a dot: the triangle around its disc
-			for _, c := range discTriangle(q.X, q.Y, q.W) {
-				v.DstX, v.DstY, v.SrcX, v.SrcY = c.dx, c.dy, c.sx, c.sy
-				g.verts = append(g.verts, v)
-			}
-			g.idx = append(g.idx, n, n+1, n+2)
-			continue
-		}
-		src := whiteSrc
-		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y, src.x0, src.y0
-		g.verts = append(g.verts, v)
-		v.DstX, v.SrcX = q.X+q.W, src.x1
-		g.verts = append(g.verts, v)
-		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y+q.H, src.x0, src.y1
-		g.verts = append(g.verts, v)
-		v.DstX, v.SrcX = q.X+q.W, src.x1
-		g.verts = append(g.verts, v)
-		g.idx = append(g.idx, n, n+1, n+2, n+1, n+3, n+2)
-	}
+	g.verts, g.idx = appendShapes(g.verts[:0], g.idx[:0], sc.Quads)
 	tVerts := time.Now()
 	screen.DrawTriangles32(g.verts, g.idx, g.atlas, &g.triOpt)
 	tDraw := time.Now()
@@ -101,6 +79,42 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.a.ready = true
 	g.a.parts = [4]time.Duration{tScene.Sub(start), tVerts.Sub(tScene), tDraw.Sub(tVerts), time.Since(tDraw)}
 	g.a.recordDraw(time.Since(start))
+}
+
+// appendShapes appends the vertices and indices that draw quads: a
+// rectangle is two triangles sampling the atlas's white square, a dot the
+// triangle around its disc.
+func appendShapes(verts []ebiten.Vertex, idx []uint32, quads []scene.Quad) ([]ebiten.Vertex, []uint32) {
+	verts, idx = slices.Grow(verts, 4*len(quads)), slices.Grow(idx, 6*len(quads))
+	var lastD float32 = -1
+	var tri [3]corner
+	for i := range quads {
+		q := &quads[i]
+		n := uint32(len(verts))
+		v := ebiten.Vertex{ColorR: q.C.R, ColorG: q.C.G, ColorB: q.C.B, ColorA: q.C.A}
+		if q.Round { // a dot: the triangle around its disc
+			if q.W != lastD { // the frame's dots mostly share a size
+				lastD, tri = q.W, discTriangle(0, 0, q.W)
+			}
+			for _, c := range tri {
+				v.DstX, v.DstY, v.SrcX, v.SrcY = q.X+c.dx, q.Y+c.dy, c.sx, c.sy
+				verts = append(verts, v)
+			}
+			idx = append(idx, n, n+1, n+2)
+			continue
+		}
+		src := whiteSrc
+		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y, src.x0, src.y0
+		verts = append(verts, v)
+		v.DstX, v.SrcX = q.X+q.W, src.x1
+		verts = append(verts, v)
+		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y+q.H, src.x0, src.y1
+		verts = append(verts, v)
+		v.DstX, v.SrcX = q.X+q.W, src.x1
+		verts = append(verts, v)
+		idx = append(idx, n, n+1, n+2, n+1, n+3, n+2)
+	}
+	return verts, idx
 }
 
 // Layout uses the page's size in CSS pixels as the logical screen.
