@@ -493,14 +493,15 @@ import { bindEmbedDialog } from './embedcode.js';
     var fresh = same ? link.call('series', since) : link.call('series');
     if (!Array.isArray(fresh)) return;
     seriesRun = st.run;
-    if (!same || fresh.length !== lastSeries.length) lastSeries = fresh;
+    var added = 0;
+    if (!same || fresh.length !== lastSeries.length) { lastSeries = fresh; added = 1; }
     else fresh.forEach(function (s, i) {
       var held = lastSeries[i].points, last = held.length ? held[held.length - 1].t : -1;
-      s.points.forEach(function (p) { if (p.t > last) held.push(p); });
+      s.points.forEach(function (p) { if (p.t > last) { held.push(p); added++; } });
       if (held.length > s.kept) held.splice(0, held.length - s.kept);
       lastSeries[i].kept = s.kept;
     });
-    drawCharts();
+    if (added) drawCharts(); // a paused run's charts are not drawn again four times a second
   }
   function renderChartLegend(labels) { renderLaneLegend($('chart-legend'), labels); }
   // renderLaneLegend lists labels in ul with their lane colours, when they
