@@ -498,6 +498,27 @@ import { bindEmbedDialog } from './embedcode.js';
     charts.latency.setData(lat);
     charts.queue.setData(qu);
   }
+  // pollSeries brings lastSeries up to date: the whole series when a run
+  // starts (st.run changes), then only the points after the last one held
+  // (cpSim.series(since)), dropping the oldest down to what the program keeps.
+  var seriesRun = null;
+  function pollSeries(st) {
+    var same = st.run === seriesRun && lastSeries.length > 0;
+    var since = Infinity;
+    if (same) lastSeries.forEach(function (s) { var p = s.points; since = Math.min(since, p.length ? p[p.length - 1].t : -1); });
+    var fresh = same ? link.call('series', since) : link.call('series');
+    if (!Array.isArray(fresh)) return;
+    seriesRun = st.run;
+    var added = 0;
+    if (!same || fresh.length !== lastSeries.length) { lastSeries = fresh; added = 1; }
+    else fresh.forEach(function (s, i) {
+      var held = lastSeries[i].points, last = held.length ? held[held.length - 1].t : -1;
+      s.points.forEach(function (p) { if (p.t > last) { held.push(p); added++; } });
+      if (held.length > s.kept) held.splice(0, held.length - s.kept);
+      lastSeries[i].kept = s.kept;
+    });
+    if (added) drawCharts(); // a paused run's charts are not drawn again four times a second
+  }
   function renderChartLegend(labels) { renderLaneLegend($('chart-legend'), labels); }
   // renderLaneLegend lists labels in ul with their lane colours, when they
   // differ from what it shows.
@@ -654,8 +675,7 @@ import { bindEmbedDialog } from './embedcode.js';
       return l && l.label ? String(l.label) : 'lane ' + (i + 1);
     });
     renderChartLegend(labels);
-    var series = link.call('series');
-    if (Array.isArray(series)) { lastSeries = series; drawCharts(); }
+    pollSeries(st);
     var sel = link.call('selected');
     renderSelected(sel === undefined ? null : sel, CP.finite(st.simSeconds) ? st.simSeconds * 1000 : NaN);
   }
@@ -864,6 +884,7 @@ import { bindEmbedDialog } from './embedcode.js';
     },
     load: applyText,
     seek: seek,
+    series: function () { return lastSeries; },
     curves: function () {
       // Fresh from the program while a sweep runs, else the last one drawn.
       var now = link.call('curves');

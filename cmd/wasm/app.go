@@ -61,6 +61,7 @@ type app struct {
 	upTime  time.Duration    // Update time since the last Draw
 	upCount int              // Updates since the last Draw
 	parts   [4]time.Duration // the last Draw: layout, vertices, dots' draw call, text
+	run     int              // runs started (load, reset, seek): a page's copy of the series starts again when it changes
 }
 
 // frameCost is the Go-side time of one drawn frame: its Draw, and the
@@ -131,6 +132,7 @@ func (a *app) load(text string) error {
 
 // restart runs the current scenario again from time 0.
 func (a *app) restart() {
+	a.run++
 	n := len(a.sc.Lanes)
 	a.sims = a.sims[:0]
 	for i := range a.sc.Lanes {

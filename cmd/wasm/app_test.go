@@ -380,3 +380,67 @@ func (p *fakePool) start(text string, total, maxSlots int, d func(engine.PointRu
 }
 
 func (p *fakePool) stop() { p.stops++ }
+
+// A page that keeps the series by asking only for the points after its last
+// one (series(since), then dropping its oldest down to kept) holds what
+// series() returns, also after the program's ten minutes roll over; and the
+// run counter tells it when to start again.
+func TestSeriesSinceAddsUp(t *testing.T) {
+	a := newApp()
+	if err := a.load("model=sync,gevent workers=2 io=100ms clients=6"); err != nil {
+		t.Fatal(err)
+	}
+	run := a.state().Run
+	var copyOf []LaneSeries
+	poll := func() {
+		if copyOf == nil {
+			copyOf = a.series()
+			return
+		}
+		since := copyOf[0].Points[len(copyOf[0].Points)-1].T
+		for i, ls := range a.seriesSince(since) {
+			c := &copyOf[i]
+			for _, p := range ls.Points {
+				if p.T <= since {
+					t.Fatalf("series(%v) gave a point at %v", since, p.T)
+				}
+			}
+			c.Points = append(c.Points, ls.Points...)
+			c.Points, c.Kept = c.Points[max(0, len(c.Points)-ls.Kept):], ls.Kept
+		}
+	}
+	a.setSpeed(4)
+	for range 3 * tps { // three seconds of frames, a poll every 15 ticks
+		for range 15 {
+			a.step()
+		}
+		poll()
+	}
+	if got, want := len(copyOf[0].Points), len(a.series()[0].Points); got != want || got < 40 {
+		t.Fatalf("after polls the page holds %d points, series() %d (want one per 250 ms of 12 s)", got, want)
+	}
+	for _, step := range []time.Duration{5 * time.Minute, 5 * time.Minute, 30 * time.Second} {
+		a.seek(a.now() + step) // a seek starts a new run...
+		if a.state().Run == run {
+			t.Fatalf("a seek left the run counter at %d", run)
+		}
+		run = a.state().Run
+		poll() // ...but the page's copy is still right to extend, as runs are deterministic
+	}
+	full := a.series()
+	if full[0].Kept != seriesPoints {
+		t.Fatalf("after 10.5 minutes the lane keeps %d points, want %d", full[0].Kept, seriesPoints)
+	}
+	got, _ := json.Marshal(copyOf)
+	want, _ := json.Marshal(full)
+	if string(got) != string(want) {
+		i := 0
+		for i < min(len(got), len(want)) && got[i] == want[i] {
+			i++
+		}
+		t.Errorf("the page's copy built from series(since) differs from series() at byte %d:\n%.300s\n%.300s", i, got[max(0, i-100):], want[max(0, i-100):])
+	}
+	if n := len(a.seriesSince(a.now().Seconds())[1].Points); n != 0 {
+		t.Errorf("series(now) gave %d points, want none", n)
+	}
+}

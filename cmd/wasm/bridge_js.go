@@ -30,6 +30,16 @@ func exposeAPI(g *game) {
 			return f(args)
 		})
 	}
+	// typed is fn for a call that answers with a typed value: the value is
+	// built under the lock and turned into JSON after it.
+	typed := func(f func(args []js.Value) any) js.Func {
+		return js.FuncOf(func(this js.Value, args []js.Value) any {
+			g.mu.Lock()
+			v := f(args)
+			g.mu.Unlock()
+			return toJS(v)
+		})
+	}
 	api := js.Global().Get("Object").New()
 	api.Set("load", fn(func(args []js.Value) any {
 		if len(args) < 1 || args[0].Type() != js.TypeString {
@@ -37,8 +47,8 @@ func exposeAPI(g *game) {
 		}
 		return loadResult(g.a, args[0].String())
 	}))
-	api.Set("state", fn(func([]js.Value) any { return toJS(g.a.state()) }))
-	api.Set("labels", fn(func([]js.Value) any { return toJS(labels(g.last)) }))
+	api.Set("state", typed(func([]js.Value) any { return g.a.state() }))
+	api.Set("labels", typed(func([]js.Value) any { return labels(g.last) }))
 	api.Set("setTextScale", fn(func(args []js.Value) any {
 		if len(args) > 0 && args[0].Type() == js.TypeNumber {
 			g.a.setTextScale(args[0].Float())
@@ -51,7 +61,15 @@ func exposeAPI(g *game) {
 		}
 		return g.a.opt.ReducedMotion
 	}))
-	api.Set("series", fn(func([]js.Value) any { return toJS(g.a.series()) }))
+	api.Set("series", typed(func(args []js.Value) any {
+		if len(args) == 0 || args[0].IsUndefined() || args[0].IsNull() {
+			return g.a.series()
+		}
+		if args[0].Type() != js.TypeNumber || args[0].Float() != args[0].Float() {
+			return map[string]any{"ok": false, "error": "series(since): since must be a number of simulated seconds (the t of the last point the page holds), or left out for every point"}
+		}
+		return g.a.seriesSince(args[0].Float())
+	}))
 	api.Set("change", fn(func(args []js.Value) any {
 		if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
 			return map[string]any{"ok": false, "error": "change(key, value): key and value must be strings of scenario text, e.g. change(\"workers\", \"4\")", "live": true}
@@ -80,7 +98,7 @@ func exposeAPI(g *game) {
 		}
 		return g.a.resting
 	}))
-	api.Set("curves", fn(func([]js.Value) any { return toJS(g.a.curves()) }))
+	api.Set("curves", typed(func([]js.Value) any { return g.a.curves() }))
 	api.Set("follow", fn(func([]js.Value) any { return g.a.follow() }))
 	api.Set("frameStats", fn(func([]js.Value) any { return g.a.frameStats() }))
 	api.Set("setPaused", fn(func(args []js.Value) any {

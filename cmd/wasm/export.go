@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -31,22 +32,36 @@ type SeriesPoint struct {
 type LaneSeries struct {
 	Label  string        `json:"label"`
 	Points []SeriesPoint `json:"points"`
+	// Kept is how many points the program holds for the lane: a page that
+	// adds new points to its copy drops its oldest ones down to this many.
+	Kept int `json:"kept"`
 }
 
-// series is cpSim.series().
-func (a *app) series() []LaneSeries {
+// series is cpSim.series(): every point each lane holds.
+func (a *app) series() []LaneSeries { return a.seriesSince(-1) }
+
+// seriesSince is cpSim.series(since): each lane's points after simulated
+// second since, so that a page polling four times a second asks for one or
+// two new points instead of the whole ten minutes.
+func (a *app) seriesSince(since float64) []LaneSeries {
 	out := make([]LaneSeries, len(a.sims))
 	for i, s := range a.sims {
 		pts := s.Series()
-		ls := LaneSeries{Label: a.labels[i], Points: make([]SeriesPoint, len(pts))}
-		for j, p := range pts {
+		first, _ := slices.BinarySearchFunc(pts, since, func(p engine.Point, t float64) int {
+			if p.T.Seconds() <= t {
+				return -1
+			}
+			return 1
+		})
+		ls := LaneSeries{Label: a.labels[i], Points: make([]SeriesPoint, 0, len(pts)-first), Kept: len(pts)}
+		for _, p := range pts[first:] {
 			sp := SeriesPoint{T: p.T.Seconds(), Rps: p.Throughput, Queue: p.Queue, InFlight: p.InFlight,
 				Upstream: p.Upstream, RssMB: float64(p.RSS) / (1 << 20), Failed: p.Failed,
 				JobQueue: p.JobQueue, Jobs: p.Jobs}
 			if p.Throughput > 0 {
 				sp.P50, sp.P99 = ptr(ms(p.P50)), ptr(ms(p.P99))
 			}
-			ls.Points[j] = sp
+			ls.Points = append(ls.Points, sp)
 		}
 		out[i] = ls
 	}

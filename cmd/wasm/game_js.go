@@ -3,6 +3,7 @@
 package main
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 )
 
 // game is the Ebiten side: it steps the app, draws its scene's shapes in
-// one batched DrawTriangles32 from a small atlas (a white square and
-// anti-aliased discs), and hands the scene's labels to the HTML layer over
+// one batched DrawTriangles32 from a small atlas (a white square for
+// rectangles, anti-aliased discs for dots, each dot a triangle), and hands the scene's labels to the HTML layer over
 // the canvas. mu guards the app against the page's calls through cpSim.
 type game struct {
 	mu     sync.Mutex
@@ -70,24 +71,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	sc := g.a.frame()
 	g.last = sc
 	tScene := time.Now()
-	g.verts, g.idx = g.verts[:0], g.idx[:0]
-	for i := range sc.Quads {
-		q := &sc.Quads[i]
-		n := uint32(len(g.verts))
-		src := whiteSrc
-		if q.Round {
-			src = discSrc(q.W)
-		}
-		v := ebiten.Vertex{DstX: q.X, DstY: q.Y, SrcX: src.x0, SrcY: src.y0, ColorR: q.C.R, ColorG: q.C.G, ColorB: q.C.B, ColorA: q.C.A}
-		g.verts = append(g.verts, v)
-		v.DstX, v.SrcX = q.X+q.W, src.x1
-		g.verts = append(g.verts, v)
-		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y+q.H, src.x0, src.y1
-		g.verts = append(g.verts, v)
-		v.DstX, v.SrcX = q.X+q.W, src.x1
-		g.verts = append(g.verts, v)
-		g.idx = append(g.idx, n, n+1, n+2, n+1, n+3, n+2)
-	}
+	g.verts, g.idx = appendShapes(g.verts[:0], g.idx[:0], sc.Quads)
 	tVerts := time.Now()
 	screen.DrawTriangles32(g.verts, g.idx, g.atlas, &g.triOpt)
 	tDraw := time.Now()
@@ -95,6 +79,42 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.a.ready = true
 	g.a.parts = [4]time.Duration{tScene.Sub(start), tVerts.Sub(tScene), tDraw.Sub(tVerts), time.Since(tDraw)}
 	g.a.recordDraw(time.Since(start))
+}
+
+// appendShapes appends the vertices and indices that draw quads: a
+// rectangle is two triangles sampling the atlas's white square, a dot the
+// triangle around its disc.
+func appendShapes(verts []ebiten.Vertex, idx []uint32, quads []scene.Quad) ([]ebiten.Vertex, []uint32) {
+	verts, idx = slices.Grow(verts, 4*len(quads)), slices.Grow(idx, 6*len(quads))
+	var lastD float32 = -1
+	var tri [3]corner
+	for i := range quads {
+		q := &quads[i]
+		n := uint32(len(verts))
+		v := ebiten.Vertex{ColorR: q.C.R, ColorG: q.C.G, ColorB: q.C.B, ColorA: q.C.A}
+		if q.Round { // a dot: the triangle around its disc
+			if q.W != lastD { // the frame's dots mostly share a size
+				lastD, tri = q.W, discTriangle(0, 0, q.W)
+			}
+			for _, c := range tri {
+				v.DstX, v.DstY, v.SrcX, v.SrcY = q.X+c.dx, q.Y+c.dy, c.sx, c.sy
+				verts = append(verts, v)
+			}
+			idx = append(idx, n, n+1, n+2)
+			continue
+		}
+		src := whiteSrc
+		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y, src.x0, src.y0
+		verts = append(verts, v)
+		v.DstX, v.SrcX = q.X+q.W, src.x1
+		verts = append(verts, v)
+		v.DstX, v.DstY, v.SrcX, v.SrcY = q.X, q.Y+q.H, src.x0, src.y1
+		verts = append(verts, v)
+		v.DstX, v.SrcX = q.X+q.W, src.x1
+		verts = append(verts, v)
+		idx = append(idx, n, n+1, n+2, n+1, n+3, n+2)
+	}
+	return verts, idx
 }
 
 // Layout uses the page's size in CSS pixels as the logical screen.

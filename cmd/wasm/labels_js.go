@@ -5,6 +5,7 @@ package main
 import (
 	"strconv"
 	"syscall/js"
+	"time"
 
 	"playground/cmd/wasm/scene"
 )
@@ -12,12 +13,20 @@ import (
 // labelLayer shows a scene's labels as HTML text in #cp-labels over the
 // canvas (canvas.html): crisp at every size and zoom, and as large as the
 // reader's text settings make it. It touches the DOM only for labels that
-// changed since the last frame.
+// changed since the last frame, and when only their words changed (counts
+// that move with every request), at most every textEvery: most frames then
+// do no DOM work at all.
 type labelLayer struct {
 	root  js.Value
 	spans []js.Value
 	shown []scene.Label
+	n     int       // labels shown
+	at    time.Time // when they were written
 }
+
+// textEvery is how often the labels' words are rewritten when nothing else
+// about them changed: four times a second, as the page's own figures.
+const textEvery = 250 * time.Millisecond
 
 func (l *labelLayer) init() {
 	doc := js.Global().Get("document")
@@ -34,7 +43,13 @@ var toneClass = [...]string{scene.ToneText: "t", scene.ToneDim: "d", scene.ToneA
 
 func px(f float32) string { return strconv.FormatFloat(float64(f), 'f', 1, 32) + "px" }
 
+// sync shows labels: all that changed, or none, so that the words shown are
+// always one frame's, which never overlap.
 func (l *labelLayer) sync(labels []scene.Label) {
+	if l.onlyWordsDiffer(labels) && time.Since(l.at) < textEvery {
+		return
+	}
+	l.at, l.n = time.Now(), len(labels)
 	doc := js.Global().Get("document")
 	for i, lb := range labels {
 		if i == len(l.spans) {
@@ -65,4 +80,20 @@ func (l *labelLayer) sync(labels []scene.Label) {
 			l.shown[i] = scene.Label{}
 		}
 	}
+}
+
+// onlyWordsDiffer reports whether labels are the ones shown but for their
+// words (and the x and width that go with them): as many, on the same rows,
+// at the same sizes and in the same tones.
+func (l *labelLayer) onlyWordsDiffer(labels []scene.Label) bool {
+	if len(labels) != l.n {
+		return false
+	}
+	for i := range labels {
+		a, b := &labels[i], &l.shown[i]
+		if a.Y != b.Y || a.H != b.H || a.Px != b.Px || a.Tone != b.Tone {
+			return false
+		}
+	}
+	return true
 }

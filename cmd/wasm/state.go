@@ -11,6 +11,7 @@ import (
 // and tests (docs/browser-api.md). It crosses the JS bridge as JSON.
 type State struct {
 	Scenario      string      `json:"scenario"` // canonical scenario text
+	Run           int         `json:"run"`      // counts the runs started (load, reset, seek); series(since) holds within one
 	SimSeconds    float64     `json:"simSeconds"`
 	Paused        bool        `json:"paused"`
 	Resting       bool        `json:"resting"`       // out of view: neither simulating nor drawing
@@ -69,7 +70,7 @@ type Memory struct {
 
 // state is cpSim.state().
 func (a *app) state() State {
-	st := State{Scenario: a.scenarioText(), SimSeconds: a.now().Seconds(), Paused: a.paused, Resting: a.resting, Speed: a.speed,
+	st := State{Scenario: a.scenarioText(), Run: a.run, SimSeconds: a.now().Seconds(), Paused: a.paused, Resting: a.resting, Speed: a.speed,
 		AchievedSpeed: a.achievedSpeed(), Notice: a.notice, Sweep: a.sweep.state(),
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
 	var sentences []string
