@@ -54,7 +54,7 @@ func Narrate(s *engine.Snapshot) string {
 	var parts []string
 	add := func(format string, a ...any) { parts = append(parts, fmt.Sprintf(format, a...)) }
 	switch {
-	case inFlight == 0 && dead == 0 && s.Now < time.Second:
+	case inFlight == 0 && dead == 0 && s.Now < time.Second && s.Jobs.Enqueued == 0:
 		return "" // the run is starting: nothing to say yet
 	case inFlight == 0 && dead == 0:
 		return withJobs("The server is idle: no request is in flight.", s)

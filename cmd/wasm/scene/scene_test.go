@@ -219,6 +219,9 @@ func TestNarrate(t *testing.T) {
 			[]string{"All 4 threads are busy (4 in a sleep"}, []string{"upstream"}},
 		{"model=sync io=100ms clients=1 think=5s", 3 * time.Second, []string{"idle"}, nil},
 		{"model=sync io=100ms clients=1 think=5s", 0, []string{""}, []string{"idle"}},
+		// Jobs queued in the first second are news, though no request is in flight.
+		{"model=sync background=1 calls=2 io=400ms clients=5 think=2s", 300 * time.Millisecond,
+			[]string{"no request is in flight", "Background jobs:", "in Redis's list"}, nil},
 		{"model=sync workers=1 io=1s backlog=2 burst=10", 500 * time.Millisecond,
 			[]string{"wait in the kernel's listen queue", "the listen queue is full"}, nil},
 	}
