@@ -76,6 +76,7 @@ func Repredict(doc []byte, st Stamp) ([]byte, error) {
 	out = putSummary(out, sum)
 	out = missHeadings(out, sum, failed)
 	out = addMissSections(out, sum)
+	out = refreshWhy(out)
 	if st != (Stamp{}) {
 		out = stampHeader(out, st)
 	}
@@ -344,6 +345,88 @@ func addMissSections(lines []string, sum summary) []string {
 		explained[name] = true
 	}
 	return lines
+}
+
+// refreshWhy puts each row's Why (from Rows, which may be newer than the
+// doc) into its subsections under missHeading and addedHeading, in place of
+// the paragraph there that the generator did not derive from the run: not
+// the heading, the command, a table, the other processes' cores, the
+// failures by cause, memTooLine or an error. A subsection without one gets
+// it where WriteDoc and AddRows put it.
+func refreshWhy(lines []string) []string {
+	why := map[string]string{}
+	for _, r := range Rows {
+		why[r.Name] = r.Why
+	}
+	derived := func(p string) bool {
+		for _, pre := range []string{"### ", "`", "|", "Other processes used ", realCausesPrefix, "Not measured", memTooLine} {
+			if strings.HasPrefix(p, pre) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	section := ""
+	for i := 0; i < len(lines); {
+		l := lines[i]
+		if strings.HasPrefix(l, "## ") {
+			section = l
+		}
+		name, rest, ok := strings.Cut(strings.TrimPrefix(l, "### "), ": ")
+		row, known := why[name]
+		if !strings.HasPrefix(l, "### ") || !ok || !known || rest == "not measured" || (section != missHeading && section != addedHeading) {
+			out = append(out, l)
+			i++
+			continue
+		}
+		// The subsection's paragraphs, up to the next heading.
+		j := i + 1
+		for j < len(lines) && !strings.HasPrefix(lines[j], "### ") && !strings.HasPrefix(lines[j], "## ") {
+			j++
+		}
+		var paras [][]string
+		var cur []string
+		for _, x := range lines[i+1 : j] {
+			if x == "" {
+				if cur != nil {
+					paras, cur = append(paras, cur), nil
+				}
+				continue
+			}
+			cur = append(cur, x)
+		}
+		if cur != nil {
+			paras = append(paras, cur)
+		}
+		var kept [][]string
+		at := -1 // where the why goes
+		for _, p := range paras {
+			if derived(p[0]) {
+				if p[0] == memTooLine && at < 0 {
+					at = len(kept)
+				}
+				kept = append(kept, p)
+				continue
+			}
+			if at < 0 {
+				at = len(kept)
+			}
+		}
+		if at < 0 {
+			at = len(kept)
+		}
+		if row != "" {
+			kept = slices.Insert(kept, at, []string{row})
+		}
+		out = append(out, l, "")
+		for _, p := range kept {
+			out = append(out, p...)
+			out = append(out, "")
+		}
+		i = j
+	}
+	return out
 }
 
 // stampHeader puts the line that says when the predictions were recomputed
