@@ -96,11 +96,11 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	}
 	p("\n")
 
-	p("## The engine's spread over seeds\n\nThe engine draws which worker wins each connection (and io when it is not fixed) from the\n")
+	p("%s\n\nThe engine draws which worker wins each connection (and io when it is not fixed) from the\n", spreadHeading)
 	p("seed. The table above uses seed 1; here is the range over seeds 1-10, next to the real median.\n\n")
 	p("| row | throughput rps: engine (real) | p50 ms | p99 ms | peak upstream |\n|---|---|---|---|---|\n")
 	for _, m := range ms {
-		sp, err := SeedSpread(strings.TrimSuffix(m.Scenario, " seed=1"), 10)
+		sp, err := SeedSpread(strings.TrimSuffix(m.Scenario, " seed=1"), spreadSeeds)
 		if err != nil || len(m.Real) == 0 {
 			continue
 		}
@@ -111,11 +111,12 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 			}
 			return median(xs)
 		}
-		p("| %s | %.1f–%.1f (%.1f) | %.1f–%.1f (%.1f) | %.1f–%.1f (%.1f) | %d–%d (%.0f) |\n", m.Row.Name,
-			sp.Throughput[0], sp.Throughput[1], med(func(r RealRun) float64 { return r.Throughput }),
-			sp.P50[0], sp.P50[1], med(func(r RealRun) float64 { return r.P50 }),
-			sp.P99[0], sp.P99[1], med(func(r RealRun) float64 { return r.P99 }),
-			sp.PeakUpstream[0], sp.PeakUpstream[1], med(func(r RealRun) float64 { return float64(r.PeakUpstream) }))
+		e := sp.cells()
+		p("| %s | %s (%.1f) | %s (%.1f) | %s (%.1f) | %s (%.0f) |\n", m.Row.Name,
+			e[0], med(func(r RealRun) float64 { return r.Throughput }),
+			e[1], med(func(r RealRun) float64 { return r.P50 }),
+			e[2], med(func(r RealRun) float64 { return r.P99 }),
+			e[3], med(func(r RealRun) float64 { return float64(r.PeakUpstream) }))
 	}
 	p("\n")
 

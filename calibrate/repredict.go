@@ -25,10 +25,13 @@ const repredictedPrefix = "Predictions recomputed on "
 // and verdict cells (the verdict against the metric's goal, as Lines judges
 // it), keeping the real cells as they are: the real servers are not run. A
 // "failed" line comes or goes with the engine's failures when the real runs
-// had none. It also rewrites what the doc derives from the verdicts: the
-// counts and row lists under "## Results", the metrics in the headings of
-// the rows that miss, and the list of rows that miss on memory alone; and,
-// unless st is zero, a header line that says when and with which engine.
+// had none. It also rewrites what the doc derives from the verdicts and the
+// engine: the counts and row lists under "## Results", the sections on the
+// rows that miss (headings, the engine's failures by cause, a subsection
+// for a row that misses now, each row's note as Rows has it), the engine's
+// ranges in the spread over seeds; and, unless st is zero, a header line
+// that says when and with which engine. The findings at the end, written
+// from the real runs' raw figures, stay as they are.
 func Repredict(doc []byte, st Stamp) ([]byte, error) {
 	lines := strings.Split(string(doc), "\n")
 	start := slices.IndexFunc(lines, func(s string) bool { return strings.TrimSpace(s) == tableHeader })
@@ -77,6 +80,9 @@ func Repredict(doc []byte, st Stamp) ([]byte, error) {
 	out = missHeadings(out, sum, failed)
 	out = addMissSections(out, sum)
 	out = refreshWhy(out)
+	if out, err = respread(out, blocks); err != nil {
+		return nil, err
+	}
 	if st != (Stamp{}) {
 		out = stampHeader(out, st)
 	}
@@ -427,6 +433,46 @@ func refreshWhy(lines []string) []string {
 		i = j
 	}
 	return out
+}
+
+// respread rewrites the engine's ranges in the section on the engine's
+// spread over seeds, from each row's scenario in the results table, keeping
+// the real medians in parentheses.
+func respread(lines []string, blocks []*block) ([]string, error) {
+	sec := slices.Index(lines, spreadHeading)
+	if sec < 0 {
+		return lines, nil
+	}
+	scenario := map[string]string{}
+	for _, b := range blocks {
+		scenario[b.name] = b.scenario
+	}
+	for i := sec + 1; i < len(lines) && !strings.HasPrefix(lines[i], "## "); i++ {
+		c := strings.Split(strings.Trim(lines[i], "|"), "|")
+		if len(c) != 5 || !strings.HasPrefix(lines[i], "| ") {
+			continue
+		}
+		name := strings.TrimSpace(c[0])
+		sc, ok := scenario[name]
+		if !ok {
+			continue // the header, or a row the results table lacks
+		}
+		sp, err := SeedSpread(strings.TrimSuffix(sc, " seed=1"), spreadSeeds)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate: line %d: row %s: %v", i+1, name, err)
+		}
+		e := sp.cells()
+		row := "| " + name + " |"
+		for k := range e {
+			_, real, ok := strings.Cut(strings.TrimSpace(c[k+1]), " (")
+			if !ok {
+				return nil, fmt.Errorf("calibrate: line %d: row %s: the spread cell %q has no real median in parentheses", i+1, name, strings.TrimSpace(c[k+1]))
+			}
+			row += " " + e[k] + " (" + real + " |"
+		}
+		lines[i] = row
+	}
+	return lines, nil
 }
 
 // stampHeader puts the line that says when the predictions were recomputed

@@ -232,6 +232,45 @@ func TestRepredictAdded(t *testing.T) {
 	}
 }
 
+// TestRepredictSpread checks the section on the engine's spread over
+// seeds: an older engine's ranges are replaced with the current engine's,
+// and the real medians stay.
+func TestRepredictSpread(t *testing.T) {
+	stale, fresh := staleDoc(t)
+	line := func(doc, name string) string {
+		i := strings.Index(doc, spreadHeading)
+		j := strings.Index(doc[i:], "\n| "+name+" | ")
+		if j < 0 {
+			t.Fatalf("no spread line of %s in\n%s", name, doc[i:])
+		}
+		l := doc[i+j+1:]
+		return l[:strings.Index(l, "\n")]
+	}
+	want := line(string(fresh), "sync-4w")
+	// An older engine's ranges, with the real medians as they were.
+	c := strings.Split(want, "|")
+	older := want
+	for k := 2; k <= 5; k++ {
+		_, real, _ := strings.Cut(c[k], " (")
+		older = strings.Replace(older, c[k], " 1–2 ("+real, 1)
+	}
+	doc := strings.Replace(string(stale), want, older, 1)
+	if older == want || !strings.Contains(doc, older) {
+		t.Fatalf("could not age the line %q", want)
+	}
+	got, err := Repredict([]byte(doc), Stamp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := line(string(got), "sync-4w"); g != want {
+		t.Errorf("spread line %q, want %q", g, want)
+	}
+	broken := strings.Replace(doc, older, "| sync-4w | 1–2 | 1–2 | 1–2 | 1–2 |", 1)
+	if _, err := Repredict([]byte(broken), Stamp{}); err == nil || !strings.Contains(err.Error(), "no real median") {
+		t.Errorf("a spread cell without its real median: error %v", err)
+	}
+}
+
 // TestRepredictStamp checks the header line that says when the predictions
 // were recomputed: one line, replaced on the next run.
 func TestRepredictStamp(t *testing.T) {
@@ -300,9 +339,10 @@ func TestRepredictRejects(t *testing.T) {
 }
 
 // TestCalibrationDocPredictions checks that every predicted cell of
-// docs/calibration.md, and what the doc derives from the verdicts, is what
-// the current engine gives for that row's scenario: a change to the engine
-// that moves a prediction must recompute the doc.
+// docs/calibration.md, what the doc derives from the verdicts, the engine's
+// spread over seeds and the rows' notes are what the current engine and
+// rows.go give: a change to the engine that moves a prediction must
+// recompute the doc.
 func TestCalibrationDocPredictions(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "calibration.md"))
 	if err != nil {
@@ -339,5 +379,5 @@ func TestCalibrationDocPredictions(t *testing.T) {
 	if len(now) != len(was) {
 		t.Errorf("the doc has %d lines, the engine's predictions give %d (a failed line comes or goes)", len(was), len(now))
 	}
-	t.Fatalf("%s (%d predicted cells differ; if none do, the verdicts' summary or the headings of the rows that miss do)", fix, n)
+	t.Fatalf("%s (%d predicted cells differ; if none do, the verdicts' summary, the rows that miss, their notes or the spread over seeds do)", fix, n)
 }
