@@ -12,6 +12,8 @@
 //
 // The harness is run by scripts/calibrate, which installs Debian's servers
 // and runs cmd/calibrate; it is not part of the default tests. The tests in
-// this package are fast and start no server: they check the rows and parse
-// docs/calibration.md.
+// this package are fast and start no server: they check the rows, parse
+// docs/calibration.md and check that its predictions are the current
+// engine's (cmd/calibrate -repredict recomputes them, keeping the real
+// cells).
 package calibrate

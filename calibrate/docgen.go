@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"playground/engine"
 )
 
 // WriteDoc writes docs/calibration.md: the machine, the method, the table,
@@ -72,49 +74,13 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 `, mc.Nproc, PortLo, PortLo+1, PortHi)
 
 	var lines []Line
-	missRows := map[string][]string{}
 	for _, m := range ms {
-		for _, l := range Lines(m) {
-			lines = append(lines, l)
-			if l.Verdict == VerdictMiss {
-				missRows[l.Row] = append(missRows[l.Row], l.Metric)
-			}
-		}
+		lines = append(lines, Lines(m)...)
 	}
-	goals, ok := 0, 0
-	for _, l := range lines {
-		if l.Verdict == VerdictOK || l.Verdict == VerdictMiss {
-			goals++
-			if l.Verdict == VerdictOK {
-				ok++
-			}
-		}
-	}
-	var good, goodMem, bad []string
-	for _, m := range ms {
-		if len(m.Real) == 0 {
-			continue
-		}
-		miss := missRows[m.Row.Name]
-		switch {
-		case len(miss) == 0:
-			goodMem = append(goodMem, m.Row.Name)
-			good = append(good, m.Row.Name)
-		case len(miss) == 1 && miss[0] == "resident MiB":
-			good = append(good, m.Row.Name)
-		default:
-			bad = append(bad, m.Row.Name)
-		}
-	}
+	sum := summarize(lines)
+	missRows := sum.missRows
 	p("## Results\n\n")
-	p("%d of %d checks against a goal pass.\n\n", ok, goals)
-	p("* Rows that meet the issue's goals (throughput, p50, p99, peak upstream, and failures where\n")
-	p("  there are any): %s.\n", orNone(good))
-	p("* Of those, rows whose resident memory is within 10%% as well: %s.\n", orNone(goodMem))
-	if memOnly := len(good) - len(goodMem); memOnly > 0 {
-		p("  %d of them miss on resident memory alone; section 3 at the end says why.\n", memOnly)
-	}
-	p("* Rows that miss a goal other than memory: %s. Each is explained under \"Rows that miss\".\n\n", orNone(bad))
+	writeSummary(w, sum)
 	p("Ratio is predicted / real.\n\n")
 	WriteTable(w, ms)
 	p("\n")
@@ -130,11 +96,11 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	}
 	p("\n")
 
-	p("## The engine's spread over seeds\n\nThe engine draws which worker wins each connection (and io when it is not fixed) from the\n")
+	p("%s\n\nThe engine draws which worker wins each connection (and io when it is not fixed) from the\n", spreadHeading)
 	p("seed. The table above uses seed 1; here is the range over seeds 1-10, next to the real median.\n\n")
 	p("| row | throughput rps: engine (real) | p50 ms | p99 ms | peak upstream |\n|---|---|---|---|---|\n")
 	for _, m := range ms {
-		sp, err := SeedSpread(strings.TrimSuffix(m.Scenario, " seed=1"), 10)
+		sp, err := SeedSpread(strings.TrimSuffix(m.Scenario, " seed=1"), spreadSeeds)
 		if err != nil || len(m.Real) == 0 {
 			continue
 		}
@@ -145,11 +111,12 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 			}
 			return median(xs)
 		}
-		p("| %s | %.1f–%.1f (%.1f) | %.1f–%.1f (%.1f) | %.1f–%.1f (%.1f) | %d–%d (%.0f) |\n", m.Row.Name,
-			sp.Throughput[0], sp.Throughput[1], med(func(r RealRun) float64 { return r.Throughput }),
-			sp.P50[0], sp.P50[1], med(func(r RealRun) float64 { return r.P50 }),
-			sp.P99[0], sp.P99[1], med(func(r RealRun) float64 { return r.P99 }),
-			sp.PeakUpstream[0], sp.PeakUpstream[1], med(func(r RealRun) float64 { return float64(r.PeakUpstream) }))
+		e := sp.cells()
+		p("| %s | %s (%.1f) | %s (%.1f) | %s (%.1f) | %s (%.0f) |\n", m.Row.Name,
+			e[0], med(func(r RealRun) float64 { return r.Throughput }),
+			e[1], med(func(r RealRun) float64 { return r.P50 }),
+			e[2], med(func(r RealRun) float64 { return r.P99 }),
+			e[3], med(func(r RealRun) float64 { return float64(r.PeakUpstream) }))
 	}
 	p("\n")
 
@@ -177,13 +144,8 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	}
 	p("\n")
 
-	p("## Rows that miss, and why\n\n")
-	var memOnly []string
-	for _, m := range ms {
-		if miss := missRows[m.Row.Name]; len(miss) == 1 && miss[0] == "resident MiB" {
-			memOnly = append(memOnly, m.Row.Name)
-		}
-	}
+	p("%s\n\n", missHeading)
+	memOnly := sum.memOnlyMissers
 	if len(memOnly) > 0 {
 		p("Resident memory misses in %s (and in the rows below) for one reason: every app imports an HTTP\n", strings.Join(memOnly, ", "))
 		p("client library (`requests` in the WSGI apps, `aiohttp` in the ASGI app and the async views) that the\n")
@@ -213,8 +175,7 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 					cs = append(cs, fmt.Sprintf("%s %d", k, v))
 				}
 				slices.Sort(cs)
-				p("Real failures by cause: %s (engine: client-timeout %d, worker-timeout %d, connect-failed %d).\n\n",
-					strings.Join(cs, ", "), m.Pred.Failed.ClientTimeout, m.Pred.Failed.WorkerTimeout, m.Pred.Failed.ConnectFailed)
+				p("%s%s (engine: %s).\n\n", realCausesPrefix, strings.Join(cs, ", "), engineCauses(m.Pred.Failed))
 			}
 		}
 		if len(m.Real) > 0 {
@@ -228,7 +189,7 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 			p("%s\n\n", m.Row.Why)
 		}
 		if slices.Contains(metricsMissed, "resident MiB") {
-			p("Resident memory misses too, for the reason above (section 3).\n\n")
+			p("%s\n\n", memTooLine)
 		}
 	}
 	if !any {
@@ -236,6 +197,92 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	}
 	p("## Not covered\n\n%s\n\n", notCovered)
 	p("## Engine constants from these measurements\n\n%s\n", Findings(ms, ImportCosts()))
+}
+
+// summary is what the doc says about the verdicts as a whole.
+type summary struct {
+	ok, goals      int                 // checks against a goal, and those that pass
+	good, goodMem  []string            // rows that meet the goals; of those, with memory too
+	bad            []string            // rows that miss a goal other than memory
+	missRows       map[string][]string // row -> the metrics it misses
+	memOnlyMissers []string            // rows that miss on resident memory alone
+}
+
+// summarize reads the verdicts of the table's lines. A row whose lines are
+// all n/a (the real run failed) is in no list.
+func summarize(lines []Line) summary {
+	s := summary{missRows: map[string][]string{}}
+	var order []string
+	measured := map[string]bool{}
+	for _, l := range lines {
+		if !slices.Contains(order, l.Row) {
+			order = append(order, l.Row)
+		}
+		if l.Verdict != VerdictNA {
+			measured[l.Row] = true
+		}
+		if l.Verdict == VerdictOK || l.Verdict == VerdictMiss {
+			s.goals++
+			if l.Verdict == VerdictOK {
+				s.ok++
+			}
+		}
+		if l.Verdict == VerdictMiss {
+			s.missRows[l.Row] = append(s.missRows[l.Row], l.Metric)
+		}
+	}
+	for _, row := range order {
+		if !measured[row] {
+			continue
+		}
+		miss := s.missRows[row]
+		switch {
+		case len(miss) == 0:
+			s.goodMem = append(s.goodMem, row)
+			s.good = append(s.good, row)
+		case len(miss) == 1 && miss[0] == "resident MiB":
+			s.good = append(s.good, row)
+			s.memOnlyMissers = append(s.memOnlyMissers, row)
+		default:
+			s.bad = append(s.bad, row)
+		}
+	}
+	return s
+}
+
+// writeSummary writes the paragraph under "## Results" that counts the
+// verdicts, up to the line before "Ratio is predicted / real.".
+func writeSummary(w io.Writer, s summary) {
+	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	p("%d of %d checks against a goal pass.\n\n", s.ok, s.goals)
+	p("* Rows that meet the issue's goals (throughput, p50, p99, peak upstream, and failures where\n")
+	p("  there are any): %s.\n", orNone(s.good))
+	p("* Of those, rows whose resident memory is within 10%% as well: %s.\n", orNone(s.goodMem))
+	if memOnly := len(s.good) - len(s.goodMem); memOnly > 0 {
+		verb := "miss"
+		if memOnly == 1 {
+			verb = "misses"
+		}
+		p("  %d of them %s on resident memory alone; section 3 at the end says why.\n", memOnly, verb)
+	}
+	p("* Rows that miss a goal other than memory: %s. Each is explained under \"Rows that miss\".\n\n", orNone(s.bad))
+}
+
+// missHeading starts the section that explains the rows that miss.
+const missHeading = "## Rows that miss, and why"
+
+// memTooLine is the last paragraph under a row that misses on memory too.
+const memTooLine = "Resident memory misses too, for the reason above (section 3)."
+
+// realCausesPrefix starts the line under a row that misses that gives its
+// failures by cause.
+const realCausesPrefix = "Real failures by cause: "
+
+// engineCauses lists the engine's failures by cause, as the line after
+// realCausesPrefix gives them.
+func engineCauses(f engine.Failures) string {
+	return fmt.Sprintf("client-timeout %d, worker-timeout %d, connect-failed %d, service-unavailable %d, server-error %d",
+		f.ClientTimeout, f.WorkerTimeout, f.ConnectFailed, f.Unavailable, f.ServerError)
 }
 
 func orNone(s []string) string {

@@ -128,8 +128,7 @@ func Lines(m Measurement) []Line {
 			continue
 		}
 		l := Line{Row: m.Row.Name, Scenario: m.Scenario, Metric: mt.name}
-		l.PredV = round(mt.pred(m), mt.prec)
-		l.Pred = strconv.FormatFloat(l.PredV, 'f', mt.prec, 64)
+		l.PredV, l.Pred = mt.predicted(m)
 		if len(m.Real) == 0 {
 			l.Real, l.Ratio, l.Verdict = "—", "—", VerdictNA
 			out = append(out, l)
@@ -149,6 +148,12 @@ func Lines(m Measurement) []Line {
 		out = append(out, l)
 	}
 	return out
+}
+
+// predicted is the engine's figure for mt in m, rounded and as printed.
+func (mt metric) predicted(m Measurement) (float64, string) {
+	v := round(mt.pred(m), mt.prec)
+	return v, strconv.FormatFloat(v, 'f', mt.prec, 64)
 }
 
 // round rounds x to prec decimals, as the table prints it, so that the

@@ -45,6 +45,24 @@ func SeedSpread(text string, n int) (Spread, error) {
 	return sp, nil
 }
 
+// spreadHeading starts the section of docs/calibration.md with the
+// engine's spread over seeds.
+const spreadHeading = "## The engine's spread over seeds"
+
+// spreadSeeds is how many seeds that section runs.
+const spreadSeeds = 10
+
+// cells are the engine's ranges as that section prints them: throughput,
+// p50, p99 and peak upstream.
+func (sp Spread) cells() [4]string {
+	return [4]string{
+		fmt.Sprintf("%.1f–%.1f", sp.Throughput[0], sp.Throughput[1]),
+		fmt.Sprintf("%.1f–%.1f", sp.P50[0], sp.P50[1]),
+		fmt.Sprintf("%.1f–%.1f", sp.P99[0], sp.P99[1]),
+		fmt.Sprintf("%d–%d", sp.PeakUpstream[0], sp.PeakUpstream[1]),
+	}
+}
+
 // ImportCost is the resident memory a bare interpreter gains from an import.
 type ImportCost struct {
 	Modules string

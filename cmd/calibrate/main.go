@@ -9,6 +9,7 @@
 //	go run ./cmd/calibrate -scenario 'model=sync io=0s clients=1 requests=500 duration=10s'
 //	go run ./cmd/calibrate -save run.json  # also keep the raw measurements
 //	go run ./cmd/calibrate -from run.json  # rewrite the doc from them, no servers
+//	go run ./cmd/calibrate -repredict      # rerun the engine on the doc's rows, keeping the real cells
 //	go run ./cmd/calibrate -locust sync-4w # the Go client against locust on these rows (a comma list; "default": calibrate.LocustRows)
 package main
 
@@ -41,7 +42,17 @@ func main() {
 	ports := flag.Int("ports", calibrate.PortLo, "first of the 100 ports the servers use (Redis takes the one before); another harness on the machine needs other ones")
 	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
 	locust := flag.String("locust", "", "cross-check the Go client with locust on these rows (comma list, or \"default\") and write the section to -out (default docs/calibration.md)")
+	repredict := flag.Bool("repredict", false, "recompute the predicted, ratio and verdict cells of -out (default docs/calibration.md) with the current engine, without running the servers")
+	date := flag.String("date", "", "with -repredict: the date the header gives (default: now, UTC)")
+	commit := flag.String("commit", "", "with -repredict: the engine's commit the header gives (default: git rev-parse --short HEAD, +dirty if engine/ has changes)")
 	flag.Parse()
+	if *repredict {
+		if *out == "" {
+			*out = "docs/calibration.md"
+		}
+		repredictDoc(*out, *date, *commit)
+		return
+	}
 	calibrate.SetPorts(*ports)
 	log.SetFlags(log.Ltime)
 
