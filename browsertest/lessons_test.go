@@ -147,3 +147,32 @@ func TestLessonSweepCard(t *testing.T) {
 	}
 	shot(t, ctx, "lesson-sweep-card")
 }
+
+// The live column of a lesson holds its parts apart at a laptop's size,
+// with a card title of two lines and three lanes' narration: no part is
+// shorter than its text (the column scrolls instead), so none overlaps the
+// next.
+func TestLessonColumnPartsDoNotOverlap(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(shared.base+"lessons/17-node.html"),
+		waitJS(lessonSim+` && `+lessonSim+`.ready`, readyLimit),
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".cp-run")[1].click()`),
+		waitJS(`document.getElementById("narration").textContent.length > 150`, time.Minute),
+	); err != nil {
+		t.Fatalf("the card's run never narrated: %v", err)
+	}
+	parts := eval[[]map[string]any](t, ctx, `[...document.querySelector(".lesson-sim").children].filter(e => !e.hidden).map(e => {
+		const r = e.getBoundingClientRect();
+		return {id: e.id || e.className, top: r.top, bottom: r.bottom, inner: e.scrollHeight, box: e.clientHeight};
+	})`)
+	for i, p := range parts {
+		if p["inner"].(float64) > p["box"].(float64)+1 {
+			t.Errorf("%v is %v px high for %v px of content", p["id"], p["box"], p["inner"])
+		}
+		if i > 0 && parts[i-1]["bottom"].(float64) > p["top"].(float64)+0.5 {
+			t.Errorf("%v (bottom %v) overlaps %v (top %v)", parts[i-1]["id"], parts[i-1]["bottom"], p["id"], p["top"])
+		}
+	}
+	shot(t, ctx, "lesson-column-1280x800")
+}
