@@ -83,6 +83,8 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Dir = appDir
 	s.cmd.Env = append(os.Environ(), "CALIBRATE_UPSTREAM="+upstream, "CALIBRATE_REDIS="+RedisURL(), "PYTHONDONTWRITEBYTECODE=1")
+	rs := c.RealServer()
+	s.cmd.Env = append(s.cmd.Env, rs.Env...)
 	if c.HTTPClient != engine.ClientDefault {
 		s.cmd.Env = append(s.cmd.Env, "CALIBRATE_CLIENT="+c.HTTPClient.String())
 	}
@@ -94,7 +96,7 @@ func StartServer(c engine.Config, appDir string, port int, upstream string) (*Se
 	go func() { s.cmd.Wait(); close(s.exited) }()
 	// Flask's forking server has no children at rest: its parent serves.
 	// gunicorn and uWSGI --master always run a master beside the workers.
-	prog := c.RealServer().Program
+	prog := rs.Program
 	multi := prog == "gunicorn" || prog == "uwsgi" || c.Workers > 1 && prog != "werkzeug"
 	deadline := time.Now().Add(30 * time.Second)
 	cl := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}

@@ -23,12 +23,12 @@ func (d Dist) String() string { return distNames[d] }
 const lognormalSigma = 1.0
 
 // Config is one lane of a scenario: a server, its workload and its traffic.
-// Zero values of Backlog, Pool, Requests and Duration mean "the default" (see
+// Zero values of Threads, Backlog, Pool, Requests and Duration mean "the default" (see
 // the key table); every other field holds its value.
 type Config struct {
 	Model             Model
 	Workers           int
-	Threads           int
+	Threads           int // threads per worker; 0 for the model's default (see ThreadsPerWorker)
 	WorkerConnections int
 	Backlog           int           // listen queue length; 0 for the server's default
 	Timeout           time.Duration // gunicorn's worker timeout; 0 for none
@@ -65,14 +65,14 @@ type Config struct {
 }
 
 // DefaultConfig returns the configuration a scenario starts from: gunicorn's
-// own defaults for the server (1 worker, 1 thread, 1000 worker connections,
-// timeout 30s; the listen queue is each server's own default), a 2-core machine, one 100ms upstream call per
-// request, and 10 closed-loop clients with keep-alive.
+// own defaults for the server (1 worker, 1000 worker connections, timeout
+// 30s; the threads and the listen queue are each server's own default), a
+// 2-core machine, one 100ms upstream call per request, and 10 closed-loop
+// clients with keep-alive.
 func DefaultConfig() Config {
 	return Config{
 		Model:             ModelSync,
 		Workers:           1,
-		Threads:           1,
 		WorkerConnections: 1000,
 		Timeout:           30 * time.Second,
 		Cores:             2,
@@ -114,6 +114,40 @@ func (c Config) ListenQueue() int {
 		return c.Backlog
 	}
 	return h.listenQueue
+}
+
+// ThreadsPerWorker returns the size of each worker's pool of threads as the
+// lane's server sizes it: the scenario's threads, or the model's default
+// when the scenario sets none (gunicorn's and uWSGI's --threads 1, and on
+// fastapi with view=sync the total_tokens of anyio's default thread
+// limiter, 40). A model without a pool the scenario sizes reads 1.
+func (c Config) ThreadsPerWorker() int { return c.threadsOr(c.defaultThreads()) }
+
+// threadsOr returns the scenario's threads, or d when it sets none. A spec
+// sizes its pool with it, d being its defaultThreads (a spec cannot call
+// ThreadsPerWorker, which looks the spec up in the registry).
+func (c *Config) threadsOr(d int) int {
+	if c.Threads > 0 {
+		return c.Threads
+	}
+	return d
+}
+
+// defaultThreads returns ThreadsPerWorker of the lane with no threads set.
+func (c *Config) defaultThreads() int {
+	if n := c.spec().defaultThreads; n > 0 {
+		return n
+	}
+	return 1
+}
+
+// settleThreads makes threads equal to the model's default the same as no
+// threads, as the canonical text writes it: threads=1 on gthread, or on a
+// model without threads, is the default, and threads=40 on fastapi is.
+func (c *Config) settleThreads() {
+	if c.Threads == c.defaultThreads() {
+		c.Threads = 0
+	}
 }
 
 // parallelCalls reports whether this lane gathers its calls concurrently:

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // fastapi is a FastAPI 0.92 (Starlette 0.26, anyio 3.6.2) app on uvicorn
 // with plain def endpoints, view=sync, which is what FastAPI's own docs tell
@@ -10,7 +13,8 @@ import "time"
 // run_in_threadpool(dependant.call) for a def endpoint (routing.py:162-165),
 // which is anyio.to_thread.run_sync (starlette/concurrency.py:35-41). That
 // holds a token of anyio's default CapacityLimiter, 40 tokens
-// (anyio/_backends/_asyncio.py:1977), while the endpoint runs on a worker
+// (anyio/_backends/_asyncio.py:1977; threads sets them, as an app does with
+// to_thread.current_default_thread_limiter().total_tokens = N), while the endpoint runs on a worker
 // thread: an idle one, the newest first (idle_workers.pop(), :922), or a new
 // one. A task that finds no token waits in the limiter's OrderedDict, and a
 // released token wakes _wait_queue.popitem() (:1958): the LAST waiter, the
@@ -25,15 +29,19 @@ var fastapi = spec{
 	doc: "uvicorn's event loop accepts and parses, and FastAPI routes and resolves " +
 		"dependencies on it. A plain def endpoint (view=sync) then runs on one of " +
 		"anyio's worker threads, at most 40 at once per worker (the CapacityLimiter " +
-		"nobody sets); the rest wait for a token, and anyio 3.6 hands a freed token " +
+		"nobody sets; threads sets its tokens); the rest wait for a token, and anyio 3.6 hands a freed token " +
 		"to the request that has waited least, so under a queue the oldest requests " +
 		"wait longest. An async def endpoint (view=async) runs on the loop itself, " +
 		"like a bare ASGI app with FastAPI's own CPU on top.",
 	host: &uvicorn,
 	unit: unitBridge,
-	// CapacityLimiter(40) (anyio/_backends/_asyncio.py:1977); FastAPI 0.92
-	// has no setting for it.
-	threads: func(*Config) int { return anyioThreads },
+	keys: keyThreads,
+	// CapacityLimiter(40) (anyio/_backends/_asyncio.py:1977). FastAPI 0.92
+	// has no setting for it; an app sets
+	// to_thread.current_default_thread_limiter().total_tokens at startup,
+	// which is what threads does.
+	threads:        func(c *Config) int { return c.threadsOr(anyioThreads) },
+	defaultThreads: anyioThreads,
 	// _wait_queue.popitem() pops the last waiter (:1958).
 	wakeNewest: true,
 	accept:     uvicornAccept,
@@ -42,7 +50,7 @@ var fastapi = spec{
 	// loop, before the response is encoded and written.
 	freeThreadFirst: true,
 	asyncViews:      &fastapiAsync,
-	real:            uvicornServer("fastapi_app:app"),
+	real:            fastapiServer,
 	// 500µs a request kept alive (0.43-0.51 ms in 4 runs), 720µs on a new
 	// connection (0.69-0.76 ms), measured with the calibration harness
 	// (docs/models.md, "fastapi"); a call with the app's module-level
@@ -63,17 +71,20 @@ var fastapi = spec{
 // (fastapi/routing.py:162-163), a task per request as on asyncio, calling
 // the upstream with a module-level aiohttp session (limit 100).
 var fastapiAsync = spec{
-	name:    "fastapi",
-	title:   "FastAPI on uvicorn, async def endpoints: a task per request on one event loop",
-	source:  "fastapi/routing.py",
-	doc:     "Every request is a task on the worker's event loop, from parsing to the response, and its async def endpoint yields the loop at each await.",
-	host:    &uvicorn,
-	unit:    unitTask,
-	threads: one, // the loop's thread
+	name:   "fastapi",
+	title:  "FastAPI on uvicorn, async def endpoints: a task per request on one event loop",
+	source: "fastapi/routing.py",
+	doc:    "Every request is a task on the worker's event loop, from parsing to the response, and its async def endpoint yields the loop at each await.",
+	host:   &uvicorn,
+	unit:   unitTask,
+	// The loop's thread: threads does not apply (the key is fastapi's
+	// only with view=sync), since an async def endpoint never enters
+	// anyio's thread pool.
+	threads: one,
 	pool:    100,
 	accept:  uvicornAccept,
 	tasks:   tasksPerRequest,
-	real:    uvicornServer("fastapi_app:app"),
+	real:    uvicornServer("fastapi_app:app"), // anyio's limiter as it comes
 	// 280µs a request kept alive (0.25-0.35 ms in 4 runs), 520µs on a new
 	// connection (0.50-0.53 ms); a call with aiohttp is charged as on
 	// asyncio.
@@ -88,3 +99,12 @@ var fastapiAsync = spec{
 
 // anyioThreads is the total_tokens of anyio's default thread limiter.
 const anyioThreads = 40
+
+// fastapiServer is uvicorn serving the calibration's FastAPI app, which sets
+// the total_tokens of anyio's default thread limiter at startup from
+// CALIBRATE_THREADS.
+func fastapiServer(c *Config) RealServer {
+	rs := uvicornServer("fastapi_app:app")(c)
+	rs.Env = []string{"CALIBRATE_THREADS=" + strconv.Itoa(c.threadsOr(anyioThreads))}
+	return rs
+}

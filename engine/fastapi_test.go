@@ -73,12 +73,60 @@ func TestFastAPIViews(t *testing.T) {
 			t.Errorf("%s: peak upstream %d, want %d", rs[i].Scenario, rs[i].PeakUpstream, want)
 		}
 	}
-	// FastAPI 0.92 has no setting for the limiter: threads does nothing.
-	if _, err := ParseScenario("model=fastapi threads=10"); err == nil || !strings.Contains(err.Error(), "does nothing here") {
-		t.Errorf("ParseScenario(model=fastapi threads=10) = %v, want \"does nothing here\"", err)
-	}
 	// view applies to fastapi, not to the other uvicorn models.
 	if _, err := ParseScenario("model=asyncio view=async"); err == nil {
 		t.Errorf("ParseScenario(model=asyncio view=async) succeeded, want an error")
+	}
+}
+
+// threads sets the tokens of anyio's limiter: with view=sync a worker holds
+// at most threads calls in flight (40 when threads is not given), and
+// view=async, whose endpoints never enter the pool, refuses it.
+func TestFastAPIThreads(t *testing.T) {
+	for _, tc := range []struct {
+		scenario string
+		want     int
+	}{
+		{"model=fastapi io=100ms clients=200 duration=10s", 40},
+		{"model=fastapi threads=40 io=100ms clients=200 duration=10s", 40},
+		{"model=fastapi threads=100 io=100ms clients=200 duration=10s", 100},
+		{"model=fastapi threads=7 io=100ms clients=200 duration=10s", 7},
+		{"model=fastapi workers=2 threads=30 io=100ms clients=200 duration=10s", 60},
+	} {
+		if got := run1(t, tc.scenario).PeakUpstream; got != tc.want {
+			t.Errorf("%s: peak upstream %d, want %d", tc.scenario, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ scenario, want string }{
+		{"model=fastapi view=async threads=10", "an async def endpoint runs on the loop"},
+		{"model=fastapi threads=0", "a whole number from 1 to 1000"},
+		{"model=fastapi threads=1001", "a whole number from 1 to 1000"},
+		{"model=fastapi threads=many", "a whole number from 1 to 1000"},
+	} {
+		if _, err := ParseScenario(tc.scenario); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseScenario(%q) = %v, want an error saying %q", tc.scenario, err, tc.want)
+		}
+	}
+	// The default prints as before: threads=40 on fastapi is no threads,
+	// and a comparison with gthread keeps the number it shares.
+	for _, tc := range []struct{ in, want string }{
+		{"model=fastapi threads=40", "model=fastapi"},
+		{"model=gthread threads=1", "model=gthread"},
+		{"model=fastapi,gthread threads=40", "model=fastapi,gthread threads=40"},
+		{"model=fastapi,gthread threads=10", "model=fastapi,gthread threads=10"},
+	} {
+		sc, err := ParseScenario(tc.in)
+		if err != nil {
+			t.Fatalf("ParseScenario(%q): %v", tc.in, err)
+		}
+		if got := sc.String(); got != tc.want {
+			t.Errorf("ParseScenario(%q).String() = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	sc, _ := ParseScenario("model=fastapi,gthread threads=10")
+	for i, l := range sc.Lanes {
+		if l.ThreadsPerWorker() != 10 {
+			t.Errorf("lane %d (%s): %d threads, want 10", i, l.Model, l.ThreadsPerWorker())
+		}
 	}
 }

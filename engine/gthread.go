@@ -22,7 +22,8 @@ var gthread = spec{
 	unit: unitThread,
 	keys: keyThreads | keyWorkerConns,
 	// ThreadPoolExecutor(max_workers=self.cfg.threads) (gthread.py:111).
-	threads: func(c *Config) int { return c.Threads },
+	threads:        func(c *Config) int { return c.threadsOr(gunicornThreads) },
+	defaultThreads: gunicornThreads,
 	// run(): "if self.nr_conns < self.worker_connections" (gthread.py:198)
 	// it polls the listener and accepts, whether or not a thread is free;
 	// enqueue_req submits the connection to the executor.
@@ -30,11 +31,11 @@ var gthread = spec{
 	slots:  true,
 	// handle_request: force_close when len(self._keep) >= max_keepalived,
 	// which is worker_connections - threads (gthread.py:320).
-	maxKept: func(c *Config) int { return c.WorkerConnections - c.Threads },
+	maxKept: func(c *Config) int { return c.WorkerConnections - c.threadsOr(gunicornThreads) },
 	// No heartbeat rule: the main thread notifies the arbiter on every loop,
 	// at least once a second, whatever its pool threads do, so a slow
 	// request never kills the worker and the engine runs no arbiter for it.
-	real: gunicornServer("gthread", func(c *Config) []string { return []string{"--threads", strconv.Itoa(c.Threads)} }),
+	real: gunicornServer("gthread", func(c *Config) []string { return []string{"--threads", strconv.Itoa(c.threadsOr(gunicornThreads))} }),
 	// 514µs a request kept alive, 583µs on a new connection.
 	costs: costs{
 		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
@@ -43,3 +44,7 @@ var gthread = spec{
 		clientLib: mb(8), procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: mb(7.9), masterVSZ: mb(34.3),
 	},
 }
+
+// gunicornThreads is gunicorn's --threads default (gunicorn/config.py,
+// class Threads).
+const gunicornThreads = 1

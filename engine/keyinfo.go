@@ -11,3 +11,15 @@ func (k Key) UsedBy(m Model) bool {
 	c.Model = m
 	return k.applies(&c)
 }
+
+// DefaultFor returns the value of key k in a lane of model m that does not
+// set it, and true, when that value depends on the model (threads: 40 on
+// fastapi, 1 on gthread); otherwise "" and false, and Default says it.
+func (k Key) DefaultFor(m Model) (string, bool) {
+	if k.atDefault == nil {
+		return "", false
+	}
+	c := DefaultConfig()
+	c.Model = m
+	return k.get(&c), true
+}

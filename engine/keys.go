@@ -15,8 +15,12 @@ type Key struct {
 	Allowed string // what values are allowed
 	Default string // the value when the key is not given
 
-	get       func(*Config) string
-	set       func(*Config, string) error
+	get func(*Config) string
+	set func(*Config, string) error
+	// atDefault, if set, says whether lane c has the key at its default,
+	// which depends on the lane (threads: the model's own); nil: the value
+	// is DefaultConfig's.
+	atDefault func(c *Config) bool
 	applies   func(*Config) bool // nil: every lane uses the key
 	appliesTo string             // who uses it, for error messages
 	single    bool               // the key cannot carry a comma list
@@ -45,9 +49,14 @@ var keyTable = []Key{
 		func(c *Config) *int { return &c.Workers }).
 		ownedBy(keyWorkers, "(Flask's threaded server is one process: werkzeug cannot fork and thread at once)").
 		liveFor(func(m Model) string { return specOf(m).host.fixedWorkers }, (*Sim).manageWorkers),
-	intKey("threads", "threads per worker (gunicorn and uWSGI --threads)", 1, 1000,
+	intKey("threads", "threads per worker (gunicorn and uWSGI --threads; on fastapi with view=sync, the tokens of anyio's "+
+		"default thread limiter, to_thread.current_default_thread_limiter().total_tokens)", 1, 1000,
 		func(c *Config) *int { return &c.Threads }).
-		ownedBy(keyThreads, "(gunicorn itself switches -k sync to gthread when --threads > 1)"),
+		perLane(func(c *Config) string { return strconv.Itoa(c.ThreadsPerWorker()) },
+			func(c *Config) bool { return c.Threads == 0 || c.Threads == c.defaultThreads() }).
+		withDefault("the server's: "+threadsDefaults()).
+		ownedBy(keyThreads, "(fastapi only with view=sync: an async def endpoint runs on the loop, not on anyio's threads; "+
+			"gunicorn itself switches -k sync to gthread when --threads > 1)"),
 	intKey("worker-connections", "most clients one worker holds at once", 1, 100000,
 		func(c *Config) *int { return &c.WorkerConnections }).
 		ownedBy(keyWorkerConns, ""),
@@ -182,6 +191,39 @@ func listenQueueDefaults() string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// threadsDefaults names each model's default threads per worker, in the
+// order of the models: "1 on gthread, 1 on uwsgi, 40 on fastapi (view=sync)".
+func threadsDefaults() string {
+	var out []string
+	for _, m := range Models() {
+		sp := specOf(m)
+		if sp.owns(keyThreads) {
+			s := fmt.Sprintf("%d on %s", sp.defaultThreads, m)
+			if sp.asyncViews != nil {
+				s += " (view=sync)"
+			}
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// perLane makes k's value in a lane get's, and its default the lane's own
+// (atDefault), for a key whose default depends on the model.
+func (k Key) perLane(get func(*Config) string, atDefault func(*Config) bool) Key {
+	k.get, k.atDefault = get, atDefault
+	return k
+}
+
+// isDefault reports whether lane c has key k at its default; def is
+// DefaultConfig().
+func (k *Key) isDefault(c, def *Config) bool {
+	if k.atDefault != nil {
+		return k.atDefault(c)
+	}
+	return k.get(c) == k.get(def)
 }
 
 // ownedBy makes k apply to the lanes whose model (or its host) owns key; the

@@ -184,7 +184,9 @@ func (p *parsed) buildSweep(ranged int, text string, target *Target) (Scenario, 
 		// A point must run as written: clients=0 would give the lane the default clients.
 		for i := range sc.Lanes {
 			want := first.Lanes[i]
-			if err := k.set(&want, v); err != nil || want != sc.Lanes[i] {
+			err := k.set(&want, v)
+			want.settleThreads()
+			if err != nil || want != sc.Lanes[i] {
 				return Scenario{}, &ScenarioError{Key: k.Name, Value: text,
 					Msg: fmt.Sprintf("at %s=%s the lane would not run as written (it would take %s=%s); start the range where the value holds",
 						k.Name, v, k.Name, k.get(&sc.Lanes[i]))}
@@ -242,6 +244,7 @@ func (in *parsed) build() (Scenario, error) {
 		if err := sc.Lanes[i].settleTraffic(); err != nil {
 			return Scenario{}, err
 		}
+		sc.Lanes[i].settleThreads()
 		if err := sc.Lanes[i].checkClient(); err != nil {
 			return Scenario{}, err
 		}
@@ -307,8 +310,8 @@ func (sc *Scenario) checkApplies() error {
 			if k.applies(c) {
 				used = true
 			}
-			if v := k.get(c); v != k.get(&def) && changed == "" {
-				changed = v
+			if !k.isDefault(c, &def) && changed == "" {
+				changed = k.get(c)
 			}
 		}
 		if changed != "" && !used {
@@ -324,7 +327,7 @@ func (c *Config) Ignored() []string {
 	def := DefaultConfig()
 	var out []string
 	for _, k := range keyTable {
-		if k.applies != nil && !k.applies(c) && k.get(c) != k.get(&def) {
+		if k.applies != nil && !k.applies(c) && !k.isDefault(c, &def) {
 			out = append(out, k.Name+" (applies to "+k.appliesTo+")")
 		}
 	}
@@ -347,7 +350,7 @@ func (sc Scenario) String() string {
 			same = same && vals[i] == vals[0]
 			// clients=0 only says that the lane has rate or burst traffic,
 			// which parsing works out again.
-			isDefault = isDefault && (vals[i] == k.get(&def) || k.Name == "clients" && vals[i] == "0")
+			isDefault = isDefault && (k.isDefault(&sc.Lanes[i], &def) || k.Name == "clients" && vals[i] == "0")
 		}
 		swept := sc.Sweep != nil && sc.Sweep.Key == k.Name
 		if isDefault && k.Name != "model" && !swept {
@@ -384,13 +387,17 @@ func (sc Scenario) LaneLabels() []string {
 		labels[0] = "model=" + sc.Lanes[0].Model.String()
 		return labels
 	}
+	def := DefaultConfig()
 	for _, k := range keyTable {
 		first := k.get(&sc.Lanes[0])
-		differ := false
+		differ, set := false, false
 		for i := range sc.Lanes {
 			differ = differ || k.get(&sc.Lanes[i]) != first
+			set = set || !k.isDefault(&sc.Lanes[i], &def)
 		}
-		if !differ {
+		// Lanes that differ only by their models' defaults (fastapi's 40
+		// threads against gthread's 1) are told apart by their models.
+		if !differ || !set {
 			continue
 		}
 		for i := range sc.Lanes {

@@ -65,8 +65,8 @@ func TestComparison(t *testing.T) {
 		t int
 	}{{ModelSync, 1}, {ModelGthread, 8}, {ModelAsyncio, 1}}
 	for i, w := range want {
-		if l := sc.Lanes[i]; l.Model != w.m || l.Threads != w.t || l.IO != 50*time.Millisecond {
-			t.Errorf("lane %d = %v threads %d io %v, want %v threads %d io 50ms", i, l.Model, l.Threads, l.IO, w.m, w.t)
+		if l := sc.Lanes[i]; l.Model != w.m || l.ThreadsPerWorker() != w.t || l.IO != 50*time.Millisecond {
+			t.Errorf("lane %d = %v threads %d io %v, want %v threads %d io 50ms", i, l.Model, l.ThreadsPerWorker(), l.IO, w.m, w.t)
 		}
 	}
 	if got := sc.String(); got != "model=sync,gthread,asyncio threads=1,8,1 io=50ms" {

@@ -85,7 +85,7 @@ type Options struct {
 // registered.
 func New(c Config, opt Options) *Sim {
 	sp := c.spec()
-	if c.processes() < 1 || c.Cores < 1 || c.Threads < 1 || c.WorkerConnections < 1 {
+	if c.processes() < 1 || c.Cores < 1 || c.Threads < 0 || c.WorkerConnections < 1 {
 		panic(fmt.Sprintf("engine: config cannot run: %+v", c))
 	}
 	s := &Sim{

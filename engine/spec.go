@@ -20,6 +20,10 @@ type spec struct {
 	// threads returns the size of a worker's pool of threads that run the
 	// app: 0 for no limit.
 	threads func(c *Config) int
+	// defaultThreads is the pool's size when the scenario sets no threads:
+	// the real server's own default (gunicorn's and uWSGI's --threads 1,
+	// anyio's 40 tokens). Only a model that owns keyThreads has one.
+	defaultThreads int
 	// mainThread says that the pool's first thread is the process's main
 	// thread, so it costs no memory of its own.
 	mainThread bool
@@ -167,6 +171,7 @@ type RealServer struct {
 	Program string   // "werkzeug" (a script that runs Flask's server), "gunicorn", "uvicorn" or "node"
 	Args    []string // the model's own arguments (worker class, threads, interface)
 	App     string   // what the server loads: module:attribute, or werkzeug's script
+	Env     []string // NAME=value pairs the app reads at startup (anyio's thread limit for FastAPI)
 }
 
 // RealServer returns how to start the real server that lane c follows.

@@ -21,6 +21,13 @@ func specProblems(sp *spec) []string {
 	need(sp.host != nil, "a host")
 	need(sp.unit.name != "" && (sp.unit.serverLoop || !sp.unit.handlerLoop), "a unit of concurrency (a handler on a loop needs the loop)")
 	need(sp.threads != nil, "a thread pool size (threads)")
+	if sp.host != nil && sp.owns(keyThreads) {
+		// The pool the threads key sizes is the server's default without it.
+		var none Config
+		need(sp.defaultThreads > 0 && sp.threads(&none) == sp.defaultThreads, "the pool's size without threads (defaultThreads)")
+	} else if sp.host != nil {
+		need(sp.defaultThreads == 0, "no defaultThreads: the threads key does not size its pool")
+	}
 	need(sp.accept != nil, "an accept rule")
 	need(sp.real != nil, "the real server's command (real)")
 	c := &sp.costs

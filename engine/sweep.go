@@ -100,6 +100,7 @@ func (c Config) alone() Config {
 			}
 		}
 	}
+	c.settleThreads()
 	return c
 }
 

@@ -37,7 +37,8 @@ var uwsgi = spec{
 	unit: unitThread,
 	keys: keyThreads,
 	// --threads: uwsgi.threads cores per worker (core/loop.c:67-75).
-	threads: func(c *Config) int { return c.Threads },
+	threads:        func(c *Config) int { return c.threadsOr(uwsgiThreads) },
+	defaultThreads: uwsgiThreads,
 	// The main thread is core 0 of the pool (uwsgi_loop_cores_run).
 	mainThread: true,
 	// A thread calls wsgi_req_accept only between requests
@@ -47,7 +48,7 @@ var uwsgi = spec{
 	// workers share requests' pages.
 	appInMaster: true,
 	real: func(c *Config) RealServer {
-		return RealServer{Program: "uwsgi", Args: []string{"--threads", strconv.Itoa(c.Threads)}, App: "wsgi_app:app"}
+		return RealServer{Program: "uwsgi", Args: []string{"--threads", strconv.Itoa(c.threadsOr(uwsgiThreads))}, App: "wsgi_app:app"}
 	},
 	// Measured with the calibration harness (docs/models.md): 240µs of CPU
 	// a request without calls (0.23-0.26 ms in 3 runs; gunicorn -k sync
@@ -84,3 +85,6 @@ var uwsgiHost = host{
 		"cheaper subsystem's count (core/fifo.c:81-82, core/master_utils.c:1742-1748), which is off " +
 		"by default: restart it with the new --processes",
 }
+
+// uwsgiThreads is uWSGI's threads a worker without --threads.
+const uwsgiThreads = 1

@@ -42,6 +42,9 @@ type Key struct {
 	Allowed string   `json:"allowed"`
 	Default string   `json:"default"`
 	Models  []string `json:"models"` // the models whose lanes use the key (with the other keys at their defaults)
+	// Defaults is the key's value in a lane of each model in Models that
+	// does not set it, for a key whose default is the model's own (threads).
+	Defaults map[string]string `json:"defaults,omitempty"`
 }
 
 // Failure is one cause of a failed request, as state().lanes[i].failed
@@ -92,6 +95,12 @@ func Get() Tables {
 		for _, m := range engine.Models() {
 			if k.UsedBy(m) {
 				key.Models = append(key.Models, m.String())
+				if v, ok := k.DefaultFor(m); ok {
+					if key.Defaults == nil {
+						key.Defaults = map[string]string{}
+					}
+					key.Defaults[m.String()] = v
+				}
 			}
 		}
 		t.Keys = append(t.Keys, key)

@@ -91,12 +91,18 @@ func TestTables(t *testing.T) {
 		key  string
 		want []string
 	}{
-		{"threads", []string{"gthread", "uwsgi"}},
+		{"threads", []string{"gthread", "fastapi", "uwsgi"}},
 		{"workers", []string{"dev", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node", "uwsgi", "eventlet"}},
 		{"io", []string{"dev", "dev-threaded", "sync", "gthread", "gevent", "asyncio", "wsgi-to-asgi", "uvicorn-wsgi", "fastapi", "node", "uwsgi", "eventlet"}},
 	} {
 		if got := used(c.key); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("key %s: Models = %v, want %v", c.key, got, c.want)
+		}
+	}
+	// threads defaults to each server's own: gunicorn's 1, anyio's 40.
+	for _, k := range tb.Keys {
+		if k.Name == "threads" && !reflect.DeepEqual(k.Defaults, map[string]string{"gthread": "1", "fastapi": "40", "uwsgi": "1"}) {
+			t.Errorf("key threads: Defaults = %v, want gthread 1, fastapi 40, uwsgi 1", k.Defaults)
 		}
 	}
 	if tb.Speed.Min != 0.01 || tb.Speed.Max != 100 {

@@ -242,7 +242,9 @@ import { bindEmbedDialog } from './embedcode.js';
       var r = ranges[name];
       var input = $(name), out = $(name + '-value');
       var raw = lastValue(keys, name);
-      if (raw === undefined || raw === null) raw = CP.KEYS[name].default;
+      // A key whose default is the model's own (threads) has one per model.
+      var defs = CP.KEYS[name].defaults;
+      if (raw === undefined || raw === null) raw = defs && defs[models[0]] !== undefined ? defs[models[0]] : CP.KEYS[name].default;
       var n = firstNumber(raw, r.dur);
       if (isFinite(n)) input.value = String(n);
       out.textContent = r.dur ? showDur(raw) : r.show(raw);

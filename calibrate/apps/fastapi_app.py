@@ -3,7 +3,8 @@
 /work?calls=N&cpu=MS&blocking=0|1 is a plain `def` endpoint: FastAPI runs it
 in anyio's worker threads under the default CapacityLimiter of 40 tokens
 (fastapi/routing.py run_endpoint_function -> starlette run_in_threadpool ->
-anyio.to_thread.run_sync). It burns cpu ms, then makes N upstream calls one
+anyio.to_thread.run_sync); CALIBRATE_THREADS, which the harness passes from
+the scenario's threads, sets the limiter's total_tokens at startup. It burns cpu ms, then makes N upstream calls one
 after another with ONE module-level requests.Session, as wsgi_app.py does.
 /awork is the same as an `async def` endpoint on the event loop, calling with
 ONE aiohttp.ClientSession (default connector, limit 100), gathered when
@@ -13,6 +14,7 @@ JSON (a bare number: the same bytes as the other apps' bodies).
 """
 import os
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from common import UP_URL, aio_close, aio_work, blocking_call, burn
@@ -23,6 +25,15 @@ PID = os.getpid()
 _session = None
 
 app = FastAPI()
+
+
+@app.on_event("startup")
+async def size_thread_limiter():
+    # The default limiter belongs to the running loop, so it is sized here,
+    # as an app raises it (anyio.to_thread.current_default_thread_limiter).
+    tokens = os.environ.get("CALIBRATE_THREADS")
+    if tokens:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = int(tokens)
 
 
 @app.on_event("shutdown")
