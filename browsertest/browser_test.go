@@ -309,9 +309,11 @@ func TestTrapsAreVisible(t *testing.T) {
 		t.Fatalf("CPU-bound threads never showed one thread on CPU and others waiting for the GIL: %v", err)
 	}
 	shot(t, ctx, "trap-gil")
-	// A tab of its own: polling a page while the same tab navigates away
-	// can land on the old page's context as it goes ("Cannot find context").
-	ctx = page(t, readyLimit+2*time.Minute)
+	// A new tab of the same browser: polling a page while the same tab
+	// navigates away can land on the old page's context as it goes
+	// ("Cannot find context").
+	ctx, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(shared.base+"index.html?model=gevent&io=300ms&blocking=true&clients=20&timeout=0s"),
 		ready(),
