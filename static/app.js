@@ -548,8 +548,8 @@ import { bindEmbedDialog } from './embedcode.js';
     'wait-gil': function (d) { return 'waited ' + d + ' for the GIL'; },
     'wait-core': function (d) { return 'waited ' + d + ' for a free CPU core'; },
     cpu: function (d) { return 'ran ' + d + ' on CPU'; },
-    io: function (d) { return 'waited ' + d + ' on the upstream'; },
-    blocked: function (d) { return 'waited ' + d + ' on the upstream while blocking the whole event loop'; },
+    io: function (d, sleep) { return sleep ? 'slept ' + d : 'waited ' + d + ' on the upstream'; },
+    blocked: function (d, sleep) { return (sleep ? 'slept ' + d : 'waited ' + d + ' on the upstream') + ' while blocking the whole event loop'; },
     'wait-pool': function (d) { return 'waited ' + d + ' for an upstream connection'; }
   };
   var selectedKey = null;
@@ -597,7 +597,7 @@ import { bindEmbedDialog } from './embedcode.js';
     $('selected-head').textContent = head;
 
     var words = merged.filter(function (s) { return PHRASES[s.state]; })
-      .map(function (s) { return PHRASES[s.state](CP.fmtMs(s.dur)); });
+      .map(function (s) { return PHRASES[s.state](CP.fmtMs(s.dur), sel.sleep === true); });
     var text;
     if (!words.length) text = 'No time recorded yet.';
     else if (words.length > 8) {
@@ -608,7 +608,7 @@ import { bindEmbedDialog } from './embedcode.js';
         if (!(s.state in sums)) { sums[s.state] = 0; order.push(s.state); }
         sums[s.state] += s.dur;
       });
-      text = 'In total it ' + order.map(function (st) { return PHRASES[st](CP.fmtMs(sums[st])); }).join(', ') +
+      text = 'In total it ' + order.map(function (st) { return PHRASES[st](CP.fmtMs(sums[st]), sel.sleep === true); }).join(', ') +
         ' (' + merged.length + ' steps).';
     } else {
       text = 'It ' + words.join(', then ') + '.';

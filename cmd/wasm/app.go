@@ -338,7 +338,8 @@ func (a *app) selected() map[string]any {
 		end = ms(t.End)
 	}
 	return map[string]any{"lane": a.sel.Lane, "seq": t.Seq, "client": t.Client, "worker": t.Worker,
-		"outcome": t.Outcome, "sentMs": ms(t.Sent), "endMs": end, "segments": segs}
+		"outcome": t.Outcome, "sentMs": ms(t.Sent), "endMs": end, "segments": segs,
+		"sleep": a.sims[a.sel.Lane].Config().Wait == engine.WaitSleep}
 }
 
 // frameStats is cpSim.frameStats(): quantiles of the Go-side cost of one

@@ -14,8 +14,11 @@ import (
 // show a new sentence.
 func Narrate(s *engine.Snapshot) string {
 	loopName := "event loop"
-	if s.Model == engine.ModelGevent {
+	switch s.Model {
+	case engine.ModelGevent:
 		loopName = "gevent hub"
+	case engine.ModelEventlet:
+		loopName = "eventlet hub"
 	}
 	var n [16]int
 	for i := range s.Requests {

@@ -213,6 +213,8 @@ func TestNarrate(t *testing.T) {
 			[]string{"1 event loop is blocked by a call that cannot yield", "19 requests wait for it"}, nil},
 		{"model=asyncio io=300ms clients=20", 2 * time.Second,
 			[]string{"20 requests wait on the upstream while the event loop is free"}, []string{"blocked"}},
+		{"model=eventlet io=300ms clients=20", 2 * time.Second,
+			[]string{"while the eventlet hub is free for others"}, []string{"event loop"}},
 		{"model=asyncio io=300ms wait=sleep clients=20", 2 * time.Second,
 			[]string{"20 requests wait in a sleep while the event loop is free"}, []string{"upstream"}},
 		{"model=gthread workers=1 threads=4 io=1s wait=sleep clients=10", 2500 * time.Millisecond,
