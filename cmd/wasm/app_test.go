@@ -239,6 +239,30 @@ func TestFollowWithoutAMouse(t *testing.T) {
 	}
 }
 
+// selected() says when a lane's io is a sleep, so the page says "slept"
+// instead of "waited on the upstream".
+func TestSelectedSaysSleep(t *testing.T) {
+	for _, tt := range []struct {
+		text  string
+		sleep bool
+	}{{"model=asyncio io=2s clients=8", false}, {"model=asyncio io=2s wait=sleep clients=8", true}} {
+		a := newApp()
+		if err := a.load(tt.text); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < tps; i++ {
+			a.step()
+			a.frame()
+		}
+		if !a.follow() {
+			t.Fatalf("%s: follow found no request", tt.text)
+		}
+		if got := a.selected()["sleep"]; got != tt.sleep {
+			t.Errorf("%s: selected().sleep = %v, want %v", tt.text, got, tt.sleep)
+		}
+	}
+}
+
 // A sweep computes its points between frames, in slices of wall time, and
 // its curves equal the CLI's: throughput rises with workers.
 func TestSweepRunsBetweenFrames(t *testing.T) {
