@@ -2,6 +2,8 @@ package lessons
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -104,6 +106,13 @@ func TestRawHTMLIsInert(t *testing.T) {
 	var page bytes.Buffer
 	if err := lessonPage.Execute(&page, pageData{L: l, Body: "x", N: 1, Count: 1}); err != nil {
 		t.Fatal(err)
+	}
+	// The page names the site's icon, one folder up as its styles are.
+	if !strings.Contains(page.String(), `<link rel="icon" href="../favicon.svg"`) {
+		t.Errorf("the lesson page names no icon:\n%.600s", page.String())
+	}
+	if _, err := os.Stat(filepath.Join("..", "static", "favicon.svg")); err != nil {
+		t.Errorf("the icon a lesson page names is not in static/: %v", err)
 	}
 }
 

@@ -24,6 +24,7 @@ const head = `{{define "head"}}<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} · Concurrency Playground lessons</title>
 <meta name="description" content="{{.Summary}}">
+<link rel="icon" href="../favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="../style.css">
 <link rel="stylesheet" href="../lesson.css">
 </head>{{end}}`
