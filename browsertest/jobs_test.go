@@ -24,16 +24,7 @@ func TestBackgroundJobsPicture(t *testing.T) {
 	}
 	rep := eval[labelReport](t, ctx, labelsJS)
 	checkDOMLabels(t, rep, 11)
-	var words []string
-	for _, r := range rep.Rects {
-		words = append(words, r.T)
-	}
-	all := strings.Join(words, "|")
-	for _, want := range []string{"Redis list: ", "rq worker 1: ", "background jobs (RQ)"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("no label with %q on the picture: %s", want, all)
-		}
-	}
+	checkLabelWords(t, rep, "Redis list: ", "rq worker 1: ", "background jobs (RQ)")
 	if n := eval[string](t, ctx, `document.getElementById("num-jobs-0").textContent`); !strings.Contains(n, " · ") {
 		t.Errorf("the Background jobs number reads %q, want queued · finished · p99", n)
 	}

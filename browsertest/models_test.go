@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -31,16 +30,7 @@ func TestUWSGIAndEventletPictures(t *testing.T) {
 			}
 			rep := eval[labelReport](t, ctx, labelsJS)
 			checkDOMLabels(t, rep, 11)
-			var words []string
-			for _, r := range rep.Rects {
-				words = append(words, r.T)
-			}
-			all := strings.Join(words, " | ")
-			for _, w := range tt.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("no label says %q: %s", w, all)
-				}
-			}
+			checkLabelWords(t, rep, tt.want...)
 			shot(t, ctx, "model-"+tt.name+"-1280x800")
 		})
 	}

@@ -39,6 +39,21 @@ const labelsJS = `(() => {
 			return {T: s.textContent, X: r.x, Y: r.y, W: r.width, H: r.height, Px: parseFloat(w.getComputedStyle(s).fontSize)}; })};
 })()`
 
+// checkLabelWords fails when no label on the picture holds each of want.
+func checkLabelWords(t *testing.T, rep labelReport, want ...string) {
+	t.Helper()
+	words := make([]string, len(rep.Rects))
+	for i, r := range rep.Rects {
+		words[i] = r.T
+	}
+	all := strings.Join(words, " | ")
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("no label says %q: %s", w, all)
+		}
+	}
+}
+
 // checkDOMLabels fails when a label is smaller than minPx, leaves the
 // canvas, or overlaps another, as the browser drew them.
 func checkDOMLabels(t *testing.T, rep labelReport, minPx float64) {
@@ -100,16 +115,7 @@ func TestPictureWordsAtEverySize(t *testing.T) {
 			}
 			rep := eval[labelReport](t, ctx, labelsJS)
 			checkDOMLabels(t, rep, tt.minPx)
-			var words []string
-			for _, r := range rep.Rects {
-				words = append(words, r.T)
-			}
-			all := strings.Join(words, " | ")
-			for _, want := range []string{"clients", "upstream", "worker"} {
-				if !strings.Contains(all, want) {
-					t.Errorf("no label says %q: %s", want, all)
-				}
-			}
+			checkLabelWords(t, rep, "clients", "upstream", "worker")
 			shot(t, ctx, "view-"+tt.name)
 		})
 	}
