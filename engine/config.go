@@ -46,6 +46,7 @@ type Config struct {
 	Background        int // RQ workers that run the requests' calls and cpu as jobs; 0 for none
 	Clients           int
 	Think             time.Duration
+	RTT               time.Duration // rtt: mean network and client time of a request, beyond the server's; 0 for none
 	Rate              float64
 	Burst             int
 	ClientTimeout     time.Duration // 0 for none

@@ -130,6 +130,10 @@ var keyTable = []Key{
 	durKey("think", "a client's pause between its requests", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.Think }).
 		onlyFor(closedLoop, "closed-loop clients").liveAll(nil),
+	durKey("rtt", "mean time a request spends outside the server: the network's round trip and the client's own "+
+		"turn-around from an answer to its next send; each request draws it (exponential), a new connection twice "+
+		"(TCP's handshake first); 0: the next request arrives the instant the answer leaves", 0, time.Minute,
+		func(c *Config) *time.Duration { return &c.RTT }).liveAll(nil),
 	floatKey("rate", "open-loop Poisson arrivals per second (instead of clients)", 0, 1e6,
 		func(c *Config) *float64 { return &c.Rate }).
 		liveAll((*Sim).setRate).liveOnlyIn(func(c *Config) bool { return c.Rate > 0 }, "open-loop traffic (change clients in a lane with clients)"),

@@ -158,7 +158,7 @@ func (s *Sim) setClients() {
 		}
 		if cl := &t.clients[i]; !cl.busy {
 			cl.busy = true
-			s.after(0, evArrive, int32(i), 0)
+			t.sendAfter(s, int32(i), 0)
 		}
 	}
 	for i := n; i < t.active; i++ {

@@ -278,4 +278,5 @@ const (
 	streamArrivals = 2
 	streamWork     = 3
 	streamClient0  = 1 << 20 // client i uses streamClient0 + i
+	streamNet      = 1 << 40 // xored into the seed of the clients' network draws (traffic.netTime)
 )

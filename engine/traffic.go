@@ -14,6 +14,7 @@ type traffic struct {
 	rateGen  uint32   // open loop: bumped by a change of rate, to cancel the arrival that was due
 	arrivals rand.PCG // open loop: the times between arrivals
 	src      rand.PCG // reseeded for each request's own draws
+	netSrc   rand.PCG // reseeded for each closed-loop request's network time (rtt)
 	seq      int64    // requests sent so far
 	burstN   int
 }
@@ -25,6 +26,10 @@ type client struct {
 	// busy, for a client beyond traffic.active, says that it still has a
 	// request in flight or its next one due (it stops after that).
 	busy bool
+	// net is the network and client time (rtt) of the request it sends
+	// next, drawn as the previous one ended: the request reaches the
+	// server net after the client sent it.
+	net time.Duration
 }
 
 // conn is a client's kept-alive connection to one worker.
@@ -45,7 +50,7 @@ func (t *traffic) start(s *Sim) {
 		t.clients = make([]client, c.Clients)
 		t.active = c.Clients
 		for i := range t.clients {
-			s.after(0, evArrive, int32(i), 0)
+			t.sendAfter(s, int32(i), 0)
 		}
 	case c.Rate > 0:
 		t.arrivals.Seed(mix(c.Seed), mix(streamArrivals))
@@ -75,6 +80,7 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 		}
 		cl.sent++
 		r := t.send(s, uint64(a)+1, uint64(cl.sent))
+		t.sentAgo(s, r, cl.net)
 		r.client = a
 		if cn := &cl.conn; cn.open && s.procs[cn.proc].alive && s.procs[cn.proc].gen == cn.procGen {
 			s.reuseConn(r, cn)
@@ -87,11 +93,14 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 			return // the rate changed since this arrival was drawn
 		}
 		r := t.send(s, 0, uint64(t.seq+1))
+		t.sentAgo(s, r, t.openNet(s))
 		s.after(t.interArrival(s.cfg.Rate), evArrive, -1, gen)
 		s.connect(r)
 	default:
 		for i := 0; i < t.burstN && !s.ended; i++ {
-			s.connect(t.send(s, 0, uint64(i+1)))
+			r := t.send(s, 0, uint64(i+1))
+			t.sentAgo(s, r, t.openNet(s))
+			s.connect(r)
 		}
 	}
 }
@@ -126,10 +135,17 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 		}
 	}
 	s.m.arrive(s)
-	if c.ClientTimeout > 0 {
-		s.after(c.ClientTimeout, evClientGiveUp, r.id, r.gen)
-	}
 	return r
+}
+
+// sentAgo dates r, which reaches the server now, from its client's send,
+// net ago, and starts the client's timeout from then.
+func (t *traffic) sentAgo(s *Sim, r *request, net time.Duration) {
+	net = min(net, s.now) // a live change of rtt cannot date a send before the run
+	r.sent = s.now - net
+	if c := s.cfg.ClientTimeout; c > 0 {
+		s.after(max(0, c-net), evClientGiveUp, r.id, r.gen)
+	}
 }
 
 // latency draws one upstream call's latency as a multiple of io, the mean:
@@ -170,8 +186,69 @@ func (t *traffic) done(s *Sim, r *request) {
 			t.clients[r.client].busy = false // it has left
 			return
 		}
-		s.after(s.cfg.Think, evArrive, r.client, 0)
+		t.sendAfter(s, r.client, s.cfg.Think)
 	}
+}
+
+// sendAfter makes client a send its next request wait from now: the request
+// reaches the server that much later again, the network and client time
+// (netTime), which a request on a new connection pays twice (TCP's
+// handshake first). A kept-alive connection that the server would close
+// while the request is on its way is closed first, so the request then
+// comes on a new connection (without the handshake's time: with rtt far
+// below every server's keep-alive timeout, the case is rare).
+func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
+	cl := &t.clients[a]
+	cl.net = 0
+	if rtt := s.cfg.RTT; rtt > 0 {
+		cn := &cl.conn
+		if cl.sent == 0 {
+			// Clients that start together send together: their handshakes
+			// and first requests cross the network as one burst, a round
+			// trip each, which the server's accept sees at one instant.
+			cl.net = 2 * rtt
+			s.after(wait+cl.net, evArrive, a, 0)
+			return
+		}
+		cl.net = t.netTime(s, a, cl.sent+1, !cn.open)
+		if cn.open && s.procs[cn.proc].heldFor == a+1 {
+			// The worker's loop is held for this request (holdLoop): the
+			// model has it already in the socket, sent net ago.
+			s.after(wait, evArrive, a, 0)
+			return
+		}
+		if ka := s.cost.keepalive; cn.open && ka > wait && ka <= wait+cl.net {
+			s.after(ka, evKeepaliveEnd, a, cn.gen)
+		}
+	}
+	s.after(wait+cl.net, evArrive, a, 0)
+}
+
+// netTime draws the network and client time of client a's n-th request:
+// exponential, of mean rtt, from a source seeded by (seed, a, n) so that
+// every lane of a comparison draws the same; twice on a new connection.
+func (t *traffic) netTime(s *Sim, a int32, n int64, newConn bool) time.Duration {
+	t.netSrc.Seed(mix(s.cfg.Seed)^streamNet, mix(uint64(a+1)<<40^uint64(n)))
+	d := t.expDraw(&t.netSrc, s.cfg.RTT)
+	if newConn {
+		d += t.expDraw(&t.netSrc, s.cfg.RTT)
+	}
+	return d
+}
+
+// openNet draws an open-loop request's network time (a new connection: the
+// handshake, then the request) from the request's own source, after its
+// work.
+func (t *traffic) openNet(s *Sim) time.Duration {
+	if s.cfg.RTT == 0 {
+		return 0
+	}
+	return t.expDraw(&t.src, s.cfg.RTT) + t.expDraw(&t.src, s.cfg.RTT)
+}
+
+// expDraw draws an exponential duration of the given mean from p.
+func (t *traffic) expDraw(p *rand.PCG, mean time.Duration) time.Duration {
+	return time.Duration(-detLog(1-uniform(p)) * float64(mean))
 }
 
 // uniform draws a float64 in [0, 1) from p: the value rand.New(p).Float64()
