@@ -52,7 +52,22 @@ type clientCost struct {
 	cold time.Duration
 	lib  int64
 	conn int64
+	// green is the extra CPU of a call on a green thread (gevent,
+	// eventlet) beyond what the client costs alone: see greenURLlib.
+	green time.Duration
 }
+
+// greenURLlib is what urllib's call costs more on a gevent worker than its
+// measured difference to requests says. urllib.request.urlopen opens a new
+// connection every call (requests reuses its Session's), and on a patched
+// socket the connect and the first read go through the hub
+// (gevent/_socketcommon.py connect waits on the write event when the
+// non-blocking connect is in progress). Fitted to the quiet calibration run
+// of 2026-12-02: the gevent worker spent 0.95-1.03 ms a request with urllib
+// (row gevent-urllib, three runs; median 1.02) against 1.43 with requests
+// (row gevent), 0.41 ms less, where the clients' measured difference is
+// 0.70 ms (1287 - 586 µs).
+const greenURLlib = 290 * time.Microsecond
 
 // syncClients and asyncClients are the figures of each client in
 // synchronous code and in async code; a zero cold means the client cannot
@@ -60,7 +75,7 @@ type clientCost struct {
 var (
 	syncClients = [...]clientCost{
 		ClientRequests: {cold: 1287 * time.Microsecond, lib: kb(6884), conn: kb(20.8)},
-		ClientURLlib:   {cold: 586 * time.Microsecond, lib: 0, conn: kb(12.1)},
+		ClientURLlib:   {cold: 586 * time.Microsecond, lib: 0, conn: kb(12.1), green: greenURLlib},
 		ClientHTTPX:    {cold: 1265 * time.Microsecond, lib: kb(13716), conn: kb(6.6)},
 	}
 	asyncClients = [...]clientCost{
@@ -168,6 +183,9 @@ func laneCosts(c *Config) costs {
 	// each model's own bias that way (docs/models.md). The worker imports
 	// this client instead of the default one.
 	k.resume = max(0, k.resume+t[cl].cold-t[def].cold)
+	if sp.unit == unitGreenlet {
+		k.resume += t[cl].green - t[def].green
+	}
 	k.clientLib = max(0, k.clientLib+t[cl].lib-t[def].lib)
 	return k
 }

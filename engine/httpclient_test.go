@@ -44,11 +44,14 @@ func TestHTTPClientCPU(t *testing.T) {
 			t.Errorf("sync with %s: %.1f rps, want %.1f (a call of %v)", tc.client, r.ThroughputRPS, want, call)
 		}
 	}
-	// urllib saves 0.7 ms a call, as measured.
+	// On a gevent worker urllib saves 0.41 ms a call, as the real worker
+	// did (greenURLlib: its new connection a call goes through the hub):
+	// less than the 0.70 ms the clients differ by alone.
 	u := run1(t, "model=gevent clients=50 io=0s requests=3000 http-client=urllib")
 	q := run1(t, "model=gevent clients=50 io=0s requests=3000")
-	if u.ThroughputRPS <= 1.8*q.ThroughputRPS {
-		t.Errorf("gevent with urllib %.0f rps, with requests %.0f: want urllib well ahead", u.ThroughputRPS, q.ThroughputRPS)
+	if got := 1/u.ThroughputRPS - 1/q.ThroughputRPS; !near(got, -0.41e-3, 0.02) {
+		t.Errorf("gevent with urllib %.0f rps, with requests %.0f: %.3f ms a request apart; want urllib 0.41 ms cheaper",
+			u.ThroughputRPS, q.ThroughputRPS, got*1e3)
 	}
 }
 
