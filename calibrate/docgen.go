@@ -28,8 +28,8 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	p("average over each process's life):\n\n```\n%s\n```\n\n", mc.TopProcs)
 
 	p("## Method\n\n")
-	p(`* **Scenario first.** A row is one scenario text; the harness appends `+"`cores=%d seed=1`"+` (this
-  machine's nproc and a fixed seed) and derives everything else from the parsed config: the server
+	p(`* **Scenario first.** A row is one scenario text; the harness appends `+"`cores=%d rtt=%v seed=1`"+` (this
+  machine's nproc, what its own client adds to each request, calibrate/client.go, and a fixed seed) and derives everything else from the parsed config: the server
   command (model, workers, threads, worker-connections, backlog, timeout, max-requests and its
   jitter, limit-concurrency), the app route (calls, cpu, parallel, blocking, view, wait, pool, and
   http-client, which also names the one client the app imports) and the client (clients, think,
@@ -64,14 +64,18 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
   Private_Clean + Private_Dirty, of every other process, arbiter included); *Pss sum* is the
   summed Pss of arbiter and workers, which also splits with other processes the pages they share
   (libc, the Python binary), so it reads lower than what the engine counts. *cpu ms/req* is the
-  workers' utime+stime (10 ms ticks, all threads) over the finished requests; the engine's figure is
-  its busy core time over the same count.
+  workers' utime+stime (10 ms ticks, all threads) over the finished requests, with the CPU of the
+  workers that exited during the run and of the children they forked (the arbiter's cutime+cstime
+  and every process below it); the engine's figure is its busy core time over the same count. Runs
+  saved before 2026-12-02's quiet run counted only the workers alive at the start: sync-max-requests
+  (whose workers gunicorn replaces) read negative there, and background-backlog's job CPU left out
+  the horse at work at the end; their saved CPU figures predate the fix.
 * **Repeats.** CPU-bound rows run 3 times on fresh servers; the real column shows
   median (min–max), and the ratio and verdict use the median.
 * **Goals.** throughput and p50 within 10%%, p99 within 25%%, peak upstream exact; also resident
   within 10%% and failures within 25%%. p90, Pss and CPU are shown for information.
 
-`, mc.Nproc, PortLo, PortLo+1, PortHi)
+`, mc.Nproc, ClientRTT, PortLo, PortLo+1, PortHi)
 
 	var lines []Line
 	for _, m := range ms {

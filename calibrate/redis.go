@@ -232,9 +232,7 @@ func (j *Jobs) cpuTicks() int64 {
 	}
 	var t int64
 	for _, pid := range j.Pids() {
-		if st, err := readStat(pid); err == nil {
-			t += st.cpuTicks
-		}
+		t += treeTicks(pid) // with the horse at work now, if any
 	}
 	return t
 }

@@ -44,6 +44,7 @@ func staleDoc(t *testing.T) (stale, fresh []byte) {
 	}
 	var old, now []Measurement
 	for i, r := range rows {
+		r.scenario = WithClient(r.scenario) // as the harness writes it
 		_, cur, cpu, err := Predict(r.scenario)
 		if err != nil {
 			t.Fatal(err)

@@ -96,10 +96,10 @@ type Measurement struct {
 	ServerLog string  // the end of the server's output when it failed
 }
 
-// FullScenario returns the row's scenario with this machine's cores and a
-// fixed seed.
+// FullScenario returns the row's scenario with this machine's cores, the
+// harness's own client time (ClientRTT) and a fixed seed.
 func (h *Harness) FullScenario(r Row) string {
-	return fmt.Sprintf("%s cores=%d seed=1", r.Scenario, h.Cores)
+	return WithClient(fmt.Sprintf("%s cores=%d seed=1", r.Scenario, h.Cores))
 }
 
 // Predict runs the scenario through the engine.

@@ -39,7 +39,10 @@ func LoadSaved(path string) (Machine, []Measurement, error) {
 			}
 		}
 		// The real runs are kept; the engine's side is predicted anew, so
-		// a saved run checks the engine as it is now.
+		// a saved run checks the engine as it is now (with the harness's
+		// client time, which runs saved before it was modelled lack).
+		m.Scenario = WithClient(m.Scenario)
+		s.Measurements[i].Scenario = m.Scenario
 		_, pred, cpu, err := Predict(m.Scenario)
 		if err != nil {
 			return Machine{}, nil, err

@@ -174,7 +174,8 @@ func Children(ppid int) []int {
 
 type procStat struct {
 	ppid       int
-	cpuTicks   int64 // utime + stime, in clock ticks, with those of its reaped children (cutime + cstime)
+	ownTicks   int64 // utime + stime, in clock ticks (all its threads, living and exited)
+	cpuTicks   int64 // ownTicks with those of its reaped children (cutime + cstime)
 	numThreads int
 }
 
@@ -194,7 +195,27 @@ func readStat(pid int) (procStat, error) {
 		return procStat{}, fmt.Errorf("short stat for %d", pid)
 	}
 	at := func(field int) int64 { v, _ := strconv.ParseInt(f[field-3], 10, 64); return v }
-	return procStat{ppid: int(at(4)), cpuTicks: at(14) + at(15) + at(16) + at(17), numThreads: int(at(20))}, nil
+	own := at(14) + at(15)
+	return procStat{ppid: int(at(4)), ownTicks: own, cpuTicks: own + at(16) + at(17), numThreads: int(at(20))}, nil
+}
+
+// treeTicks returns the user+system clock ticks that pid and every process
+// below it have used: its own and its reaped children's (cutime + cstime),
+// and the same of each child still there (running, or exited and not yet
+// reaped: a zombie keeps its times until its parent waits for it). When a
+// parent reaps a child, the kernel adds the child's four fields to the
+// parent's cutime and cstime at once, so nothing counts twice and nothing
+// is lost when a process exits between two readings: the sum only grows.
+func treeTicks(pid int) int64 {
+	st, err := readStat(pid)
+	if err != nil {
+		return 0
+	}
+	t := st.cpuTicks
+	for _, k := range Children(pid) {
+		t += treeTicks(k)
+	}
+	return t
 }
 
 // Mem is one process's memory in KiB, from /proc/pid/smaps_rollup.
@@ -246,13 +267,14 @@ func (s *Server) Memory() ServerMem {
 	var out ServerMem
 	var maxRSS, maxPriv int64
 	var sumPriv, sumPss int64
-	procs := append([]int(nil), s.Workers...)
+	workers := s.liveWorkers()
+	procs := append([]int(nil), workers...)
 	if s.Arbiter != 0 {
 		procs = append(procs, s.Arbiter)
 	}
 	// and the children a worker has forked, alive now (Flask's
 	// processes=N forks one per request).
-	for _, pid := range s.Workers {
+	for _, pid := range workers {
 		procs = append(procs, Children(pid)...)
 	}
 	for i, pid := range procs {
@@ -262,7 +284,7 @@ func (s *Server) Memory() ServerMem {
 		}
 		sumPss += m.Pss
 		sumPriv += m.Private
-		if i < len(s.Workers) {
+		if i < len(workers) {
 			out.WorkerRSS += float64(m.Rss) / 1024
 			if m.Rss > maxRSS {
 				maxRSS, maxPriv = m.Rss, m.Private
@@ -274,15 +296,34 @@ func (s *Server) Memory() ServerMem {
 	return out
 }
 
-// CPUTicks returns the summed user+system clock ticks of the workers (all
-// their threads, including exited ones, and the children they have reaped:
-// Flask's processes=N serves each request in a child).
+// liveWorkers returns the server's workers now: the arbiter's children
+// (gunicorn's --max-requests replaces a worker that has served its share),
+// or the one process that serves.
+func (s *Server) liveWorkers() []int {
+	if s.Arbiter != 0 {
+		return Children(s.Arbiter)
+	}
+	return s.Workers
+}
+
+// CPUTicks returns the user+system clock ticks that the workers have used
+// (all their threads, including exited ones, and the children they fork:
+// Flask's processes=N serves each request in a child), counting the workers
+// that have exited since: with an arbiter, every process below it but the
+// arbiter's own time (treeTicks). Before 2026-12-02's quiet run was saved,
+// the harness summed only the workers alive at the start, so a row whose
+// workers exit (max-requests) lost their CPU and read negative.
 func (s *Server) CPUTicks() int64 {
+	if s.Arbiter != 0 {
+		st, err := readStat(s.Arbiter)
+		if err != nil {
+			return 0
+		}
+		return treeTicks(s.Arbiter) - st.ownTicks
+	}
 	var t int64
 	for _, pid := range s.Workers {
-		if st, err := readStat(pid); err == nil {
-			t += st.cpuTicks
-		}
+		t += treeTicks(pid)
 	}
 	return t
 }
@@ -290,7 +331,7 @@ func (s *Server) CPUTicks() int64 {
 // Threads returns the summed thread count of the workers.
 func (s *Server) Threads() int {
 	n := 0
-	for _, pid := range s.Workers {
+	for _, pid := range s.liveWorkers() {
 		if st, err := readStat(pid); err == nil {
 			n += st.numThreads
 		}

@@ -1,0 +1,46 @@
+package calibrate
+
+import (
+	"strings"
+	"time"
+)
+
+// ClientRTT is what the harness's own client adds to each request, as the
+// engine's key rtt says it: the time from an answer leaving the server to
+// the client's next request reaching it (a mean; a new connection pays it
+// twice). The harness appends it to every row's scenario (WithClient).
+//
+// The Go client (load.go) runs on the same cores as the server, over
+// loopback. In the quiet run of 2026-12-02 its process spent 0.11-0.12 ms
+// of CPU per request on a kept-alive connection (row asyncio-sleep: 0.36-0.43
+// cores at 3,324-3,612 req/s, with no upstream calls) and 0.18-0.22 ms per
+// request on a new connection (asyncio-limit: 0.66 cores at 3,000-3,700
+// requests a second, nearly all refused at once). With the cores busy,
+// the rest of the turn-around is small: cpu-hot's one client on a new
+// connection each time (648.7 req/s, 1.54 ms a request, 1.25 ms of it the
+// worker's CPU) left 0.29 ms for the client, the kernel and the upstream's
+// answer together. 200µs is the mean that fits these: 0.2 ms on a kept-alive
+// connection, 0.4 ms on a new one. With the cores idle, wake-ups add more:
+// cpu-cold (one client, 20 ms calls, 41.7 req/s) left 1.4 ms a request
+// outside the call and the worker's 2.57 ms of CPU, the upstream's and the
+// worker's own wake-ups included; a short run here (on a loaded machine,
+// load average 1.5-1.9) timed the Go client's turn-around on loopback,
+// from the server's write to the next request's first byte: median 11 µs,
+// 90th percentile 235 µs kept alive; 120-470 µs median on a new
+// connection.
+const ClientRTT = 200 * time.Microsecond
+
+// WithClient returns scenario text with the harness's client time (rtt)
+// appended, before its seed, unless it names one already.
+func WithClient(scenario string) string {
+	for _, f := range strings.Fields(scenario) {
+		if strings.HasPrefix(f, "rtt=") || strings.HasPrefix(f, "rtt@") {
+			return scenario
+		}
+	}
+	rtt := " rtt=" + ClientRTT.String()
+	if head, ok := strings.CutSuffix(scenario, " seed=1"); ok {
+		return head + rtt + " seed=1"
+	}
+	return scenario + rtt
+}
