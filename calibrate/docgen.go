@@ -134,6 +134,10 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 		if err != nil || cfg.Workers < 2 {
 			continue
 		}
+		if forksPerRequest(cfg, m) {
+			p("| %s | a child process per request (Flask's processes=%d): no split | %d |\n", m.Row.Name, cfg.Workers, m.Real[0].PeakThreads)
+			continue
+		}
 		for i, r := range m.Real {
 			name := m.Row.Name
 			if len(m.Real) > 1 {
@@ -151,9 +155,10 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	p("%s\n\n", missHeading)
 	memOnly := sum.memOnlyMissers
 	if len(memOnly) > 0 {
-		p("Resident memory misses in %s (and in the rows below) for one reason: every app imports an HTTP\n", strings.Join(memOnly, ", "))
-		p("client library (`requests` in the WSGI apps, `aiohttp` in the ASGI app and the async views) that the\n")
-		p("engine's memory constants, measured with bare apps, lack. Section 3 at the end has the numbers.\n")
+		p("%s%s%s\n", memMissPrefix, strings.Join(memOnly, ", "), memMissSuffix)
+		p("the engine charges every worker the HTTP client library its app imports (`requests` in the WSGI\n")
+		p("apps, `aiohttp` in the ASGI app and the async views); what it lacks grows with the open connections\n")
+		p("and the threads of a worker. Section 3 at the end has the numbers.\n")
 		p("Below are the rows that miss anything else.\n\n")
 	}
 	any := false
@@ -277,6 +282,13 @@ const missHeading = "## Rows that miss, and why"
 
 // memTooLine is the last paragraph under a row that misses on memory too.
 const memTooLine = "Resident memory misses too, for the reason above (section 3)."
+
+// memMissPrefix and memMissSuffix frame the line under missHeading that
+// names the rows that miss on memory alone (Repredict rewrites its list).
+const (
+	memMissPrefix = "Resident memory misses in "
+	memMissSuffix = " (and in the rows below), though"
+)
 
 // realCausesPrefix starts the line under a row that misses that gives its
 // failures by cause.

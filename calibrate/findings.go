@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"playground/engine"
 )
 
 // notCovered lists what the calibration does not measure yet.
@@ -36,10 +38,14 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 		return median(xs), true
 	}
 
-	p("### 1. CPU per request: keep the server constants, charge more per upstream call\n\n")
-	p("*Applied:* the model files (engine/sync.go, ...) now charge `resume` 1600 µs per call for the WSGI models, 1130 µs for\n")
-	p("gevent and 540 µs for asyncio (the medians below, rounded); the predicted columns are from that\n")
-	p("engine, so the gaps below are what remains after the change.\n\n")
+	p("### 1. CPU per request: the server's constants, and the call's CPU with its cold surcharge\n\n")
+	p("*In the engine:* each model's file (engine/sync.go, ...) charges the server's own CPU per request\n")
+	p("(docs/cpu.md, measured back to back) and `resume` for each upstream call, which includes the\n")
+	p("extra CPU of a process that comes back cold from a wait: %s a call (measured here\n", engineCallCPUs())
+	p("by running the engine with one call and with none). `http-client` changes it by the measured\n")
+	p("difference of the clients (engine/httpclient.go; urllib 290 µs more on a green thread, where its\n")
+	p("new connection each call goes through the hub), and `wait=sleep` charges a sleep's wake-up\n")
+	p("instead. The predicted columns are from that engine; the gaps below are what remains.\n\n")
 	hot, okH := realCPU("cpu-hot")
 	cold, okC := realCPU("cpu-cold")
 	if okH && okC {
@@ -47,7 +53,8 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 		p("**%.2f ms** of CPU per request (engine %.2f ms), but with a 20 ms wait on the upstream it costs\n", hot, byName["cpu-hot"].PredCPU)
 		p("**%.2f ms** (engine %.2f ms). The work is identical; after a wait the process runs cold (caches,\n", cold, byName["cpu-cold"].PredCPU)
 		p("TLB, and possibly the idle vCPU's clock), and it does so on a quiet machine too (context table).\n")
-		p("docs/cpu.md measured back to back, so its constants are the hot figure, and they hold when hot.\n\n")
+		p("The engine charges the cold figure to every call, also one that takes 0 s, so it is too high\n")
+		p("when the process never waits.\n\n")
 	}
 	p("Measured CPU per finished request (the workers' utime+stime) against the engine's:\n\n")
 	p("| row | calls | real ms | engine ms | real − engine per call, ms |\n|---|---|---|---|---|\n")
@@ -66,12 +73,16 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 			p("| %s | %d | %.2f | %.2f | (raw socket) |\n", m.Row.Name, cfg.Calls, c, m.PredCPU)
 			continue
 		}
+		if c < 0 {
+			p("| %s | %d | %.2f | %.2f | (measured before the harness counted exited workers) |\n", m.Row.Name, cfg.Calls, c, m.PredCPU)
+			continue
+		}
 		calls := cfg.Calls
 		per := "—"
 		if calls > 0 {
 			d := (c - m.PredCPU) / float64(calls)
 			per = fmt.Sprintf("%+.2f", d)
-			if !cfg.AsyncView && !strings.HasPrefix(m.Row.Name, "wsgi-to-asgi") {
+			if !cfg.AsyncView && !strings.HasPrefix(m.Row.Name, "wsgi-to-asgi") && cfg.HTTPClient == engine.ClientDefault && cfg.Wait == engine.WaitUpstream {
 				gaps = append(gaps, gap{cfg.Model.String(), d})
 			}
 		}
@@ -90,35 +101,30 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 		}
 		return median(xs), len(xs)
 	}
-	wsgi, nw := med(func(m string) bool { return m != "asyncio" && m != "gevent" })
+	wsgi, nw := med(func(m string) bool { return m != "asyncio" && m != "gevent" && m != "node" && m != "fastapi" })
 	gev, ng := med(func(m string) bool { return m == "gevent" })
 	aio, na := med(func(m string) bool { return m == "asyncio" })
-	p("**Recommendation.** The extra CPU comes with the wait, so it belongs in `resume` (the CPU to come\n")
-	p("back from one upstream call) in each model's file (`engine/sync.go`, ...). From the median gap per call of the rows above:\n\n")
+	p("**What these runs say about `resume`.** The median gap per call, with the default client:\n\n")
 	if nw > 0 {
-		p("* WSGI models (requests.Session): `resume` 750 µs → about **%.0f µs** (median of %d rows, +%.0f µs).\n", 750+wsgi*1000, nw, wsgi*1000)
+		p("* WSGI models (requests.Session): %+.0f µs a call (median of %d rows).\n", wsgi*1000, nw)
 	}
 	if ng > 0 {
-		p("* gevent: 870 µs → about **%.0f µs** (%d row(s), +%.0f µs).\n", 870+gev*1000, ng, gev*1000)
+		p("* gevent: %+.0f µs a call (%d row(s)).\n", gev*1000, ng)
 	}
 	if na > 0 {
-		p("* asyncio (aiohttp): 260 µs → about **%.0f µs** (median of %d rows, +%.0f µs).\n", 260+aio*1000, na, aio*1000)
+		p("* asyncio (aiohttp): %+.0f µs a call (median of %d rows).\n", aio*1000, na)
 	}
-	p("\nThe surcharge was fitted to earlier runs on a loaded machine. On the quiet run of 2026-12-02 most\n")
-	p("rows spent less than the engine charges (gthread 2x5 and 4x8: -0.3 to -0.6 ms a call, asyncio\n")
-	p("-0.2 to -0.3), and cpu-hot, which never waits, spent 1.25 ms against the engine's 2.05: the\n")
-	p("engine charges `resume` even when the call takes 0 s, so it is too high there. A single\n")
-	p("surcharge is an average; the per-call column above is what to refit. The extra CPU costs throughput only where one process does\n")
-	p("much of the work (gevent, asyncio-pool, async views, CPU-heavy rows). The Flask async view\n")
-	p("(async-view rows) costs more than the engine's\n")
-	p("760 µs + 750 µs a call when it makes an aiohttp session per request: charge its calls the\n")
-	p("\"aiohttp new session per call\" figure (~0.7 ms, docs/cpu.md) plus the same cold surcharge.\n\n")
+	p("\nThe surcharge was fitted to earlier runs on a loaded machine; a single surcharge is an average\n")
+	p("of cold and hot calls, and the per-call column above is what to refit. The extra CPU costs\n")
+	p("throughput only where one process does much of the work (gevent, asyncio-pool, async views,\n")
+	p("CPU-heavy rows). The Flask async view (async-view rows) makes an aiohttp session per request,\n")
+	p("which costs more a call than the engine's WSGI figure.\n\n")
 
 	p("### 2. Accept: random is right for spaced arrivals, wrong for a burst\n\n")
 	p("Requests per worker in the real runs (completed requests, largest first):\n\n")
 	for _, m := range ms {
 		cfg, _, _, err := Predict(m.Scenario)
-		if err != nil || cfg.Workers < 2 || len(m.Real) == 0 {
+		if err != nil || cfg.Workers < 2 || len(m.Real) == 0 || forksPerRequest(cfg, m) {
 			continue
 		}
 		var runs []string
@@ -148,10 +154,12 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	p("so 0.75 may be too strong for c10. Spaced arrivals (keep-alive\n")
 	p("off) stay uniform: the noka rows are unchanged.\n\n")
 
-	p("### 3. Memory: add the HTTP client library to the base\n\n")
-	p("*Applied:* the model files (engine/sync.go, ...) now add `clientLib` to every worker (8 MiB for the WSGI models, 12 for\n")
-	p("gevent, 15 for asyncio, 6.5 for the uvicorn bridges) and 13 MiB for a Flask async view; the\n")
-	p("predicted column above and the table below are from that engine.\n\n")
+	p("### 3. Memory: the HTTP client library, and what grows with connections and threads\n\n")
+	p("*In the engine:* each model's file adds `clientLib` to every worker, what importing its default\n")
+	p("HTTP client costs (8 MiB for the WSGI models, 12 for gevent, 15 for asyncio, 6.5 for the uvicorn\n")
+	p("bridges; 10 MiB more for a Flask async view), and `http-client` swaps in the measured import of\n")
+	p("another client (engine/httpclient.go, docs/models.md). Each request in flight adds its task or\n")
+	p("greenlet and its call (20.8 KiB for a `requests` call, 15.9 for aiohttp's), each thread 33 KiB.\n\n")
 	if len(imports) > 0 {
 		p("RSS of a fresh `/usr/bin/python3` after importing (MiB):\n\n| imports | RSS MiB |\n|---|---|\n")
 		for _, ic := range imports {
@@ -159,34 +167,52 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 		}
 		p("\n")
 	}
-	p("The engine's per-process constants (docs/memory.md) were measured with a bare Flask app and a bare\n")
-	p("ASGI app. The engine already charges every WSGI model for a `requests.Session` and asyncio for an\n")
-	p("aiohttp session in CPU, so it should charge their memory too. Real resident minus predicted, per\n")
-	p("worker process:\n\n| row | real − engine MiB | workers | per worker |\n|---|---|---|---|\n")
+	p("Real resident minus predicted, per worker process, with the open connections and threads the\n")
+	p("scenario asks of each worker:\n\n| row | real − engine MiB | workers | per worker | clients a worker | threads a worker |\n|---|---|---|---|---|---|\n")
 	for _, m := range ms {
 		if len(m.Real) == 0 {
 			continue
 		}
 		cfg, _, _, _ := Predict(m.Scenario)
 		d := m.Real[0].Mem.Resident - m.Pred.MemoryMB.Resident
-		p("| %s | %+.1f | %d | %+.1f |\n", m.Row.Name, d, cfg.Workers, d/float64(cfg.Workers))
+		w := float64(cfg.Workers)
+		p("| %s | %+.1f | %d | %+.1f | %.0f | %d |\n", m.Row.Name, d, cfg.Workers, d/w, float64(cfg.Clients)/w, cfg.ThreadsPerWorker())
 	}
-	p("\n**Recommendation:** procRSS and extraRSS +6 MiB for the WSGI models (requests, urllib3, idna,\n")
-	p("charset_normalizer, plus a session with its pool); +15 to 18 MiB for asyncio (aiohttp, yarl,\n")
-	p("multidict, frozenlist); and +13 MiB more for a Flask async view that imports aiohttp. Or add a\n")
-	p("scenario key for the app's own memory, since a real app imports far more than either library.\n")
-	p("Pss sums agree with *resident* within a few MiB in every row (table), so the choice between the\n")
-	p("engine's definition (the largest worker's RSS plus everyone else's private pages) and summed Pss\n")
-	p("does not explain the gap; the imports do.\n\n")
+	var small []float64
+	for _, m := range ms {
+		if cfg, _, _, err := Predict(m.Scenario); err == nil && len(m.Real) > 0 && cfg.Workers == 1 && cfg.Clients <= 50 {
+			small = append(small, m.Real[0].Mem.Resident-m.Pred.MemoryMB.Resident)
+		}
+	}
+	if len(small) > 0 {
+		p("\nThe imports are charged: with one worker and at most 50 clients the gap is %+.1f MiB (median of\n", median(small))
+		p("%d rows, %+.1f to %+.1f), whatever the client library. ", len(small), slices.Min(small), slices.Max(small))
+	} else {
+		p("\n")
+	}
+	p("What remains grows with what a worker holds open. A kept-alive\n")
+	p("connection costs the real server memory beyond the task or greenlet the engine charges for it\n")
+	p("(uvicorn's protocol object, transport and buffers; gevent's socket and its pywsgi handler), and so\n")
+	p("does a thread beyond its 33 KiB (the pages its glibc malloc arena has touched); the rows with\n")
+	p("1000 clients or many threads a worker miss by the most. A model would charge a connection in\n")
+	p("engine/conn.go (openConn) with a figure per model, fitted to these rows. Rows whose calls in\n")
+	p("flight differ between the two sides (articles-threads-1000, asyncio-1000) miss with them.\n")
+	p("Pss sums agree with *resident* within a few MiB in every row, so the choice between the engine's\n")
+	p("definition (the largest worker's RSS plus everyone else's private pages) and summed Pss does not\n")
+	p("explain the gaps.\n\n")
 
 	p("### 4. What the engine cannot know, and scheduling order\n\n")
 	p("* **Other jobs.** This 2-core machine is shared: in earlier runs of this harness other processes\n")
 	p("  used up to 1.8 cores during a row (this run's context table shows what they used this time).\n")
 	p("  CPU-bound rows then track (cores − others) / CPU per request, not\n")
 	p("  cores / CPU. Nothing to change in the engine; set `cores=` to the free cores when comparing.\n")
-	p("* **No network or client in the model.** On loopback the Go client and kernel add ~0.3-0.5 ms\n")
-	p("  per request (cpu-hot: 1 / 648.7 rps is 1.54 ms a request against 1.25 ms of CPU). Invisible at\n")
-	p("  100 ms calls, 20-40%% of a 1 ms request. A constant per-request `rtt` would close it.\n")
+	p("* **The client and the network.** *Applied:* the key `rtt` puts each request's time outside the\n")
+	p("  server into the engine (a draw of mean rtt per request, twice on a new connection), and the\n")
+	p("  harness appends its own client's, `rtt=%v` (calibrate/client.go): invisible at 100 ms calls,\n", ClientRTT)
+	p("  a fifth of a 1 ms request, and it decides races such as asgiref's keep-alive window. The\n")
+	p("  engine still leaves out the client's CPU on the server's cores (the Go client: about 0.11 ms a\n")
+	p("  request kept alive, 0.2 ms on a new connection), which is what spaces asyncio-limit's refusals,\n")
+	p("  and a client turns around faster when the cores are busy than when they idle.\n")
 	p("* **Order is not FIFO.** *Applied:* the engine gives a free GIL to a waiting thread drawn at\n")
 	p("  random (CPython gives it to whichever thread the OS wakes), and each forced switch idles the\n")
 	p("  core 60 µs per waiting thread (at most 7); a gevent greenlet whose client's next request is\n")
@@ -221,4 +247,28 @@ func PadSplit(split []int, workers int) []int {
 		out = append(out, 0)
 	}
 	return out
+}
+
+// engineCallCPUs says what the engine charges for one upstream call on the
+// main models, read from the engine itself: the CPU per request of a run
+// with one call less that of a run with none.
+func engineCallCPUs() string {
+	var out []string
+	for _, m := range []struct{ name, model string }{{"sync", "sync"}, {"gevent", "gevent"}, {"asyncio", "asyncio"}} {
+		base := "model=" + m.model + " clients=1 io=20ms requests=200 cores=2 seed=1 calls="
+		_, _, with, err1 := Predict(base + "1")
+		_, _, without, err2 := Predict(base + "0")
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%.0f µs on %s", (with-without)*1000, m.name))
+	}
+	return strings.Join(out, ", ")
+}
+
+// forksPerRequest reports whether m's server served each request in a
+// child of its own (Flask's processes=N), so that its responses name a
+// process per request rather than a worker.
+func forksPerRequest(cfg engine.Config, m Measurement) bool {
+	return cfg.Model == engine.ModelDev && cfg.Workers > 1
 }

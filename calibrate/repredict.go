@@ -232,8 +232,7 @@ func putSummary(lines []string, sum summary) []string {
 // under addedHeading), the rows that miss on memory alone, whether a row's
 // subsection ends with memTooLine, and the engine's failures by cause.
 func missHeadings(lines []string, sum summary, failed map[string]engine.Failures) []string {
-	const memPrefix = "Resident memory misses in "
-	const memSuffix = " (and in the rows below) for one reason: every app imports an HTTP"
+	const memPrefix, memSuffix = memMissPrefix, memMissSuffix
 	var out []string
 	section, row, memToo, dropBlank := "", "", false, false
 	// end closes the subsection of row under missHeading.
