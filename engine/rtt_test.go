@@ -97,3 +97,16 @@ func TestRTTParse(t *testing.T) {
 		t.Errorf("ParseScenario(rtt=250us) = %v, %v; want RTT 250µs", sc, err)
 	}
 }
+
+// A live change of rtt applies to the requests drawn after it.
+func TestRTTLive(t *testing.T) {
+	r := run1(t, "model=asyncio clients=20 io=50ms duration=20s rtt=0s rtt@10s=20ms")
+	a := run1(t, "model=asyncio clients=20 io=50ms duration=20s")
+	// The second half's requests take 20ms more (a kept-alive connection:
+	// one draw of mean 20ms), and there are fewer of them: 20 clients make
+	// about 20/50.5ms = 396 a second before, 20/70.5ms = 284 after, so the
+	// mean rises by 20ms x 284/680, about 8.4ms.
+	if got := r.LatencyMS.Mean - a.LatencyMS.Mean; got < 6 || got > 11 {
+		t.Errorf("rtt@10s=20ms: mean latency %.1f ms more than without; want about 8.4 (the second half 20 ms more)", got)
+	}
+}
