@@ -69,7 +69,9 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
   and every process below it); the engine's figure is its busy core time over the same count. Runs
   saved before 2026-12-02's quiet run counted only the workers alive at the start: sync-max-requests
   (whose workers gunicorn replaces) read negative there, and background-backlog's job CPU left out
-  the horse at work at the end; their saved CPU figures predate the fix.
+  the horse at work at the end; their saved CPU figures predate the fix. A check run of
+  sync-max-requests with the fix, on a loaded machine (load average 5.1-5.5, others 1.64 cores),
+  read 5.14 ms a request: the replacement workers' boot (each imports the app) included.
 * **Repeats.** CPU-bound rows run 3 times on fresh servers; the real column shows
   median (min–max), and the ratio and verdict use the median.
 * **Goals.** throughput and p50 within 10%%, p99 within 25%%, peak upstream exact; also resident
