@@ -23,11 +23,13 @@ import (
 // connection, 0.4 ms on a new one. With the cores idle, wake-ups add more:
 // cpu-cold (one client, 20 ms calls, 41.7 req/s) left 1.4 ms a request
 // outside the call and the worker's 2.57 ms of CPU, the upstream's and the
-// worker's own wake-ups included; a short run here (on a loaded machine,
-// load average 1.5-1.9) timed the Go client's turn-around on loopback,
-// from the server's write to the next request's first byte: median 11 µs,
-// 90th percentile 235 µs kept alive; 120-470 µs median on a new
-// connection.
+// worker's own wake-ups included. go run ./cmd/calibrate -client times the
+// client directly (ProbeClient: from a do-nothing server's write to the
+// next request's first line). Run here on a loaded machine (2026-12-02
+// 06:10 UTC, load average 6.7-7.2), per draw of rtt: kept alive 57 µs
+// with the cores busy and 299 µs when the server holds each request 20 ms;
+// on a new connection 230 and 301 µs (half of 461 and 602). Rerun it on a
+// quiet machine with the next full run.
 const ClientRTT = 200 * time.Microsecond
 
 // WithClient returns scenario text with the harness's client time (rtt)

@@ -11,6 +11,7 @@
 //	go run ./cmd/calibrate -from run.json  # rewrite the doc from them, no servers
 //	go run ./cmd/calibrate -repredict      # rerun the engine on the doc's rows, keeping the real cells
 //	go run ./cmd/calibrate -locust sync-4w # the Go client against locust on these rows (a comma list; "default": calibrate.LocustRows)
+//	go run ./cmd/calibrate -client         # time the harness's own client on loopback (what calibrate.ClientRTT is)
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"playground/calibrate"
 	"playground/engine"
@@ -42,6 +44,7 @@ func main() {
 	ports := flag.Int("ports", calibrate.PortLo, "first of the 100 ports the servers use (Redis takes the one before); another harness on the machine needs other ones")
 	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
 	locust := flag.String("locust", "", "cross-check the Go client with locust on these rows (comma list, or \"default\") and write the section to -out (default docs/calibration.md)")
+	clientProbe := flag.Bool("client", false, "time the harness's own client's turn-around on loopback (against a server that does nothing, on the first of -ports) and print it: what calibrate.ClientRTT should be")
 	repredict := flag.Bool("repredict", false, "recompute the predicted, ratio and verdict cells of -out (default docs/calibration.md) with the current engine, without running the servers")
 	date := flag.String("date", "", "with -repredict: the date the header gives (default: now, UTC)")
 	commit := flag.String("commit", "", "with -repredict: the engine's commit the header gives (default: git rev-parse --short HEAD, +dirty if engine/ has changes)")
@@ -55,6 +58,10 @@ func main() {
 	}
 	calibrate.SetPorts(*ports)
 	log.SetFlags(log.Ltime)
+	if *clientProbe {
+		probeClient(*ports)
+		return
+	}
 
 	rows := calibrate.Rows
 	if *locust == "default" {
@@ -212,4 +219,19 @@ func write(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %s", out)
+}
+
+// probeClient times the harness's client kept alive and on new
+// connections, with the cores kept busy and left idle between requests.
+func probeClient(port int) {
+	for _, ka := range []bool{true, false} {
+		for _, hold := range []time.Duration{0, 20 * time.Millisecond} {
+			ct, err := calibrate.ProbeClient(context.Background(), port, ka, hold, 300)
+			if err != nil {
+				log.Fatal(err)
+			}
+			fmt.Println(ct)
+		}
+	}
+	fmt.Printf("calibrate.ClientRTT is %v\n", calibrate.ClientRTT)
 }
