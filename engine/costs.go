@@ -23,6 +23,11 @@ import "time"
 // the real servers, on a quiet machine too (the median over its rows), and
 // the figures here include it: 1600µs for the WSGI models, 1130µs for
 // gevent, 540µs for asyncio. A Flask async view is charged the WSGI figure.
+// coldExtra is the part of resume that comes with the wait: a call that
+// answers at once (io=0s) costs resume - coldExtra, the back-to-back
+// figure. The real sync worker spent 1.25 ms a request there, its 447µs
+// plus about 750µs for a hot requests.Session call (calibration row
+// cpu-hot); other models have no hot row and keep 0.
 // Memory: docs/memory.md measured each server at rest and under load, with
 // bare apps; clientLib adds what importing the HTTP client costs each worker
 // (docs/calibration.md, section 3: requests about 8 MiB, aiohttp about 15).
@@ -39,6 +44,7 @@ type costs struct {
 	respond   time.Duration // CPU from the handler's return to the last byte written, and closing or parking the connection
 	connect   time.Duration // extra CPU when the request came on a new connection (accept, protocol set-up)
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
+	coldExtra time.Duration // of resume, what a call that waited costs more than one that answered at once (the process still hot on its core)
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends
@@ -51,6 +57,12 @@ type costs struct {
 	masterRSS, masterVSZ int64 // the supervising process (gunicorn's arbiter, uvicorn's multiprocess manager), if any: private memory
 	taskRSS, taskVSZ     int64 // one more request in flight on a greenlet or coroutine
 }
+
+// requestsCold is what a requests.Session call that waited on its
+// upstream costs more than one made back to back: the WSGI models' resume
+// (1600µs) less the back-to-back figure, about 750µs (docs/cpu.md, "CPU
+// of one upstream call").
+const requestsCold = 850 * time.Microsecond
 
 const (
 	kib = 1 << 10

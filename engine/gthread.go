@@ -39,7 +39,7 @@ var gthread = spec{
 	// 514µs a request kept alive, 583µs on a new connection.
 	costs: costs{
 		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
-		resume: 1600 * time.Microsecond, asyncView: 760 * time.Microsecond,
+		resume: 1600 * time.Microsecond, coldExtra: requestsCold, asyncView: 760 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot,
 		clientLib: mb(8), procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: mb(7.9), masterVSZ: mb(34.3),
 	},

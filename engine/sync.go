@@ -33,7 +33,7 @@ var syncWorker = spec{
 	// 447µs a request; the sync worker always closes (sync.py:174,
 	// resp.force_close()), so it has no keep-alive.
 	costs: costs{
-		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond,
+		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
 		asyncView: 760 * time.Microsecond, boot: gunicornBoot,
 		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: mb(7.8), masterVSZ: mb(34.3),
 	},
