@@ -47,6 +47,9 @@ func (s *Sim) start(r *request) bool {
 	if r.newConn {
 		d += s.cost.connect
 	}
+	if s.sp.dispatch != nil {
+		d += s.sp.dispatch(s, &s.procs[r.proc])
+	}
 	if r.reject = s.rejectCause(r); r.reject != noCause {
 		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
 		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)

@@ -61,6 +61,11 @@ type spec struct {
 	// the handler returns, before the response is written (the loop writes
 	// it).
 	freeThreadFirst bool
+	// dispatch is the CPU the worker's main thread spends to hand request
+	// work to its pool, which grows with what worker p already holds
+	// (gthread's futures.wait); it runs on the GIL, before the handler.
+	// nil: nothing beyond parse.
+	dispatch func(s *Sim, p *proc) time.Duration
 	// heartbeat is the worker timeout's rule: since when worker p has not
 	// notified its master, or -1 if it is notifying. nil: nothing ever
 	// kills a worker for a slow request.
