@@ -132,18 +132,19 @@ const (
 	// threads p99 297-353 ms; 0.35 gives 4 threads p99 116-127 ms; first
 	// in, first out (1) gives p99 = p50.
 	gilOldest = 0.15
-	// acceptAwake and acceptStay are the kernel's accept in a burst
-	// (pickWorker): a worker that took a connection less than acceptAwake
-	// ago is still running its accept loop and wins the next one with
-	// probability acceptStay. acceptStay is fitted by likelihood to the
-	// quiet-machine splits of gthread -w 2 --threads 5 with 10 and 11
-	// kept-alive clients (11/0, 11/0, 10/1; 7/3, 5/5, 7/3: best at 0.75-0.8)
-	// and gives gthread -w 4 with 64 clients a smallest worker of about 6
-	// connections (median), as its three quiet runs had. acceptAwake is
-	// about one turn of the accept loop: accept, set up the connection and
-	// hand it to the executor (the gthread model's connect and parse CPU).
+	// acceptAwake is the kernel's accept in a burst (pickWorker): a worker
+	// that took a connection less than acceptAwake ago is still running its
+	// accept loop and may win the next one (with its model's acceptStay).
+	// acceptAwake is about one turn of gthread's accept loop: accept, set up
+	// the connection and hand it to the executor (the gthread model's
+	// connect and parse CPU).
 	acceptAwake = 500 * time.Microsecond
-	acceptStay  = 0.75
+	// acceptStayLoop is the acceptStay of the models whose accept path was
+	// not measured in a burst, that loop back to their poller after an
+	// accept as gthread does: the first fit on gthread -w 2 --threads 5
+	// (quiet splits 11/0, 11/0, 10/1 of 11 clients and 7/3, 5/5, 7/3 of
+	// 10, likelihood best at 0.75-0.8).
+	acceptStayLoop = 0.75
 	// arbiterTick is how often gunicorn's arbiter wakes to check worker
 	// timeouts: Arbiter.sleep waits on select with a 1.0s timeout.
 	arbiterTick = time.Second

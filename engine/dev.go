@@ -24,6 +24,7 @@ var dev = spec{
 	threads:    one,
 	mainThread: true,
 	// serve_forever selects on the listener only between requests.
+	// acceptStay 0: one process, busy while it serves.
 	accept: idleThread,
 	real:   werkzeugServer("0"),
 	// 348µs a request (docs/cpu.md), always a new connection.

@@ -37,6 +37,11 @@ type spec struct {
 	// accept is the worker's accept rule: whether worker p would take a new
 	// connection now. p is alive.
 	accept func(s *Sim, p *proc) bool
+	// acceptStay is the chance that, in a burst, the worker that accepted a
+	// connection less than acceptAwake ago wins the next one too (it is
+	// still in its accept loop while the others wake): from the model's
+	// accept path (pickWorker). 0: every ready worker is as likely.
+	acceptStay float64
 	// slots says that a worker counts its open connections (p.conns)
 	// against worker_connections.
 	slots bool

@@ -20,6 +20,9 @@ var syncWorker = spec{
 	// run_for_one (sync.py:59) selects on the listener only when it is not
 	// handling a request.
 	accept: idleThread,
+	// acceptStay 0: the worker that accepted is busy with that request
+	// until it has answered (sync.py:59-85), so it never wins the next
+	// connection of a burst; the idle ones are as likely as each other.
 	// The worker notifies the arbiter only between requests, in its accept
 	// loop, so a busy worker's last notice is when it took its request. The arbiter kills a worker whose notice is
 	// older than the timeout (arbiter.py:486-495).
