@@ -23,6 +23,11 @@ import "time"
 // the real servers, on a quiet machine too (the median over its rows), and
 // the figures here include it: 1600µs for the WSGI models, 1130µs for
 // gevent, 540µs for asyncio. A Flask async view is charged the WSGI figure.
+// coldExtra is the part of resume that comes with the wait: a call that
+// answers at once (io=0s) costs resume - coldExtra, the back-to-back
+// figure. The real sync worker spent 1.25 ms a request there, its 447µs
+// plus about 750µs for a hot requests.Session call (calibration row
+// cpu-hot); other models have no hot row and keep 0.
 // Memory: docs/memory.md measured each server at rest and under load, with
 // bare apps; clientLib adds what importing the HTTP client costs each worker
 // (docs/calibration.md, section 3: requests about 8 MiB, aiohttp about 15).
@@ -39,6 +44,7 @@ type costs struct {
 	respond   time.Duration // CPU from the handler's return to the last byte written, and closing or parking the connection
 	connect   time.Duration // extra CPU when the request came on a new connection (accept, protocol set-up)
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
+	coldExtra time.Duration // of resume, what a call that waited costs more than one that answered at once (the process still hot on its core)
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends
@@ -51,6 +57,12 @@ type costs struct {
 	masterRSS, masterVSZ int64 // the supervising process (gunicorn's arbiter, uvicorn's multiprocess manager), if any: private memory
 	taskRSS, taskVSZ     int64 // one more request in flight on a greenlet or coroutine
 }
+
+// requestsCold is what a requests.Session call that waited on its
+// upstream costs more than one made back to back: the WSGI models' resume
+// (1600µs) less the back-to-back figure, about 750µs (docs/cpu.md, "CPU
+// of one upstream call").
+const requestsCold = 850 * time.Microsecond
 
 const (
 	kib = 1 << 10
@@ -93,36 +105,46 @@ const (
 	// holds the GIL while another waits for it is asked to drop it after 5ms.
 	// The engine also uses it as the time slice when processes outnumber cores.
 	switchInterval = 5 * time.Millisecond
-	// gilWake is how long a forced GIL switch leaves the core idle for each
-	// thread that waited for the GIL during the slice, up to gilWakeMax
-	// waiters. CPython 3.11's take_gil waits on the GIL's condition with a
-	// timeout of the switch interval (COND_TIMED_WAIT), so every waiting
-	// thread wakes once an interval to ask for a drop; drop_gil then signals
-	// one, which the OS must wake and schedule before it runs. It is time,
-	// not CPU: on this machine the workers' CPU per request hardly moved with
-	// threads (20 ms handler, gthread -w 1: 21.30-21.45 ms with 1 thread,
-	// 21.55-21.70 with 4, 21.55-21.95 with 8; docs/calibration.md rows
-	// cpu-threads-1, cpu-threads, cpu-threads-8). Throughput is not pinned
-	// down: here, with other jobs on the cores, 8 threads served 27-43 rps
-	// and 1 thread 15-44 in six runs each; an outside set of runs found 8
-	// threads at 0.61-0.88 of 1 thread, and 4 threads lost nothing
-	// measurable on a quiet machine. 60µs a waiter gives 8 threads 0.90 of
-	// one and 4 threads 0.96; the engine does not extrapolate past the 7
-	// waiters measured.
-	gilWake    = 60 * time.Microsecond
-	gilWakeMax = 7
-	// acceptAwake and acceptStay are the kernel's accept in a burst
-	// (pickWorker): a worker that took a connection less than acceptAwake
-	// ago is still running its accept loop and wins the next one with
-	// probability acceptStay. acceptStay is fitted by likelihood to the
-	// quiet-machine splits of gthread -w 2 --threads 5 with 10 and 11
-	// kept-alive clients (11/0, 11/0, 10/1; 7/3, 5/5, 7/3: best at 0.75-0.8)
-	// and gives gthread -w 4 with 64 clients a smallest worker of about 6
-	// connections (median), as its three quiet runs had. acceptAwake is
-	// about one turn of the accept loop: accept, set up the connection and
-	// hand it to the executor (the gthread model's connect and parse CPU).
+	// gilSwitchCPU is the CPU a forced GIL switch costs: the woken thread's
+	// trip through the condition variable and the mutex, and the caches it
+	// refills. It is CPU, not idle time: on a quiet machine (20 ms handler,
+	// gthread -w 1, docs/calibration.md rows cpu-threads-1, cpu-threads,
+	// cpu-threads-8) the worker's CPU per request rose from 21.20-21.45 ms
+	// with 1 thread to 21.75-21.90 with 4 and 21.70-22.05 with 8, while the
+	// process kept one core busy (rps x CPU = 1.00 core in every run), so
+	// throughput fell by as much: 4 threads served 0.972 and 8 threads 0.970
+	// of one thread's 47.1 rps. The loss does not grow from 4 threads to 8,
+	// so the cost is per switch, not per waiter. A request of 20.5 ms sees
+	// about 4 forced switches; 100µs a switch gives 0.976 and 0.962 (160µs,
+	// the whole rise in CPU over 4 switches, gives 0.965 and 0.952: part of
+	// that rise is the partial work of the requests in flight at the end).
+	// Earlier runs on a loaded machine, and an outside set (8 threads at
+	// 0.61-0.88 of 1), lost more: other jobs on the cores make each wake-up
+	// slower, which the engine does not model.
+	gilSwitchCPU = 100 * time.Microsecond
+	// gilOldest is the chance that a free GIL goes to the thread that has
+	// waited longest (glibc's condition variable wakes the oldest waiter;
+	// the timed waits of take_gil reshuffle the rest). Fitted to the quiet
+	// runs' tails, 3 each: 8 threads of 20 ms CPU (p50 166-172, p90 233-250,
+	// p99 275-299 ms) and 4 (p90 117-119, p99 139-154 ms). 0.15 gives,
+	// over seeds 1-10, 8 threads p50 162-168, p90 220-235, p99 250-290 ms
+	// and 4 threads p90 105-110, p99 126-162 ms. A uniform draw (0) gives 8
+	// threads p99 297-353 ms; 0.35 gives 4 threads p99 116-127 ms; first
+	// in, first out (1) gives p99 = p50.
+	gilOldest = 0.15
+	// acceptAwake is the kernel's accept in a burst (pickWorker): a worker
+	// that took a connection less than acceptAwake ago is still running its
+	// accept loop and may win the next one (with its model's acceptStay).
+	// acceptAwake is about one turn of gthread's accept loop: accept, set up
+	// the connection and hand it to the executor (the gthread model's
+	// connect and parse CPU).
 	acceptAwake = 500 * time.Microsecond
-	acceptStay  = 0.75
+	// acceptStayLoop is the acceptStay of the models whose accept path was
+	// not measured in a burst, that loop back to their poller after an
+	// accept as gthread does: the first fit on gthread -w 2 --threads 5
+	// (quiet splits 11/0, 11/0, 10/1 of 11 clients and 7/3, 5/5, 7/3 of
+	// 10, likelihood best at 0.75-0.8).
+	acceptStayLoop = 0.75
 	// arbiterTick is how often gunicorn's arbiter wakes to check worker
 	// timeouts: Arbiter.sleep waits on select with a 1.0s timeout.
 	arbiterTick = time.Second

@@ -11,7 +11,6 @@ type thread struct {
 	req     int32  // the request whose CPU it runs or that it serves; -1 if none
 	cpuLeft time.Duration
 	slice   time.Duration
-	gap     time.Duration // of its slice, the hand-off after a forced GIL switch: the core is held but runs nothing
 	loop    bool
 	lane    int32 // its place among its worker's threads, for drawing
 }
@@ -25,13 +24,18 @@ type thread struct {
 // see gilSwitch); when another process waits for a core, the core passes to
 // it (the OS's time slice).
 //
-// Which waiting thread gets a free GIL is not first in, first out. CPython
-// 3.11's drop_gil (Python/ceval_gil.h) signals the GIL's condition variable
-// and the OS wakes one waiter, while a thread back from I/O takes a free GIL
-// at once without waiting (take_gil checks gil->locked before it waits), so
-// the engine draws the next holder uniformly among the waiting threads, from
-// the lane's own generator. With FORCE_SWITCHING the thread that was asked to
-// drop the GIL cannot take it back before another thread has had it.
+// Which waiting thread gets a free GIL is mostly, not always, the one that
+// has waited longest. CPython 3.11's drop_gil (Python/ceval_gil.h) signals
+// the GIL's condition variable, and glibc's condition variable wakes the
+// oldest waiters first (its G1 group, then futex order, first in first
+// out); but take_gil waits with a timeout of the switch interval
+// (COND_TIMED_WAIT) and a waiter whose wait times out waits again at the
+// back, and a thread back from I/O takes a free GIL at once without waiting
+// (take_gil checks gil->locked first). So the engine gives the GIL to the
+// oldest waiter with probability gilOldest and otherwise to a waiter drawn
+// uniformly, from the lane's own generator (see gilOldest for the fit). With
+// FORCE_SWITCHING the thread that was asked to drop the GIL cannot take it
+// back before another thread has had it.
 
 // wantCPU asks for d of CPU on thread tid; cpuDone follows when it has run.
 func (s *Sim) wantCPU(tid int32, d time.Duration) {
@@ -112,8 +116,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	pid := th.proc
 	p := s.cpuProc(pid)
 	th.cpuLeft -= th.slice
-	s.m.busy += th.slice - th.gap
-	th.gap = 0
+	s.m.busy += th.slice
 	if th.cpuLeft > 0 {
 		if p.readyQ.len() == 0 && s.coreQ.len() == 0 {
 			s.startSlice(tid) // nobody waits: keep the GIL and the core
@@ -146,15 +149,15 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 }
 
 // gilWinner takes the thread that gets worker p's free GIL out of its
-// waiting threads: the one a forced switch already drew, or a uniform draw
-// (see the scheduler's comment above).
+// waiting threads: the one a forced switch already drew, or the oldest
+// waiter or a uniform draw (see the scheduler's comment above).
 func (s *Sim) gilWinner(p *proc) int32 {
 	if p.gilNext > 0 {
 		tid := p.gilNext - 1
 		p.gilNext = 0
 		return tid
 	}
-	if n := p.readyQ.len(); n > 1 {
+	if n := p.readyQ.len(); n > 1 && s.rng.Float64() >= gilOldest {
 		return p.readyQ.take(s.rng.IntN(n))
 	}
 	return p.readyQ.pop()
@@ -163,21 +166,17 @@ func (s *Sim) gilWinner(p *proc) int32 {
 // gilSwitch is CPython's forced switch: thread tid, whose slice is up while
 // other threads of its process wait for the GIL, drops it; a waiter drawn by
 // gilWinner takes it on the same core, and tid waits with the others. The
-// hand-off leaves the core idle for gilWake for each thread that waited (at
-// most gilWakeMax of them) before the new holder runs: see gilWake.
+// hand-off costs the new holder gilSwitchCPU of CPU before its own work.
 func (s *Sim) gilSwitch(tid int32) {
 	p := &s.procs[s.threads[tid].proc]
-	gap := time.Duration(min(p.readyQ.len(), gilWakeMax)) * gilWake
 	next := s.gilWinner(p)
 	if th := &s.threads[tid]; th.req >= 0 {
 		s.setState(&s.reqs[th.req], stWaitGIL)
 	}
 	p.readyQ.push(tid)
 	p.running = next
-	nt := &s.threads[next]
-	nt.cpuLeft += gap
+	s.threads[next].cpuLeft += gilSwitchCPU
 	s.startSlice(next)
-	nt.gap = min(gap, nt.slice)
 }
 
 // cpuDone continues the request whose CPU slice just finished.

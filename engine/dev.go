@@ -24,11 +24,12 @@ var dev = spec{
 	threads:    one,
 	mainThread: true,
 	// serve_forever selects on the listener only between requests.
+	// acceptStay 0: one process, busy while it serves.
 	accept: idleThread,
 	real:   werkzeugServer("0"),
 	// 348µs a request (docs/cpu.md), always a new connection.
 	costs: costs{
-		parse: 232 * time.Microsecond, respond: 116 * time.Microsecond, resume: 1600 * time.Microsecond,
+		parse: 232 * time.Microsecond, respond: 116 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
 		asyncView: 760 * time.Microsecond,
 		clientLib: mb(8), procRSS: mb(29.6), procVSZ: mb(36.1),
 	},

@@ -18,10 +18,11 @@ var devThreaded = spec{
 	// ThreadingMixIn.process_request: a new thread per connection, no limit.
 	threads: func(*Config) int { return 0 },
 	accept:  func(*Sim, *proc) bool { return true },
-	real:    werkzeugServer("1"),
+	// acceptStay 0: one process, nothing to choose.
+	real: werkzeugServer("1"),
 	// 611µs a request with a thread started per connection; closes.
 	costs: costs{
-		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 1600 * time.Microsecond,
+		parse: 407 * time.Microsecond, respond: 204 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
 		asyncView: 760 * time.Microsecond,
 		clientLib: mb(8), procRSS: mb(29.6), procVSZ: mb(36.1),
 	},

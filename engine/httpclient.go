@@ -171,6 +171,7 @@ func laneCosts(c *Config) costs {
 		default:
 			k.resume = sleepWakeThread
 		}
+		k.coldExtra = 0 // measured with sleepers, no client
 		return k
 	}
 	cl, def, t := c.client(), c.defaultClient(), c.clientCosts()

@@ -52,8 +52,8 @@ func (s *Sim) retrySYN(id int32, gen uint32) {
 // a moment ago is still awake in its accept loop (gthread's main thread
 // accepts one connection per poller event and goes straight back to select,
 // which finds the next one queued) while the others are still waking up, so
-// within acceptAwake of its last accept it wins again with probability
-// acceptStay; otherwise the engine draws the winner uniformly among the
+// within acceptAwake of its last accept it wins again with the model's
+// probability (spec.acceptStay); otherwise the engine draws the winner uniformly among the
 // workers ready to accept. Spaced arrivals (a new connection per request)
 // split evenly, as measured: 304/296 requests on gthread -w 2. A burst of
 // kept-alive connections splits unevenly, as measured (docs/calibration.md,
@@ -81,7 +81,7 @@ func (s *Sim) pickWorker() int32 {
 	if s.sp.host.roundRobin {
 		return slices.MinFunc(ready, func(a, b int32) int { return cmp.Compare(s.procs[a].handedAt, s.procs[b].handedAt) })
 	}
-	if last >= 0 && s.now-s.lastAcceptAt <= acceptAwake && s.rng.Float64() < acceptStay {
+	if last >= 0 && s.now-s.lastAcceptAt <= acceptAwake && s.rng.Float64() < s.sp.acceptStay {
 		return last
 	}
 	return ready[s.rng.IntN(len(ready))]

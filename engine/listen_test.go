@@ -42,3 +42,23 @@ func TestAcceptSpacedIsFair(t *testing.T) {
 		}
 	}
 }
+
+// The pull of the awake worker is the model's (spec.acceptStay): the same
+// burst under a model whose accept path does not stick draws every
+// connection fairly, and 11 connections never all land on one worker.
+func TestAcceptStayIsTheModels(t *testing.T) {
+	saved := gthread.acceptStay
+	t.Cleanup(func() { gthread.acceptStay = saved })
+	gthread.acceptStay = 0
+	for seed := 1; seed <= 40; seed++ {
+		r := run1(t, fmt.Sprintf("model=gthread workers=2 threads=5 clients=11 io=100ms requests=200 seed=%d", seed))
+		if r.PeakUpstream == 5 {
+			t.Errorf("seed %d, acceptStay 0: all 11 connections on one worker (peak upstream 5); a fair draw gives that with probability 1/1024", seed)
+		}
+	}
+	for _, m := range []*spec{&syncWorker, &dev, &devThreaded} {
+		if m.acceptStay != 0 {
+			t.Errorf("%s: acceptStay %v, want 0 (its worker is busy once it has accepted, or it is one process)", m.name, m.acceptStay)
+		}
+	}
+}

@@ -98,8 +98,8 @@ func TestGIL(t *testing.T) {
 		t.Errorf("gthread: 1 thread %.1f req/s, want about %.1f (one core)", one, perCore)
 	}
 	// With 8 busy threads, each 5ms slice ends in a forced switch that
-	// leaves the core idle for gilWake for each of the 7 other threads waiting.
-	cost := time.Duration(min(7, gilWakeMax)) * gilWake
+	// costs the new holder gilSwitchCPU before its own work.
+	cost := gilSwitchCPU
 	slice := switchInterval - cost // each slice's own work, after the switch's cost
 	perReq := time.Duration(float64(time.Second) / one)
 	want := 1 / (perReq + time.Duration(float64(perReq)/float64(slice))*cost).Seconds()
@@ -119,9 +119,29 @@ func TestGIL(t *testing.T) {
 		t.Errorf("8 CPU-bound threads: p50 %.1f ms, want about 8 x 50ms (they share the GIL)", r.LatencyMS.P50)
 	}
 	// The OS, not a queue, picks the next holder: some requests wait many
-	// rounds. Round-robin would give every request the same latency.
-	if r.LatencyMS.P99 < 1.5*r.LatencyMS.P50 {
-		t.Errorf("8 CPU-bound threads: p99 %.1f ms, p50 %.1f ms; want a tail well above the median (random wake-ups)", r.LatencyMS.P99, r.LatencyMS.P50)
+	// rounds. Round-robin would give every request the same latency; but
+	// the oldest waiter wins more often than a fair draw gives it, so the
+	// tail stays within twice the median (the quiet runs: p99 1.6-1.8 x p50).
+	if r.LatencyMS.P99 < 1.3*r.LatencyMS.P50 || r.LatencyMS.P99 > 2*r.LatencyMS.P50 {
+		t.Errorf("8 CPU-bound threads: p99 %.1f ms, p50 %.1f ms; want a tail 1.3-2 x the median (mostly oldest first, sometimes not)", r.LatencyMS.P99, r.LatencyMS.P50)
+	}
+}
+
+// A forced GIL switch costs CPU once, however many threads wait: 4 and 8
+// CPU-bound threads lose the same share of one thread's throughput, about
+// gilSwitchCPU for each 5ms slice (the quiet runs: 0.972 and 0.970).
+func TestGILSwitchCostPerSwitch(t *testing.T) {
+	thru := func(threads int) float64 {
+		t.Helper()
+		return run1(t, fmt.Sprintf("model=gthread threads=%d clients=%d cpu=50ms calls=0 duration=60s", threads, threads)).ThroughputRPS
+	}
+	one, four, eight := thru(1), thru(4), thru(8)
+	if !near(four, eight, 0.01) {
+		t.Errorf("4 threads %.2f req/s, 8 threads %.2f: want the same (the cost is per switch, not per waiter)", four, eight)
+	}
+	want := one * float64(switchInterval-gilSwitchCPU) / float64(switchInterval)
+	if !near(eight, want, 0.01) {
+		t.Errorf("8 threads %.2f req/s, want about %.2f (1 thread's %.2f less %v a 5ms slice)", eight, want, one, gilSwitchCPU)
 	}
 }
 

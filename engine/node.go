@@ -60,6 +60,10 @@ var node = spec{
 		clientLib: mb(42.2), procRSS: mb(68.9), procVSZ: mb(712), extraRSS: mb(7.7), masterRSS: mb(7.7), masterVSZ: mb(712),
 		taskRSS: kb(9.8), taskVSZ: kb(9.9),
 	},
+
+	// Not measured in a burst for this model: the gthread fit of an accept
+	// loop (acceptStayLoop).
+	acceptStay: acceptStayLoop,
 }
 
 // nodeHost is Node's process model: one process, or a node:cluster primary

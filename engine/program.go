@@ -47,6 +47,9 @@ func (s *Sim) start(r *request) bool {
 	if r.newConn {
 		d += s.cost.connect
 	}
+	if s.sp.dispatch != nil {
+		d += s.sp.dispatch(s, &s.procs[r.proc])
+	}
 	if r.reject = s.rejectCause(r); r.reject != noCause {
 		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
 		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)
@@ -114,14 +117,23 @@ func (s *Sim) resume(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
-	return s.runCPU(r, s.unit.handlerLoop, s.cost.resume, stepCalls)
+	return s.runCPU(r, s.unit.handlerLoop, s.resumeCPU(r), stepCalls)
+}
+
+// resumeCPU is the CPU of coming back from r's last call: without the
+// cold part when the call took no time (the process never left its core).
+func (s *Sim) resumeCPU(r *request) time.Duration {
+	if r.hot {
+		return s.cost.resume - s.cost.coldExtra
+	}
+	return s.cost.resume
 }
 
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
 	d := s.cost.respond
 	if len(r.lat) > 0 {
-		d += s.cost.resume // coming back from the last call
+		d += s.resumeCPU(r) // coming back from the last call
 	}
 	if s.sp.freeThreadFirst {
 		s.releaseThread(r)

@@ -76,6 +76,7 @@ type request struct {
 	asyncLoop bool  // holds the extra thread of a Flask async view
 	newConn   bool  // came on a new connection, not a kept-alive one
 	slow      bool  // one of the slow share: its calls take slow-io (keys slow, slow-io)
+	hot       bool  // its last call took no time (resumeCPU)
 	early     bool  // came on a kept-alive connection sooner than spec.cycleGap after the previous response
 	failed    cause // why its client saw it fail, or noCause
 	reject    cause // the server answers it with an error, for this cause (reject.go), or noCause

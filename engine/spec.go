@@ -37,6 +37,11 @@ type spec struct {
 	// accept is the worker's accept rule: whether worker p would take a new
 	// connection now. p is alive.
 	accept func(s *Sim, p *proc) bool
+	// acceptStay is the chance that, in a burst, the worker that accepted a
+	// connection less than acceptAwake ago wins the next one too (it is
+	// still in its accept loop while the others wake): from the model's
+	// accept path (pickWorker). 0: every ready worker is as likely.
+	acceptStay float64
 	// slots says that a worker counts its open connections (p.conns)
 	// against worker_connections.
 	slots bool
@@ -61,6 +66,11 @@ type spec struct {
 	// the handler returns, before the response is written (the loop writes
 	// it).
 	freeThreadFirst bool
+	// dispatch is the CPU the worker's main thread spends to hand request
+	// work to its pool, which grows with what worker p already holds
+	// (gthread's futures.wait); it runs on the GIL, before the handler.
+	// nil: nothing beyond parse.
+	dispatch func(s *Sim, p *proc) time.Duration
 	// heartbeat is the worker timeout's rule: since when worker p has not
 	// notified its master, or -1 if it is notifying. nil: nothing ever
 	// kills a worker for a slow request.

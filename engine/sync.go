@@ -20,6 +20,9 @@ var syncWorker = spec{
 	// run_for_one (sync.py:59) selects on the listener only when it is not
 	// handling a request.
 	accept: idleThread,
+	// acceptStay 0: the worker that accepted is busy with that request
+	// until it has answered (sync.py:59-85), so it never wins the next
+	// connection of a burst; the idle ones are as likely as each other.
 	// The worker notifies the arbiter only between requests, in its accept
 	// loop, so a busy worker's last notice is when it took its request. The arbiter kills a worker whose notice is
 	// older than the timeout (arbiter.py:486-495).
@@ -33,7 +36,7 @@ var syncWorker = spec{
 	// 447µs a request; the sync worker always closes (sync.py:174,
 	// resp.force_close()), so it has no keep-alive.
 	costs: costs{
-		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond,
+		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
 		asyncView: 760 * time.Microsecond, boot: gunicornBoot,
 		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: mb(7.8), masterVSZ: mb(34.3),
 	},

@@ -38,6 +38,7 @@ func (s *Sim) beginIO(r *request) {
 	}
 	r.call++
 	r.inIO++
+	r.hot = lat == 0
 	if r.blocking && s.unit.handlerLoop {
 		p.blocked = true
 		s.setState(r, stBlocked)

@@ -71,6 +71,10 @@ var uwsgi = spec{
 		asyncView: 760 * time.Microsecond, boot: gunicornBoot,
 		clientLib: mb(8), procRSS: mb(30.6), procVSZ: mb(74.5), extraRSS: mb(9.6), masterRSS: mb(8.5), masterVSZ: mb(81.5),
 	},
+
+	// Not measured in a burst for this model: the gthread fit of an accept
+	// loop (acceptStayLoop).
+	acceptStay: acceptStayLoop,
 }
 
 // uwsgiHost is uWSGI 2.0 with --master: a master process binds the socket
