@@ -85,6 +85,7 @@ type request struct {
 	started        time.Duration // when its handler first ran on a core, or -1
 	lat            []float64     // latency of each upstream call, as a multiple of io; empty on a cache hit
 	cpuNeed        time.Duration // CPU it waits to run on the loop
+	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 
 	// Fixed as it is sent (a live change applies to later requests).

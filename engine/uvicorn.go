@@ -25,6 +25,27 @@ const (
 	uvicornKeepalive = 5 * time.Second
 	// uvicornBoot is taken as gunicorn's (not measured).
 	uvicornBoot = gunicornBoot
+	// asyncioWake is the CPU of one iteration of an asyncio loop
+	// (BaseEventLoop._run_once: epoll_wait, turning its events into ready
+	// callbacks, the timer heap), which the tasks run in that iteration
+	// share (loopTurn). The measured figures (docs/cpu.md, one request at a
+	// time) include one for each of a request's iterations: the read of
+	// the request, an accept before it on a new connection, and the
+	// response of each upstream call with the task's step after it.
+	// Fitted to the quiet calibration run of 2026-12-02: at 1000 clients
+	// (asyncio-1000) the real loop spent 0.59-0.61 ms of CPU a request
+	// against 0.85 measured one at a time, and with asyncio.sleep
+	// (asyncio-sleep) 0.19-0.20 against 0.33. 55µs gives 1491 rps (real
+	// 1531-1588) at 0.67 ms, and 3799 rps (real 3324-3612) at 0.23 ms, and
+	// leaves the aiohttp rows at 50-150 clients where they were (one
+	// request at a time nothing changes). 75µs matches the CPU at 1000
+	// clients, 0.60 ms, but overshoots both throughputs (1659 and 3917
+	// rps): the real runs also lose time outside the loop (the client,
+	// loopback). With fixed io the shared cost tightens the lock-step of 50
+	// httpx clients (asyncio-httpx: 404 rps and p50 117 ms against 424 and
+	// 110 without it, real 447 and 107); with io-dist=exp it raises their
+	// throughput instead.
+	asyncioWake = 55 * time.Microsecond
 )
 
 // uvicornAccept is the accept rule of every uvicorn model: the event loop
