@@ -67,6 +67,7 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.iterN, p.iterLeft = 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
+	p.upOpen = 0
 	p.pool.wait.clear()
 }
 

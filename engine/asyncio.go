@@ -15,16 +15,18 @@ var asyncio = spec{
 		"request than an idle one. A blocking call " +
 		"(time.sleep, a synchronous driver) holds the loop: it accepts nothing and " +
 		"runs no other task until the call returns. The app's aiohttp client opens at " +
-		"most 100 upstream connections at once.",
+		"most 100 upstream connections at once, and sends a call on a new connection " +
+		"only once it is made, a turn of the loop later.",
 	host:    &uvicorn,
 	unit:    unitTask,
 	threads: one, // the loop's thread; the pool serves no request
 	// aiohttp's TCPConnector defaults to limit=100 connections (httpx's
 	// default is also 100).
-	pool:   100,
-	accept: uvicornAccept,
-	tasks:  tasksPerRequest,
-	real:   uvicornServer("asgi_app:app"),
+	pool:          100,
+	connectInTurn: true, // aiohttp (pool.go)
+	accept:        uvicornAccept,
+	tasks:         tasksPerRequest,
+	real:          uvicornServer("asgi_app:app"),
 	// 238µs a request kept alive, 504µs on a new connection; a reused
 	// aiohttp session costs 540µs a call; each figure includes its
 	// iterations of the loop, which busy tasks share (asyncioWake). uvicorn's supervisor (--workers > 1)

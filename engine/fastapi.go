@@ -82,9 +82,11 @@ var fastapiAsync = spec{
 	// anyio's thread pool.
 	threads: one,
 	pool:    100,
-	accept:  uvicornAccept,
-	tasks:   tasksPerRequest,
-	real:    uvicornServer("fastapi_app:app"), // anyio's limiter as it comes
+	// The endpoint's aiohttp session: asyncio's rule (pool.go).
+	connectInTurn: true,
+	accept:        uvicornAccept,
+	tasks:         tasksPerRequest,
+	real:          uvicornServer("fastapi_app:app"), // anyio's limiter as it comes
 	// 280µs a request kept alive (0.25-0.35 ms in 4 runs), 520µs on a new
 	// connection (0.50-0.53 ms); a call with aiohttp is charged as on
 	// asyncio, and so is an iteration of its loop (asyncioWake).

@@ -24,6 +24,8 @@ func (s *Sim) proceed(id int32) {
 			wait = s.makeCalls(r)
 		case stepResume:
 			wait = s.resume(r)
+		case stepConnected:
+			wait = s.connected(r)
 		case stepRespond:
 			wait = s.respond(r)
 		default:

@@ -45,12 +45,13 @@ const (
 type step uint8
 
 const (
-	stepStart   step = iota // accepted: get a thread (or the loop) and parse
-	stepHandler             // bridges: the loop hands the request to a WSGI thread
-	stepCalls               // make the next upstream call(s)
-	stepResume              // a call has returned
-	stepRespond             // write the response
-	stepDone                // the response is out
+	stepStart     step = iota // accepted: get a thread (or the loop) and parse
+	stepHandler               // bridges: the loop hands the request to a WSGI thread
+	stepCalls                 // make the next upstream call(s)
+	stepResume                // a call has returned
+	stepConnected             // a task's new upstream connection is made: its call goes out
+	stepRespond               // write the response
+	stepDone                  // the response is out
 )
 
 // request is one request in flight (or its client's side of it).

@@ -37,6 +37,9 @@ type proc struct {
 	extraThreads   int   // threads beyond the main one
 
 	up resource // upstream connections; requests wait for one (one entry a call)
+	// upOpen is how many upstream connections the client has opened
+	// (pool.go).
+	upOpen int
 
 	threadIDs []int32 // every thread this worker slot has had
 	freeTids  []int32 // of those, the ones that exited, to reuse
@@ -83,6 +86,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.iterN, p.iterLeft = 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
+	p.upOpen = 0
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true

@@ -35,17 +35,16 @@ const (
 	// Fitted to the quiet calibration run of 2026-12-02: at 1000 clients
 	// (asyncio-1000) the real loop spent 0.59-0.61 ms of CPU a request
 	// against 0.85 measured one at a time, and with asyncio.sleep
-	// (asyncio-sleep) 0.19-0.20 against 0.33. 55µs gives 1491 rps (real
-	// 1531-1588) at 0.67 ms, and 3799 rps (real 3324-3612) at 0.23 ms, and
-	// leaves the aiohttp rows at 50-150 clients where they were (one
-	// request at a time nothing changes). 75µs matches the CPU at 1000
-	// clients, 0.60 ms, but overshoots both throughputs (1659 and 3917
-	// rps): the real runs also lose time outside the loop (the client,
-	// loopback). With fixed io the shared cost tightens the lock-step of 50
-	// httpx clients (asyncio-httpx: 404 rps and p50 117 ms against 424 and
-	// 110 without it, real 447 and 107); with io-dist=exp it raises their
-	// throughput instead.
-	asyncioWake = 55 * time.Microsecond
+	// (asyncio-sleep) 0.19-0.20 against 0.33. 60µs gives 1396 rps (real
+	// 1531-1588) at 0.65 ms, and 3828 rps (real 3324-3612) at 0.23 ms;
+	// 55µs gives asyncio-1000 1369 rps, 75µs matches its CPU, 0.60 ms, but
+	// gives asyncio-sleep 3917 rps: the real runs also lose time outside
+	// the loop (the client, loopback). One request at a time nothing
+	// changes. With fixed io the 50 clients of asyncio-httpx fall into
+	// lock-step waves (their calls leave together once their connections
+	// are made, pool.go), which the shared cost tightens: 387 rps and p50
+	// 120 ms against the real 447 and 107.
+	asyncioWake = 60 * time.Microsecond
 )
 
 // uvicornAccept is the accept rule of every uvicorn model: the event loop
