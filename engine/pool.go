@@ -3,9 +3,10 @@ package engine
 // A worker's pool of upstream connections, as its HTTP client keeps it: a
 // call takes a free connection or waits for one, first in, first out.
 //
-// aiohttp (and httpx, through anyio) opens a connection when a call finds none idle
-// (BaseConnector.connect: _get returns None, then _create_connection), and
-// the call's request goes out only once the connection is made:
+// aiohttp (and httpx, through anyio) opens a connection when a call finds
+// none idle (BaseConnector.connect: _get returns None, then
+// _create_connection), and the call's request goes out only once the
+// connection is made:
 // loop.create_connection starts a non-blocking connect, and the transport
 // and its protocol are made, and the awaiting task woken, in later
 // iterations of the loop (asyncio/base_events.py, selector_events.py). So
