@@ -5,20 +5,14 @@ import (
 	"time"
 )
 
-// cpuPerRequest is a run's busy core time over its completed requests.
-func cpuPerRequest(r Result) time.Duration {
-	cores := 2.0
-	return time.Duration(r.CPUUtil * cores * r.SimSeconds / float64(r.Completed) * float64(time.Second))
-}
-
 // gthread's main loop calls futures.wait over every request the worker
 // holds once per request it hands out (gthread.py:206): the CPU per request
 // grows with the requests held, whatever the number of threads.
 func TestGthreadMainLoopCostFollowsRequestsHeld(t *testing.T) {
 	const base = "model=gthread io=1s duration=20s cores=2 seed=1"
-	few := cpuPerRequest(run1(t, base+" threads=50 clients=50"))
-	held50 := cpuPerRequest(run1(t, base+" threads=50 clients=1000"))
-	held1000 := cpuPerRequest(run1(t, base+" threads=1000 clients=1000"))
+	few := cpuPerRequest(run1(t, base+" threads=50 clients=50"), 2)
+	held50 := cpuPerRequest(run1(t, base+" threads=50 clients=1000"), 2)
+	held1000 := cpuPerRequest(run1(t, base+" threads=1000 clients=1000"), 2)
 	// 1000 requests held against 50: 950 more futures to look over.
 	want := few + 950*gthreadPerFuture
 	for _, c := range []struct {
@@ -30,7 +24,7 @@ func TestGthreadMainLoopCostFollowsRequestsHeld(t *testing.T) {
 		}
 	}
 	// The sync worker holds one request: no such cost.
-	sync1 := cpuPerRequest(run1(t, "model=sync workers=4 io=1s clients=1000 duration=20s cores=2 seed=1"))
+	sync1 := cpuPerRequest(run1(t, "model=sync workers=4 io=1s clients=1000 duration=20s cores=2 seed=1"), 2)
 	if c := specOf(ModelSync).costs; !near(float64(sync1), float64(c.parse+c.respond+c.resume), 0.05) {
 		t.Errorf("sync, 1000 clients: %v of CPU a request, want its constant %v", sync1, c.parse+c.respond+c.resume)
 	}

@@ -24,6 +24,8 @@ func (s *Sim) proceed(id int32) {
 			wait = s.makeCalls(r)
 		case stepResume:
 			wait = s.resume(r)
+		case stepConnected:
+			wait = s.connected(r)
 		case stepRespond:
 			wait = s.respond(r)
 		default:
@@ -44,8 +46,10 @@ func (s *Sim) start(r *request) bool {
 		return true
 	}
 	d := s.cost.parse
+	r.wakes = 1 // the read that brought the request
 	if r.newConn {
 		d += s.cost.connect
+		r.wakes++ // the accept, an iteration before the read
 	}
 	if s.sp.dispatch != nil {
 		d += s.sp.dispatch(s, &s.procs[r.proc])
@@ -117,6 +121,7 @@ func (s *Sim) resume(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
+	r.wakes = s.callWakes()
 	return s.runCPU(r, s.unit.handlerLoop, s.resumeCPU(r), stepCalls)
 }
 
@@ -129,11 +134,24 @@ func (s *Sim) resumeCPU(r *request) time.Duration {
 	return s.cost.resume
 }
 
+// callWakes is how many iterations of the loop a task's return from a call
+// takes: the task's own step, and for an upstream call the read of its
+// response before it (a sleep's timer fires in the iteration that runs the
+// task).
+func (s *Sim) callWakes() uint8 {
+	if s.sleep {
+		return 1
+	}
+	return 2
+}
+
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
 	d := s.cost.respond
+	r.wakes = 0 // on the loop it goes on from parse, in the same turn
 	if len(r.lat) > 0 {
 		d += s.resumeCPU(r) // coming back from the last call
+		r.wakes = s.callWakes()
 	}
 	if s.sp.freeThreadFirst {
 		s.releaseThread(r)
@@ -173,6 +191,7 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 			return true
 		}
 		s.takeLoop(r)
+		d = s.loopTurn(p, r, d)
 	}
 	s.wantCPU(p.loop, d)
 	return true
@@ -183,6 +202,29 @@ func (s *Sim) takeLoop(r *request) {
 	p := &s.procs[r.proc]
 	s.threads[p.loop].req = r.id
 	p.holdSince = s.now
+}
+
+// loopTurn counts r, which has just taken worker p's loop for d of CPU,
+// into the loop's iteration, and returns what r's slice costs. asyncio's
+// BaseEventLoop._run_once (asyncio/base_events.py) polls the selector once
+// (epoll_wait, with no timeout while callbacks are ready), appends every
+// ready event's callback to its ready deque, and then runs the callbacks
+// that were ready as it began; callbacks made ready meanwhile wait for the
+// next iteration. So an iteration's cost is shared by every task it runs:
+// one request at a time, each of r's wake-ups (r.wakes) is an iteration of
+// its own and costs the model's wake, which the measured parse and resume
+// include; with n tasks ready at once they share it. An iteration begins
+// when the previous one has run all its tasks, with the task taking the
+// loop and every task then waiting for it.
+func (s *Sim) loopTurn(p *proc, r *request, d time.Duration) time.Duration {
+	if p.iterLeft <= 0 {
+		p.iterN = int32(1 + p.turn.wait.len())
+		p.iterLeft = p.iterN
+	}
+	p.iterLeft--
+	w := min(d, time.Duration(r.wakes)*s.cost.wake)
+	r.wakes = 0
+	return d - w + w/time.Duration(p.iterN)
 }
 
 // yieldLoop gives the loop to the next ready task if r holds it.
@@ -200,7 +242,7 @@ func (s *Sim) passLoop(p *proc) {
 	if id, ok := p.turn.release(); ok {
 		next := &s.reqs[id]
 		s.takeLoop(next)
-		s.wantCPU(p.loop, next.cpuNeed)
+		s.wantCPU(p.loop, s.loopTurn(p, next, next.cpuNeed))
 	}
 }
 

@@ -45,12 +45,13 @@ const (
 type step uint8
 
 const (
-	stepStart   step = iota // accepted: get a thread (or the loop) and parse
-	stepHandler             // bridges: the loop hands the request to a WSGI thread
-	stepCalls               // make the next upstream call(s)
-	stepResume              // a call has returned
-	stepRespond             // write the response
-	stepDone                // the response is out
+	stepStart     step = iota // accepted: get a thread (or the loop) and parse
+	stepHandler               // bridges: the loop hands the request to a WSGI thread
+	stepCalls                 // make the next upstream call(s)
+	stepResume                // a call has returned
+	stepConnected             // a task's new upstream connection is made: its call goes out
+	stepRespond               // write the response
+	stepDone                  // the response is out
 )
 
 // request is one request in flight (or its client's side of it).
@@ -86,6 +87,7 @@ type request struct {
 	started        time.Duration // when its handler first ran on a core, or -1
 	lat            []float64     // latency of each upstream call, as a multiple of io; empty on a cache hit
 	cpuNeed        time.Duration // CPU it waits to run on the loop
+	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 
 	// Fixed as it is sent (a live change applies to later requests).

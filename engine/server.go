@@ -14,9 +14,12 @@ type proc struct {
 	gilNext  int32  // a thread (+1) drawn to take the GIL when the process next gets a core, out of readyQ; 0 if none
 	queued   bool   // waiting in Sim.coreQ
 
-	loop int32      // the event loop or gevent hub thread, or -1
-	turn resource   // the loop, one task at a time: its tasks wait here for their turn
-	pool threadPool // threads that run the WSGI app
+	loop int32    // the event loop or gevent hub thread, or -1
+	turn resource // the loop, one task at a time: its tasks wait here for their turn
+	// The loop's current iteration (loopTurn): how many tasks it runs (those
+	// ready as it began) and how many of them have yet to take the loop.
+	iterN, iterLeft int32
+	pool            threadPool // threads that run the WSGI app
 
 	conns     int           // connections the worker holds (gthread's nr_conns, gevent's pool)
 	open      int           // connections open in the worker, whatever the model counts (uvicorn's server_state.connections)
@@ -34,6 +37,9 @@ type proc struct {
 	extraThreads   int   // threads beyond the main one
 
 	up resource // upstream connections; requests wait for one (one entry a call)
+	// upOpen is how many upstream connections the client has opened
+	// (pool.go).
+	upOpen int
 
 	threadIDs []int32 // every thread this worker slot has had
 	freeTids  []int32 // of those, the ones that exited, to reuse
@@ -77,8 +83,10 @@ func (s *Sim) bootProc(pid int32) {
 	p.pool.reset(s.sp.threads(&s.cfg))
 	p.pool.idle, p.pool.main, p.pool.newest = p.pool.idle[:0], s.sp.mainThread, s.sp.wakeNewest
 	p.turn.reset(1)
+	p.iterN, p.iterLeft = 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
+	p.upOpen = 0
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true

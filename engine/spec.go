@@ -62,6 +62,10 @@ type spec struct {
 	// the loop (holdLoop). 0 for a model whose loop takes every request in
 	// a turn of its own.
 	nextBuffered float64
+	// connectInTurn says that the app's HTTP client sends the first call
+	// on a new upstream connection in a turn of the loop of its own, once
+	// the connection is made (pool.go); other clients send it at once.
+	connectInTurn bool
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).

@@ -22,7 +22,7 @@ func (s *Sim) callUpstream(r *request) {
 		}
 		return
 	}
-	s.beginIO(r)
+	s.goOut(p, r)
 }
 
 func (s *Sim) beginIO(r *request) {
@@ -61,7 +61,7 @@ func (s *Sim) ioDone(id int32, gen uint32) {
 		s.upstream--
 		s.addProcMem(pid, -s.callMem, -s.callMem)
 		if next, ok := p.up.release(); ok {
-			s.beginIO(&s.reqs[next])
+			s.goOut(p, &s.reqs[next])
 		}
 	}
 	if r.pending > 0 {

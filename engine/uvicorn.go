@@ -25,6 +25,26 @@ const (
 	uvicornKeepalive = 5 * time.Second
 	// uvicornBoot is taken as gunicorn's (not measured).
 	uvicornBoot = gunicornBoot
+	// asyncioWake is the CPU of one iteration of an asyncio loop
+	// (BaseEventLoop._run_once: epoll_wait, turning its events into ready
+	// callbacks, the timer heap), which the tasks run in that iteration
+	// share (loopTurn). The measured figures (docs/cpu.md, one request at a
+	// time) include one for each of a request's iterations: the read of
+	// the request, an accept before it on a new connection, and the
+	// response of each upstream call with the task's step after it.
+	// Fitted to the quiet calibration run of 2026-12-02: at 1000 clients
+	// (asyncio-1000) the real loop spent 0.59-0.61 ms of CPU a request
+	// against 0.85 measured one at a time, and with asyncio.sleep
+	// (asyncio-sleep) 0.19-0.20 against 0.33. 60µs gives 1396 rps (real
+	// 1531-1588) at 0.65 ms, and 3828 rps (real 3324-3612) at 0.23 ms;
+	// 55µs gives asyncio-1000 1369 rps, 75µs matches its CPU, 0.60 ms, but
+	// gives asyncio-sleep 3917 rps: the real runs also lose time outside
+	// the loop (the client, loopback). One request at a time nothing
+	// changes. With fixed io the 50 clients of asyncio-httpx fall into
+	// lock-step waves (their calls leave together once their connections
+	// are made, pool.go), which the shared cost tightens: 387 rps and p50
+	// 120 ms against the real 447 and 107.
+	asyncioWake = 60 * time.Microsecond
 )
 
 // uvicornAccept is the accept rule of every uvicorn model: the event loop
