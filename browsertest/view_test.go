@@ -285,6 +285,35 @@ func TestSweepDrawsCapacityCurves(t *testing.T) {
 	}
 }
 
+// Typing a range into the scenario field gets the sweep's workers ready
+// before Apply: their program is downloaded (once, for all of them) while
+// the reader types, and the sweep then runs in them.
+func TestTypingASweepPreparesItsWorkers(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	fetched := `[...document.querySelector("iframe").contentWindow.performance.getEntriesByType("resource")].filter(e => e.name.includes("sweepworker.wasm")).length`
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=sync&workers=2&io=100ms&clients=20"), ready()); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, ctx, fetched); n != 0 {
+		t.Fatalf("the page fetched the sweep workers' program %d times before any sweep", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("scenario-text"), "model=sync io=100ms clients=20 requests=500 workers=1."),
+		chromedp.SendKeys(chromedp.ID("scenario-text"), ".4"),
+		waitJS(fetched+` === 1`, 30*time.Second)); err != nil {
+		t.Fatalf("typing a range did not fetch the workers' program once: %v (fetched %d times)", err, eval[int](t, ctx, fetched))
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("scenario-text"), kb.Enter),
+		waitJS(`(s => s.sweep && s.sweep.total === 4 && s.sweep.done === 4)(window.playground.state())`, time.Minute)); err != nil {
+		t.Fatalf("the typed sweep never finished: %v", err)
+	}
+	if !eval[bool](t, ctx, `window.playground.state().sweep.workers`) {
+		t.Error("the typed sweep ran without its workers")
+	}
+	if n := eval[int](t, ctx, fetched); n != 1 {
+		t.Errorf("the page fetched the workers' program %d times; want once, shared by the workers", n)
+	}
+}
+
 // The figure of issue 13's goal (reported, not asserted: the machine is
 // shared): a 64-point sweep of 20,000 requests per point, its time in the
 // page and the longest stall of the page's frames while it runs.

@@ -57,7 +57,12 @@ import { bindEmbedDialog } from './embedcode.js';
   }
   var field = $('scenario-text');
   var fieldDirty = false;
-  field.addEventListener('input', function () { fieldDirty = true; });
+  field.addEventListener('input', function () {
+    fieldDirty = true;
+    // A range being typed: the sweep's workers get ready before Apply.
+    var pool = /\d\.\./.test(field.value) && iframe.contentWindow && iframe.contentWindow.cpSweepPool;
+    if (pool && pool.prepare) pool.prepare();
+  });
   function setField(text) {
     if (fieldDirty && document.activeElement === field) return;
     field.value = text;
