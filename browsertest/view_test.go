@@ -316,6 +316,25 @@ func TestTypingASweepPreparesItsWorkers(t *testing.T) {
 	}
 }
 
+// A sweep whose workers' program cannot be downloaded still finishes: the
+// workers report it, and the program runs the points itself.
+func TestSweepRunsInTheProgramWhenItsWorkersCannotLoad(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=sync&workers=2&io=100ms&clients=20"), ready(),
+		chromedp.Evaluate[chromedp.Void](`(() => { const w = document.querySelector("iframe").contentWindow; const f = w.fetch.bind(w);
+			w.fetch = (u, ...a) => String(u).includes("sweepworker") ? Promise.resolve(new Response("", {status: 404})) : f(u, ...a);
+			window.playground.load("model=sync io=100ms clients=20 requests=500 workers=1..6"); })()`),
+		waitJS(`(s => s.sweep && s.sweep.total === 6 && s.sweep.done === 6)(window.playground.state())`, time.Minute)); err != nil {
+		t.Fatalf("the sweep never finished without its workers: %v (%+v)", err, eval[map[string]any](t, ctx, `window.playground.state().sweep`))
+	}
+	if eval[bool](t, ctx, `window.playground.state().sweep.workers`) {
+		t.Error("state().sweep.workers is true, but the workers could not load")
+	}
+	if n := eval[int](t, ctx, `window.playground.curves()[0].points.length`); n != 6 {
+		t.Errorf("curves() holds %d points; want 6", n)
+	}
+}
+
 // The figure of issue 13's goal (reported, not asserted: the machine is
 // shared): a 64-point sweep of 20,000 requests per point, from its load
 // (the workers' start included) to its last point, and the longest stall

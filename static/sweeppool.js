@@ -42,7 +42,11 @@
   function compile() {
     if (!compiled) {
       compiled = download(WORKER + '.wasm').then(function (b) { return WebAssembly.compile(b); });
-      compiled.catch(function () { compiled = null; }); // a later sweep tries again
+      compiled.catch(function () { // a later sweep tries again, with new workers
+        compiled = null;
+        spare.forEach(function (w) { w.terminate(); });
+        spare = [];
+      });
     }
     return compiled;
   }
