@@ -276,6 +276,16 @@ func TestSweepDrawsCapacityCurves(t *testing.T) {
 	if err := chromedp.Do(ctx, waitJS(`document.querySelectorAll("#curves-body tr").length === 16`, 10*time.Second)); err != nil {
 		t.Errorf("the curves' table never had its 16 rows: %v", err)
 	}
+	// Once the sweep is done, the page's polls no longer fetch the same
+	// curves from the program (and redraw them) four times a second.
+	eval[bool](t, ctx, `(() => { const s = document.querySelector("iframe").contentWindow.cpSim, f = s.curves; window.__curvesCalls = 0;
+		s.curves = (...a) => { window.__curvesCalls++; return f.apply(s, a); }; return true; })()`)
+	if err := chromedp.Do(ctx, chromedp.Sleep(1500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, ctx, `window.__curvesCalls`); n > 0 {
+		t.Errorf("the page fetched the finished sweep's curves %d times in 1.5 s; want none", n)
+	}
 	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("curves"))); err != nil {
 		t.Fatal(err)
 	}
