@@ -132,7 +132,16 @@ func TestLessonSweepCard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(shared.base+"lessons/15-choosing.html"),
 		waitJS(lessonSim+` && `+lessonSim+`.ready`, readyLimit),
-		chromedp.Evaluate[chromedp.Void](`(() => { const c = document.querySelector(".cp-sweep"); c.scrollIntoView(); c.querySelector(".cp-run").click(); })()`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".cp-sweep").scrollIntoView()`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// In view, the card gets the sweep's workers ready before its Run.
+	if err := chromedp.Do(ctx, waitJS(`[...document.getElementById("sim-frame").contentWindow.performance.getEntriesByType("resource")].some(e => e.name.includes("sweepworker.wasm"))`, 30*time.Second)); err != nil {
+		t.Errorf("the sweep card came into view and the workers' program was not fetched: %v", err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".cp-sweep .cp-run").click()`),
 		waitJS(`document.querySelectorAll(".cp-sweep .cp-sweep-table tbody tr").length === 16`, 2*time.Minute),
 	); err != nil {
 		t.Fatalf("the sweep card never showed its 16 points: %v (%s)", err, eval[string](t, ctx, `document.querySelector(".cp-sweep .cp-sweep-points").textContent`))

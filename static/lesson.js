@@ -693,6 +693,19 @@ import { bindPresenter } from './presenter.js';
       }
     }
 
+    // A sweep card in view gets the sweep's workers ready (their program
+    // downloaded and compiled once) before its Run is pressed.
+    if (iframe && typeof IntersectionObserver === 'function') {
+      var sweepSeen = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (e) { return e.isIntersecting; })) return;
+        var pool = iframe.contentWindow && iframe.contentWindow.cpSweepPool;
+        if (!pool || !pool.prepare) return; // not loaded yet: when the card comes into view again
+        pool.prepare();
+        sweepSeen.disconnect();
+      });
+      each(main.querySelectorAll('.cp-sweep'), function (c) { sweepSeen.observe(c); });
+    }
+
     // A sweep card's points, as the sweep's workers finish them: a row
     // per point, the cheapest that meets the goal marked.
     var sweepShown = '';
