@@ -58,11 +58,15 @@ func Zopfli(b []byte) (gz []byte, ok bool, err error) {
 		return nil, false, errors.New("site: zopfli wrote a gzip file that does not unpack to its input")
 	}
 	if dir != "" && os.MkdirAll(dir, 0o755) == nil {
-		// Written whole, then renamed: a build stopped halfway leaves no
-		// partial entry (and unpacksTo would refuse one anyway).
-		part := filepath.Join(dir, key+".part")
-		if os.WriteFile(part, gz, 0o644) == nil {
-			os.Rename(part, filepath.Join(dir, key))
+		// Written whole under a name of its own, then renamed: a build
+		// stopped halfway, or two at once, leave no partial entry (and
+		// unpacksTo would refuse one anyway).
+		if f, err := os.CreateTemp(dir, key+".part-*"); err == nil {
+			_, werr := f.Write(gz)
+			if cerr := f.Close(); werr == nil && cerr == nil {
+				os.Rename(f.Name(), filepath.Join(dir, key))
+			}
+			os.Remove(f.Name()) // gone after a rename; else the leftover
 		}
 	}
 	return gz, true, nil
