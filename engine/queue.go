@@ -47,8 +47,17 @@ func (e *event) before(o *event) bool {
 // answer; open-loop and burst traffic have one arrival pending). An arrival
 // scheduled before the last one waiting goes on the heap instead, so the
 // order is (time, seq) whatever the traffic does.
+//
+// In front of the heap, one slot holds an event that comes before every
+// event on the heap: most events are scheduled to fire next (a CPU slice of
+// a few milliseconds while the other events are calls and arrivals far
+// later), and such an event passes through the slot without a push or a pop
+// of the heap. An event scheduled before the one held takes its place, and
+// the held one goes on the heap.
 type eventQueue struct {
 	items   []event
+	hold    event // before every event in items, if held
+	held    bool
 	seq     uint64
 	tick    event
 	hasTick bool
@@ -58,6 +67,9 @@ type eventQueue struct {
 func (q *eventQueue) len() int {
 	n := len(q.items) + q.arrive.size
 	if q.hasTick {
+		n++
+	}
+	if q.held {
 		n++
 	}
 	return n
@@ -74,7 +86,9 @@ const (
 func (q *eventQueue) first() int {
 	where := inHeap
 	var best *event
-	if len(q.items) > 0 {
+	if q.held {
+		best = &q.hold
+	} else if len(q.items) > 0 {
 		best = &q.items[0]
 	}
 	if q.arrive.size > 0 {
@@ -88,7 +102,11 @@ func (q *eventQueue) first() int {
 	return where
 }
 
-// push schedules an event; seq is assigned here and only grows.
+// push schedules an event; seq is assigned here and only grows, so the
+// event pushed comes after every queued event of its time: it is before one
+// only if it is strictly earlier. (Comparing its fields, not the event by
+// pointer, keeps it in registers: a whole copy of an event just stored
+// field by field waits for the stores.)
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
@@ -103,12 +121,27 @@ func (q *eventQueue) push(e event) {
 		q.arrive.push(e)
 		return
 	}
+	if q.held {
+		if e.at < q.hold.at {
+			q.heapPush(q.hold) // the held event goes on the heap
+			q.hold = e
+			return
+		}
+	} else if len(q.items) == 0 || e.at < q.items[0].at {
+		q.hold, q.held = e, true
+		return
+	}
+	q.heapPush(e)
+}
+
+// heapPush puts e on the heap.
+func (q *eventQueue) heapPush(e event) {
 	q.items = append(q.items, e)
 	h := q.items
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if !e.before(&h[p]) {
+		if o := &h[p]; e.at > o.at || e.at == o.at && e.seq > o.seq {
 			break
 		}
 		h[i] = h[p]
@@ -131,27 +164,41 @@ func (q *eventQueue) at(where int) *event {
 	case inArrive:
 		return q.arrive.first()
 	}
+	if q.held {
+		return &q.hold
+	}
 	return &q.items[0]
 }
 
-// take removes and returns the event first waits in where (see first), so
-// that a caller that looked at it (at) does not search again.
+// take removes and returns the event first waits in where (see first).
 func (q *eventQueue) take(where int) event {
+	e := *q.at(where)
+	q.drop(where)
+	return e
+}
+
+// drop removes the event first waits in where (see first), so that a caller
+// that looked at it (at) does not search again, nor copy it whole.
+func (q *eventQueue) drop(where int) {
 	switch where {
 	case inTick:
 		q.hasTick = false
-		return q.tick
+		return
 	case inArrive:
-		return q.arrive.pop()
+		q.arrive.drop()
+		return
+	}
+	if q.held {
+		q.held = false
+		return
 	}
 	h := q.items
-	top := h[0]
 	n := len(h) - 1
 	last := h[n]
 	q.items = h[:n]
 	h = h[:n]
 	if n == 0 {
-		return top
+		return
 	}
 	i := 0
 	for {
@@ -173,5 +220,4 @@ func (q *eventQueue) take(where int) event {
 		i = m
 	}
 	h[i] = last
-	return top
 }
