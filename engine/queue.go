@@ -48,15 +48,15 @@ func (e *event) before(o *event) bool {
 // scheduled before the last one waiting goes on the heap instead, so the
 // order is (time, seq) whatever the traffic does.
 //
-// In front of the heap, one slot holds an event that comes before every
-// event on the heap: most events are scheduled to fire next (a CPU slice of
-// a few milliseconds while the other events are calls and arrivals far
-// later), and such an event passes through the slot without a push or a pop
-// of the heap. An event scheduled before the one held takes its place, and
-// the held one goes on the heap.
+// One slot holds an event that comes before every other event queued:
+// most events are scheduled to fire next (a CPU slice of a few milliseconds
+// while the others are calls and arrivals far later), and such an event
+// passes through the slot without a push or a pop of the heap, nor a look
+// at the other places. An event scheduled before the one held takes its
+// place, and the held one goes on the heap.
 type eventQueue struct {
 	items   []event
-	hold    event // before every event in items, if held
+	hold    event // before every other event queued, if held
 	held    bool
 	seq     uint64
 	tick    event
@@ -80,15 +80,17 @@ const (
 	inHeap = iota
 	inArrive
 	inTick
+	inHold
 )
 
 // first says where the earliest event waits; the queue must not be empty.
 func (q *eventQueue) first() int {
+	if q.held {
+		return inHold
+	}
 	where := inHeap
 	var best *event
-	if q.held {
-		best = &q.hold
-	} else if len(q.items) > 0 {
+	if len(q.items) > 0 {
 		best = &q.items[0]
 	}
 	if q.arrive.size > 0 {
@@ -110,6 +112,14 @@ func (q *eventQueue) first() int {
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
+	if q.held && e.at < q.hold.at {
+		q.heapPush(q.hold) // no longer the earliest
+		q.held = false
+		if e.kind != evArbiterTick && e.kind != evArrive {
+			q.hold, q.held = e, true
+			return
+		}
+	}
 	if e.kind == evArbiterTick {
 		if q.hasTick {
 			panic("engine: two arbiter ticks pending")
@@ -121,13 +131,8 @@ func (q *eventQueue) push(e event) {
 		q.arrive.push(e)
 		return
 	}
-	if q.held {
-		if e.at < q.hold.at {
-			q.heapPush(q.hold) // the held event goes on the heap
-			q.hold = e
-			return
-		}
-	} else if len(q.items) == 0 || e.at < q.items[0].at {
+	if !q.held && (len(q.items) == 0 || e.at < q.items[0].at) &&
+		(q.arrive.size == 0 || e.at < q.arrive.first().at) && (!q.hasTick || e.at < q.tick.at) {
 		q.hold, q.held = e, true
 		return
 	}
@@ -163,8 +168,7 @@ func (q *eventQueue) at(where int) *event {
 		return &q.tick
 	case inArrive:
 		return q.arrive.first()
-	}
-	if q.held {
+	case inHold:
 		return &q.hold
 	}
 	return &q.items[0]
@@ -187,8 +191,7 @@ func (q *eventQueue) drop(where int) {
 	case inArrive:
 		q.arrive.drop()
 		return
-	}
-	if q.held {
+	case inHold:
 		q.held = false
 		return
 	}
