@@ -206,14 +206,30 @@ func (q *eventQueue) drop(where int) {
 	i := 0
 	for {
 		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		end := min(c+4, n)
-		for j := c + 1; j < end; j++ {
-			if h[j].before(&h[m]) {
-				m = j
+		var m int
+		if c+3 < n {
+			// Four children: two pairs, then their winners, so that the
+			// two first comparisons do not wait for each other.
+			m = c
+			m2 := c + 2
+			if h[c+1].before(&h[c]) {
+				m = c + 1
+			}
+			if h[c+3].before(&h[c+2]) {
+				m2 = c + 3
+			}
+			if h[m2].before(&h[m]) {
+				m = m2
+			}
+		} else {
+			if c >= n {
+				break
+			}
+			m = c
+			for j := c + 1; j < n; j++ {
+				if h[j].before(&h[m]) {
+					m = j
+				}
 			}
 		}
 		if !h[m].before(&last) {

@@ -210,11 +210,15 @@ func (s *Sim) Step() bool {
 		s.applyChange(ch)
 		return true
 	}
-	if s.q.len() == 0 {
-		return false
+	q := &s.q
+	w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
+	if !q.held {
+		if q.len() == 0 {
+			return false
+		}
+		w = q.first()
+		e = q.at(w)
 	}
-	w := s.q.first()
-	e := s.q.at(w)
 	if s.limit > 0 && e.at > s.limit {
 		s.advance(s.limit)
 		s.ended = true
@@ -223,7 +227,11 @@ func (s *Sim) Step() bool {
 	// The fields are read one by one, not as a whole event: one just pushed
 	// is still being written, and a wide copy would wait for it.
 	at, kind, a, b := e.at, e.kind, e.a, e.b
-	s.q.drop(w)
+	if w == inHold {
+		q.held = false
+	} else {
+		q.drop(w)
+	}
 	s.advance(at)
 	s.handle(kind, a, b)
 	return true
