@@ -23,7 +23,7 @@ type Sim struct {
 	procs   []proc
 	threads []thread
 	reqs    []request
-	free    []int32 // request slots to reuse
+	free    freeIDs // request slots to reuse
 
 	backlog    fifo // requests in the listen queue
 	backlogCap int
