@@ -45,6 +45,10 @@ func (m *metrics) init(opt Options) {
 	m.recent.init()
 }
 
+// integrate adds d of time at the present number of requests in flight to
+// their integral (Little's law's mean number in the system).
+func (m *metrics) integrate(d time.Duration) { m.area += float64(m.inFlight) * float64(d) }
+
 func (m *metrics) arrive(s *Sim) {
 	m.arrived++
 	m.inFlight++

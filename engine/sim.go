@@ -232,7 +232,13 @@ func (s *Sim) Step() bool {
 	} else {
 		q.drop(w)
 	}
-	s.advance(at)
+	if at < s.m.series.next {
+		// advance, without a call, when no series point closes (at >= now).
+		s.m.integrate(at - s.now)
+		s.now = at
+	} else {
+		s.advance(at)
+	}
 	s.handle(kind, a, b)
 	return true
 }
@@ -242,10 +248,9 @@ func (s *Sim) advance(t time.Duration) {
 	if t < s.now {
 		return
 	}
-	m := &s.m
-	m.area += float64(m.inFlight) * float64(t-s.now)
-	if t >= m.series.next {
-		m.series.advance(s, t)
+	s.m.integrate(t - s.now)
+	if t >= s.m.series.next {
+		s.m.series.advance(s, t)
 	}
 	s.now = t
 }
