@@ -180,14 +180,13 @@ func (s *Sim) Run() Result {
 		panic("engine: Run on an endless Sim that nothing ends; use RunUntil")
 	}
 	for !s.ended {
-		if s.q.len() == 0 && s.nextChange == len(s.changes) {
+		if !s.Step() && !s.ended {
+			// Nothing is left to happen: no event, no live change.
 			if s.limit > 0 {
 				s.RunUntil(s.limit)
 			}
 			s.ended = true
-			break
 		}
-		s.Step()
 	}
 	return s.Result()
 }
