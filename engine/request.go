@@ -157,12 +157,8 @@ func (s *Sim) giveUp(id int32, gen uint32) {
 
 // newRequest takes a free request slot.
 func (s *Sim) newRequest() *request {
-	var id int32
-	if n := len(s.free); n > 0 {
-		id = s.free[n-1]
-		s.free = s.free[:n-1]
-	} else {
-		id = int32(len(s.reqs))
+	id, fresh := s.free.take(len(s.reqs))
+	if fresh {
 		s.reqs = append(s.reqs, request{id: id})
 	}
 	r := &s.reqs[id]
@@ -184,7 +180,7 @@ func (s *Sim) freeReq(r *request) {
 	s.timelns.keepRequest(s, r)
 	r.live = false
 	r.gen++
-	s.free = append(s.free, r.id)
+	s.free.put(r.id)
 }
 
 // setState moves r to state st, closing its timeline segment.
