@@ -352,9 +352,11 @@ func TestKeepaliveKeepsClientsOnTheirWorker(t *testing.T) {
 	}
 }
 
-// A SYN that the full listen queue drops is retried six times (the last
-// at 63s); the connection fails 64s after that, at 127s.
-func TestConnectFailsAfter127s(t *testing.T) {
+// A SYN that the full listen queue drops is resent ten times, 1s apart for
+// the first five and then 2s, 4s, ... apart (the last at 67s, Linux 6.12's
+// tcp_syn_linear_timeouts=4 and tcp_syn_retries=6); the connection fails
+// 64s after that, at 131s.
+func TestConnectFailsAfter131s(t *testing.T) {
 	r := run1(t, "model=sync backlog=1 io=200s timeout=0s burst=3 duration=200s")
 	// One request is served, one waits in the backlog, one never connects.
 	if r.Failed.ConnectFailed != 1 {
@@ -362,13 +364,13 @@ func TestConnectFailsAfter127s(t *testing.T) {
 	}
 	sc, _ := ParseScenario("model=sync backlog=1 io=200s timeout=0s burst=3 duration=200s")
 	s := New(sc.Lanes[0], Options{Timelines: 10})
-	s.RunUntil(126 * time.Second)
+	s.RunUntil(130 * time.Second)
 	if got := s.Result().Failed.ConnectFailed; got != 0 {
-		t.Errorf("at 126s: %d connect failures, want none yet", got)
+		t.Errorf("at 130s: %d connect failures, want none yet", got)
 	}
-	s.RunUntil(128 * time.Second)
+	s.RunUntil(132 * time.Second)
 	if got := s.Result().Failed.ConnectFailed; got != 1 {
-		t.Errorf("at 128s: %d connect failures, want 1", got)
+		t.Errorf("at 132s: %d connect failures, want 1", got)
 	}
 }
 
