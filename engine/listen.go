@@ -108,6 +108,7 @@ func (s *Sim) accept(pid int32, r *request) {
 	p.handedAt = s.handoffs
 	s.lastAccept, s.lastAcceptAt = pid, s.now
 	s.openConn(pid)
+	s.limitArrived(r)
 	s.startTask(pid)
 	r.step = stepStart
 	s.proceed(r.id)
