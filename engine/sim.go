@@ -36,7 +36,7 @@ type Sim struct {
 
 	cores     int
 	freeCores int
-	coreQ     fifo // processes with a thread ready to run and no core
+	kern      kernelSched // the kernel's run queue: which process gets a core
 
 	upstream int // upstream calls in flight
 
@@ -96,6 +96,7 @@ func New(c Config, opt Options) *Sim {
 		rng:   rand.New(rand.NewPCG(c.Seed, streamServer)),
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
+		kern:       kernelSched{slice: baseSlice(c.Cores)},
 		lastAccept: -1,
 	}
 	s.base = c
@@ -257,6 +258,8 @@ func (s *Sim) handle(e event) {
 		s.retrySYN(e.a, e.b)
 	case evJobIODone:
 		s.jobIODone(e.a, e.b)
+	case evPreempt:
+		s.preempt(e.a, e.b)
 	default:
 		panic(fmt.Sprintf("engine: unknown event kind %d", e.kind))
 	}
