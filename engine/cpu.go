@@ -19,14 +19,13 @@ type thread struct {
 // The CPU scheduler. A process runs Python on one thread at a time (the
 // GIL), and the machine runs at most `cores` processes at a time. Threads
 // that want CPU wait on their process (for the GIL); processes with a ready
-// thread queue for a core: one that woke from a sleep ahead of those that
-// stepped aside (engine/kernel.go, how Linux picks), first in, first out
-// among each. A thread runs in slices of
-// at most switchInterval: when its slice ends and another thread of its
-// process waits, the GIL passes to another thread (CPython's forced switch,
-// see gilSwitch); when another process waits for a core, the core passes to
-// it (the OS's time slice). A woken process also takes a core from a running
-// one before its slice ends (engine/kernel.go: wake-up preemption).
+// thread wait for a core, and the kernel's run queue (engine/kernel.go,
+// EEVDF) picks which one gets a free core and when a woken one preempts a
+// running one. A thread runs in slices of at most switchInterval: when its
+// slice ends and another thread of its process waits, the GIL passes to
+// another thread (CPython's forced switch, see gilSwitch); when another
+// process waits for a core, the process steps aside and the run queue picks
+// again.
 //
 // Which waiting thread gets a free GIL is mostly, not always, the one that
 // has waited longest. CPython 3.11's drop_gil (Python/ceval_gil.h) signals
@@ -216,8 +215,8 @@ func (s *Sim) cpuDone(tid int32) {
 	s.proceed(th.req)
 }
 
-// dropProcCPU takes a dying process off the CPU: its core is freed and its
-// place in the core queue given up.
+// dropProcCPU takes a dying process off the CPU: its core is freed and it
+// leaves the kernel's run queue.
 func (s *Sim) dropProcCPU(pid int32) {
 	p := &s.procs[pid]
 	inQueue := p.running >= 0 || p.queued
