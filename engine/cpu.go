@@ -11,6 +11,7 @@ type thread struct {
 	req     int32  // the request whose CPU it runs or that it serves; -1 if none
 	cpuLeft time.Duration
 	slice   time.Duration
+	sliceAt time.Duration // when its current slice began
 	loop    bool
 	lane    int32 // its place among its worker's threads, for drawing
 }
@@ -18,11 +19,13 @@ type thread struct {
 // The CPU scheduler. A process runs Python on one thread at a time (the
 // GIL), and the machine runs at most `cores` processes at a time. Threads
 // that want CPU wait on their process (for the GIL); processes with a ready
-// thread queue for a core, first in, first out. A thread runs in slices of
-// at most switchInterval: when its slice ends and another thread of its
-// process waits, the GIL passes to another thread (CPython's forced switch,
-// see gilSwitch); when another process waits for a core, the core passes to
-// it (the OS's time slice).
+// thread wait for a core, and the kernel's run queue (engine/kernel.go,
+// EEVDF) picks which one gets a free core and when a woken one preempts a
+// running one. A thread runs in slices of at most switchInterval: when its
+// slice ends and another thread of its process waits, the GIL passes to
+// another thread (CPython's forced switch, see gilSwitch); when another
+// process waits for a core, the process steps aside and the run queue picks
+// again.
 //
 // Which waiting thread gets a free GIL is mostly, not always, the one that
 // has waited longest. CPython 3.11's drop_gil (Python/ceval_gil.h) signals
@@ -41,7 +44,7 @@ type thread struct {
 func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	th := &s.threads[tid]
 	th.cpuLeft = d
-	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.coreQ.len() == 0 {
+	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.waiting() == 0 {
 		// Nobody waits for the GIL or a core: the thread runs at once, as
 		// enqueueThread and dispatch would have it, without the queues. Its
 		// request passes through wait-core all the same, which ends its
@@ -49,16 +52,21 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 		if th.req >= 0 {
 			s.setState(&s.reqs[th.req], stWaitCore)
 		}
+		s.join(&p.ent)
+		s.run(p)
 		p.running = tid
 		s.freeCores--
 		s.startSlice(tid)
 		return
 	}
-	s.enqueueThread(tid)
+	s.enqueueThread(tid, true)
 	s.dispatch()
 }
 
-func (s *Sim) enqueueThread(tid int32) {
+// enqueueThread makes thread tid wait for the GIL and, if its process has
+// no core and waits for none yet, the process for a core; woke says the
+// process slept, so it joins the kernel's run queue.
+func (s *Sim) enqueueThread(tid int32, woke bool) {
 	th := &s.threads[tid]
 	p := s.cpuProc(th.proc)
 	if th.req >= 0 {
@@ -73,29 +81,36 @@ func (s *Sim) enqueueThread(tid int32) {
 	p.readyQ.push(tid)
 	if p.running < 0 && !p.queued {
 		p.queued = true
-		s.coreQ.push(th.proc)
+		if woke {
+			s.join(&p.ent)
+		}
+		s.kern.ready = append(s.kern.ready, th.proc)
 	}
 }
 
-// dispatch gives free cores to waiting processes, in order.
+// dispatch gives free cores to waiting processes, as the kernel picks
+// them, and arranges the preemptions for woken processes that still wait.
 func (s *Sim) dispatch() {
-	for s.freeCores > 0 && s.coreQ.len() > 0 {
-		pid := s.coreQ.pop()
+	for s.freeCores > 0 && s.waiting() > 0 {
+		pid := s.nextWaiting()
 		p := s.cpuProc(pid)
 		p.queued = false
 		if p.running >= 0 || p.readyQ.len() == 0 {
 			continue
 		}
 		tid := s.gilWinner(p)
+		s.run(p)
 		p.running = tid
 		s.freeCores--
 		s.startSlice(tid)
 	}
+	s.arrangePreempts()
 }
 
 func (s *Sim) startSlice(tid int32) {
 	th := &s.threads[tid]
 	th.slice = min(th.cpuLeft, switchInterval)
+	th.sliceAt = s.now
 	if th.req >= 0 {
 		r := &s.reqs[th.req]
 		// The handler starts on its thread: for a bridge that is the WSGI
@@ -117,12 +132,15 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	p := s.cpuProc(pid)
 	th.cpuLeft -= th.slice
 	s.m.busy += th.slice
+	if pid < 0 {
+		s.jobs.cpu += th.slice // an RQ worker's, as the real harness counts it: what ran
+	}
 	if th.cpuLeft > 0 {
-		if p.readyQ.len() == 0 && s.coreQ.len() == 0 {
+		if p.readyQ.len() == 0 && s.waiting() == 0 {
 			s.startSlice(tid) // nobody waits: keep the GIL and the core
 			return
 		}
-		if p.readyQ.len() > 0 && s.coreQ.len() == 0 {
+		if p.readyQ.len() > 0 && s.waiting() == 0 {
 			s.gilSwitch(tid)
 			return
 		}
@@ -132,17 +150,22 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		if p.readyQ.len() > 0 {
 			p.gilNext = s.gilWinner(p) + 1
 		}
+		s.stop(p)
 		p.running = -1
 		s.freeCores++
-		s.enqueueThread(tid)
+		s.enqueueThread(tid, false)
 		s.dispatch()
 		return
 	}
+	s.stop(p)
 	p.running = -1
 	s.freeCores++
 	if p.readyQ.len() > 0 && !p.queued {
+		// Another of its threads takes the GIL: the process stays runnable.
 		p.queued = true
-		s.coreQ.push(pid)
+		s.kern.ready = append(s.kern.ready, pid)
+	} else {
+		s.leave(&p.ent) // it sleeps
 	}
 	s.cpuDone(tid)
 	s.dispatch()
@@ -192,17 +215,22 @@ func (s *Sim) cpuDone(tid int32) {
 	s.proceed(th.req)
 }
 
-// dropProcCPU takes a dying process off the CPU: its core is freed and its
-// place in the core queue given up.
+// dropProcCPU takes a dying process off the CPU: its core is freed and it
+// leaves the kernel's run queue.
 func (s *Sim) dropProcCPU(pid int32) {
 	p := &s.procs[pid]
+	inQueue := p.running >= 0 || p.queued
 	if p.running >= 0 {
+		s.stop(p)
 		p.running = -1
 		s.freeCores++
 	}
 	if p.queued {
-		s.coreQ.remove(pid)
+		s.unready(pid)
 		p.queued = false
+	}
+	if inQueue {
+		s.leave(&p.ent)
 	}
 	p.readyQ.clear()
 	p.gilNext = 0

@@ -121,7 +121,7 @@ type jobQueue struct {
 	peakList           int
 	rss, peakRSS       int64
 	seriesDone         int64         // jobs finished in the current series step
-	cpu                time.Duration // CPU the RQ workers have asked for so far
+	cpu                time.Duration // CPU the RQ workers have run so far (sliceEnd counts it)
 	python             bool          // the lane's app can enqueue (pythonApp), read once at New
 }
 
@@ -212,7 +212,6 @@ func (s *Sim) dequeueJob(wi int32) {
 func (s *Sim) jobCPU(wi int32, st jobStep, d time.Duration) {
 	w := &s.jobs.workers[wi]
 	w.step, w.since = st, s.now
-	s.jobs.cpu += d
 	s.wantCPU(w.tid, d)
 }
 

@@ -114,12 +114,14 @@ func TestJobsFIFO(t *testing.T) {
 }
 
 // The RQ workers share the machine's cores with the web workers: on one
-// core, a job's 70 ms of fork and import delays the requests behind it.
+// core a request waits for a horse's protected slice, up to the tick after
+// it (engine/kernel.go), not for the job's 70 ms of fork and import.
 func TestJobsShareTheCores(t *testing.T) {
 	alone := run1(t, "model=sync workers=2 cores=1 calls=0 cpu=1ms rate=20 duration=20s")
 	shared := run1(t, "model=sync workers=2 cores=1 calls=0 cpu=1ms rate=20 background=2 duration=20s")
-	if !(shared.LatencyMS.P99 > 2*alone.LatencyMS.P99) {
-		t.Errorf("request p99 with jobs on the one core = %v ms, without = %v ms; want it well above", shared.LatencyMS.P99, alone.LatencyMS.P99)
+	wait := ms(2 * (baseSlice(1) + kernelTick)) // both workers' requests may wait once each
+	if p99 := shared.LatencyMS.P99; !(p99 > alone.LatencyMS.P99) || p99 > alone.LatencyMS.P99+wait {
+		t.Errorf("request p99 with jobs on the one core = %v ms, without = %v ms; want above it by at most %v ms", p99, alone.LatencyMS.P99, wait)
 	}
 	perJob := jobForkCPU + jobImportCPU + jobSuccessCPU + jobReapCPU + time.Millisecond
 	if min := float64(shared.Jobs.Finished) * perJob.Seconds() / 20; shared.CPUUtil < min {
@@ -180,8 +182,11 @@ func TestBackgroundLive(t *testing.T) {
 	if before.Workers != 1 || mid.Workers != 10 {
 		t.Fatalf("RQ workers %d before the change, %d after, want 1 and 10", before.Workers, mid.Workers)
 	}
-	if before.Queued < 30 || mid.Queued > 5 {
-		t.Errorf("list %d jobs before 10 workers, %d 10 s later, want a long list that 10 workers drain", before.Queued, mid.Queued)
+	// The 10 horses fork together and share the cores, so they run in
+	// waves (10 to 21 jobs a second, about 15 on average, against about 8
+	// requests a second).
+	if before.Queued < 30 || mid.Queued > before.Queued/2 {
+		t.Errorf("list %d jobs before 10 workers, %d 10 s later, want a long list that 10 workers cut by half", before.Queued, mid.Queued)
 	}
 	s.RunUntil(20*time.Second + time.Millisecond)
 	at := s.Result().Jobs

@@ -12,7 +12,8 @@ type proc struct {
 	running  int32  // the thread on a core, or -1
 	readyQ   fifo   // threads waiting for the GIL
 	gilNext  int32  // a thread (+1) drawn to take the GIL when the process next gets a core, out of readyQ; 0 if none
-	queued   bool   // waiting in Sim.coreQ
+	queued   bool   // waiting for a core, in Sim.kern.ready
+	ent      entity // its place in the kernel's run queue (engine/kernel.go)
 
 	loop int32    // the event loop or gevent hub thread, or -1
 	turn resource // the loop, one task at a time: its tasks wait here for their turn

@@ -36,7 +36,7 @@ type Sim struct {
 
 	cores     int
 	freeCores int
-	coreQ     fifo // processes with a thread ready to run and no core
+	kern      kernelSched // the kernel's run queue: which process gets a core
 
 	upstream int // upstream calls in flight
 
@@ -96,6 +96,7 @@ func New(c Config, opt Options) *Sim {
 		rng:   rand.New(rand.NewPCG(c.Seed, streamServer)),
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
+		kern:       kernelSched{slice: baseSlice(c.Cores)},
 		lastAccept: -1,
 	}
 	s.base = c
@@ -280,6 +281,8 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.retrySYN(a, b)
 	case evJobIODone:
 		s.jobIODone(a, b)
+	case evPreempt:
+		s.preempt(a, b)
 	default:
 		panic(fmt.Sprintf("engine: unknown event kind %d", kind))
 	}
