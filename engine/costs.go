@@ -57,6 +57,9 @@ type costs struct {
 	extraRSS             int64 // each further worker: its private memory (the rest it shares with the others)
 	masterRSS, masterVSZ int64 // the supervising process (gunicorn's arbiter, uvicorn's multiprocess manager), if any: private memory
 	taskRSS, taskVSZ     int64 // one more request in flight on a greenlet or coroutine
+	connRSS              int64 // one more open connection in a worker, beyond its task (memory.go)
+	unshareRSS           int64 // what a worker stops sharing with its master once it has served unshareAfter requests (memory.go)
+	unshareAfter         int   // 0 for never
 }
 
 // requestsCold is what a requests.Session call that waited on its

@@ -71,7 +71,7 @@ var eventlet = spec{
 		resume:    1130 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot,
 		clientLib: mb(12), procRSS: mb(52.5), procVSZ: mb(67.4), extraRSS: mb(23.6), masterRSS: mb(32.4), masterVSZ: mb(73.8),
-		taskRSS: kb(18.1), taskVSZ: kb(30.2),
+		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept
