@@ -82,6 +82,8 @@ func kb(x float64) int64 { return int64(x*kib + 0.5) }
 // section 3), but on the real gthread worker the difference is smaller: one
 // worker with sync views was 52.3 MiB (row cpu-threads), with async views
 // 61.8 and 62.3 (rows async-view, async-view-parallel), about 10 MiB more.
+// That includes the pages the worker stops sharing with the arbiter
+// (gunicornUnshare), which async views reach within their first requests.
 var asyncViewLib = mb(10)
 
 // Thread memory, the same in every model (docs/memory.md, section 2).
