@@ -37,7 +37,9 @@ import "time"
 // a worker). A thread costs 33 KiB resident but 8 MiB of stack address
 // space, and the first 8 x cores - 1 threads of a process each get a 64 MiB
 // glibc malloc arena as well (threadMemory). A parked greenlet with its
-// request costs 18.1 KiB, a parked coroutine 9.8 KiB.
+// request costs 18.1 KiB, a parked coroutine 9.8 KiB. What a worker holds
+// open (connections, calls waiting for the client's pool, the pages it
+// stops sharing with gunicorn's arbiter) is in memory.go.
 // boot: see gunicornBoot.
 type costs struct {
 	parse     time.Duration // CPU from accepted to the handler's first line: HTTP parsing, environ/scope, framework dispatch

@@ -64,8 +64,9 @@ var eventlet = spec{
 	// it private, so each further worker adds that; the arbiter 32.4 MiB
 	// private (73.8 MiB virtual), twice gevent's, as it imports eventlet
 	// with the worker class. requests under eventlet is taken as under
-	// gevent (12 MiB), and a parked green thread as a greenlet (not
-	// measured).
+	// gevent (12 MiB), and a parked green thread and its connection as
+	// gevent's greenlet and connection (not measured: eventlet.wsgi's
+	// HttpProtocol also reads through a buffered rfile).
 	costs: costs{
 		parse: 273 * time.Microsecond, respond: 137 * time.Microsecond, connect: 120 * time.Microsecond,
 		resume:    1130 * time.Microsecond,
