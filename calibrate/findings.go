@@ -165,7 +165,7 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	p("2.6 KiB beyond the task), a call waiting for a connection of aiohttp's pool (7.6 KiB), and, on\n")
 	p("gunicorn's sync and gthread workers, the pages a worker stops sharing with the arbiter: the\n")
 	p("arbiter is 10.7 MiB private beside workers that have booted the app (7.8-7.9 at rest), and each\n")
-	p("worker adds 4 MiB once it has served 500 requests.\n\n")
+	p("worker adds 4 MiB once it has served 670 requests (sync) or 450 (gthread).\n\n")
 	if len(imports) > 0 {
 		p("RSS of a fresh `/usr/bin/python3` after importing (MiB):\n\n| imports | RSS MiB |\n|---|---|\n")
 		for _, ic := range imports {
@@ -213,13 +213,13 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 		}
 		r := m.Real[0]
 		t := fmt.Sprintf("%s %.1f", m.Row.Name, r.Mem.Resident-r.Mem.WorkerRSS)
-		if r.Completed < 500 {
+		if r.Completed < 450 {
 			before = append(before, t)
 		} else {
 			after = append(after, t)
 		}
 	}
-	p("%s MiB before 500 requests and\n%s after (the worker's RSS stayed the same)", orNone(before), orNone(after))
+	p("%s MiB below 450 requests and\n%s above (the worker's RSS stayed the same)", orNone(before), orNone(after))
 	p(": the worker's writes turn the pages it shares with the arbiter\n")
 	p("private in both, a step rather than a slope (gthread-2x5-c11's summed Pss rose by 4.1 MiB where\n")
 	p("one worker served all 600 requests, not where each served 300). Rows whose threads or calls in\n")

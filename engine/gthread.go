@@ -58,7 +58,7 @@ var gthread = spec{
 		resume: 1600 * time.Microsecond, coldExtra: requestsCold, asyncView: 760 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot,
 		clientLib: mb(8), procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: gunicornArbiterRSS, masterVSZ: mb(34.3),
-		connRSS: gthreadConnRSS, unshareRSS: gunicornUnshare, unshareAfter: gunicornUnshareAfter,
+		connRSS: gthreadConnRSS, unshareRSS: gunicornUnshare, unshareAfter: gthreadUnshareAfter,
 	},
 }
 

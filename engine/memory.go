@@ -21,24 +21,35 @@ package engine
 // pages, so the arbiter's copy turns private once, not once a worker.
 var gunicornArbiterRSS = mb(10.7)
 
-// gunicornUnshare is what a gunicorn worker forked without --preload adds
-// once it has served gunicornUnshareAfter requests: the pages of the
-// arbiter's heap it inherited and shared turn private in both processes
-// (copy on write, as the worker writes the objects' reference counts and
-// CPython's full collection writes the header of every tracked object it
-// inherited). The quiet run shows it as a step, not a slope: with one
-// worker the arbiter's private memory beside the worker (resident less the
-// worker's RSS) was 10.6-10.9 MiB after 200-300 requests (cpu-threads-1,
-// cpu-threads, cpu-threads-8, cpu-cold) and 14.8-15.0 after 1000 or more
+// gunicornUnshare is what a gunicorn sync or gthread worker forked without
+// --preload adds once it has served syncUnshareAfter or
+// gthreadUnshareAfter requests: the pages of the arbiter's heap it
+// inherited and shared turn private in both processes (copy on write, as
+// the worker writes the objects' reference counts and CPython's full
+// collection writes the header of every tracked object it inherited). The
+// quiet run shows it as a step, not a slope: with one worker the arbiter's
+// private memory beside the worker (resident less the worker's RSS) was
+// 10.6-10.9 MiB after 200-300 requests (cpu-threads-1, cpu-threads,
+// cpu-threads-8, cpu-cold) and 14.7-15.0 after 1000 or more
 // (articles-threads, articles-threads-1000, cpu-hot: +4.0 over cpu-cold),
 // while the worker's RSS stayed at 42.7-42.8 MiB; gthread-2x5-c11's summed
 // Pss rose by 4.1 MiB in the two runs where one worker served all 600
 // requests (81.1-81.3 against 77.2-77.4 when each served 300 or 335), and
 // gthread-4x8-c64's further workers, about 750 requests each, had 5.4 MiB
 // more private memory each than gthread-2x5-c10's at 300.
+//
+// Where the step falls was probed on 2026-12-02 06:36-06:38 UTC, one
+// worker, on a loaded machine (load average 5.0-6.6; the count of
+// allocations that triggers a collection does not depend on the load),
+// with the harness's warm-up of 3 requests a client before each run:
+// sync with one client and io=0s stayed at 10.6-10.8 MiB up to 650
+// requests and was at 13.2-14.9 from 680 on (one run at 700 read 13.2,
+// the step under way as it was sampled); gthread with 4 threads stayed at
+// 10.7 at 450 (io=0s) and was at 14.4 at 450 with io=20ms and 14.7 at 500.
 const (
-	gunicornUnshare      = 4 * mib
-	gunicornUnshareAfter = 500 // between 335 (no step) and 600 requests (a step)
+	gunicornUnshare     = 4 * mib
+	syncUnshareAfter    = 670 // the step between 653 and 683 requests
+	gthreadUnshareAfter = 450 // at 462 requests one run had made the step (io=20ms) and one not (io=0s)
 )
 
 // greenletConnRSS is what a gevent or eventlet connection holds beyond the

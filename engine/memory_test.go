@@ -56,10 +56,10 @@ func TestMemoryOfPoolWaiters(t *testing.T) {
 }
 
 // A gunicorn sync or gthread worker stops sharing part of the arbiter's
-// heap after gunicornUnshareAfter requests, once, and a replacement worker
-// starts sharing again.
+// heap after syncUnshareAfter or gthreadUnshareAfter requests, once, and a
+// replacement worker starts sharing again.
 func TestMemoryUnsharedAfterRequests(t *testing.T) {
-	n := gunicornUnshareAfter
+	n, g := syncUnshareAfter, gthreadUnshareAfter
 	for _, tc := range []struct {
 		text   string
 		before int // requests that stay under the step
@@ -67,12 +67,12 @@ func TestMemoryUnsharedAfterRequests(t *testing.T) {
 		steps  float64
 	}{
 		{"model=sync clients=1 io=1ms", n - 10, n + 10, 1},
-		{"model=gthread threads=4 clients=4 io=1ms", n - 10, 3 * n, 1},
+		{"model=gthread threads=4 clients=4 io=1ms", g - 10, 3 * g, 1},
 		{"model=sync workers=4 clients=4 io=1ms", 4*n - 40, 4*n + 200, 4},
 		// Restarted every 50-70 requests, no worker gets there.
 		{"model=sync clients=1 io=1ms max-requests=50 max-requests-jitter=20", n - 10, 3 * n, 0},
 		// Async views have the step in asyncViewLib already.
-		{"model=gthread threads=4 clients=4 io=1ms view=async", n - 10, 3 * n, 0},
+		{"model=gthread threads=4 clients=4 io=1ms view=async", g - 10, 3 * g, 0},
 		// gevent's arbiter part did not grow from 150 to 5000 requests.
 		{"model=gevent clients=1 io=1ms", n - 10, n + 10, 0},
 	} {

@@ -39,6 +39,6 @@ var syncWorker = spec{
 		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
 		asyncView: 760 * time.Microsecond, boot: gunicornBoot,
 		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: gunicornArbiterRSS, masterVSZ: mb(34.3),
-		unshareRSS: gunicornUnshare, unshareAfter: gunicornUnshareAfter,
+		unshareRSS: gunicornUnshare, unshareAfter: syncUnshareAfter,
 	},
 }
