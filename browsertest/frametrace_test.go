@@ -21,21 +21,29 @@ type frameTrace struct {
 	wall, cpu []float64
 }
 
-// traceFrames records Chromium's timeline for d and returns the animation
-// frames in it.
-func traceFrames(t *testing.T, ctx context.Context, d time.Duration) frameTrace {
+// traceEvent is one complete ("X") event of Chromium's trace.
+type traceEvent struct {
+	Name string  `json:"name"`
+	Ph   string  `json:"ph"`
+	Ts   float64 `json:"ts"`   // µs
+	Dur  float64 `json:"dur"`  // µs
+	Tdur float64 `json:"tdur"` // µs of thread time
+	Tid  int     `json:"tid"`
+	Args struct {
+		Name string `json:"name"` // a thread's name, on "thread_name" metadata events
+	} `json:"args"`
+}
+
+// traceDuring records Chromium's timeline while during runs and returns
+// the complete events of the renderer's main thread.
+func traceDuring(t *testing.T, ctx context.Context, during chromedp.Action[chromedp.Void]) []traceEvent {
 	t.Helper()
 	var (
 		mu   sync.Mutex
-		out  frameTrace
+		all  []traceEvent
+		main = map[int]bool{} // thread ids named CrRendererMain
 		done = make(chan struct{})
 	)
-	type event struct {
-		Name string  `json:"name"`
-		Ph   string  `json:"ph"`
-		Dur  float64 `json:"dur"`  // µs
-		Tdur float64 `json:"tdur"` // µs of thread time
-	}
 	if err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *tracing.EventDataCollected:
@@ -43,11 +51,16 @@ func traceFrames(t *testing.T, ctx context.Context, d time.Duration) frameTrace 
 			defer mu.Unlock()
 			for _, v := range e.Value {
 				b, err := json.Marshal(v)
-				var x event
-				if err != nil || json.Unmarshal(b, &x) != nil || x.Name != "FireAnimationFrame" || x.Ph != "X" {
+				var x traceEvent
+				if err != nil || json.Unmarshal(b, &x) != nil {
 					continue
 				}
-				out.wall, out.cpu = append(out.wall, x.Dur/1e3), append(out.cpu, x.Tdur/1e3)
+				switch {
+				case x.Ph == "M" && x.Name == "thread_name" && x.Args.Name == "CrRendererMain":
+					main[x.Tid] = true
+				case x.Ph == "X":
+					all = append(all, x)
+				}
 			}
 		case *tracing.EventTracingComplete:
 			close(done)
@@ -61,10 +74,10 @@ func traceFrames(t *testing.T, ctx context.Context, d time.Duration) frameTrace 
 	if err := chromedp.Do(ctx,
 		call(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TransferMode: tracing.StartTransferModeReportEvents,
-				TraceConfig: &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline"}}})
+				TraceConfig: &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline", "toplevel"}}})
 			return err
 		}),
-		chromedp.Sleep(d),
+		during,
 		call(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, tracing.End, cdp.Empty{})
 			return err
@@ -79,7 +92,45 @@ func traceFrames(t *testing.T, ctx context.Context, d time.Duration) frameTrace 
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	var out []traceEvent
+	for _, x := range all {
+		if main[x.Tid] {
+			out = append(out, x)
+		}
+	}
 	return out
+}
+
+// traceFrames records Chromium's timeline for d and returns the animation
+// frames in it.
+func traceFrames(t *testing.T, ctx context.Context, d time.Duration) frameTrace {
+	t.Helper()
+	var out frameTrace
+	for _, x := range traceDuring(t, ctx, chromedp.Sleep(d)) {
+		if x.Name == "FireAnimationFrame" {
+			out.wall, out.cpu = append(out.wall, x.Dur/1e3), append(out.cpu, x.Tdur/1e3)
+		}
+	}
+	return out
+}
+
+// mainTasks sums up the main thread's tasks in a trace: how many ran over
+// 200 ms of wall time, and the most thread (CPU) time any task took, with
+// its wall time. A task whose wall time is far above its CPU time waited
+// for a core, not on the page's code.
+func mainTasks(evs []traceEvent) (over200 int, maxCPU, maxCPUWall float64) {
+	for _, x := range evs {
+		if x.Name != "ThreadControllerImpl::RunTask" {
+			continue
+		}
+		if x.Dur > 200e3 {
+			over200++
+		}
+		if x.Tdur/1e3 > maxCPU {
+			maxCPU, maxCPUWall = x.Tdur/1e3, x.Dur/1e3
+		}
+	}
+	return over200, maxCPU, maxCPUWall
 }
 
 // quantile is the p quantile of xs (0 when empty).

@@ -2,11 +2,13 @@ package browsertest
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // lessonSim is the program's API inside a lesson page's iframe.
@@ -130,7 +132,16 @@ func TestLessonSweepCard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(shared.base+"lessons/15-choosing.html"),
 		waitJS(lessonSim+` && `+lessonSim+`.ready`, readyLimit),
-		chromedp.Evaluate[chromedp.Void](`(() => { const c = document.querySelector(".cp-sweep"); c.scrollIntoView(); c.querySelector(".cp-run").click(); })()`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".cp-sweep").scrollIntoView()`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// In view, the card gets the sweep's workers ready before its Run.
+	if err := chromedp.Do(ctx, waitJS(`[...document.getElementById("sim-frame").contentWindow.performance.getEntriesByType("resource")].some(e => e.name.includes("sweepworker.wasm"))`, 30*time.Second)); err != nil {
+		t.Errorf("the sweep card came into view and the workers' program was not fetched: %v", err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".cp-sweep .cp-run").click()`),
 		waitJS(`document.querySelectorAll(".cp-sweep .cp-sweep-table tbody tr").length === 16`, 2*time.Minute),
 	); err != nil {
 		t.Fatalf("the sweep card never showed its 16 points: %v (%s)", err, eval[string](t, ctx, `document.querySelector(".cp-sweep .cp-sweep-points").textContent`))
@@ -175,4 +186,49 @@ func TestLessonColumnPartsDoNotOverlap(t *testing.T) {
 		}
 	}
 	shot(t, ctx, "lesson-column-1280x800")
+}
+
+// A lesson page has the playground's room keys for its simulation: Space
+// pauses and plays, the arrows move the run, "?" lists the keys, and "p"
+// turns presenter mode on (large text, the picture's too) with the page
+// still scrolling to the next card; Escape leaves it.
+func TestLessonKeysAndPresenterMode(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(shared.base+"lessons/03-threads.html"),
+		chromedp.WaitVisible(chromedp.CSS("main.lesson h1")),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(".cp-run").click()`),
+		waitJS(lessonSim+` && `+lessonSim+`.ready && `+lessonSim+`.state().simSeconds > 2 && !`+lessonSim+`.state().paused`, readyLimit),
+		chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`),
+		chromedp.KeyEvent(" "),
+		waitJS(lessonSim+`.state().paused`, 10*time.Second)); err != nil {
+		t.Fatalf("Space did not pause the lesson's simulation: %v", err)
+	}
+	before := eval[float64](t, ctx, lessonSim+`.state().simSeconds`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowLeft),
+		waitJS(`Math.abs(`+lessonSim+`.state().simSeconds - (`+strconv.FormatFloat(before, 'f', -1, 64)+` - 1)) < 0.05`, 10*time.Second)); err != nil {
+		t.Errorf("← did not move the run back a second from %v: now %v (%v)", before, eval[float64](t, ctx, lessonSim+`.state().simSeconds`), err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("?"), waitJS(`document.getElementById("keys-help").open`, 5*time.Second),
+		chromedp.KeyEvent(kb.Escape), waitJS(`!document.getElementById("keys-help").open`, 5*time.Second)); err != nil {
+		t.Errorf("? did not open the list of keys, or Escape did not close it: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("p"),
+		waitJS(`document.documentElement.classList.contains("present") && location.hash.includes("present")`, 5*time.Second)); err != nil {
+		t.Fatalf("p did not turn presenter mode on: %v", err)
+	}
+	size := eval[float64](t, ctx, `parseFloat(getComputedStyle(document.querySelector("main.lesson p")).fontSize)`)
+	if size < 20 {
+		t.Errorf("the lesson's text is %v px in presenter mode; want it large (at least 20 px)", size)
+	}
+	if !eval[bool](t, ctx, `(() => { const y = scrollY; scrollBy(0, 400); return scrollY > y; })()`) {
+		t.Error("the lesson page does not scroll in presenter mode")
+	}
+	shot(t, ctx, "lesson-presenter")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape),
+		waitJS(`!document.documentElement.classList.contains("present")`, 5*time.Second)); err != nil {
+		t.Errorf("Escape did not leave presenter mode: %v", err)
+	}
+	for _, v := range runAxe(t, ctx, axeSource(t)) {
+		t.Errorf("axe-core %s (%s): %s: %v", v.ID, v.Impact, v.Help, v.Nodes)
+	}
 }

@@ -58,6 +58,27 @@ func BenchmarkMMc(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
+// BenchmarkMMcAlone runs the engine (engine) or the floor (floor) alone on
+// BenchmarkMMc's model, mmcRequests requests per op, for tools that count
+// what one side does, such as scripts/bench/instructions.
+func BenchmarkMMcAlone(b *testing.B) {
+	sc, err := ParseScenario(fmt.Sprintf(mmcScenario, mmcRequests))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("engine", func(b *testing.B) {
+		for b.Loop() {
+			New(sc.Lanes[0], Options{}).Run()
+		}
+	})
+	b.Run("floor", func(b *testing.B) {
+		cpu := serverCPU(ModelSync)
+		for b.Loop() {
+			floorMMc(mmcRequests, 3, 2.4, cpu, time.Second, 1)
+		}
+	})
+}
+
 func benchScenario(b *testing.B, text string) {
 	sc, err := ParseScenario(text)
 	if err != nil {

@@ -158,10 +158,15 @@ const (
 	arbiterTick = time.Second
 	// somaxconn caps every listen backlog (net.core.somaxconn on Linux 5.4+).
 	somaxconn = 4096
-	// synRetries is Linux's tcp_syn_retries: a connection attempt whose SYN
-	// is dropped (the accept queue is full) is retried after 1s, then 2s,
-	// 4s, ... up to six retries (the last at 63s); if that one is dropped
-	// too, the client gives up 64s later, 127s after the first SYN.
-	synRetries = 6
-	synRTO     = time.Second
+	// The client's kernel resends a SYN that the full accept queue dropped
+	// (Linux 6.12, net/ipv4/tcp_timer.c): in SYN_SENT the RTO stays at its
+	// first 1s while tp->total_rto <= tcp_syn_linear_timeouts (default 4,
+	// since 6.7) and doubles after that (tcp_retransmit_timer), and
+	// tcp_write_timeout gives up after tcp_syn_retries + tcp_syn_linear_timeouts
+	// resends (6 + 4). So the resends go out 1, 2, 3, 4 and 5s after the
+	// first SYN, then at 7, 11, 19, 35 and 67s, and the client gives up 64s
+	// after the last, 131s in (this machine's sysctl net.ipv4: 6 and 4).
+	synRetries       = 6
+	synLinearRetries = 4
+	synRTO           = time.Second
 )

@@ -44,6 +44,44 @@ func TestHistogramIndexMonotonic(t *testing.T) {
 	}
 }
 
+// TestHistogramIndexBuckets checks index against the layout newHistogram
+// describes: below 2^subBits a bucket per value, then each power of two
+// split into 2^subBits buckets of equal width, numbered on from there.
+func TestHistogramIndexBuckets(t *testing.T) {
+	for _, subBits := range []uint{3, 4, 6, 7} {
+		h := newHistogram(subBits)
+		sub := int64(1) << subBits
+		want := 0
+		for v := int64(0); v < sub; v++ {
+			if got := h.index(time.Duration(v)); got != want {
+				t.Fatalf("subBits %d: index(%d) = %d, want %d", subBits, v, got, want)
+			}
+			want++
+		}
+		for e := subBits; want < len(h.counts)-1; e++ {
+			width := int64(1) << (e - subBits)
+			for k := int64(0); k < sub && want < len(h.counts)-1; k++ {
+				lo := int64(1)<<e + k*width
+				for _, v := range []int64{lo, lo + width/2, lo + width - 1} {
+					if got := h.index(time.Duration(v)); got != want {
+						t.Fatalf("subBits %d: index(%d) = %d, want %d", subBits, v, got, want)
+					}
+				}
+				want++
+			}
+		}
+		for _, v := range []time.Duration{-5, 1 << 62, 1<<63 - 1} {
+			wantEnd := 0
+			if v > 0 {
+				wantEnd = len(h.counts) - 1
+			}
+			if got := h.index(v); got != wantEnd {
+				t.Errorf("subBits %d: index(%d) = %d, want %d", subBits, v, got, wantEnd)
+			}
+		}
+	}
+}
+
 // TestHistogramReuse fills a histogram, reads it, resets it and fills it
 // again, as the series and the recent window do: every quantile must be
 // what a fresh histogram of the same values gives, and a merge what one

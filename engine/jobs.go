@@ -109,7 +109,7 @@ type rqWorker struct {
 type jobQueue struct {
 	list    fifo // ids of jobs waiting in Redis's list, oldest first
 	all     []job
-	free    []int32
+	free    freeIDs // job slots to reuse
 	workers []rqWorker
 	procs   []proc // the workers' processes, for the CPU scheduler
 	idle    fifo   // workers blocked in BLPOP, longest first
@@ -181,12 +181,8 @@ func (s *Sim) cpuProc(pid int32) *proc {
 // job at the tail of Redis's list, and r answers at once.
 func (s *Sim) enqueueJob(r *request) {
 	q := &s.jobs
-	var id int32
-	if n := len(q.free); n > 0 {
-		id = q.free[n-1]
-		q.free = q.free[:n-1]
-	} else {
-		id = int32(len(q.all))
+	id, fresh := q.free.take(len(q.all))
+	if fresh {
 		q.all = append(q.all, job{})
 	}
 	j := &q.all[id]
@@ -246,7 +242,7 @@ func (s *Sim) jobCPUDone(wi int32) {
 		s.jobCPU(wi, jobReap, jobReapCPU)
 	case jobReap:
 		q.addMemory(-rqHorsePrivate)
-		q.free = append(q.free, w.job)
+		q.free.put(w.job)
 		w.job, w.step, w.since = -1, jobIdle, s.now
 		if w.retiring {
 			s.jobWorkerExit(wi) // the warm shutdown it was told of

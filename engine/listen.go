@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"slices"
+	"time"
 )
 
 // The listen socket that a server's workers share, and its queue.
@@ -27,10 +28,9 @@ func (s *Sim) connect(r *request) {
 		return
 	}
 	// The accept queue is full: Linux drops the SYN, and the client's
-	// kernel sends it again after 1s, 2s, 4s, ... After the sixth retry is
-	// dropped (63s in) it waits once more, 64s, and then gives up (127s).
+	// kernel sends it again (synBackoff).
 	s.setState(r, stConnecting)
-	s.after(synRTO<<r.retries, evRetrySYN, r.id, r.gen)
+	s.after(synBackoff(r.retries), evRetrySYN, r.id, r.gen)
 	r.retries++
 }
 
@@ -39,11 +39,22 @@ func (s *Sim) retrySYN(id int32, gen uint32) {
 	if r.gen != gen {
 		return
 	}
-	if int(r.retries) > synRetries {
+	if int(r.retries) > synRetries+synLinearRetries {
 		s.fail(r, causeConnectFailed)
 		return
 	}
 	s.connect(r)
+}
+
+// synBackoff is how long the client's kernel waits after its n-th
+// retransmission of a dropped SYN (n = 0 after the first SYN) before the
+// next: 1s for the first five waits, then 2s, 4s, ... up to 64s before it
+// gives up (costs.go).
+func synBackoff(n uint8) time.Duration {
+	if int(n) <= synLinearRetries {
+		return synRTO
+	}
+	return synRTO << (int(n) - synLinearRetries)
 }
 
 // pickWorker chooses which idle worker wins a new connection. Every worker
@@ -97,6 +108,7 @@ func (s *Sim) accept(pid int32, r *request) {
 	p.handedAt = s.handoffs
 	s.lastAccept, s.lastAcceptAt = pid, s.now
 	s.openConn(pid)
+	s.limitArrived(r)
 	s.startTask(pid)
 	r.step = stepStart
 	s.proceed(r.id)

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 )
 
 // A burst of kept-alive connections goes mostly to the worker that is
@@ -60,5 +62,23 @@ func TestAcceptStayIsTheModels(t *testing.T) {
 		if m.acceptStay != 0 {
 			t.Errorf("%s: acceptStay %v, want 0 (its worker is busy once it has accepted, or it is one process)", m.name, m.acceptStay)
 		}
+	}
+}
+
+// The client's kernel resends a dropped SYN 1s apart five times, then
+// doubles the wait: resends at 1, 2, 3, 4, 5, 7, 11, 19, 35 and 67s.
+func TestSYNResendSchedule(t *testing.T) {
+	var at time.Duration
+	var got []time.Duration
+	for n := uint8(0); n <= synRetries+synLinearRetries-1; n++ {
+		at += synBackoff(n)
+		got = append(got, at)
+	}
+	want := []time.Duration{1, 2, 3, 4, 5, 7, 11, 19, 35, 67}
+	for i := range want {
+		want[i] *= time.Second
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("resends at %v, want %v", got, want)
 	}
 }

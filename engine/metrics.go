@@ -22,6 +22,7 @@ var causeNames = [numCauses]string{"client-timeout", "worker-timeout", "connect-
 type metrics struct {
 	arrived, completed, wasted, kills int64
 	failed                            [numCauses]int64
+	ended                             int64 // completed and failed, for checkEnd
 	inFlight, peakInFlight            int
 	peakUpstream, peakBacklog         int
 	lat                               histogram
@@ -44,12 +45,9 @@ func (m *metrics) init(opt Options) {
 	m.recent.init()
 }
 
-func (m *metrics) advance(s *Sim, t time.Duration) {
-	m.area += float64(m.inFlight) * float64(t-s.now)
-	if t >= m.series.next {
-		m.series.advance(s, t)
-	}
-}
+// integrate adds d of time at the present number of requests in flight to
+// their integral (Little's law's mean number in the system).
+func (m *metrics) integrate(d time.Duration) { m.area += float64(m.inFlight) * float64(d) }
 
 func (m *metrics) arrive(s *Sim) {
 	m.arrived++
@@ -72,6 +70,7 @@ func (m *metrics) started(s *Sim, r *request) {
 func (m *metrics) complete(s *Sim, r *request) {
 	d := s.now - r.sent
 	m.completed++
+	m.ended++
 	m.inFlight--
 	m.lat.add(d)
 	m.latSum += float64(d)
@@ -85,6 +84,7 @@ func (m *metrics) complete(s *Sim, r *request) {
 func (m *metrics) fail(s *Sim, r *request, c cause) {
 	r.failed, r.failedAt = c, s.now
 	m.failed[c]++
+	m.ended++
 	m.inFlight--
 	m.sojourn += float64(s.now - r.sent)
 	m.series.failed++
@@ -98,18 +98,10 @@ func (m *metrics) addMemory(rss, vsz int64) {
 	m.peakVSZ = max(m.peakVSZ, m.vsz)
 }
 
-func (m *metrics) finished() int64 {
-	n := m.completed
-	for _, f := range m.failed {
-		n += f
-	}
-	return n
-}
-
 // checkEnd ends the run when its request count is reached or its burst
 // is all answered.
 func (s *Sim) checkEnd() {
-	n := s.m.finished()
+	n := s.m.ended
 	if s.cfg.Requests > 0 && n >= int64(s.cfg.Requests) ||
 		s.cfg.Burst > 0 && s.cfg.Requests == 0 && n >= int64(s.cfg.Burst) {
 		s.ended = true
@@ -163,7 +155,7 @@ func (sr *series) complete(d time.Duration) {
 }
 
 // advance closes the points that end at or before t, which is at or after
-// sr.next (metrics.advance checks, inline). The first one closes
+// sr.next (Sim.advance checks, inline). The first one closes
 // with what the step saw; any after it saw no event (advance runs at every
 // event), so they are empty and read the same state. A gap longer than the
 // ring writes only the points the ring keeps.
@@ -243,6 +235,11 @@ type recentWindow struct {
 	slots [5]histogram
 	held  [5]int64  // the slot of time (now / recentSlot) each one holds
 	all   histogram // Recent's scratch: the slots merged
+	// The slot that holds the time of the last value, and when that time
+	// begins and ends: values in the same slot of time skip the divisions.
+	cur     int
+	curFrom time.Duration
+	curTo   time.Duration
 }
 
 func (w *recentWindow) init() {
@@ -255,12 +252,18 @@ func (w *recentWindow) init() {
 
 // complete adds a latency d answered at now.
 func (w *recentWindow) complete(now, d time.Duration) {
+	if now >= w.curFrom && now < w.curTo {
+		w.slots[w.cur].add(d)
+		return
+	}
 	k := int64(now / recentSlot)
 	i := k % int64(len(w.slots))
 	if w.held[i] != k {
 		w.slots[i].reset()
 		w.held[i] = k
 	}
+	w.cur, w.curFrom = int(i), time.Duration(k)*recentSlot
+	w.curTo = w.curFrom + recentSlot
 	w.slots[i].add(d)
 }
 

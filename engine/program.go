@@ -28,6 +28,8 @@ func (s *Sim) proceed(id int32) {
 			wait = s.connected(r)
 		case stepRespond:
 			wait = s.respond(r)
+		case stepParsed:
+			wait = s.checkLimit(r)
 		default:
 			s.finish(r)
 			return
@@ -49,11 +51,20 @@ func (s *Sim) start(r *request) bool {
 	r.wakes = 1 // the read that brought the request
 	if r.newConn {
 		d += s.cost.connect
-		r.wakes++ // the accept, an iteration before the read
+		r.wakes += acceptTurns // the accept's iterations before the read
 	}
 	if s.sp.dispatch != nil {
 		d += s.sp.dispatch(s, &s.procs[r.proc])
 	}
+	if s.limited() {
+		return s.runCPU(r, true, d, stepParsed) // limit.go
+	}
+	return s.parsedRun(r, d)
+}
+
+// parsedRun goes on from r's parse, whose CPU, d, is still to run (0 if it
+// has run): the server answers it with an error, or its handler runs.
+func (s *Sim) parsedRun(r *request, d time.Duration) bool {
 	if r.reject = s.rejectCause(r); r.reject != noCause {
 		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
 		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)
@@ -220,6 +231,7 @@ func (s *Sim) loopTurn(p *proc, r *request, d time.Duration) time.Duration {
 	if p.iterLeft <= 0 {
 		p.iterN = int32(1 + p.turn.wait.len())
 		p.iterLeft = p.iterN
+		s.loopAccepts(p, r)
 	}
 	p.iterLeft--
 	w := min(d, time.Duration(r.wakes)*s.cost.wake)

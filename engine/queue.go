@@ -47,8 +47,17 @@ func (e *event) before(o *event) bool {
 // answer; open-loop and burst traffic have one arrival pending). An arrival
 // scheduled before the last one waiting goes on the heap instead, so the
 // order is (time, seq) whatever the traffic does.
+//
+// One slot holds an event that comes before every other event queued:
+// most events are scheduled to fire next (a CPU slice of a few milliseconds
+// while the others are calls and arrivals far later), and such an event
+// passes through the slot without a push or a pop of the heap, nor a look
+// at the other places. An event scheduled before the one held takes its
+// place, and the held one goes on the heap.
 type eventQueue struct {
 	items   []event
+	hold    event // before every other event queued, if held
+	held    bool
 	seq     uint64
 	tick    event
 	hasTick bool
@@ -60,6 +69,9 @@ func (q *eventQueue) len() int {
 	if q.hasTick {
 		n++
 	}
+	if q.held {
+		n++
+	}
 	return n
 }
 
@@ -68,10 +80,14 @@ const (
 	inHeap = iota
 	inArrive
 	inTick
+	inHold
 )
 
 // first says where the earliest event waits; the queue must not be empty.
 func (q *eventQueue) first() int {
+	if q.held {
+		return inHold
+	}
 	where := inHeap
 	var best *event
 	if len(q.items) > 0 {
@@ -88,10 +104,22 @@ func (q *eventQueue) first() int {
 	return where
 }
 
-// push schedules an event; seq is assigned here and only grows.
+// push schedules an event; seq is assigned here and only grows, so the
+// event pushed comes after every queued event of its time: it is before one
+// only if it is strictly earlier. (Comparing its fields, not the event by
+// pointer, keeps it in registers: a whole copy of an event just stored
+// field by field waits for the stores.)
 func (q *eventQueue) push(e event) {
 	q.seq++
 	e.seq = q.seq
+	if q.held && e.at < q.hold.at {
+		q.heapPush(q.hold) // no longer the earliest
+		q.held = false
+		if e.kind != evArbiterTick && e.kind != evArrive {
+			q.hold, q.held = e, true
+			return
+		}
+	}
 	if e.kind == evArbiterTick {
 		if q.hasTick {
 			panic("engine: two arbiter ticks pending")
@@ -103,12 +131,22 @@ func (q *eventQueue) push(e event) {
 		q.arrive.push(e)
 		return
 	}
+	if !q.held && (len(q.items) == 0 || e.at < q.items[0].at) &&
+		(q.arrive.size == 0 || e.at < q.arrive.first().at) && (!q.hasTick || e.at < q.tick.at) {
+		q.hold, q.held = e, true
+		return
+	}
+	q.heapPush(e)
+}
+
+// heapPush puts e on the heap.
+func (q *eventQueue) heapPush(e event) {
 	q.items = append(q.items, e)
 	h := q.items
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if !e.before(&h[p]) {
+		if o := &h[p]; e.at > o.at || e.at == o.at && e.seq > o.seq {
 			break
 		}
 		h[i] = h[p]
@@ -130,40 +168,68 @@ func (q *eventQueue) at(where int) *event {
 		return &q.tick
 	case inArrive:
 		return q.arrive.first()
+	case inHold:
+		return &q.hold
 	}
 	return &q.items[0]
 }
 
-// take removes and returns the event first waits in where (see first), so
-// that a caller that looked at it (at) does not search again.
+// take removes and returns the event first waits in where (see first).
 func (q *eventQueue) take(where int) event {
+	e := *q.at(where)
+	q.drop(where)
+	return e
+}
+
+// drop removes the event first waits in where (see first), so that a caller
+// that looked at it (at) does not search again, nor copy it whole.
+func (q *eventQueue) drop(where int) {
 	switch where {
 	case inTick:
 		q.hasTick = false
-		return q.tick
+		return
 	case inArrive:
-		return q.arrive.pop()
+		q.arrive.drop()
+		return
+	case inHold:
+		q.held = false
+		return
 	}
 	h := q.items
-	top := h[0]
 	n := len(h) - 1
 	last := h[n]
 	q.items = h[:n]
 	h = h[:n]
 	if n == 0 {
-		return top
+		return
 	}
 	i := 0
 	for {
 		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m := c
-		end := min(c+4, n)
-		for j := c + 1; j < end; j++ {
-			if h[j].before(&h[m]) {
-				m = j
+		var m int
+		if c+3 < n {
+			// Four children: two pairs, then their winners, so that the
+			// two first comparisons do not wait for each other.
+			m = c
+			m2 := c + 2
+			if h[c+1].before(&h[c]) {
+				m = c + 1
+			}
+			if h[c+3].before(&h[c+2]) {
+				m2 = c + 3
+			}
+			if h[m2].before(&h[m]) {
+				m = m2
+			}
+		} else {
+			if c >= n {
+				break
+			}
+			m = c
+			for j := c + 1; j < n; j++ {
+				if h[j].before(&h[m]) {
+					m = j
+				}
 			}
 		}
 		if !h[m].before(&last) {
@@ -173,5 +239,4 @@ func (q *eventQueue) take(where int) event {
 		i = m
 	}
 	h[i] = last
-	return top
 }

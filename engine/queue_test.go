@@ -8,8 +8,9 @@ import (
 )
 
 // The queue must give events in (time, scheduling order) order: ties are
-// first in, first out, the arbiter's tick among them, and arrivals whether
-// they wait in their lane (pushed in time order) or on the heap (not).
+// first in, first out, the arbiter's tick among them, arrivals whether they
+// wait in their lane (pushed in time order) or on the heap (not), and other
+// events whether they wait in the slot in front of the heap or on it.
 func TestEventQueueOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var q eventQueue
@@ -22,6 +23,9 @@ func TestEventQueueOrder(t *testing.T) {
 		for i := 0; i < rng.IntN(200); i++ {
 			at := time.Duration(rng.IntN(50)) // many ties
 			kind := evArrive
+			if rng.IntN(2) == 0 {
+				kind = evSliceEnd // on the heap, or held in front of it
+			}
 			if !q.hasTick && rng.IntN(10) == 0 {
 				kind = evArbiterTick // waits beside the heap; one at a time
 			}

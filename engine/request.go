@@ -51,6 +51,7 @@ const (
 	stepResume                // a call has returned
 	stepConnected             // a task's new upstream connection is made: its call goes out
 	stepRespond               // write the response
+	stepParsed                // uvicorn has parsed it: --limit-concurrency decides (limit.go)
 	stepDone                  // the response is out
 )
 
@@ -79,6 +80,8 @@ type request struct {
 	slow      bool  // one of the slow share: its calls take slow-io (keys slow, slow-io)
 	hot       bool  // its last call took no time (resumeCPU)
 	early     bool  // came on a kept-alive connection sooner than spec.cycleGap after the previous response
+	unmade    bool  // a new connection its worker's loop has yet to accept (limit.go)
+	parsed    bool  // past uvicorn's limit check: counts in the worker's tasks (limit.go)
 	failed    cause // why its client saw it fail, or noCause
 	reject    cause // the server answers it with an error, for this cause (reject.go), or noCause
 	failedAt  time.Duration
@@ -112,6 +115,7 @@ func (s *Sim) finish(r *request) {
 		s.threadMem(pid, -1)
 	}
 	s.endTask(pid)
+	s.limitDone(r)
 	if !kept {
 		s.closeConn(pid)
 	}
@@ -157,12 +161,8 @@ func (s *Sim) giveUp(id int32, gen uint32) {
 
 // newRequest takes a free request slot.
 func (s *Sim) newRequest() *request {
-	var id int32
-	if n := len(s.free); n > 0 {
-		id = s.free[n-1]
-		s.free = s.free[:n-1]
-	} else {
-		id = int32(len(s.reqs))
+	id, fresh := s.free.take(len(s.reqs))
+	if fresh {
 		s.reqs = append(s.reqs, request{id: id})
 	}
 	r := &s.reqs[id]
@@ -170,6 +170,7 @@ func (s *Sim) newRequest() *request {
 	r.client, r.proc, r.thread = -1, -1, -1
 	r.step, r.state, r.since = stepStart, StateNone, s.now
 	r.orphan, r.asyncLoop, r.slow, r.early = false, false, false, false
+	r.unmade, r.parsed = false, false
 	r.failed, r.failedAt, r.reject = noCause, 0, noCause
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
 	r.sent, r.accepted, r.started = s.now, -1, -1
@@ -184,7 +185,7 @@ func (s *Sim) freeReq(r *request) {
 	s.timelns.keepRequest(s, r)
 	r.live = false
 	r.gen++
-	s.free = append(s.free, r.id)
+	s.free.put(r.id)
 }
 
 // setState moves r to state st, closing its timeline segment.

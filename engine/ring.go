@@ -33,6 +33,12 @@ func (f *ring[T]) pop() T {
 	return v
 }
 
+// drop removes the oldest value; the queue must not be empty.
+func (f *ring[T]) drop() {
+	f.head = (f.head + 1) & (len(f.buf) - 1)
+	f.size--
+}
+
 // popNewest removes and returns the newest value; the queue must not be
 // empty.
 func (f *ring[T]) popNewest() T {

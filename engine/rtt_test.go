@@ -61,15 +61,15 @@ func TestRTTZeroIsDefault(t *testing.T) {
 func TestRTTRaces(t *testing.T) {
 	const w2a = "model=wsgi-to-asgi clients=10 io=50ms requests=300"
 	a, b := run1(t, w2a), run1(t, w2a+" rtt=10ms")
-	// P(a draw of mean 10ms < the 484µs window) is 4.7%.
+	// P(a draw of mean 10ms < the 111µs window) is 1.1%.
 	if a.Failed.ServerError != 150 || b.Failed.ServerError > 30 || b.Failed.ServerError == 0 {
 		t.Errorf("wsgi-to-asgi kept alive: %d failed at rtt=0 and %d at rtt=10ms; want 150 (every second request) and a few",
 			a.Failed.ServerError, b.Failed.ServerError)
 	}
 	const limit = "model=asyncio clients=50 io=100ms keepalive=false limit-concurrency=20 duration=10s"
 	c, d := run1(t, limit), run1(t, limit+" rtt=10ms")
-	if d.Completed < 10*max(c.Completed, 1) || d.PeakUpstream > 19 {
-		t.Errorf("limit-concurrency=20, 50 clients: served %d at rtt=0 and %d at rtt=10ms (peak upstream %d); want ten times more once refused clients take time to come back, at most 19 calls",
+	if d.Completed <= c.Completed || d.PeakUpstream > 19 {
+		t.Errorf("limit-concurrency=20, 50 clients: served %d at rtt=0 and %d at rtt=10ms (peak upstream %d); want more once refused clients take time to come back, at most 19 calls",
 			c.Completed, d.Completed, d.PeakUpstream)
 	}
 }

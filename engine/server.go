@@ -23,6 +23,8 @@ type proc struct {
 
 	conns     int           // connections the worker holds (gthread's nr_conns, gevent's pool)
 	open      int           // connections open in the worker, whatever the model counts (uvicorn's server_state.connections)
+	unmade    int           // of open, new connections its loop has yet to accept (limit.go)
+	parsed    int           // requests past uvicorn's limit check and not done (its server_state.tasks; limit.go)
 	served    int           // requests it has begun to handle (gunicorn's worker.nr)
 	maxServed int           // it retires after this many (gunicorn's worker.max_requests); 0 for never
 	kept      int           // idle kept-alive connections parked in the worker (gthread's _keep)
@@ -77,6 +79,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.alive = true
 	p.running, p.loop = -1, -1
 	p.conns, p.kept, p.tasks, p.open = 0, 0, 0, 0
+	p.unmade, p.parsed = 0, 0
 	s.setMaxRequests(p)
 	p.blocked = false
 	p.freeTids = append(p.freeTids[:0], p.threadIDs...)

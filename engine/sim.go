@@ -23,7 +23,7 @@ type Sim struct {
 	procs   []proc
 	threads []thread
 	reqs    []request
-	free    []int32 // request slots to reuse
+	free    freeIDs // request slots to reuse
 
 	backlog    fifo // requests in the listen queue
 	backlogCap int
@@ -182,14 +182,13 @@ func (s *Sim) Run() Result {
 		panic("engine: Run on an endless Sim that nothing ends; use RunUntil")
 	}
 	for !s.ended {
-		if s.q.len() == 0 && s.nextChange == len(s.changes) {
+		if !s.Step() && !s.ended {
+			// Nothing is left to happen: no event, no live change.
 			if s.limit > 0 {
 				s.RunUntil(s.limit)
 			}
 			s.ended = true
-			break
 		}
-		s.Step()
 	}
 	return s.Result()
 }
@@ -200,7 +199,9 @@ func (s *Sim) Step() bool {
 	if s.ended {
 		return false
 	}
-	if ch := s.dueChange(); ch != nil {
+	if s.nextChange == len(s.changes) {
+		// No live change pending: the common case, without a call.
+	} else if ch := s.dueChange(); ch != nil {
 		if s.limit > 0 && ch.at > s.limit {
 			s.advance(s.limit)
 			s.ended = true
@@ -210,18 +211,36 @@ func (s *Sim) Step() bool {
 		s.applyChange(ch)
 		return true
 	}
-	if s.q.len() == 0 {
-		return false
+	q := &s.q
+	w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
+	if !q.held {
+		if q.len() == 0 {
+			return false
+		}
+		w = q.first()
+		e = q.at(w)
 	}
-	w := s.q.first()
-	if s.limit > 0 && s.q.at(w).at > s.limit {
+	if s.limit > 0 && e.at > s.limit {
 		s.advance(s.limit)
 		s.ended = true
 		return false
 	}
-	e := s.q.take(w)
-	s.advance(e.at)
-	s.handle(e)
+	// The fields are read one by one, not as a whole event: one just pushed
+	// is still being written, and a wide copy would wait for it.
+	at, kind, a, b := e.at, e.kind, e.a, e.b
+	if w == inHold {
+		q.held = false
+	} else {
+		q.drop(w)
+	}
+	if at < s.m.series.next {
+		// advance, without a call, when no series point closes (at >= now).
+		s.m.integrate(at - s.now)
+		s.now = at
+	} else {
+		s.advance(at)
+	}
+	s.handle(kind, a, b)
 	return true
 }
 
@@ -230,37 +249,41 @@ func (s *Sim) advance(t time.Duration) {
 	if t < s.now {
 		return
 	}
-	s.m.advance(s, t)
+	s.m.integrate(t - s.now)
+	if t >= s.m.series.next {
+		s.m.series.advance(s, t)
+	}
 	s.now = t
 }
 
-func (s *Sim) handle(e event) {
-	switch e.kind {
+// handle fires an event of kind with its payload a and b.
+func (s *Sim) handle(kind evKind, a int32, b uint32) {
+	switch kind {
 	case evArrive:
-		s.traffic.arrive(s, e.a, e.b)
+		s.traffic.arrive(s, a, b)
 	case evSliceEnd:
-		s.sliceEnd(e.a, e.b)
+		s.sliceEnd(a, b)
 	case evIODone:
-		s.ioDone(e.a, e.b)
+		s.ioDone(a, b)
 	case evClientGiveUp:
-		s.giveUp(e.a, e.b)
+		s.giveUp(a, b)
 	case evKeepaliveEnd:
-		s.keepaliveEnd(e.a, e.b)
+		s.keepaliveEnd(a, b)
 	case evArbiterTick:
 		s.arbiterTick()
 		s.q.push(event{at: s.now + arbiterTick, kind: evArbiterTick})
 	case evWorkerBoot:
-		s.workerBooted(e.a, e.b)
+		s.workerBooted(a, b)
 	case evWorkerExit:
-		s.workerExit(e.a, e.b)
+		s.workerExit(a, b)
 	case evGraceEnd:
-		s.graceEnd(e.a, e.b)
+		s.graceEnd(a, b)
 	case evRetrySYN:
-		s.retrySYN(e.a, e.b)
+		s.retrySYN(a, b)
 	case evJobIODone:
-		s.jobIODone(e.a, e.b)
+		s.jobIODone(a, b)
 	default:
-		panic(fmt.Sprintf("engine: unknown event kind %d", e.kind))
+		panic(fmt.Sprintf("engine: unknown event kind %d", kind))
 	}
 }
 

@@ -35,16 +35,37 @@ const (
 	// Fitted to the quiet calibration run of 2026-12-02: at 1000 clients
 	// (asyncio-1000) the real loop spent 0.59-0.61 ms of CPU a request
 	// against 0.85 measured one at a time, and with asyncio.sleep
-	// (asyncio-sleep) 0.19-0.20 against 0.33. 60µs gives 1396 rps (real
+	// (asyncio-sleep) 0.19-0.20 against 0.33. 60µs gave 1396 rps (real
 	// 1531-1588) at 0.65 ms, and 3828 rps (real 3324-3612) at 0.23 ms;
-	// 55µs gives asyncio-1000 1369 rps, 75µs matches its CPU, 0.60 ms, but
-	// gives asyncio-sleep 3917 rps: the real runs also lose time outside
-	// the loop (the client, loopback). One request at a time nothing
+	// 55µs gave asyncio-1000 1369 rps, 75µs matched its CPU, 0.60 ms, but
+	// gave asyncio-sleep 3917 rps: the real runs also lose time outside
+	// the loop (the client, loopback). With a new connection's three
+	// turns (acceptTurns, added after the fit) 60µs gives asyncio-1000 1444 rps
+	// at 0.63 ms and asyncio-sleep 4205 rps at 0.22 ms: both loops cost a
+	// little more than the real ones, and asyncio-sleep's real loop was
+	// busy two thirds of the time, so its shortfall is the Go client's
+	// CPU on the same cores, not this figure (calibrate/rows.go). One request at a time nothing
 	// changes. With fixed io the 50 clients of asyncio-httpx fall into
 	// lock-step waves (their calls leave together once their connections
 	// are made, pool.go), which the shared cost tightens: 387 rps and p50
 	// 120 ms against the real 447 and 107.
 	asyncioWake = 60 * time.Microsecond
+	// acceptTurns is how many iterations of an asyncio loop a new
+	// connection takes before the one that reads its request: the
+	// iteration whose epoll_wait reports the listening socket
+	// (BaseSelectorEventLoop._accept_connection accepts every queued
+	// connection and makes a task of _accept_connection2 for each), the
+	// next, which runs that task's first step (it builds the transport,
+	// whose __init__ schedules connection_made and _add_reader with
+	// call_soon), and the one after, which runs them (asyncio/
+	// selector_events.py). The measured connect (266µs for asyncio, one
+	// connection at a time) includes their three wakes, 180µs; a busy loop
+	// shares them, so a new connection then costs it about 90µs more than a
+	// kept-alive request: in the row asyncio-limit the real loop spent
+	// 0.25-0.31 ms a request, nearly all of them 503s on new connections,
+	// against about 0.19 for a kept-alive request on a busy loop
+	// (asyncio-sleep).
+	acceptTurns = 3
 )
 
 // uvicornAccept is the accept rule of every uvicorn model: the event loop

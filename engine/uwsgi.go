@@ -31,7 +31,7 @@ var uwsgi = spec{
 		"connection, serves it and closes it: no keep-alive on --http-socket. A " +
 		"connection that finds no free thread waits in the kernel's listen queue, " +
 		"which uWSGI asks to be 100 long; when it is full, Linux drops the client's " +
-		"SYN and the client's kernel retries after 1s, 3s, 7s. No harakiri by default: " +
+		"SYN and the client's kernel sends it again 1s, 2s, 3s, 4s, 5s, 7s, 11s... later. No harakiri by default: " +
 		"a slow request is never killed.",
 	host: &uwsgiHost,
 	unit: unitThread,

@@ -39,17 +39,34 @@ var wsgiToAsgi = spec{
 	// task (create_task copies the context) starts with the flag True: its
 	// SyncToAsync raises, run_asgi answers 500 with "connection: close"
 	// (:363-403), and the connection closes. A request that comes after the
-	// cycle completed is read in the reader's old context and runs. The
-	// window is the last message's trip from the thread through the loop
-	// (the body before it is already with the client): not measured apart,
-	// the engine takes it as the respond slice. The engine's clients send
-	// the moment they are answered (think=0), so every request on a
-	// kept-alive connection lands in the window and fails, and the client's
-	// next request, on a new connection, runs: half fail, as in the row.
-	cycleGap: 484 * time.Microsecond,
+	// cycle completed is read in the reader's old context and runs.
+	//
+	// When does the window close? The client has the whole response once
+	// the body message (more_body=True, a Content-Length body) is written.
+	// The loop then finishes that send's task (main_wrap sets the
+	// concurrent Future the thread waits on); the thread wakes, leaves the
+	// app's loop (bytes_sent reached Content-Length), builds the last
+	// message's AsyncToSync (context copy, Future, CurrentThreadExecutor,
+	// coroutine) and calls call_soon_threadsafe, which appends create_task
+	// to the loop's ready queue and writes the self-pipe. The loop's
+	// epoll_wait returns, and a request already in the socket is read in
+	// that same turn, before the task that runs send (create_task only
+	// schedules its first step for the next turn): h11 answers PAUSED and
+	// the request fails. A request that arrives after that epoll_wait is
+	// read after on_response_complete and runs. So the window is the
+	// thread's half of one message's trip plus the loop's wake on the
+	// self-pipe. The respond slice is three such trips (start, body, end),
+	// 161µs each; the engine takes the thread's side as half a trip, 81µs,
+	// and the wake as half an iteration of the loop (asyncioWake: the
+	// epoll_wait return, before its events are handled), 30µs. Neither half
+	// is measured apart. With the harness's rtt=200µs (a draw under 111µs
+	// 43% of the time) the row wsgi-to-asgi-ka fails 43 of 150 (35-48 over
+	// seeds 1-8; real 38-50); a whole trip, 161µs, would give 50-54, and
+	// the whole respond slice 67-72.
+	cycleGap: wsgiToAsgiRespond/6 + asyncioWake/2,
 	// 1451µs a request kept alive, 1698µs on a new connection.
 	costs: costs{
-		parse: 967 * time.Microsecond, respond: 484 * time.Microsecond, connect: 247 * time.Microsecond,
+		parse: 967 * time.Microsecond, respond: wsgiToAsgiRespond, connect: 247 * time.Microsecond,
 		resume:    1600 * time.Microsecond,
 		keepalive: uvicornKeepalive, boot: uvicornBoot,
 		clientLib: mb(6.5), procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
@@ -60,3 +77,8 @@ var wsgiToAsgi = spec{
 	// loop (acceptStayLoop).
 	acceptStay: acceptStayLoop,
 }
+
+// wsgiToAsgiRespond is the CPU of a WsgiToAsgi response: the app's three
+// messages (start, body, end), each a trip through AsyncToSync from the
+// WSGI thread to the loop and back.
+const wsgiToAsgiRespond = 484 * time.Microsecond

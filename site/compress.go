@@ -25,9 +25,16 @@ var compressible = map[string]bool{
 }
 
 // CompressSite writes X.gz beside every compressible file X under dir, at
-// gzip's best compression. main.wasm.gz is always written; other copies are
-// kept only if they are smaller than X.
+// gzip's best compression. main.wasm.gz is always written (with Zopfli where
+// it is installed: the first visit downloads it); other copies are kept only
+// if they are smaller than X.
 func CompressSite(dir string) error {
+	return compressSite(dir, nil)
+}
+
+// compressSite is CompressSite with some files already packed: packed maps
+// a file's path to its .gz bytes.
+func compressSite(dir string, packed map[string][]byte) error {
 	var files []string
 	err := walkSite(dir, func(p string, d fs.DirEntry) error {
 		if d.Type().IsRegular() && compressible[strings.ToLower(filepath.Ext(p))] {
@@ -43,9 +50,17 @@ func CompressSite(dir string) error {
 		if err != nil {
 			return fmt.Errorf("site: compressing: %w", err)
 		}
-		gz, err := Gzip(raw)
-		if err != nil {
-			return fmt.Errorf("site: compressing %s: %w", p, err)
+		gz, ok := packed[p]
+		if !ok && p == filepath.Join(dir, wasmName) {
+			gz, ok, err = Zopfli(raw)
+			if err != nil {
+				return err
+			}
+		}
+		if !ok {
+			if gz, err = Gzip(raw); err != nil {
+				return fmt.Errorf("site: compressing %s: %w", p, err)
+			}
 		}
 		always := isWasm(filepath.Base(p)) && filepath.Dir(p) == filepath.Clean(dir)
 		if !always && len(gz) >= len(raw) {

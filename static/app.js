@@ -57,7 +57,12 @@ import { bindEmbedDialog } from './embedcode.js';
   }
   var field = $('scenario-text');
   var fieldDirty = false;
-  field.addEventListener('input', function () { fieldDirty = true; });
+  field.addEventListener('input', function () {
+    fieldDirty = true;
+    // A range being typed: the sweep's workers get ready before Apply.
+    var pool = /\d\.\./.test(field.value) && iframe.contentWindow && iframe.contentWindow.cpSweepPool;
+    if (pool && pool.prepare) pool.prepare();
+  });
   function setField(text) {
     if (fieldDirty && document.activeElement === field) return;
     field.value = text;
@@ -797,7 +802,7 @@ import { bindEmbedDialog } from './embedcode.js';
   // line per model, the knee (or the cheapest point meeting the goal)
   // marked, and a table whose "Run" buttons load a point as a live run.
   var curveCharts = null;
-  var lastCurves = [], curvesKey = '', curvesRows = -1, sweepText = '';
+  var lastCurves = [], curvesKey = '', curvesRows = -1, sweepText = '', curvesSeen = '';
   function curveLines(curves, field, dash) {
     return curves.map(function (c, i) {
       return { colour: CP.laneColour(i), dash: dash || [], points: (c.points || []).map(function (p) { return [p.x, p[field]]; }) };
@@ -815,6 +820,11 @@ import { bindEmbedDialog } from './embedcode.js';
     var sec = $('curves');
     if (!sw && !lastCurves.length) { sec.hidden = true; return; }
     sec.hidden = false;
+    // Only a new point (or the sweep's end) redraws: once it is done the
+    // polls would otherwise fetch and draw the same curves four times a second.
+    var seen = sw ? sw.scenario + '|' + sw.done : 'after|' + sweepText;
+    if (seen === curvesSeen) return;
+    curvesSeen = seen;
     if (sw) {
       sweepText = sw.scenario;
       var curves = link.call('curves');

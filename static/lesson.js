@@ -6,6 +6,8 @@
 // first load, play, speed and the poll loop are the shared Controller's.
 import { CP } from './common.js';
 import { Controller } from './controller.js';
+import { bindKeys } from './keys.js';
+import { bindPresenter } from './presenter.js';
 
 (function () {
   var $ = function (id) { return document.getElementById(id); };
@@ -551,6 +553,41 @@ import { Controller } from './controller.js';
     }
     if (sim && speedInput) sim.bindSpeed(speedInput, $('speed-value'), false);
     if (sim && $('narration')) sim.bindNarration($('narration'));
+
+    // ---------- a room: the playground's keys and presenter mode ----------
+    // The keys drive the lesson's one simulation (README "In a room"); in
+    // presenter mode the lesson's text and the picture's grow for a
+    // projector, and the page still scrolls from card to card.
+    if (sim) {
+      var controls = aside && aside.querySelector('.lesson-controls');
+      var presentBtn = el('button', 'lesson-present', 'Present');
+      presentBtn.type = 'button';
+      presentBtn.id = 'present';
+      presentBtn.title = 'Presenter mode: large text for a room (key p)';
+      presentBtn.setAttribute('aria-pressed', 'false');
+      var exitBtn = el('button', 'lesson-present-exit', 'Exit presenter mode');
+      exitBtn.type = 'button';
+      exitBtn.id = 'present-exit';
+      exitBtn.hidden = true;
+      var keysBtn = el('button', 'lesson-keys', 'Keys ?');
+      keysBtn.type = 'button';
+      keysBtn.title = 'Keyboard shortcuts (key ?)';
+      (controls || aside || main).append(presentBtn, exitBtn, keysBtn);
+      var presenter = bindPresenter(sim, presentBtn, exitBtn, function () { return 1; });
+      var keysUI = bindKeys({
+        toggle: function () { if (playBtn && !playBtn.disabled) playBtn.click(); },
+        back1: function () { sim.seekBy(-1); },
+        forward1: function () { sim.seekBy(1); },
+        back10: function () { sim.seekBy(-10); },
+        forward10: function () { sim.seekBy(10); },
+        faster: function () { sim.stepSpeed(1); },
+        slower: function () { sim.stepSpeed(-1); },
+        reset: function () { if (link.ready()) link.call('reset'); },
+        presenter: function () { presenter.toggle(); },
+        escape: function () { if (!presenter.on()) return false; presenter.set(false); return true; }
+      });
+      keysBtn.addEventListener('click', keysUI.openHelp);
+    }
     if ($('state-legend')) CP.renderLegend($('state-legend'));
 
     // ---------- live numbers ----------
@@ -654,6 +691,19 @@ import { Controller } from './controller.js';
       if (!res || !res.ok) {
         showRunning('Click Run this on a card to load its scenario here.', '', '');
       }
+    }
+
+    // A sweep card in view gets the sweep's workers ready (their program
+    // downloaded and compiled once) before its Run is pressed.
+    if (iframe && typeof IntersectionObserver === 'function') {
+      var sweepSeen = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (e) { return e.isIntersecting; })) return;
+        var pool = iframe.contentWindow && iframe.contentWindow.cpSweepPool;
+        if (!pool || !pool.prepare) return; // not loaded yet: when the card comes into view again
+        pool.prepare();
+        sweepSeen.disconnect();
+      });
+      each(main.querySelectorAll('.cp-sweep'), function (c) { sweepSeen.observe(c); });
     }
 
     // A sweep card's points, as the sweep's workers finish them: a row
