@@ -154,12 +154,18 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	p("so 0.75 may be too strong for c10. Spaced arrivals (keep-alive\n")
 	p("off) stay uniform: the noka rows are unchanged.\n\n")
 
-	p("### 3. Memory: the HTTP client library, and what grows with connections and threads\n\n")
+	p("### 3. Memory: the HTTP client library, and what a worker holds open\n\n")
 	p("*In the engine:* each model's file adds `clientLib` to every worker, what importing its default\n")
 	p("HTTP client costs (8 MiB for the WSGI models, 12 for gevent, 15 for asyncio, 6.5 for the uvicorn\n")
 	p("bridges; 10 MiB more for a Flask async view), and `http-client` swaps in the measured import of\n")
 	p("another client (engine/httpclient.go, docs/models.md). Each request in flight adds its task or\n")
-	p("greenlet and its call (20.8 KiB for a `requests` call, 15.9 for aiohttp's), each thread 33 KiB.\n\n")
+	p("greenlet and its call (20.8 KiB for a `requests` call, 15.9 for aiohttp's), each thread 33 KiB.\n")
+	p("What a worker holds open is charged as well (engine/memory.go): an open connection, idle, queued\n")
+	p("for a thread or served (gthread 4.4 KiB; gevent and eventlet 23 KiB beyond the greenlet; uvicorn\n")
+	p("2.6 KiB beyond the task), a call waiting for a connection of aiohttp's pool (7.6 KiB), and, on\n")
+	p("gunicorn's sync and gthread workers, the pages a worker stops sharing with the arbiter: the\n")
+	p("arbiter is 10.7 MiB private beside workers that have booted the app (7.8-7.9 at rest), and each\n")
+	p("worker adds 4 MiB once it has served 670 requests (sync) or 450 (gthread).\n\n")
 	if len(imports) > 0 {
 		p("RSS of a fresh `/usr/bin/python3` after importing (MiB):\n\n| imports | RSS MiB |\n|---|---|\n")
 		for _, ic := range imports {
@@ -186,17 +192,39 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	}
 	if len(small) > 0 {
 		p("\nThe imports are charged: with one worker and at most 50 clients the gap is %+.1f MiB (median of\n", median(small))
-		p("%d rows, %+.1f to %+.1f), whatever the client library. ", len(small), slices.Min(small), slices.Max(small))
+		p("%d rows, %+.1f to %+.1f), whatever the client library.\n\n", len(small), slices.Min(small), slices.Max(small))
 	} else {
 		p("\n")
 	}
-	p("What remains grows with what a worker holds open. A kept-alive\n")
-	p("connection costs the real server memory beyond the task or greenlet the engine charges for it\n")
-	p("(uvicorn's protocol object, transport and buffers; gevent's socket and its pywsgi handler), and so\n")
-	p("does a thread beyond its 33 KiB (the pages its glibc malloc arena has touched); the rows with\n")
-	p("1000 clients or many threads a worker miss by the most. A model would charge a connection in\n")
-	p("engine/conn.go (openConn) with a figure per model, fitted to these rows. Rows whose calls in\n")
-	p("flight differ between the two sides (articles-threads-1000, asyncio-1000) miss with them.\n")
+	p("What remains came from what a worker holds open; the figures were fitted to the rows that\n")
+	p("differ in one thing each. A connection: gthread's worker RSS was 42.8 MiB with 8 connections\n")
+	p("(cpu-threads-1), 49.8 with 1000 and 50 threads (articles-threads), 66.4 with 1000 and 370\n")
+	p("threads (articles-threads-1000): after the threads and calls, 4.3-4.5 KiB a connection; gevent's\n")
+	p("went from 46.0 (10 connections, gevent-blocking) to 91.2 (1000, articles-gevent), 41 KiB a\n")
+	p("connection with its greenlet; uvicorn's 1000 sleeping requests (asyncio-sleep) were 12.4 KiB each\n")
+	p("with their tasks, and articles-async's 900 requests waiting for aiohttp's 100 connections 7.6 KiB\n")
+	p("each more. The arbiter: with one sync or gthread worker, resident less the worker's RSS was\n")
+	var before, after []string
+	for _, m := range ms {
+		cfg, _, _, err := Predict(m.Scenario)
+		if err != nil || len(m.Real) == 0 || cfg.Workers != 1 || cfg.Background > 0 || cfg.MaxRequests > 0 ||
+			(cfg.Model != engine.ModelSync && cfg.Model != engine.ModelGthread) || cfg.AsyncView {
+			continue
+		}
+		r := m.Real[0]
+		t := fmt.Sprintf("%s %.1f", m.Row.Name, r.Mem.Resident-r.Mem.WorkerRSS)
+		if r.Completed < 450 {
+			before = append(before, t)
+		} else {
+			after = append(after, t)
+		}
+	}
+	p("%s MiB below 450 requests and\n%s above (the worker's RSS stayed the same)", orNone(before), orNone(after))
+	p(": the worker's writes turn the pages it shares with the arbiter\n")
+	p("private in both, a step rather than a slope (gthread-2x5-c11's summed Pss rose by 4.1 MiB where\n")
+	p("one worker served all 600 requests, not where each served 300). Rows whose threads or calls in\n")
+	p("flight differ between the two sides miss with them: articles-threads-1000's engine holds 1000\n")
+	p("threads and 1000 calls, the real worker at most 370 and 369.\n\n")
 	p("Pss sums agree with *resident* within a few MiB in every row, so the choice between the engine's\n")
 	p("definition (the largest worker's RSS plus everyone else's private pages) and summed Pss does not\n")
 	p("explain the gaps.\n\n")

@@ -36,7 +36,7 @@ var asyncio = spec{
 		resume: 540 * time.Microsecond, wake: asyncioWake,
 		keepalive: uvicornKeepalive, boot: uvicornBoot,
 		clientLib: mb(15), procRSS: mb(26.6), procVSZ: mb(33.0), extraRSS: mb(16.4), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9), connRSS: uvicornConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept

@@ -8,6 +8,7 @@ package engine
 // openConn counts a new connection that worker pid accepted.
 func (s *Sim) openConn(pid int32) {
 	s.procs[pid].open++
+	s.connMem(pid, 1)
 	if s.sp.slots {
 		s.procs[pid].conns++
 	}
@@ -19,6 +20,7 @@ func (s *Sim) openConn(pid int32) {
 // closeConn counts a connection of worker pid that closed.
 func (s *Sim) closeConn(pid int32) {
 	s.procs[pid].open--
+	s.connMem(pid, -1)
 	if s.sp.slots {
 		s.procs[pid].conns--
 	}

@@ -37,7 +37,9 @@ import "time"
 // a worker). A thread costs 33 KiB resident but 8 MiB of stack address
 // space, and the first 8 x cores - 1 threads of a process each get a 64 MiB
 // glibc malloc arena as well (threadMemory). A parked greenlet with its
-// request costs 18.1 KiB, a parked coroutine 9.8 KiB.
+// request costs 18.1 KiB, a parked coroutine 9.8 KiB. What a worker holds
+// open (connections, calls waiting for the client's pool, the pages it
+// stops sharing with gunicorn's arbiter) is in memory.go.
 // boot: see gunicornBoot.
 type costs struct {
 	parse     time.Duration // CPU from accepted to the handler's first line: HTTP parsing, environ/scope, framework dispatch
@@ -57,6 +59,9 @@ type costs struct {
 	extraRSS             int64 // each further worker: its private memory (the rest it shares with the others)
 	masterRSS, masterVSZ int64 // the supervising process (gunicorn's arbiter, uvicorn's multiprocess manager), if any: private memory
 	taskRSS, taskVSZ     int64 // one more request in flight on a greenlet or coroutine
+	connRSS              int64 // one more open connection in a worker, beyond its task (memory.go)
+	unshareRSS           int64 // what a worker stops sharing with its master once it has served unshareAfter requests (memory.go)
+	unshareAfter         int   // 0 for never
 }
 
 // requestsCold is what a requests.Session call that waited on its
@@ -79,6 +84,8 @@ func kb(x float64) int64 { return int64(x*kib + 0.5) }
 // section 3), but on the real gthread worker the difference is smaller: one
 // worker with sync views was 52.3 MiB (row cpu-threads), with async views
 // 61.8 and 62.3 (rows async-view, async-view-parallel), about 10 MiB more.
+// That includes the pages the worker stops sharing with the arbiter
+// (gunicornUnshare), which async views reach within their first requests.
 var asyncViewLib = mb(10)
 
 // Thread memory, the same in every model (docs/memory.md, section 2).

@@ -64,14 +64,15 @@ var eventlet = spec{
 	// it private, so each further worker adds that; the arbiter 32.4 MiB
 	// private (73.8 MiB virtual), twice gevent's, as it imports eventlet
 	// with the worker class. requests under eventlet is taken as under
-	// gevent (12 MiB), and a parked green thread as a greenlet (not
-	// measured).
+	// gevent (12 MiB), and a parked green thread and its connection as
+	// gevent's greenlet and connection (not measured: eventlet.wsgi's
+	// HttpProtocol also reads through a buffered rfile).
 	costs: costs{
 		parse: 273 * time.Microsecond, respond: 137 * time.Microsecond, connect: 120 * time.Microsecond,
 		resume:    1130 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot,
 		clientLib: mb(12), procRSS: mb(52.5), procVSZ: mb(67.4), extraRSS: mb(23.6), masterRSS: mb(32.4), masterVSZ: mb(73.8),
-		taskRSS: kb(18.1), taskVSZ: kb(30.2),
+		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept

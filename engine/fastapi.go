@@ -62,7 +62,7 @@ var fastapi = spec{
 		resume:    1250 * time.Microsecond,
 		keepalive: uvicornKeepalive, boot: uvicornBoot,
 		clientLib: mb(8), procRSS: mb(32.9), procVSZ: mb(39.0), extraRSS: mb(22.7), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9), connRSS: uvicornConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept
@@ -99,7 +99,7 @@ var fastapiAsync = spec{
 		resume: 540 * time.Microsecond, wake: asyncioWake,
 		keepalive: uvicornKeepalive, boot: uvicornBoot,
 		clientLib: mb(15), procRSS: mb(32.9), procVSZ: mb(39.0), extraRSS: mb(22.7), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9), connRSS: uvicornConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept

@@ -58,7 +58,7 @@ var gevent = spec{
 		resume:    1130 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot,
 		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
-		taskRSS: kb(18.1), taskVSZ: kb(30.2),
+		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept

@@ -26,14 +26,16 @@ func (s *Sim) setMaxRequests(p *proc) {
 	}
 }
 
-// countServed counts a request that worker pid begins to handle, and
-// retires the worker when it reaches its limit.
+// countServed counts a request that worker pid begins to handle (and the
+// memory it stops sharing, unshareMem), and retires the worker when it
+// reaches its limit.
 func (s *Sim) countServed(pid int32) {
 	p := &s.procs[pid]
+	p.served++
+	s.unshareMem(pid)
 	if p.maxServed == 0 {
 		return
 	}
-	p.served++
 	if p.served >= p.maxServed && !p.retiring { // the first to reach it clears alive
 		s.m.kills++ // a restart, as Result.WorkerRestarts counts them
 		s.retire(pid)

@@ -273,7 +273,7 @@ func TestBacklogOverflow(t *testing.T) {
 
 // Memory: a thread's resident cost is small; its stack is address space.
 func TestMemory(t *testing.T) {
-	rs := run(t, "model=gthread threads=10,100 io=1s clients=100 duration=5s")
+	rs := run(t, "model=gthread threads=10,100 io=1s clients=100 duration=4s") // under gthreadUnshareAfter requests
 	dRSS := (rs[1].MemoryMB.Resident - rs[0].MemoryMB.Resident) * mib
 	dVSZ := (rs[1].MemoryMB.Virtual - rs[0].MemoryMB.Virtual) * mib
 	// Threads 11 to 100 on 2 cores: 5 still get a malloc arena (up to 15).

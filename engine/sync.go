@@ -38,6 +38,7 @@ var syncWorker = spec{
 	costs: costs{
 		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
 		asyncView: 760 * time.Microsecond, boot: gunicornBoot,
-		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: mb(7.8), masterVSZ: mb(34.3),
+		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: gunicornArbiterRSS, masterVSZ: mb(34.3),
+		unshareRSS: gunicornUnshare, unshareAfter: syncUnshareAfter,
 	},
 }

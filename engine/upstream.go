@@ -17,6 +17,7 @@ func (s *Sim) callUpstream(r *request) {
 		return
 	}
 	if !p.up.take(r.id) {
+		s.waitMem(r.proc, 1)
 		if r.inIO == 0 {
 			s.setState(r, stWaitPool)
 		}
@@ -61,6 +62,7 @@ func (s *Sim) ioDone(id int32, gen uint32) {
 		s.upstream--
 		s.addProcMem(pid, -s.callMem, -s.callMem)
 		if next, ok := p.up.release(); ok {
+			s.waitMem(pid, -1)
 			s.goOut(p, &s.reqs[next])
 		}
 	}

@@ -70,7 +70,7 @@ var wsgiToAsgi = spec{
 		resume:    1600 * time.Microsecond,
 		keepalive: uvicornKeepalive, boot: uvicornBoot,
 		clientLib: mb(6.5), procRSS: mb(33.8), procVSZ: mb(39.5), extraRSS: mb(23.3), masterRSS: mb(7.8), masterVSZ: mb(33.0),
-		taskRSS: kb(9.8), taskVSZ: kb(9.9),
+		taskRSS: kb(9.8), taskVSZ: kb(9.9), connRSS: uvicornConnRSS,
 	},
 
 	// Not measured in a burst for this model: the gthread fit of an accept
