@@ -207,7 +207,7 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 		p("None.\n\n")
 	}
 	p("## Not covered\n\n%s\n\n", notCovered)
-	p("## Engine constants from these measurements\n\n%s\n", Findings(ms, ImportCosts()))
+	p("%s", ConstantsSection(ms))
 }
 
 // summary is what the doc says about the verdicts as a whole.

@@ -10,6 +10,7 @@
 //	go run ./cmd/calibrate -save run.json  # also keep the raw measurements
 //	go run ./cmd/calibrate -from run.json  # rewrite the doc from them, no servers
 //	go run ./cmd/calibrate -repredict      # rerun the engine on the doc's rows, keeping the real cells
+//	go run ./cmd/calibrate -repredict -from run.json  # and rewrite the "Engine constants" section from them
 //	go run ./cmd/calibrate -locust sync-4w # the Go client against locust on these rows (a comma list; "default": calibrate.LocustRows)
 //	go run ./cmd/calibrate -client         # time the harness's own client on loopback (what calibrate.ClientRTT is)
 package main
@@ -39,7 +40,7 @@ func main() {
 	list := flag.Bool("list", false, "list the rows and exit")
 	adhoc := flag.String("scenario", "", "run this scenario text as a one-off row (prints its table)")
 	save := flag.String("save", "", "also save the raw measurements as JSON here")
-	from := flag.String("from", "", "write the doc from measurements saved by -save instead of running")
+	from := flag.String("from", "", "write the doc from measurements saved by -save instead of running; with -repredict, rewrite only its \"Engine constants\" section from them")
 	repeats := flag.Int("repeats", 0, "real runs per row (default: the row's own)")
 	ports := flag.Int("ports", calibrate.PortLo, "first of the 100 ports the servers use (Redis takes the one before); another harness on the machine needs other ones")
 	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
@@ -54,6 +55,9 @@ func main() {
 			*out = "docs/calibration.md"
 		}
 		repredictDoc(*out, *date, *commit)
+		if *from != "" {
+			rewriteConstants(*out, *from)
+		}
 		return
 	}
 	calibrate.SetPorts(*ports)

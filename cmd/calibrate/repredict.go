@@ -52,3 +52,25 @@ func engineCommit() string {
 	}
 	return c
 }
+
+// rewriteConstants rewrites the "Engine constants" section of the doc at
+// out from the measurements saved at from and the current engine: it
+// quotes the engine's figures, which -repredict alone leaves as they were.
+func rewriteConstants(out, from string) {
+	_, ms, err := calibrate.LoadSaved(from)
+	if err != nil {
+		log.Fatal(err)
+	}
+	old, err := os.ReadFile(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	doc, err := calibrate.RewriteConstants(old, ms)
+	if err != nil {
+		log.Fatalf("%s: %v", out, err)
+	}
+	if err := os.WriteFile(out, doc, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("rewrote the engine constants section of %s from %s", out, from)
+}
