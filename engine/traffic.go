@@ -95,11 +95,13 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 		r := t.send(s, 0, uint64(t.seq+1))
 		t.sentAgo(s, r, t.openNet(s))
 		s.after(t.interArrival(s.cfg.Rate), evArrive, -1, gen)
+		t.openCPU(s)
 		s.connect(r)
 	default:
 		for i := 0; i < t.burstN && !s.ended; i++ {
 			r := t.send(s, 0, uint64(i+1))
 			t.sentAgo(s, r, t.openNet(s))
+			t.openCPU(s)
 			s.connect(r)
 		}
 	}
@@ -179,15 +181,38 @@ func (s *Sim) callLatency(f float64) time.Duration {
 }
 
 // done tells the client of r that its request has ended (answered or
-// failed): it thinks, then sends its next one.
+// failed): it spends its CPU on the answer and the next request (with
+// client-cpu, clientcpu.go), thinks, then sends its next one.
 func (t *traffic) done(s *Sim, r *request) {
-	if r.client >= 0 && !s.ended {
-		if int(r.client) >= t.active {
-			t.clients[r.client].busy = false // it has left
+	if r.client < 0 || s.ended {
+		return
+	}
+	if s.cfg.ClientCPU > 0 && int(r.client) < t.active {
+		cl := &t.clients[r.client]
+		d := s.clientCost(!cl.conn.open)
+		if cn := &cl.conn; cn.open && s.procs[cn.proc].heldFor == r.client+1 {
+			// The worker's loop is held for this request (holdLoop): the
+			// model has it already in the socket, so its CPU is spent.
+			s.clientWork(-1, d)
+		} else {
+			s.clientWork(r.client, d)
 			return
 		}
-		t.sendAfter(s, r.client, s.cfg.Think)
 	}
+	t.next(s, r.client)
+}
+
+// next makes client a think and send its next request, unless it has left
+// or the run has ended.
+func (t *traffic) next(s *Sim, a int32) {
+	if s.ended {
+		return
+	}
+	if int(a) >= t.active {
+		t.clients[a].busy = false // it has left
+		return
+	}
+	t.sendAfter(s, a, s.cfg.Think)
 }
 
 // sendAfter makes client a send its next request wait from now: the request
@@ -244,6 +269,14 @@ func (t *traffic) openNet(s *Sim) time.Duration {
 		return 0
 	}
 	return t.expDraw(&t.src, s.cfg.RTT) + t.expDraw(&t.src, s.cfg.RTT)
+}
+
+// openCPU charges the clients' CPU for an open-loop request (a new
+// connection), which its send does not wait for (clientcpu.go).
+func (t *traffic) openCPU(s *Sim) {
+	if s.cfg.ClientCPU > 0 {
+		s.clientWork(-1, s.clientCost(true))
+	}
 }
 
 // expDraw draws an exponential duration of the given mean from p.
