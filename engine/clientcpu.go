@@ -11,8 +11,12 @@ import (
 // workers for the cores like any other process. Each request costs it D of
 // CPU, twice on a new connection (the connect and the close as well as the
 // request, as rtt draws twice). A closed-loop client spends it between the
-// answer and its next send, so a client waiting for a core sends later;
-// open-loop arrivals charge it without waiting for it (the generator's
+// answer and its next send. Its turn-around, the rtt draw, holds that CPU
+// (the client's CPU is part of its time outside the server, as measured):
+// the next request reaches the server at the later of the draw's end and
+// the CPU's end, so on idle cores client-cpu changes nothing while the
+// draw is longer, and a client waiting for a core sends later; open-loop
+// arrivals charge it without waiting for it (the generator's
 // schedule does not bend). Go runs goroutines on GOMAXPROCS OS threads, as
 // many as the machine has cores, and the kernel schedules each thread as an
 // entity of its own: so the clients are `cores` entities in the kernel's
@@ -34,11 +38,12 @@ const maxClientThreads = 1 << 16
 // isClientPid reports whether pid is one of the clients' threads.
 func isClientPid(pid int32) bool { return pid < clientPid+maxClientThreads }
 
-// clientJob is a piece of the clients' CPU: client a's turn-around before
-// it sends again (a >= 0), or work nobody waits for (a = -1).
+// clientJob is a piece of the clients' CPU, queued at at: client a's
+// turn-around before it sends again (a >= 0), or work nobody waits for
+// (a = -1).
 type clientJob struct {
-	a int32
-	d time.Duration
+	a     int32
+	d, at time.Duration
 }
 
 // clientCPU is the clients' threads and their work.
@@ -61,7 +66,8 @@ func (s *Sim) clientCost(newConn bool) time.Duration {
 }
 
 // clientWork queues d of the clients' CPU; when it has run, client a (if
-// a >= 0) goes on to its next request (traffic.next).
+// a >= 0) goes on to its next request (traffic.next), its turn-around
+// shortened by the time the CPU took.
 func (s *Sim) clientWork(a int32, d time.Duration) {
 	c := &s.cli
 	if c.procs == nil {
@@ -75,7 +81,7 @@ func (s *Sim) clientWork(a int32, d time.Duration) {
 			c.idle.push(int32(i))
 		}
 	}
-	c.work.push(clientJob{a, d})
+	c.work.push(clientJob{a, d, s.now})
 	if c.idle.len() > 0 {
 		s.clientTake(c.idle.pop())
 	}
@@ -98,6 +104,6 @@ func (s *Sim) clientCPUDone(i int32) {
 		c.idle.push(i)
 	}
 	if j.a >= 0 {
-		s.traffic.next(s, j.a)
+		s.traffic.next(s, j.a, s.now-j.at)
 	}
 }

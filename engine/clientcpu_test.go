@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,20 @@ func TestClientCPUParseErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "client-cpu") {
 			t.Errorf("client-cpu=%s: error %v; want one that names client-cpu", v, err)
 		}
+	}
+}
+
+// The clients' CPU is part of their turn-around: with rtt, a kept-alive
+// request reaches the server at the later of its draw X (exponential, mean
+// rtt) and the CPU's end D, on average D + rtt·e^(−D/rtt), not X + D.
+func TestClientCPUInsideRTT(t *testing.T) {
+	const text = "model=asyncio clients=2 io=100ms io-dist=exp requests=1000 rtt=20ms"
+	a, b := run1(t, text), run1(t, text+" client-cpu=10ms")
+	rtt, d := 20.0, 10.0
+	turn := d + rtt*math.Exp(-d/rtt) // E[max(X, D)], ms
+	cycle := b.LatencyMS.Mean - rtt + turn
+	if want := 2 / (cycle / 1000); !near(b.ThroughputRPS, want, 0.015) {
+		t.Errorf("rtt=20ms client-cpu=10ms: %.2f rps; want 2 clients / (%.1f − %.0f + %.2f ms) = %.2f (without client-cpu %.2f)",
+			b.ThroughputRPS, b.LatencyMS.Mean, rtt, turn, want, a.ThroughputRPS)
 	}
 }

@@ -30,6 +30,9 @@ type client struct {
 	// next, drawn as the previous one ended: the request reaches the
 	// server net after the client sent it.
 	net time.Duration
+	// spent is the part of its turn-around that its CPU has already
+	// taken (client-cpu, clientcpu.go): the send comes that much sooner.
+	spent time.Duration
 }
 
 // conn is a client's kept-alive connection to one worker.
@@ -199,12 +202,13 @@ func (t *traffic) done(s *Sim, r *request) {
 			return
 		}
 	}
-	t.next(s, r.client)
+	t.next(s, r.client, 0)
 }
 
 // next makes client a think and send its next request, unless it has left
-// or the run has ended.
-func (t *traffic) next(s *Sim, a int32) {
+// or the run has ended; spent is the time since the answer that its CPU
+// took (client-cpu), which its turn-around (rtt) covers.
+func (t *traffic) next(s *Sim, a int32, spent time.Duration) {
 	if s.ended {
 		return
 	}
@@ -212,6 +216,7 @@ func (t *traffic) next(s *Sim, a int32) {
 		t.clients[a].busy = false // it has left
 		return
 	}
+	t.clients[a].spent = spent
 	t.sendAfter(s, a, s.cfg.Think)
 }
 
@@ -225,6 +230,8 @@ func (t *traffic) next(s *Sim, a int32) {
 func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
 	cl := &t.clients[a]
 	cl.net = 0
+	spent := cl.spent
+	cl.spent = 0
 	if rtt := s.cfg.RTT; rtt > 0 {
 		cn := &cl.conn
 		if cl.sent == 0 {
@@ -242,11 +249,11 @@ func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
 			s.after(wait, evArrive, a, 0)
 			return
 		}
-		if ka := s.cost.keepalive; cn.open && ka > wait && ka <= wait+cl.net {
-			s.after(ka, evKeepaliveEnd, a, cn.gen)
+		if ka := s.cost.keepalive; cn.open && ka > wait && ka <= wait+max(cl.net, spent) {
+			s.after(max(0, ka-spent), evKeepaliveEnd, a, cn.gen) // from the answer, spent ago
 		}
 	}
-	s.after(wait+cl.net, evArrive, a, 0)
+	s.after(wait+max(0, cl.net-spent), evArrive, a, 0)
 }
 
 // netTime draws the network and client time of client a's n-th request:
