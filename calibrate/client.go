@@ -49,7 +49,14 @@ const ClientRTT = 200 * time.Microsecond
 // kept-alive one, as the key charges), c = 0.171 ms and base 0.068 cores.
 // The upstream's CPU (c, charged per call, not per request) and the
 // sampler's (base: it grows with the server's processes, 0.09-0.12 core on
-// cpu-procs' three) are not charged: the key is per request.
+// cpu-procs' three) are not charged: the key is per request. A short
+// cross-check on a loaded machine (2026-12-02 06:57 UTC, uptime's load
+// average 2.62-2.97, other processes on 1.2-1.3 cores during asyncio-sleep
+// and 0.06-0.18 during asyncio-limit; -only asyncio-sleep,asyncio-limit
+// -ports 21400): asyncio-sleep's harness 0.26-0.30 cores at 1,743-2,112
+// req/s, 0.12 ms a request after the sampler's 0.04; asyncio-limit's
+// 0.56-0.61 cores at about 2,300 requests a second on new connections,
+// 0.22 ms a request. CPU time, unlike wall time, barely moves with the load.
 const ClientCPU = 100 * time.Microsecond
 
 // WithClient returns scenario text with the harness's client time (rtt)
