@@ -32,17 +32,58 @@ import (
 // quiet machine with the next full run.
 const ClientRTT = 200 * time.Microsecond
 
+// ClientCPU is the CPU the harness's Go client spends per request on the
+// server's own cores, as the engine's key client-cpu says it (twice on a
+// new connection). The harness appends it beside ClientRTT (WithClient).
+//
+// Separated from the quiet run of 2026-12-02 (runs-2026-12-02.json,
+// HarnessCPU: the harness process's CPU, which holds the client, the
+// upstream and a sampler that reads the server's /proc every 200 ms). The
+// row asyncio-sleep has no upstream call: 0.359-0.426 cores at 3,324-3,612
+// req/s, less the sampler's 0.04 core (what the harness spends on rows of
+// under 50 req/s: dev 0.041, cpu-threads 0.040-0.053), is 0.096-0.107 ms a
+// request kept alive. A least-squares fit over every row (cores = base +
+// a x requests kept alive + b x requests on new connections + c x upstream
+// calls, per second) gives a = 0.093 ms, b = 0.169 ms (asyncio-limit: 0.66
+// cores at 2,956-3,720 requests a second, nearly all refused: about twice a
+// kept-alive one, as the key charges), c = 0.171 ms and base 0.068 cores.
+// The upstream's CPU (c, charged per call, not per request) and the
+// sampler's (base: it grows with the server's processes, 0.09-0.12 core on
+// cpu-procs' three) are not charged: the key is per request. A short
+// cross-check on a loaded machine (2026-12-02 06:57 UTC, uptime's load
+// average 2.62-2.97, other processes on 1.2-1.3 cores during asyncio-sleep
+// and 0.06-0.18 during asyncio-limit; -only asyncio-sleep,asyncio-limit
+// -ports 21400): asyncio-sleep's harness 0.26-0.30 cores at 1,743-2,112
+// req/s, 0.12 ms a request after the sampler's 0.04; asyncio-limit's
+// 0.56-0.61 cores at about 2,300 requests a second on new connections,
+// 0.22 ms a request. CPU time, unlike wall time, barely moves with the load.
+const ClientCPU = 100 * time.Microsecond
+
 // WithClient returns scenario text with the harness's client time (rtt)
-// appended, before its seed, unless it names one already.
+// and CPU (client-cpu) appended, before its seed, unless it names them
+// already.
 func WithClient(scenario string) string {
-	for _, f := range strings.Fields(scenario) {
-		if strings.HasPrefix(f, "rtt=") || strings.HasPrefix(f, "rtt@") {
-			return scenario
+	add := ""
+	for _, kv := range []struct {
+		key string
+		val time.Duration
+	}{{"rtt", ClientRTT}, {"client-cpu", ClientCPU}} {
+		if !names(scenario, kv.key) {
+			add += " " + kv.key + "=" + kv.val.String()
 		}
 	}
-	rtt := " rtt=" + ClientRTT.String()
 	if head, ok := strings.CutSuffix(scenario, " seed=1"); ok {
-		return head + rtt + " seed=1"
+		return head + add + " seed=1"
 	}
-	return scenario + rtt
+	return scenario + add
+}
+
+// names reports whether scenario text sets key (or changes it live).
+func names(scenario, key string) bool {
+	for _, f := range strings.Fields(scenario) {
+		if strings.HasPrefix(f, key+"=") || strings.HasPrefix(f, key+"@") {
+			return true
+		}
+	}
+	return false
 }

@@ -47,6 +47,7 @@ type Config struct {
 	Clients           int
 	Think             time.Duration
 	RTT               time.Duration // rtt: mean network and client time of a request, beyond the server's; 0 for none
+	ClientCPU         time.Duration // client-cpu: the clients' CPU per request on the server's cores; 0 for none
 	Rate              float64
 	Burst             int
 	ClientTimeout     time.Duration // 0 for none

@@ -131,8 +131,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	pid := th.proc
 	p := s.cpuProc(pid)
 	th.cpuLeft -= th.slice
-	s.m.busy += th.slice
-	if pid < 0 {
+	if isClientPid(pid) {
+		s.cli.cpu += th.slice // the clients', not the server's (clientcpu.go)
+	} else {
+		s.m.busy += th.slice
+	}
+	if pid < 0 && !isClientPid(pid) {
 		s.jobs.cpu += th.slice // an RQ worker's, as the real harness counts it: what ran
 	}
 	if th.cpuLeft > 0 {
@@ -205,6 +209,10 @@ func (s *Sim) gilSwitch(tid int32) {
 // cpuDone continues the request whose CPU slice just finished.
 func (s *Sim) cpuDone(tid int32) {
 	th := &s.threads[tid]
+	if isClientPid(th.proc) {
+		s.clientCPUDone(th.proc - clientPid)
+		return
+	}
 	if th.proc < 0 {
 		s.jobCPUDone(^th.proc)
 		return

@@ -38,6 +38,10 @@ var goldenScenarios = []struct {
 	{"keepalive-think", "model=gthread,gthread,gthread,gevent,asyncio,asyncio workers=2 threads=2 io=300ms io-dist=exp clients=8 think=1s,2s,3s,2s,5s,6s requests=600 seed=23", nil, 0},
 	// Integer times that tie with the arbiter's ticks, and kills.
 	{"sync-kill", "model=sync workers=2 io=500ms calls=3 clients=6 timeout=1s duration=60s seed=37", nil, 0},
+	// The clients' threads on the cores (client-cpu) beside CPU-bound
+	// workers, kept alive and not, closed and open loop.
+	{"client-cpu", "model=sync,gthread,asyncio workers=2 threads=2 cpu=4ms io=30ms io-dist=exp clients=12 rtt=300µs client-cpu=500µs requests=1500 client-cpu@2s=2ms seed=59", nil, 0},
+	{"client-cpu-open", "model=gevent cpu=2ms io=50ms io-dist=exp rate=200 client-cpu=1ms requests=1500 seed=61", nil, 0},
 	// Sparse traffic: seconds without an event, a series ring that wraps,
 	// and the recent window polled between events.
 	{"mmc-sparse", "model=sync workers=3 cores=3 rate=0.3 io=1s io-dist=exp requests=300 seed=29",

@@ -169,8 +169,11 @@ func (q *jobQueue) addMemory(d int64) {
 }
 
 // cpuProc returns the process pid of the CPU scheduler: a web worker, or
-// (pid < 0) RQ worker ^pid.
+// (pid < 0) RQ worker ^pid, or a client thread (clientcpu.go).
 func (s *Sim) cpuProc(pid int32) *proc {
+	if isClientPid(pid) {
+		return &s.cli.procs[pid-clientPid] // the clients' (clientcpu.go)
+	}
 	if pid < 0 {
 		return &s.jobs.procs[^pid]
 	}

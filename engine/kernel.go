@@ -270,6 +270,9 @@ func (s *Sim) arrangePreempts() {
 		for i := range s.jobs.procs {
 			try(^int32(i), &s.jobs.procs[i])
 		}
+		for i := range s.cli.procs {
+			try(clientPid+int32(i), &s.cli.procs[i])
+		}
 		if best == nil {
 			return
 		}

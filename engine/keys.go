@@ -134,6 +134,10 @@ var keyTable = []Key{
 		"turn-around from an answer to its next send; each request draws it (exponential), a new connection twice "+
 		"(TCP's handshake first); 0: the next request arrives the instant the answer leaves", 0, time.Minute,
 		func(c *Config) *time.Duration { return &c.RTT }).liveAll(nil),
+	durKey("client-cpu", "CPU the clients spend per request on the server's own cores (a load generator on the same "+
+		"machine), twice on a new connection: one more process in the kernel's run queue, and a closed-loop client "+
+		"sends its next request only after its share has run; 0: the clients are elsewhere", 0, time.Second,
+		func(c *Config) *time.Duration { return &c.ClientCPU }).liveAll(nil),
 	floatKey("rate", "open-loop Poisson arrivals per second (instead of clients)", 0, 1e6,
 		func(c *Config) *float64 { return &c.Rate }).
 		liveAll((*Sim).setRate).liveOnlyIn(func(c *Config) bool { return c.Rate > 0 }, "open-loop traffic (change clients in a lane with clients)"),

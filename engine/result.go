@@ -24,7 +24,7 @@ type Result struct {
 	Wasted         int64    `json:"wasted"` // served after their client had given up
 	PeakBacklog    int      `json:"peak_backlog"`
 	WorkerRestarts int64    `json:"worker_restarts"` // workers replaced: killed by the worker timeout, or recycled by max-requests
-	CPUUtil        float64  `json:"cpu_utilisation"` // busy core time over all cores' time
+	CPUUtil        float64  `json:"cpu_utilisation"` // the server's (and RQ workers') busy core time over all cores' time; the clients' (client-cpu) is not counted
 	Little         Little   `json:"little"`
 	Ignored        []string `json:"ignored,omitempty"` // keys this lane does not use (another lane does)
 	Jobs           *Jobs    `json:"jobs,omitempty"`    // background jobs (background=N), beside the requests

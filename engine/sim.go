@@ -40,7 +40,8 @@ type Sim struct {
 
 	upstream int // upstream calls in flight
 
-	jobs jobQueue // background jobs (background=N): RQ's queue and workers
+	jobs jobQueue  // background jobs (background=N): RQ's queue and workers
+	cli  clientCPU // the clients' process on the cores (client-cpu=D)
 
 	// Read once from the config at New.
 	upLimit    int  // upstream connections per worker; 0 for no limit

@@ -30,6 +30,9 @@ type client struct {
 	// next, drawn as the previous one ended: the request reaches the
 	// server net after the client sent it.
 	net time.Duration
+	// spent is the part of its turn-around that its CPU has already
+	// taken (client-cpu, clientcpu.go): the send comes that much sooner.
+	spent time.Duration
 }
 
 // conn is a client's kept-alive connection to one worker.
@@ -95,11 +98,13 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 		r := t.send(s, 0, uint64(t.seq+1))
 		t.sentAgo(s, r, t.openNet(s))
 		s.after(t.interArrival(s.cfg.Rate), evArrive, -1, gen)
+		t.openCPU(s)
 		s.connect(r)
 	default:
 		for i := 0; i < t.burstN && !s.ended; i++ {
 			r := t.send(s, 0, uint64(i+1))
 			t.sentAgo(s, r, t.openNet(s))
+			t.openCPU(s)
 			s.connect(r)
 		}
 	}
@@ -179,15 +184,40 @@ func (s *Sim) callLatency(f float64) time.Duration {
 }
 
 // done tells the client of r that its request has ended (answered or
-// failed): it thinks, then sends its next one.
+// failed): it spends its CPU on the answer and the next request (with
+// client-cpu, clientcpu.go), thinks, then sends its next one.
 func (t *traffic) done(s *Sim, r *request) {
-	if r.client >= 0 && !s.ended {
-		if int(r.client) >= t.active {
-			t.clients[r.client].busy = false // it has left
+	if r.client < 0 || s.ended {
+		return
+	}
+	if s.cfg.ClientCPU > 0 && int(r.client) < t.active {
+		cl := &t.clients[r.client]
+		d := s.clientCost(!cl.conn.open)
+		if cn := &cl.conn; cn.open && s.procs[cn.proc].heldFor == r.client+1 {
+			// The worker's loop is held for this request (holdLoop): the
+			// model has it already in the socket, so its CPU is spent.
+			s.clientWork(-1, d)
+		} else {
+			s.clientWork(r.client, d)
 			return
 		}
-		t.sendAfter(s, r.client, s.cfg.Think)
 	}
+	t.next(s, r.client, 0)
+}
+
+// next makes client a think and send its next request, unless it has left
+// or the run has ended; spent is the time since the answer that its CPU
+// took (client-cpu), which its turn-around (rtt) covers.
+func (t *traffic) next(s *Sim, a int32, spent time.Duration) {
+	if s.ended {
+		return
+	}
+	if int(a) >= t.active {
+		t.clients[a].busy = false // it has left
+		return
+	}
+	t.clients[a].spent = spent
+	t.sendAfter(s, a, s.cfg.Think)
 }
 
 // sendAfter makes client a send its next request wait from now: the request
@@ -200,6 +230,8 @@ func (t *traffic) done(s *Sim, r *request) {
 func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
 	cl := &t.clients[a]
 	cl.net = 0
+	spent := cl.spent
+	cl.spent = 0
 	if rtt := s.cfg.RTT; rtt > 0 {
 		cn := &cl.conn
 		if cl.sent == 0 {
@@ -217,11 +249,11 @@ func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
 			s.after(wait, evArrive, a, 0)
 			return
 		}
-		if ka := s.cost.keepalive; cn.open && ka > wait && ka <= wait+cl.net {
-			s.after(ka, evKeepaliveEnd, a, cn.gen)
+		if ka := s.cost.keepalive; cn.open && ka > wait && ka <= wait+max(cl.net, spent) {
+			s.after(max(0, ka-spent), evKeepaliveEnd, a, cn.gen) // from the answer, spent ago
 		}
 	}
-	s.after(wait+cl.net, evArrive, a, 0)
+	s.after(wait+max(0, cl.net-spent), evArrive, a, 0)
 }
 
 // netTime draws the network and client time of client a's n-th request:
@@ -244,6 +276,14 @@ func (t *traffic) openNet(s *Sim) time.Duration {
 		return 0
 	}
 	return t.expDraw(&t.src, s.cfg.RTT) + t.expDraw(&t.src, s.cfg.RTT)
+}
+
+// openCPU charges the clients' CPU for an open-loop request (a new
+// connection), which its send does not wait for (clientcpu.go).
+func (t *traffic) openCPU(s *Sim) {
+	if s.cfg.ClientCPU > 0 {
+		s.clientWork(-1, s.clientCost(true))
+	}
 }
 
 // expDraw draws an exponential duration of the given mean from p.
