@@ -32,17 +32,50 @@ import (
 // quiet machine with the next full run.
 const ClientRTT = 200 * time.Microsecond
 
+// IOLate is how much later than asked the harness's upstream answers, as
+// the engine's key io-late says it (the mean of an exponential draw per
+// call). The upstream (upstream.go) holds each call with time.Sleep, and a
+// Go timer fires late: go run ./cmd/calibrate -upstream (ProbeUpstream)
+// records each hold. Run on a machine loaded by other jobs (2026-12-02
+// 06:48 and 06:52 UTC, load average 1.5-2.7): an idle timer of one
+// goroutine came 0.29-0.36 ms late on average (p10 0.21-0.23, p50
+// 0.26-0.31, p90 0.37-0.43 ms; 0.34-0.40 before 100 ms holds), and the
+// upstream's holds with one client calling it (20 ms, as row cpu-cold) the
+// same, 0.30-0.37 ms (p99 1.1-1.2 ms): with nothing else due the lateness
+// is the timer's floor, not the load's. With 40 clients calling at once
+// (100 ms, as fastapi-def) the holds came 0.82-1.0 ms late on average (p10
+// 17-42 µs, p50 0.69 ms, p99 4.0-8.7 ms), the upstream's 40 goroutines
+// waking beside the probe's 40 clients on 2 loaded cores; in a row the
+// server takes those cores instead, which the engine charges itself. 300µs
+// is the floor's mean; the rest is load and varies with it. Rerun it on a
+// quiet machine with the next full run.
+const IOLate = 300 * time.Microsecond
+
 // WithClient returns scenario text with the harness's client time (rtt)
-// appended, before its seed, unless it names one already.
+// and its upstream's lateness (io-late) appended, before its seed, each
+// unless it names one already.
 func WithClient(scenario string) string {
-	for _, f := range strings.Fields(scenario) {
-		if strings.HasPrefix(f, "rtt=") || strings.HasPrefix(f, "rtt@") {
-			return scenario
+	add := ""
+	for _, k := range []struct {
+		key string
+		val time.Duration
+	}{{"rtt", ClientRTT}, {"io-late", IOLate}} {
+		if !namesKey(scenario, k.key) {
+			add += " " + k.key + "=" + k.val.String()
 		}
 	}
-	rtt := " rtt=" + ClientRTT.String()
 	if head, ok := strings.CutSuffix(scenario, " seed=1"); ok {
-		return head + rtt + " seed=1"
+		return head + add + " seed=1"
 	}
-	return scenario + rtt
+	return scenario + add
+}
+
+// namesKey reports whether scenario sets key, at the start or live.
+func namesKey(scenario, key string) bool {
+	for _, f := range strings.Fields(scenario) {
+		if strings.HasPrefix(f, key+"=") || strings.HasPrefix(f, key+"@") {
+			return true
+		}
+	}
+	return false
 }

@@ -4,9 +4,12 @@ import "testing"
 
 func TestWithClient(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"model=sync clients=4 cores=2 seed=1", "model=sync clients=4 cores=2 rtt=200µs seed=1"},
-		{"model=sync clients=4", "model=sync clients=4 rtt=200µs"},
-		{"model=sync rtt=1ms clients=4 seed=1", "model=sync rtt=1ms clients=4 seed=1"},
+		{"model=sync clients=4 cores=2 seed=1", "model=sync clients=4 cores=2 rtt=200µs io-late=300µs seed=1"},
+		{"model=sync clients=4", "model=sync clients=4 rtt=200µs io-late=300µs"},
+		{"model=sync rtt=1ms clients=4 seed=1", "model=sync rtt=1ms clients=4 io-late=300µs seed=1"},
+		{"model=sync io-late=1ms clients=4 seed=1", "model=sync io-late=1ms clients=4 rtt=200µs seed=1"},
+		{"model=sync rtt=1ms io-late@2s=1ms clients=4", "model=sync rtt=1ms io-late@2s=1ms clients=4"},
+		{"model=sync clients=4 io=50ms,100ms seed=1", "model=sync clients=4 io=50ms,100ms rtt=200µs io-late=300µs seed=1"},
 	} {
 		if got := WithClient(tc.in); got != tc.want {
 			t.Errorf("WithClient(%q) = %q, want %q", tc.in, got, tc.want)
