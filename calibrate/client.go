@@ -59,15 +59,34 @@ const ClientRTT = 200 * time.Microsecond
 // 0.22 ms a request. CPU time, unlike wall time, barely moves with the load.
 const ClientCPU = 100 * time.Microsecond
 
-// WithClient returns scenario text with the harness's client time (rtt)
-// and CPU (client-cpu) appended, before its seed, unless it names them
-// already.
+// IOLate is how much later than asked the harness's upstream answers, as
+// the engine's key io-late says it (the mean of an exponential draw per
+// call). The upstream (upstream.go) holds each call with time.Sleep, and a
+// Go timer fires late: go run ./cmd/calibrate -upstream (ProbeUpstream)
+// records each hold. Run on a machine loaded by other jobs (2026-12-02
+// 06:48 and 06:52 UTC, load average 1.5-2.7): an idle timer of one
+// goroutine came 0.29-0.36 ms late on average (p10 0.21-0.23, p50
+// 0.26-0.31, p90 0.37-0.43 ms; 0.34-0.40 before 100 ms holds), and the
+// upstream's holds with one client calling it (20 ms, as row cpu-cold) the
+// same, 0.30-0.37 ms (p99 1.1-1.2 ms): with nothing else due the lateness
+// is the timer's floor, not the load's. With 40 clients calling at once
+// (100 ms, as fastapi-def) the holds came 0.82-1.0 ms late on average (p10
+// 17-42 µs, p50 0.69 ms, p99 4.0-8.7 ms), the upstream's 40 goroutines
+// waking beside the probe's 40 clients on 2 loaded cores; in a row the
+// server takes those cores instead, which the engine charges itself. 300µs
+// is the floor's mean; the rest is load and varies with it. Rerun it on a
+// quiet machine with the next full run.
+const IOLate = 300 * time.Microsecond
+
+// WithClient returns scenario text with the harness's client time (rtt),
+// its client's CPU on these cores (client-cpu) and its upstream's lateness
+// (io-late) appended, before its seed, each unless it names one already.
 func WithClient(scenario string) string {
 	add := ""
 	for _, kv := range []struct {
 		key string
 		val time.Duration
-	}{{"rtt", ClientRTT}, {"client-cpu", ClientCPU}} {
+	}{{"rtt", ClientRTT}, {"client-cpu", ClientCPU}, {"io-late", IOLate}} {
 		if !names(scenario, kv.key) {
 			add += " " + kv.key + "=" + kv.val.String()
 		}

@@ -28,8 +28,8 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	p("average over each process's life):\n\n```\n%s\n```\n\n", mc.TopProcs)
 
 	p("## Method\n\n")
-	p(`* **Scenario first.** A row is one scenario text; the harness appends `+"`cores=%d rtt=%v client-cpu=%v seed=1`"+` (this
-  machine's nproc, the time and the CPU on these cores its own client adds to each request, calibrate/client.go, and a fixed seed) and derives everything else from the parsed config: the server
+	p(`* **Scenario first.** A row is one scenario text; the harness appends `+"`cores=%d rtt=%v client-cpu=%v io-late=%v seed=1`"+` (this
+  machine's nproc, the time and the CPU on these cores its own client adds to each request and how late its upstream answers, calibrate/client.go, and a fixed seed) and derives everything else from the parsed config: the server
   command (model, workers, threads, worker-connections, backlog, timeout, max-requests and its
   jitter, limit-concurrency), the app route (calls, cpu, parallel, blocking, view, wait, pool, and
   http-client, which also names the one client the app imports) and the client (clients, think,
@@ -77,7 +77,7 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 * **Goals.** throughput and p50 within 10%%, p99 within 25%%, peak upstream exact; also resident
   within 10%% and failures within 25%%. p90, Pss and CPU are shown for information.
 
-`, mc.Nproc, ClientRTT, ClientCPU, PortLo, PortLo+1, PortHi)
+`, mc.Nproc, ClientRTT, ClientCPU, IOLate, PortLo, PortLo+1, PortHi)
 
 	var lines []Line
 	for _, m := range ms {

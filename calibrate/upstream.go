@@ -13,7 +13,8 @@ import (
 // Upstream is the HTTP service the apps call. Every request is answered
 // after the delay, or after an exponential draw with the delay as its mean
 // (a row with io-dist=exp); the upstream counts how many requests it holds
-// at once and keeps the peak.
+// at once and keeps the peak. With RecordLate it also keeps how much later
+// than asked each hold ended (its timer's and goroutine's lateness).
 type Upstream struct {
 	Addr string // host:port it listens on
 
@@ -24,6 +25,8 @@ type Upstream struct {
 	inFlight int
 	peak     int
 	calls    int64
+	record   bool            // under mu: keep late
+	late     []time.Duration // under mu: each recorded hold's lateness
 	srv      *http.Server
 	ln       net.Listener
 }
@@ -66,6 +69,16 @@ func (u *Upstream) Stats() (peak int, calls int64) {
 	return u.peak, u.calls
 }
 
+// RecordLate starts (on) or stops keeping each call's lateness, and
+// returns the lateness kept until now, clearing it.
+func (u *Upstream) RecordLate(on bool) []time.Duration {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	l := u.late
+	u.record, u.late = on, nil
+	return l
+}
+
 // Close stops the upstream.
 func (u *Upstream) Close() error { return u.srv.Close() }
 
@@ -81,8 +94,13 @@ func (u *Upstream) serveUp(w http.ResponseWriter, r *http.Request) {
 		d = time.Duration(u.rng.ExpFloat64() * float64(d))
 	}
 	u.mu.Unlock()
+	start := time.Now()
 	time.Sleep(d)
+	held := time.Since(start)
 	u.mu.Lock()
+	if u.record {
+		u.late = append(u.late, held-d)
+	}
 	u.inFlight--
 	u.mu.Unlock()
 	w.Header().Set("Content-Type", "text/plain")

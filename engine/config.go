@@ -35,6 +35,7 @@ type Config struct {
 	Cores             int
 	IO                time.Duration // mean latency of one upstream call
 	IODist            Dist
+	IOLate            time.Duration // io-late: mean of the exponential time by which each call's answer comes late; 0 for none
 	Calls             int
 	Parallel          bool
 	Blocking          bool

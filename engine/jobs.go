@@ -85,8 +85,9 @@ var jobStepNames = []string{"idle", "fork", "call", "resume", "succeed", "reap"}
 
 // job is one enqueued job: the work its request would have done.
 type job struct {
-	seq      int64 // the request that enqueued it
-	n        int64 // its place in the order of enqueues, from 1
+	seq      int64  // the request that enqueued it
+	draws    uint64 // that request's key for draws (request.draws)
+	n        int64  // its place in the order of enqueues, from 1
 	enqueued time.Duration
 	cpu      time.Duration
 	lat      []float64 // each upstream call's latency, as a multiple of io
@@ -191,6 +192,7 @@ func (s *Sim) enqueueJob(r *request) {
 	j := &q.all[id]
 	q.enqueued++
 	j.seq, j.n, j.enqueued, j.cpu, j.call = r.seq, q.enqueued, s.now, r.jobCPU, 0
+	j.draws = r.draws
 	j.lat = append(j.lat[:0], r.lat...)
 	r.lat = r.lat[:0]
 	q.list.push(id)
@@ -230,7 +232,11 @@ func (s *Sim) jobCPUDone(wi int32) {
 			w.gen++
 			s.upstream++
 			s.m.peakUpstream = max(s.m.peakUpstream, s.upstream)
-			s.after(s.callLatency(j.lat[j.call]), evJobIODone, wi, w.gen)
+			lat := s.callLatency(j.lat[j.call])
+			if lat > 0 {
+				lat += s.traffic.late(s, j.draws, j.call) // as beginIO
+			}
+			s.after(lat, evJobIODone, wi, w.gen)
 			return
 		}
 		s.jobCPU(wi, jobSucceed, jobSuccessCPU)

@@ -82,6 +82,9 @@ var keyTable = []Key{
 		func(c *Config) *time.Duration { return &c.IO }).liveAll(nil),
 	enumKey("io-dist", "distribution of upstream latencies (mean io)", distNames,
 		func(c *Config) int { return int(c.IODist) }, func(c *Config, i int) { c.IODist = Dist(i) }).liveAll(nil),
+	durKey("io-late", "mean time by which each upstream call's answer comes later than its latency (exponential, drawn per call): "+
+		"a real upstream's timer and wake-ups fire late by a varying amount; 0: every call takes exactly its latency", 0, time.Minute,
+		func(c *Config) *time.Duration { return &c.IOLate }).liveAll(nil),
 	intKey("calls", "upstream calls per request", 0, 100,
 		func(c *Config) *int { return &c.Calls }).liveAll(nil),
 	boolKey("parallel", "the calls are gathered concurrently",

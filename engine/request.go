@@ -60,9 +60,10 @@ type request struct {
 	id      int32
 	gen     uint32 // bumped when the slot is freed, so stale events are ignored
 	live    bool
-	seq     int64 // arrival number, from 1
-	client  int32 // closed-loop client, or -1
-	proc    int32 // worker that accepted it, or -1
+	seq     int64  // arrival number, from 1
+	draws   uint64 // its sender and number (traffic.send): keys the draws made as it runs (traffic.late)
+	client  int32  // closed-loop client, or -1
+	proc    int32  // worker that accepted it, or -1
 	procGen uint32
 	thread  int32 // pool thread serving it, or -1
 

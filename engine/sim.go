@@ -308,4 +308,5 @@ const (
 	streamWork     = 3
 	streamClient0  = 1 << 20 // client i uses streamClient0 + i
 	streamNet      = 1 << 40 // xored into the seed of the clients' network draws (traffic.netTime)
+	streamLate     = 1 << 41 // xored into the seed of the calls' lateness draws (traffic.late)
 )

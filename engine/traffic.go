@@ -15,6 +15,7 @@ type traffic struct {
 	arrivals rand.PCG // open loop: the times between arrivals
 	src      rand.PCG // reseeded for each request's own draws
 	netSrc   rand.PCG // reseeded for each closed-loop request's network time (rtt)
+	lateSrc  rand.PCG // reseeded for each upstream call's lateness (io-late)
 	seq      int64    // requests sent so far
 	burstN   int
 }
@@ -118,7 +119,8 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	t.seq++
 	r := s.newRequest()
 	r.seq = t.seq
-	t.src.Seed(mix(c.Seed), mix(who<<40^n))
+	r.draws = who<<40 ^ n
+	t.src.Seed(mix(c.Seed), mix(r.draws))
 	hit := uniform(&t.src) < c.Cache
 	if !hit && c.Slow > 0 {
 		r.slow = uniform(&t.src) < c.Slow
@@ -174,6 +176,18 @@ func (t *traffic) latency(c *Config) float64 {
 		}
 	}
 	return 1
+}
+
+// late draws how much later than its latency the answer to call i of the
+// request keyed draws (request.draws) comes: exponential, of mean io-late,
+// from a source seeded by (seed, draws, i), so every lane of a comparison
+// draws the same and no other draw moves.
+func (t *traffic) late(s *Sim, draws uint64, i int) time.Duration {
+	if s.cfg.IOLate == 0 {
+		return 0
+	}
+	t.lateSrc.Seed(mix(s.cfg.Seed)^streamLate, mix(draws^uint64(i+1)<<56))
+	return t.expDraw(&t.lateSrc, s.cfg.IOLate)
 }
 
 // callLatency is the latency of a call drawn as multiple f of the mean, if

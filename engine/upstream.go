@@ -37,6 +37,11 @@ func (s *Sim) beginIO(r *request) {
 	if r.slow {
 		lat = time.Duration(r.lat[r.call] * float64(s.cfg.SlowIO))
 	}
+	if lat > 0 && !s.sleep {
+		// The upstream's timer fires late; a sleep's timer is the app's
+		// own, and a call of no latency waits on no timer.
+		lat += s.traffic.late(s, r.draws, int(r.call))
+	}
 	r.call++
 	r.inIO++
 	r.hot = lat == 0

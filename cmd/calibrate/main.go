@@ -12,6 +12,7 @@
 //	go run ./cmd/calibrate -repredict      # rerun the engine on the doc's rows, keeping the real cells
 //	go run ./cmd/calibrate -repredict -from run.json  # and rewrite the "Engine constants" section from them
 //	go run ./cmd/calibrate -locust sync-4w # the Go client against locust on these rows (a comma list; "default": calibrate.LocustRows)
+//	go run ./cmd/calibrate -upstream       # time the harness's upstream's lateness on loopback (what calibrate.IOLate is)
 //	go run ./cmd/calibrate -client         # time the harness's own client on loopback (what calibrate.ClientRTT is)
 package main
 
@@ -45,6 +46,7 @@ func main() {
 	ports := flag.Int("ports", calibrate.PortLo, "first of the 100 ports the servers use (Redis takes the one before); another harness on the machine needs other ones")
 	add := flag.String("add", "", "run these rows (comma list) and put them into -out (default docs/calibration.md), keeping the other rows' figures")
 	locust := flag.String("locust", "", "cross-check the Go client with locust on these rows (comma list, or \"default\") and write the section to -out (default docs/calibration.md)")
+	upstreamProbe := flag.Bool("upstream", false, "time the harness's upstream's lateness (how much later than asked its answers come, against an idle timer) with 1 and 40 clients, on the first of -ports, and print it: what calibrate.IOLate should be")
 	clientProbe := flag.Bool("client", false, "time the harness's own client's turn-around on loopback (against a server that does nothing, on the first of -ports) and print it: what calibrate.ClientRTT should be")
 	repredict := flag.Bool("repredict", false, "recompute the predicted, ratio and verdict cells of -out (default docs/calibration.md) with the current engine, without running the servers")
 	date := flag.String("date", "", "with -repredict: the date the header gives (default: now, UTC)")
@@ -62,6 +64,10 @@ func main() {
 	}
 	calibrate.SetPorts(*ports)
 	log.SetFlags(log.Ltime)
+	if *upstreamProbe {
+		probeUpstream(*ports)
+		return
+	}
 	if *clientProbe {
 		probeClient(*ports)
 		return
@@ -223,6 +229,24 @@ func write(out string, mc calibrate.Machine, ms []calibrate.Measurement) {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %s", out)
+}
+
+// probeUpstream times the harness's upstream's lateness with one client
+// calling 20 ms holds (as in row cpu-cold) and 40 calling 100 ms holds (as in
+// row fastapi-def).
+func probeUpstream(port int) {
+	for _, c := range []struct {
+		clients int
+		hold    time.Duration
+		calls   int
+	}{{1, 20 * time.Millisecond, 300}, {40, 100 * time.Millisecond, 50}} {
+		p, err := calibrate.ProbeUpstream(context.Background(), port, c.clients, c.hold, c.calls)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(p)
+	}
+	fmt.Printf("calibrate.IOLate is %v\n", calibrate.IOLate)
 }
 
 // probeClient times the harness's client kept alive and on new
