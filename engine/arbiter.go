@@ -64,10 +64,10 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.alive = false
 	p.gen++
 	p.turn.reset(1)
-	p.iterN, p.iterLeft = 0, 0
+	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
-	p.upOpen = 0
+	p.upOpen, p.upKeyed = 0, false
 	p.pool.wait.clear()
 }
 

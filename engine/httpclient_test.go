@@ -110,8 +110,10 @@ func TestWaitSleep(t *testing.T) {
 	if nap.PeakUpstream != 0 || call.PeakUpstream != 100 {
 		t.Errorf("peak upstream: sleep %d, call %d; want 0 and aiohttp's 100", nap.PeakUpstream, call.PeakUpstream)
 	}
-	if !near(nap.ThroughputRPS, 300/0.2, 0.05) || !near(call.ThroughputRPS, 100/0.2, 0.05) {
-		t.Errorf("throughput: sleep %.0f, call %.0f rps; want about 1500 and 500", nap.ThroughputRPS, call.ThroughputRPS)
+	// The calls go at most at the pace of 100 connections of 200ms, less
+	// the loop's turns of each connection's handover (pool.go).
+	if !near(nap.ThroughputRPS, 300/0.2, 0.05) || call.ThroughputRPS > 100/0.2 || call.ThroughputRPS < 0.8*100/0.2 {
+		t.Errorf("throughput: sleep %.0f, call %.0f rps; want about 1500, and 400 to 500", nap.ThroughputRPS, call.ThroughputRPS)
 	}
 	// CPU-bound: a sleep costs the loop its parse, respond and a timer,
 	// less the two wake-ups that a saturated loop shares (loopTurn).

@@ -26,6 +26,8 @@ func (s *Sim) proceed(id int32) {
 			wait = s.resume(r)
 		case stepConnected:
 			wait = s.connected(r)
+		case stepSend:
+			wait = s.send(r)
 		case stepRespond:
 			wait = s.respond(r)
 		case stepParsed:
@@ -203,6 +205,7 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 		}
 		s.takeLoop(r)
 		d = s.loopTurn(p, r, d)
+		s.giveBackConns(r)
 	}
 	s.wantCPU(p.loop, d)
 	return true
@@ -231,6 +234,7 @@ func (s *Sim) loopTurn(p *proc, r *request, d time.Duration) time.Duration {
 	if p.iterLeft <= 0 {
 		p.iterN = int32(1 + p.turn.wait.len())
 		p.iterLeft = p.iterN
+		p.readyNext = 0
 		s.loopAccepts(p, r)
 	}
 	p.iterLeft--
@@ -254,7 +258,9 @@ func (s *Sim) passLoop(p *proc) {
 	if id, ok := p.turn.release(); ok {
 		next := &s.reqs[id]
 		s.takeLoop(next)
-		s.wantCPU(p.loop, s.loopTurn(p, next, next.cpuNeed))
+		d := s.loopTurn(p, next, next.cpuNeed)
+		s.giveBackConns(next) // after loopTurn: the waiters it wakes run in a later iteration
+		s.wantCPU(p.loop, d)
 	}
 }
 
@@ -286,3 +292,5 @@ func (s *Sim) dropHold(c int32) {
 		}
 	}
 }
+
+var taskStepOn = true

@@ -50,6 +50,7 @@ const (
 	stepCalls                 // make the next upstream call(s)
 	stepResume                // a call has returned
 	stepConnected             // a task's new upstream connection is made: its call goes out
+	stepSend                  // a task that waited for a pooled connection runs: it takes one and its call goes out
 	stepRespond               // write the response
 	stepParsed                // uvicorn has parsed it: --limit-concurrency decides (limit.go)
 	stepDone                  // the response is out
@@ -91,6 +92,7 @@ type request struct {
 	started        time.Duration // when its handler first ran on a core, or -1
 	lat            []float64     // latency of each upstream call, as a multiple of io; empty on a cache hit
 	cpuNeed        time.Duration // CPU it waits to run on the loop
+	heldConns      int16         // pooled connections of returned calls its task has yet to give back (aiohttp, pool.go)
 	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 
@@ -174,6 +176,7 @@ func (s *Sim) newRequest() *request {
 	r.unmade, r.parsed = false, false
 	r.failed, r.failedAt, r.reject = noCause, 0, noCause
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
+	r.heldConns = 0
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]
 	r.segs = r.segs[:0]

@@ -79,3 +79,12 @@ func (f *ring[T]) take(i int) T {
 }
 
 func (f *ring[T]) clear() { f.head, f.size = 0, 0 }
+
+// insert puts v at position i (0 is the oldest), after the i oldest values.
+func (f *ring[T]) insert(i int, v T) {
+	f.push(v)
+	for j := f.size - 1; j > i; j-- {
+		f.buf[(f.head+j)&(len(f.buf)-1)] = f.at(j - 1)
+	}
+	f.buf[(f.head+i)&(len(f.buf)-1)] = v
+}

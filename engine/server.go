@@ -20,6 +20,7 @@ type proc struct {
 	// The loop's current iteration (loopTurn): how many tasks it runs (those
 	// ready as it began) and how many of them have yet to take the loop.
 	iterN, iterLeft int32
+	readyNext       int32      // waiters woken in this iteration, queued ahead of the next one's I/O (pool.go, readyFirst)
 	pool            threadPool // threads that run the WSGI app
 
 	conns     int           // connections the worker holds (gthread's nr_conns, gevent's pool)
@@ -43,6 +44,9 @@ type proc struct {
 	// upOpen is how many upstream connections the client has opened
 	// (pool.go).
 	upOpen int
+	// upKeyed is aiohttp's host key in the connector's _waiters: a new
+	// call waits even with a connection free (pool.go).
+	upKeyed bool
 
 	threadIDs []int32 // every thread this worker slot has had
 	freeTids  []int32 // of those, the ones that exited, to reuse
@@ -87,10 +91,10 @@ func (s *Sim) bootProc(pid int32) {
 	p.pool.reset(s.sp.threads(&s.cfg))
 	p.pool.idle, p.pool.main, p.pool.newest = p.pool.idle[:0], s.sp.mainThread, s.sp.wakeNewest
 	p.turn.reset(1)
-	p.iterN, p.iterLeft = 0, 0
+	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
-	p.upOpen = 0
+	p.upOpen, p.upKeyed = 0, false
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true

@@ -52,6 +52,7 @@ type Sim struct {
 	sleep      bool  // wait=sleep: each io is a sleep, not an upstream call
 	callMem    int64 // memory of one upstream call in flight (callMemory)
 	waitRSS    int64 // memory of one call waiting for a connection of the client's pool (poolWaitMemory)
+	aiohttp    bool  // the pool follows aiohttp's connector (pool.go, aiohttpPool)
 
 	m            metrics
 	ended        bool
@@ -109,7 +110,7 @@ func New(c Config, opt Options) *Sim {
 	cp := &s.cfg // not &c, which would move c to the heap
 	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
 	s.cost, s.sleep, s.callMem = laneCosts(cp), cp.Wait == WaitSleep, callMemory(cp)
-	s.waitRSS = poolWaitMemory(cp)
+	s.waitRSS, s.aiohttp = poolWaitMemory(cp), aiohttpPool(cp)
 	if sp.maxKept != nil {
 		s.keptLimit, s.keptLimits = sp.maxKept(cp), true
 	}

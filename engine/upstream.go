@@ -16,7 +16,7 @@ func (s *Sim) callUpstream(r *request) {
 		s.beginIO(r) // a sleep takes no connection
 		return
 	}
-	if !p.up.take(r.id) {
+	if !s.takeConn(p, r) {
 		s.waitMem(r.proc, 1)
 		if r.inIO == 0 {
 			s.setState(r, stWaitPool)
@@ -66,9 +66,10 @@ func (s *Sim) ioDone(id int32, gen uint32) {
 	if !s.sleep {
 		s.upstream--
 		s.addProcMem(pid, -s.callMem, -s.callMem)
-		if next, ok := p.up.release(); ok {
-			s.waitMem(pid, -1)
-			s.goOut(p, &s.reqs[next])
+		if s.inTurnRelease(r) {
+			r.heldConns++ // its task gives it back when it runs (giveBackConns)
+		} else {
+			s.releaseConn(pid)
 		}
 	}
 	if r.pending > 0 {
