@@ -135,8 +135,10 @@ const (
 	// the timed waits of take_gil reshuffle the rest). Fitted to the quiet
 	// runs' tails, 3 each: 8 threads of 20 ms CPU (p50 166-172, p90 233-250,
 	// p99 275-299 ms) and 4 (p90 117-119, p99 139-154 ms). 0.15 gives,
-	// over seeds 1-10, 8 threads p50 162-168, p90 220-235, p99 250-290 ms
-	// and 4 threads p90 105-110, p99 126-162 ms. A uniform draw (0) gives 8
+	// over seeds 1-10 with the harness's rtt, client-cpu and io-late, 8
+	// threads p50 162-167, p90 213-234, p99 266-307 ms and 4 threads p90
+	// 104-110, p99 125-152 ms (as fitted, before those keys and EEVDF: p99
+	// 250-290 and 126-162 ms). A uniform draw (0) gave 8
 	// threads p99 297-353 ms; 0.35 gives 4 threads p99 116-127 ms; first
 	// in, first out (1) gives p99 = p50.
 	gilOldest = 0.15
