@@ -14,6 +14,12 @@ type thread struct {
 	sliceAt time.Duration // when its current slice began
 	loop    bool
 	lane    int32 // its place among its worker's threads, for drawing
+	// heldFrom is when it last took the GIL; holding says that it runs
+	// its next task's Python under the GIL it holds (keepLoopGIL), and
+	// goesOn that its next slice continues that hold.
+	heldFrom time.Duration
+	holding  bool
+	goesOn   bool
 }
 
 // The CPU scheduler. A process runs Python on one thread at a time (the
@@ -44,6 +50,9 @@ type thread struct {
 func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	th := &s.threads[tid]
 	th.cpuLeft = d
+	if th.holding {
+		return // the loop goes on under the GIL it holds (keepLoopGIL)
+	}
 	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.waiting() == 0 {
 		// Nobody waits for the GIL or a core: the thread runs at once, as
 		// enqueueThread and dispatch would have it, without the queues. Its
@@ -110,6 +119,12 @@ func (s *Sim) dispatch() {
 func (s *Sim) startSlice(tid int32) {
 	th := &s.threads[tid]
 	th.slice = min(th.cpuLeft, switchInterval)
+	if th.goesOn {
+		th.goesOn = false
+		th.slice = min(th.cpuLeft, max(switchInterval-(s.now-th.heldFrom), time.Microsecond))
+	} else {
+		th.heldFrom = s.now
+	}
 	th.sliceAt = s.now
 	if th.req >= 0 {
 		r := &s.reqs[th.req]
@@ -161,6 +176,47 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		s.dispatch()
 		return
 	}
+	if th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval && s.keepLoopGIL(tid) {
+		return
+	}
+	s.dropGIL(p, pid)
+	s.cpuDone(tid)
+	s.dispatch()
+}
+
+// keepLoopGIL runs what event loop thread tid, whose work just ended while
+// other threads of its process wait for the GIL, does next under the GIL it
+// holds, and reports whether it handled the slice's end. asyncio's _run_once
+// runs its ready callbacks one after another on the loop's thread, and
+// CPython drops the GIL between them only when a waiting thread has asked
+// for it (gil_drop_request, after the switch interval: take_gil in
+// Python/ceval_gil.h) or around the selector's poll, whose epoll_wait(0)
+// returns before a waiter woken by the drop has run; so the loop goes on
+// with its next task for what remains of a switch interval since it took
+// the GIL, and a forced switch (gilSwitch) ends it. The loop's next task
+// asks for its CPU within cpuDone (wantCPU), and runs in the same hold.
+func (s *Sim) keepLoopGIL(tid int32) bool {
+	th := &s.threads[tid]
+	p := s.cpuProc(th.proc)
+	th.holding = true
+	s.cpuDone(tid)
+	th.holding = false
+	if p.running != tid {
+		return true // its process died meanwhile (dropProcCPU)
+	}
+	if th.cpuLeft > 0 {
+		th.goesOn = true
+		s.startSlice(tid)
+		return true
+	}
+	s.dropGIL(p, th.proc)
+	s.dispatch()
+	return true
+}
+
+// dropGIL takes worker pid, p, whose running thread's work has ended, off its
+// core: another of its threads takes the GIL, or it sleeps.
+func (s *Sim) dropGIL(p *proc, pid int32) {
 	s.stop(p)
 	p.running = -1
 	s.freeCores++
@@ -171,8 +227,6 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	} else {
 		s.leave(&p.ent) // it sleeps
 	}
-	s.cpuDone(tid)
-	s.dispatch()
 }
 
 // gilWinner takes the thread that gets worker p's free GIL out of its

@@ -130,3 +130,18 @@ func TestFastAPIThreads(t *testing.T) {
 		}
 	}
 }
+
+// A def endpoint parses its call's response on its thread, and the asyncio
+// loop runs the returned endpoints' tasks one after another under one hold
+// of the GIL (keepLoopGIL), so with fixed 100 ms calls a wave of 40 threads
+// coming back together does not keep the loop, and the tokens it frees,
+// waiting: most requests wait for no token (real p50 107-109 ms,
+// docs/calibration.md row fastapi-def), where a loop that draws the GIL
+// against the wave for each task, or that does the call's CPU itself after
+// the token is freed, keeps the clients in waves of about 185 ms.
+func TestFastAPIWaveBreaks(t *testing.T) {
+	r := run1(t, "model=fastapi clients=100 io=100ms requests=3000 seed=1")
+	if r.LatencyMS.P50 > 120 {
+		t.Errorf("fastapi, 100 clients, fixed 100 ms calls: p50 %.1f ms, want at most 120 (one call and a little)", r.LatencyMS.P50)
+	}
+}

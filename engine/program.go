@@ -131,6 +131,12 @@ func (s *Sim) makeCalls(r *request) bool {
 // (respond charges that one).
 func (s *Sim) resume(r *request) bool {
 	if int(r.call) >= len(r.lat) {
+		if s.sp.freeThreadFirst {
+			// The handler parses the last call's response on its
+			// pool thread, under the GIL, before it returns and frees
+			// the thread (respond).
+			return s.runCPU(r, false, s.resumeCPU(r), stepRespond)
+		}
 		r.step = stepRespond
 		return false
 	}
@@ -162,11 +168,17 @@ func (s *Sim) callWakes() uint8 {
 func (s *Sim) respond(r *request) bool {
 	d := s.cost.respond
 	r.wakes = 0 // on the loop it goes on from parse, in the same turn
-	if len(r.lat) > 0 {
+	switch {
+	case len(r.lat) == 0:
+	case s.sp.freeThreadFirst:
+		// The thread ran the last call's CPU (resume) and returns: the
+		// loop runs its future's callback in one iteration.
+		r.wakes = 1
+	default:
 		d += s.resumeCPU(r) // coming back from the last call
 		r.wakes = s.callWakes()
 	}
-	if s.sp.freeThreadFirst {
+	if s.sp.freeThreadFirst && !s.sp.freeOnLoop {
 		s.releaseThread(r)
 	}
 	return s.runCPU(r, s.unit.serverLoop, d, stepDone)
@@ -208,7 +220,18 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 		s.giveBackConns(r)
 	}
 	s.wantCPU(p.loop, d)
+	s.freeOnLoop(r)
 	return true
+}
+
+// freeOnLoop frees the pool thread of r, which has just taken its worker's
+// loop to write its response, on a model whose awaiting task frees it
+// there (spec.freeOnLoop). It runs after the loop has asked for its CPU, so
+// the waiter it wakes queues for the GIL behind the loop.
+func (s *Sim) freeOnLoop(r *request) {
+	if s.sp.freeOnLoop && r.step == stepDone {
+		s.releaseThread(r)
+	}
 }
 
 // takeLoop makes r the task on its worker's loop.
@@ -261,6 +284,7 @@ func (s *Sim) passLoop(p *proc) {
 		d := s.loopTurn(p, next, next.cpuNeed)
 		s.giveBackConns(next) // after loopTurn: the waiters it wakes run in a later iteration
 		s.wantCPU(p.loop, d)
+		s.freeOnLoop(next)
 	}
 }
 

@@ -70,6 +70,12 @@ type spec struct {
 	// the handler returns, before the response is written (the loop writes
 	// it).
 	freeThreadFirst bool
+	// freeOnLoop says, with freeThreadFirst, that the task awaiting the
+	// thread frees it on the loop: as it takes the loop to write the
+	// response, before that CPU (anyio's limiter: run_sync_in_worker_thread
+	// returns `await future` inside `async with limiter`). Without it the
+	// thread frees itself as its handler returns.
+	freeOnLoop bool
 	// dispatch is the CPU the worker's main thread spends to hand request
 	// work to its pool, which grows with what worker p already holds
 	// (gthread's futures.wait); it runs on the GIL, before the handler.
