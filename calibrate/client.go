@@ -28,8 +28,11 @@ import (
 // next request's first line). Run here on a loaded machine (2026-12-02
 // 06:10 UTC, load average 6.7-7.2), per draw of rtt: kept alive 57 µs
 // with the cores busy and 299 µs when the server holds each request 20 ms;
-// on a new connection 230 and 301 µs (half of 461 and 602). Rerun it on a
-// quiet machine with the next full run.
+// on a new connection 230 and 301 µs (half of 461 and 602). Rerun on a
+// quiet machine (2026-12-02 07:39 UTC, load average 1.2, no other jobs):
+// kept alive 34 µs after a 0 s hold and 277 µs after a 20 ms one (the
+// client's wake-up from idle), a new connection 89 and 268 µs a trip; 200 µs
+// stays the figure for the rows, whose calls are 20 ms or longer.
 const ClientRTT = 200 * time.Microsecond
 
 // ClientCPU is the CPU the harness's Go client spends per request on the
@@ -74,8 +77,11 @@ const ClientCPU = 100 * time.Microsecond
 // 17-42 µs, p50 0.69 ms, p99 4.0-8.7 ms), the upstream's 40 goroutines
 // waking beside the probe's 40 clients on 2 loaded cores; in a row the
 // server takes those cores instead, which the engine charges itself. 300µs
-// is the floor's mean; the rest is load and varies with it. Rerun it on a
-// quiet machine with the next full run.
+// is the floor's mean; the rest is load and varies with it. Rerun on a quiet
+// machine (2026-12-02 07:40 UTC, load average 0.7-1.2): an idle timer came
+// 313 µs late (p10 257, p90 350 µs) and the upstream's 20 ms holds 312 µs
+// with one client; with 40 clients at once 685 µs (p99 1.9 ms), the holds
+// waking together beside the probe's own clients.
 const IOLate = 300 * time.Microsecond
 
 // WithClient returns scenario text with the harness's client time (rtt),
