@@ -167,8 +167,13 @@ const (
 	// tcp_write_timeout gives up after tcp_syn_retries + tcp_syn_linear_timeouts
 	// resends (6 + 4). So the resends go out 1, 2, 3, 4 and 5s after the
 	// first SYN, then at 7, 11, 19, 35 and 67s, and the client gives up 64s
-	// after the last, 131s in (this machine's sysctl net.ipv4: 6 and 4).
+	// after the last, 131s in (this machine's sysctl net.ipv4: 6 and 4);
+	// each wait ends on the timer wheel's next tick (synResendAt), which
+	// makes those 1.024, 2.048, ... 69.632s and 135.168s.
 	synRetries       = 6
 	synLinearRetries = 4
 	synRTO           = time.Second
+	// jiffy is one tick of this machine's kernel (CONFIG_HZ=250), the unit
+	// of its timer wheel (synResendAt).
+	jiffy = 4 * time.Millisecond
 )

@@ -21,16 +21,19 @@ func (s *Sim) connect(r *request) {
 			return
 		}
 	}
-	if s.backlog.len() < s.backlogCap {
+	// Linux drops a SYN only when the accept queue holds more than the
+	// listen backlog (include/net/sock.h sk_acceptq_is_full:
+	// sk_ack_backlog > sk_max_ack_backlog), so it holds backlog+1.
+	if s.backlog.len() <= s.backlogCap {
 		s.backlog.push(r.id)
 		s.setState(r, stBacklog)
 		s.m.peakBacklog = max(s.m.peakBacklog, s.backlog.len())
 		return
 	}
 	// The accept queue is full: Linux drops the SYN, and the client's
-	// kernel sends it again (synBackoff).
+	// kernel sends it again (synBackoff, on the timer wheel: synResendAt).
 	s.setState(r, stConnecting)
-	s.after(synBackoff(r.retries), evRetrySYN, r.id, r.gen)
+	s.after(synResendAt(s.now, r.retries)-s.now, evRetrySYN, r.id, r.gen)
 	r.retries++
 }
 
@@ -55,6 +58,35 @@ func synBackoff(n uint8) time.Duration {
 		return synRTO
 	}
 	return synRTO << (int(n) - synLinearRetries)
+}
+
+// synResendAt is when the client's kernel resends a SYN whose timer it
+// armed at now, after its n-th resend. The SYN retransmit timer is a
+// timer_list (inet_csk_reset_xmit_timer: jiffies + icsk_rto), and the
+// timer wheel fires it at the first tick of its level's granularity
+// strictly after its expiry, never early (kernel/time/timer.c,
+// calc_wheel_index and calc_index: (expires >> LVL_SHIFT) + 1). A 1s or 2s
+// timer sits on level 1, 8 jiffies (32 ms at HZ=250) apart, so the linear
+// resends come 1.024s apart, not 1s; a 4s one on level 2, 64 jiffies apart.
+// Timers armed within one 32 ms bucket fire together: the wheel keeps
+// dropped clients in lock-step, it does not spread them. The engine's
+// jiffies count from the run's start (the real phase is arbitrary).
+func synResendAt(now time.Duration, n uint8) time.Duration {
+	armed := int64(now / jiffy)
+	expires := armed + int64(synBackoff(n)/jiffy)
+	shift := wheelShift(expires - armed)
+	return time.Duration(((expires>>shift)+1)<<shift) * jiffy
+}
+
+// wheelShift is LVL_SHIFT of the timer wheel's level for a timer delta
+// jiffies away: level n starts at LVL_START(n) = 63 << 3(n-1) jiffies and
+// its granularity is 1 << 3n jiffies.
+func wheelShift(delta int64) uint {
+	shift := uint(0)
+	for start := int64(63); delta >= start; start <<= 3 {
+		shift += 3
+	}
+	return shift
 }
 
 // pickWorker chooses which idle worker wins a new connection. Every worker

@@ -82,3 +82,50 @@ func TestSYNResendSchedule(t *testing.T) {
 		t.Errorf("resends at %v, want %v", got, want)
 	}
 }
+
+// The resend timer sits on the kernel's timer wheel, which fires it at the
+// next tick of its level's granularity after it expires (calc_index rounds
+// (expires >> shift) + 1 up). Worked by hand at HZ=250 for a SYN dropped at
+// 0: expires at jiffy 250, level 1 (63 <= 250 < 504, 8 jiffies), fires at
+// 256 (1.024s); re-armed there, 506 fires at 512 (2.048s); ... 1280
+// (5.12s); then 2s = 500 jiffies, still level 1: 1780 fires at 1784
+// (7.136s); then 4s = 1000 jiffies, level 2 (64 jiffies): 2784 fires at
+// 2816 (11.264s).
+func TestSYNResendOnTheTimerWheel(t *testing.T) {
+	var at time.Duration
+	var got []time.Duration
+	for n := uint8(0); n <= 6; n++ {
+		at = synResendAt(at, n)
+		got = append(got, at)
+	}
+	want := []time.Duration{1024, 2048, 3072, 4096, 5120, 7136, 11264}
+	for i := range want {
+		want[i] *= time.Millisecond
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("resends of a SYN dropped at 0 at %v, want %v", got, want)
+	}
+	// SYNs whose timers expire within one 32 ms bucket are resent
+	// together: dropped in jiffies 0-5 (expiring at 250-255) they go at
+	// 256; from jiffy 6 (expiring at 256) at 264, 32 ms later.
+	for _, c := range []struct{ dropped, want time.Duration }{
+		{time.Millisecond, 1024 * time.Millisecond},
+		{23 * time.Millisecond, 1024 * time.Millisecond},
+		{24 * time.Millisecond, 1056 * time.Millisecond},
+	} {
+		if got := synResendAt(c.dropped, 0); got != c.want {
+			t.Errorf("synResendAt(%v, 0) = %v, want %v", c.dropped, got, c.want)
+		}
+	}
+}
+
+// Linux's accept queue holds one connection more than the listen backlog
+// (sk_acceptq_is_full drops a SYN when sk_ack_backlog > sk_max_ack_backlog):
+// 20 clients on one uWSGI thread with backlog=5 leave 1 served, 6 queued and
+// 13 dropped.
+func TestAcceptQueueHoldsBacklogPlusOne(t *testing.T) {
+	r := run1(t, "model=uwsgi workers=1 threads=1 backlog=5 clients=20 io=100ms requests=50 seed=1")
+	if r.PeakBacklog != 6 {
+		t.Errorf("backlog=5: peak listen queue %d, want 6", r.PeakBacklog)
+	}
+}

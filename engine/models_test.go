@@ -268,11 +268,12 @@ func TestClientTimeoutWastesWork(t *testing.T) {
 	}
 }
 
-// A full listen queue drops SYNs; clients retry after 1s, 2s, 4s...
+// A full listen queue drops SYNs; clients retry after 1s, 2s, 4s... The
+// queue holds one more than the backlog (sk_acceptq_is_full).
 func TestBacklogOverflow(t *testing.T) {
 	r := run1(t, "model=sync backlog=5 io=1s burst=20")
-	if r.PeakBacklog != 5 {
-		t.Errorf("peak backlog %d, want 5", r.PeakBacklog)
+	if r.PeakBacklog != 6 {
+		t.Errorf("peak backlog %d, want 6 (backlog=5, plus one)", r.PeakBacklog)
 	}
 	if r.Completed != 20 || r.LatencyMS.Max < 16000 {
 		t.Errorf("%d completed, max latency %.0f ms; want all 20, some after several SYN retries", r.Completed, r.LatencyMS.Max)
@@ -366,24 +367,30 @@ func TestKeepaliveKeepsClientsOnTheirWorker(t *testing.T) {
 }
 
 // A SYN that the full listen queue drops is resent ten times, 1s apart for
-// the first five and then 2s, 4s, ... apart (the last at 67s, Linux 6.12's
-// tcp_syn_linear_timeouts=4 and tcp_syn_retries=6); the connection fails
-// 64s after that, at 131s.
-func TestConnectFailsAfter131s(t *testing.T) {
-	r := run1(t, "model=sync backlog=1 io=200s timeout=0s burst=3 duration=200s")
-	// One request is served, one waits in the backlog, one never connects.
+// the first five and then 2s, 4s, ... apart (Linux 6.12's
+// tcp_syn_linear_timeouts=4 and tcp_syn_retries=6), and the connection
+// fails 64s after the last: 131s in, as the waits add up, but each wait
+// ends on the timer wheel's next tick of its level (synResendAt). By hand,
+// in jiffies of 4 ms: resends at 256, 512, 768, 1024, 1280 (level 1, 8
+// jiffies), 1784, 2816, 4864, 8896 (level 2, 64), 17408 (level 3, 512),
+// and the 64s wait, 16000 jiffies on level 3, ends at 33792: 135.168s.
+func TestConnectFailsAfter135s(t *testing.T) {
+	const text = "model=sync backlog=1 io=200s timeout=0s burst=4 duration=200s"
+	r := run1(t, text)
+	// One request is served, two wait in the backlog (1 plus one), one
+	// never connects.
 	if r.Failed.ConnectFailed != 1 {
 		t.Fatalf("%d connect failures, want 1", r.Failed.ConnectFailed)
 	}
-	sc, _ := ParseScenario("model=sync backlog=1 io=200s timeout=0s burst=3 duration=200s")
+	sc, _ := ParseScenario(text)
 	s := New(sc.Lanes[0], Options{Timelines: 10})
-	s.RunUntil(130 * time.Second)
+	s.RunUntil(135168*time.Millisecond - time.Microsecond)
 	if got := s.Result().Failed.ConnectFailed; got != 0 {
-		t.Errorf("at 130s: %d connect failures, want none yet", got)
+		t.Errorf("just before 135.168s: %d connect failures, want none yet", got)
 	}
-	s.RunUntil(132 * time.Second)
+	s.RunUntil(135168 * time.Millisecond)
 	if got := s.Result().Failed.ConnectFailed; got != 1 {
-		t.Errorf("at 132s: %d connect failures, want 1", got)
+		t.Errorf("at 135.168s: %d connect failures, want 1", got)
 	}
 }
 
