@@ -37,6 +37,15 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 		}
 		return median(xs), true
 	}
+	// realResident is the median resident memory over the row's repeats,
+	// as the results table shows it.
+	realResident := func(m Measurement) float64 {
+		var xs []float64
+		for _, r := range m.Real {
+			xs = append(xs, r.Mem.Resident)
+		}
+		return median(xs)
+	}
 
 	p("### 1. CPU per request: the server's constants, and the call's CPU with its cold surcharge\n\n")
 	p("*In the engine:* each model's file (engine/sync.go, ...) charges the server's own CPU per request\n")
@@ -182,14 +191,14 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 			continue
 		}
 		cfg, _, _, _ := Predict(m.Scenario)
-		d := m.Real[0].Mem.Resident - m.Pred.MemoryMB.Resident
+		d := realResident(m) - m.Pred.MemoryMB.Resident
 		w := float64(cfg.Workers)
 		p("| %s | %+.1f | %d | %+.1f | %.0f | %d |\n", m.Row.Name, d, cfg.Workers, d/w, float64(cfg.Clients)/w, cfg.ThreadsPerWorker())
 	}
 	var small []float64
 	for _, m := range ms {
 		if cfg, _, _, err := Predict(m.Scenario); err == nil && len(m.Real) > 0 && cfg.Workers == 1 && cfg.Clients <= 50 {
-			small = append(small, m.Real[0].Mem.Resident-m.Pred.MemoryMB.Resident)
+			small = append(small, realResident(m)-m.Pred.MemoryMB.Resident)
 		}
 	}
 	if len(small) > 0 {
