@@ -57,8 +57,8 @@ func (s *Sim) acceptBurst(ready []int32) int32 {
 			racing = append(racing, pid)
 		}
 	}
-	if len(racing) == 0 {
-		racing = ready[:cap(racing)]
+	if len(racing) == 0 { // nothing was written over: ready is whole
+		racing = ready
 	}
 	s.burstN++
 	return racing[s.rng.IntN(len(racing))]

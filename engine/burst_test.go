@@ -113,3 +113,17 @@ func TestBurstLateTogether(t *testing.T) {
 		t.Errorf("64 clients on 4 workers: no seed of %d left three workers below 8 connections; a late burst does (real: 46/7/6/5)", seeds)
 	}
 }
+
+// A worker that is full takes no more of a burst, and the late workers
+// take what the racing ones cannot: with worker-connections 3, 2 workers
+// and the second late, the first takes 3 and the second 3 at once, and the
+// other 4 clients wait in the listen queue.
+func TestBurstFullWorkerLeavesItToTheLate(t *testing.T) {
+	setAcceptLate(t, 1)
+	for seed := 1; seed <= 10; seed++ {
+		split := burstSplit(t, fmt.Sprintf("model=gthread workers=2 threads=5 worker-connections=3 clients=10 io=100ms requests=100 rtt=200µs seed=%d", seed))
+		if !slices.Equal(split, []int{3, 3}) {
+			t.Errorf("seed %d, worker-connections 3, the second worker late: split %v, want [3 3]", seed, split)
+		}
+	}
+}
