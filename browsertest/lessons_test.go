@@ -147,8 +147,8 @@ func TestLessonSweepCard(t *testing.T) {
 		t.Fatalf("the sweep card never showed its 16 points: %v (%s)", err, eval[string](t, ctx, `document.querySelector(".cp-sweep .cp-sweep-points").textContent`))
 	}
 	cheapest := eval[string](t, ctx, `[...document.querySelectorAll(".cp-sweep tr.cp-cheapest td")].slice(0, 2).map(td => td.textContent).join(" ")`)
-	if cheapest != "model=gthread threads=8 6" {
-		t.Errorf("the marked row reads %q; want gthread's workers=6, as the lesson claims (expect 2:cheapest == 6)", cheapest)
+	if cheapest != "model=gthread threads=8 4" {
+		t.Errorf("the marked row reads %q; want gthread's workers=4, as the lesson claims (expect 2:cheapest == 4)", cheapest)
 	}
 	for _, v := range runAxe(t, ctx, axeSource(t)) { // the filled table too
 		t.Errorf("axe-core %s (%s): %s: %v", v.ID, v.Impact, v.Help, v.Nodes)

@@ -151,7 +151,8 @@ const (
 	acceptAwake = 500 * time.Microsecond
 	// acceptStayLoop is the acceptStay of the models whose accept path was
 	// not measured in a burst, that loop back to their poller after an
-	// accept as gthread does: the first fit on gthread -w 2 --threads 5
+	// accept as gthread does: the first fit on gthread -w 2 --threads 5,
+	// which gthread itself no longer uses (acceptBurst)
 	// (quiet splits 11/0, 11/0, 10/1 of 11 clients and 7/3, 5/5, 7/3 of
 	// 10, likelihood best at 0.75-0.8).
 	acceptStayLoop = 0.75

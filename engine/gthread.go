@@ -30,9 +30,10 @@ var gthread = spec{
 	accept: func(s *Sim, p *proc) bool { return p.conns < s.cfg.WorkerConnections },
 	// Its main thread accepts one connection per poller event, hands it to
 	// the executor and goes straight back to select (run, accept,
-	// enqueue_req: gthread.py:117-128, :193-221), so in a burst it finds
-	// the next connection queued while the other workers are still waking.
-	acceptStay: gthreadAcceptStay,
+	// enqueue_req: gthread.py:117-128, :193-221), so in a burst the
+	// workers on a core take the connections, and one that the kernel
+	// queued behind a running task gets none for a while (burst.go).
+	acceptLate: gthreadAcceptLate,
 	slots:      true,
 	// The main loop (run, gthread.py:193-221) turns once for each poller
 	// event, a request on a kept connection or a new one, and each turn
@@ -76,19 +77,24 @@ var gthread = spec{
 // of the loop that found no finished future.
 const gthreadPerFuture = 1100 * time.Nanosecond
 
-// gthreadAcceptStay is the chance that the worker that accepted less than
-// acceptAwake ago wins the next connection of a burst. Fitted by
-// likelihood (400 seeds a value) to the twelve quiet runs of gthread -w 2
-// --threads 5 with kept-alive clients, largest worker's share of the
-// connections: 10 clients 5, 5, 6, 7, 5, 7; 11 clients 11, 11, 6, 11, 11,
-// 10. 0.75 fits best (log-likelihood -21.6; 0.5 gives -25.8, 0.9 -23.9,
-// a fair draw -39.6). No single value fits both: alone, the 10-client runs
-// want a weak pull (0.3 or less) and the 11-client runs a strong one (0.85
-// or more), and no difference between the two bursts in the server's
-// accept path explains it (the harness warms both up the same way, with 10
-// clients); with 4 workers of 8 threads and 64 clients, 0.75 gives the
-// X
-const gthreadAcceptStay = 0.75
+// gthreadAcceptLate is the chance that the gthread workers woken by a
+// burst of connections, all but the first, are queued behind a running
+// task and join the race late (acceptBurst). Fitted by likelihood to the
+// quiet runs' splits of a burst of kept-alive clients, read off the
+// requests each worker served: on gthread -w 2 --threads 5, 8 of 18 runs
+// left one worker with all or all but one of the connections (10 clients:
+// 9/1, 10/0, 9/1; 11 clients: 11/0 four times, 10/1), and 10 split between
+// 5/5 and 7/3; on -w 4 --threads 8 with 64 clients, 3 of 6 split evenly
+// (about 16 each, p50 173-208 ms) and 3 left one worker with most of them
+// and one or three with 5-7 (p50 104-157 ms, p99 524-627 ms). The
+// likelihood q^11 (1-q)^13 is best at 11/24. The late workers are late
+// together (they wait on the same core): drawn one by one, a 4-worker
+// burst would mostly leave one worker late and spread the rest evenly (p50
+// about 250 ms), which no run showed. The 10 and 11 client rows do not
+// differ: the first quiet run split 10 clients 5/5, 5/5, 6/4 and 11
+// clients 11/0, 11/0, 6/5, and the second the other way round (9/1, 10/0,
+// 9/1 and 6/5, 7/4, 6/5).
+const gthreadAcceptLate = 0.46
 
 // gunicornThreads is gunicorn's --threads default (gunicorn/config.py,
 // class Threads).

@@ -91,18 +91,18 @@ func wheelShift(delta int64) uint {
 
 // pickWorker chooses which idle worker wins a new connection. Every worker
 // waits on the same listening socket, the kernel wakes them all, and the
-// first to call accept() wins: there is no balancing. A worker that accepted
-// a moment ago is still awake in its accept loop (gthread's main thread
-// accepts one connection per poller event and goes straight back to select,
-// which finds the next one queued) while the others are still waking up, so
-// within acceptAwake of its last accept it wins again with the model's
-// probability (spec.acceptStay); otherwise the engine draws the winner uniformly among the
-// workers ready to accept. Spaced arrivals (a new connection per request)
-// split evenly, as measured: 304/296 requests on gthread -w 2. A burst of
-// kept-alive connections splits unevenly, as measured (docs/calibration.md,
-// section 2): on a quiet machine 11/0, 11/0 and 10/1 connections with 11
-// clients, 7/3, 5/5 and 7/3 with 10, and one of 4 workers left with about 6
-// of 64.
+// first to call accept() wins: there is no balancing. A model with
+// spec.acceptLate runs the burst race (acceptBurst, burst.go): the workers
+// on a core share a burst by fair draws, and one the kernel queued behind
+// a running task joins late, so a burst of kept-alive connections either
+// splits about evenly or goes nearly all to one worker, as measured on
+// gthread (docs/calibration.md). Otherwise a worker that accepted a moment
+// ago is still awake in its accept loop while the others are still waking
+// up, so within acceptAwake of its last accept it wins again with the
+// model's probability (spec.acceptStay); else the engine draws the winner
+// uniformly among the workers ready to accept. Spaced arrivals (a new
+// connection per request) split evenly, as measured: 304/296 requests on
+// gthread -w 2.
 func (s *Sim) pickWorker() int32 {
 	ready := s.readyProcs[:0]
 	last := int32(-1)
@@ -123,6 +123,9 @@ func (s *Sim) pickWorker() int32 {
 	}
 	if s.sp.host.roundRobin {
 		return slices.MinFunc(ready, func(a, b int32) int { return cmp.Compare(s.procs[a].handedAt, s.procs[b].handedAt) })
+	}
+	if s.sp.acceptLate > 0 {
+		return s.acceptBurst(ready)
 	}
 	if last >= 0 && s.now-s.lastAcceptAt <= acceptAwake && s.rng.Float64() < s.sp.acceptStay {
 		return last

@@ -36,6 +36,7 @@ type proc struct {
 	heldFor   int32         // client+1 whose next request the loop is held for (holdLoop), or 0
 	busySince time.Duration // when a pool thread last took a request, for the sync worker's timeout
 	handedAt  int64         // Sim.handoffs when it last got a new connection, for a round-robin primary
+	burstJoin int32         // the connection of the current burst from which it races for accepts (burst.go)
 
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one

@@ -62,6 +62,7 @@ type Sim struct {
 	handoffs     int64         // new connections handed to workers so far (proc.handedAt)
 	lastAccept   int32         // the worker that took the last new connection, or -1
 	lastAcceptAt time.Duration // when
+	burstN       int32         // connections handed out in the current burst (burst.go)
 	snapIndex    []int32       // Snapshot's scratch: request slot to snapshot entry
 }
 

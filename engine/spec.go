@@ -42,6 +42,11 @@ type spec struct {
 	// still in its accept loop while the others wake): from the model's
 	// accept path (pickWorker). 0: every ready worker is as likely.
 	acceptStay float64
+	// acceptLate, if not 0, replaces acceptStay with the burst race of
+	// acceptBurst (burst.go): the chance that a worker woken by a burst's
+	// first connection is queued behind a running task and joins the race
+	// only acceptLateAfter connections later.
+	acceptLate float64
 	// slots says that a worker counts its open connections (p.conns)
 	// against worker_connections.
 	slots bool

@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// setAcceptLate sets gthread's acceptLate to v for the rest of the test.
+func setAcceptLate(t *testing.T, v float64) {
+	t.Helper()
+	saved := gthread.acceptLate
+	t.Cleanup(func() { gthread.acceptLate = saved })
+	gthread.acceptLate = v
+}
+
+// burstSplit runs text until its first burst of connections has been
+// accepted (10 ms) and returns the connections each worker holds, largest
+// first.
+func burstSplit(t testing.TB, text string) []int {
+	t.Helper()
+	sc, err := ParseScenario(text)
+	if err != nil {
+		t.Fatalf("ParseScenario(%q): %v", text, err)
+	}
+	s := NewLane(sc, 0, Options{})
+	s.RunUntil(10 * time.Millisecond)
+	var split []int
+	for i := range s.procs {
+		split = append(split, s.procs[i].open)
+	}
+	slices.Sort(split)
+	slices.Reverse(split)
+	return split
+}
+
+// A burst of 11 kept-alive clients on gthread 2 x 5 splits one of two
+// ways, as on the real server: all 11 on one worker (the other was late,
+// with probability gthreadAcceptLate, 0.46) or a fair draw between the two
+// (6/5 or 7/4 mostly). The awake-worker pull it replaced (the last winner
+// wins again with probability 0.75) gave every split from 6/5 to 11/0 a
+// share, 10/1 and 9/2 among them (a quarter of seeds).
+func TestBurstSplitsAllOrFair(t *testing.T) {
+	const seeds = 200
+	allOnOne, uneven := 0, 0
+	for seed := 1; seed <= seeds; seed++ {
+		split := burstSplit(t, fmt.Sprintf("model=gthread workers=2 threads=5 clients=11 io=100ms requests=600 rtt=200µs seed=%d", seed))
+		switch {
+		case split[0] == 11:
+			allOnOne++
+		case split[0] >= 9:
+			uneven++
+		}
+	}
+	if lo, hi := seeds/3, seeds*3/5; allOnOne < lo || allOnOne > hi {
+		t.Errorf("11 clients on 2 workers: all on one in %d of %d seeds, want %d-%d (chance %.2f)", allOnOne, seeds, lo, hi, gthreadAcceptLate)
+	}
+	// A fair draw of 11 gives 10/1 or 9/2 with probability 0.065, so
+	// about 8 of the 128 fair seeds.
+	if uneven > 20 {
+		t.Errorf("11 clients on 2 workers: 10/1 or 9/2 in %d of %d seeds, want at most 20 (a fair draw gives about 8)", uneven, seeds)
+	}
+}
+
+// A late worker joins the race acceptLateAfter connections into the burst:
+// with every worker but the first late, the first takes the first 40 of 64
+// connections alone and the four share the other 24.
+func TestBurstLateWorkersJoinAt40(t *testing.T) {
+	setAcceptLate(t, 1)
+	for seed := 1; seed <= 10; seed++ {
+		split := burstSplit(t, fmt.Sprintf("model=gthread workers=4 threads=8 clients=64 io=100ms requests=3000 rtt=200µs seed=%d", seed))
+		if len(split) != 4 || split[0] < acceptLateAfter || split[1]+split[2]+split[3] > 64-acceptLateAfter {
+			t.Errorf("seed %d, every woken worker late: split %v, want the first with at least %d and the others %d between them at most", seed, split, acceptLateAfter, 64-acceptLateAfter)
+		}
+	}
+	setAcceptLate(t, 0.000001) // the burst race, no worker late
+	for seed := 1; seed <= 10; seed++ {
+		split := burstSplit(t, fmt.Sprintf("model=gthread workers=4 threads=8 clients=64 io=100ms requests=3000 rtt=200µs seed=%d", seed))
+		if split[0] >= acceptLateAfter || split[3] == 0 {
+			t.Errorf("seed %d, no worker late: split %v, want a fair draw (no worker with %d, none with 0)", seed, split, acceptLateAfter)
+		}
+	}
+}
+
+// The late workers of a burst are late together (they wait on the same
+// core): 64 clients on gthread 4 x 8 either split about evenly or leave
+// one worker with most of them and the three others with a few each. Late
+// one by one, a burst would often leave a single worker short (below its
+// 8 threads) and the other three even, which no real run showed.
+func TestBurstLateTogether(t *testing.T) {
+	const seeds = 200
+	oneShort, threeShort := 0, 0
+	for seed := 1; seed <= seeds; seed++ {
+		split := burstSplit(t, fmt.Sprintf("model=gthread workers=4 threads=8 clients=64 io=100ms requests=3000 rtt=200µs seed=%d", seed))
+		short := 0
+		for _, n := range split {
+			if n < 8 {
+				short++
+			}
+		}
+		switch short {
+		case 1:
+			oneShort++
+		case 3:
+			threeShort++
+		}
+	}
+	if oneShort > seeds/10 {
+		t.Errorf("64 clients on 4 workers: one worker below 8 connections in %d of %d seeds, want at most %d (the late workers come together)", oneShort, seeds, seeds/10)
+	}
+	if threeShort == 0 {
+		t.Errorf("64 clients on 4 workers: no seed of %d left three workers below 8 connections; a late burst does (real: 46/7/6/5)", seeds)
+	}
+}
+
+// A worker that is full takes no more of a burst, and the late workers
+// take what the racing ones cannot: with worker-connections 3, 2 workers
+// and the second late, the first takes 3 and the second 3 at once, and the
+// other 4 clients wait in the listen queue.
+func TestBurstFullWorkerLeavesItToTheLate(t *testing.T) {
+	setAcceptLate(t, 1)
+	for seed := 1; seed <= 10; seed++ {
+		split := burstSplit(t, fmt.Sprintf("model=gthread workers=2 threads=5 worker-connections=3 clients=10 io=100ms requests=100 rtt=200µs seed=%d", seed))
+		if !slices.Equal(split, []int{3, 3}) {
+			t.Errorf("seed %d, worker-connections 3, the second worker late: split %v, want [3 3]", seed, split)
+		}
+	}
+}
