@@ -15,7 +15,7 @@ type thread struct {
 	loop    bool
 	lane    int32 // its place among its worker's threads, for drawing
 	// heldFrom is when it last took the GIL; holding says that it runs
-	// its next task's Python under the GIL it holds (keepLoopGIL), and
+	// its next task's Python under the GIL it holds (goOn), and
 	// goesOn that its next slice continues that hold.
 	heldFrom time.Duration
 	holding  bool
@@ -51,7 +51,7 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	th := &s.threads[tid]
 	th.cpuLeft = d
 	if th.holding {
-		return // the loop goes on under the GIL it holds (keepLoopGIL)
+		return // the loop goes on under the GIL it holds (goOn)
 	}
 	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.waiting() == 0 {
 		// Nobody waits for the GIL or a core: the thread runs at once, as
@@ -176,7 +176,14 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		s.dispatch()
 		return
 	}
-	if th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval && s.keepLoopGIL(tid) {
+	// A thread that nobody waits for asks for its next CPU, if it has any
+	// at once, without leaving its core (goOn): a sync worker that writes
+	// its response, closes, accepts the next connection waiting in the
+	// backlog and parses it does not sleep, so neither the kernel nor the
+	// GIL sees a switch there. Only a real wait (its upstream call, an empty
+	// backlog) puts it to sleep. An event loop goes on under its GIL when
+	// other threads wait for it (goOn).
+	if (!th.loop && p.readyQ.len() == 0 || th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval) && s.goOn(tid) {
 		return
 	}
 	s.dropGIL(p, pid)
@@ -184,9 +191,10 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	s.dispatch()
 }
 
-// keepLoopGIL runs what event loop thread tid, whose work just ended while
-// other threads of its process wait for the GIL, does next under the GIL it
-// holds, and reports whether it handled the slice's end. asyncio's _run_once
+// goOn runs what thread tid, whose work just ended, does next on the core
+// and under the GIL it holds, and reports whether it handled the slice's
+// end: a thread nobody waits for (see sliceEnd), or an event loop thread
+// whose other threads wait for the GIL. asyncio's _run_once
 // runs its ready callbacks one after another on the loop's thread, and
 // CPython drops the GIL between them only when a waiting thread has asked
 // for it (gil_drop_request, after the switch interval: take_gil in
@@ -195,11 +203,14 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 // with its next task for what remains of a switch interval since it took
 // the GIL, and a forced switch (gilSwitch) ends it. The loop's next task
 // asks for its CPU within cpuDone (wantCPU), and runs in the same hold.
-func (s *Sim) keepLoopGIL(tid int32) bool {
+func (s *Sim) goOn(tid int32) bool {
 	th := &s.threads[tid]
 	p := s.cpuProc(th.proc)
 	th.holding = true
 	s.cpuDone(tid)
+	// cpuDone may grow the threads and processes (a client's first work, a
+	// new worker): take the pointers again.
+	th, p = &s.threads[tid], s.cpuProc(th.proc)
 	th.holding = false
 	if p.running != tid {
 		return true // its process died meanwhile (dropProcCPU)

@@ -18,36 +18,48 @@ func TestBaseSlice(t *testing.T) {
 	}
 }
 
-// On one core an RQ horse forks (about 67 ms of CPU) while the web worker
-// serves one client. The request that enqueued the job has used no more
-// than its share when the horse takes the core, so its response waits for
-// the first tick that finds the horse's protected slice over (4 ms), not
-// for the horse's slice to end. The next request comes after the client's
-// 20 ms think: the web worker slept, is owed CPU, and preempts the horse at
-// once.
+// On one core an RQ horse forks (about 67 ms of CPU) when the web worker's
+// first request enqueues its job. The web worker keeps its core through the
+// enqueue to its response (it does not sleep in between), so request 1 does
+// not wait. With a client that comes back 100 µs later, the worker wakes
+// inside the horse's protected slice (one base slice, 1.4 ms, from its
+// pick) and waits for the first tick that finds it over: 4 ms for request
+// 2, and 8 ms for request 3, whose worker woke just after the horse took the
+// core back. With a 20 ms think the web worker slept long enough to be owed
+// CPU, the horse's protection is over, and it preempts the horse at once.
 func TestKernelWakePreempt(t *testing.T) {
-	sc := mustParse(t, "model=sync workers=1 cores=1 background=1 calls=1 io=1s clients=1 think=20ms requests=3")
-	s := NewLane(sc, 0, Options{Timelines: 3})
-	s.Run()
-	waits := func(seq int64) []Segment {
-		tl, ok := s.Timeline(seq)
-		if !ok {
-			t.Fatalf("no timeline for request %d", seq)
-		}
-		var w []Segment
-		for _, g := range tl.Segments {
-			if g.State == stWaitCore || g.State == stWaitGIL {
-				w = append(w, g)
+	waits := func(sc string) [][]Segment {
+		s := NewLane(mustParse(t, sc), 0, Options{Timelines: 3})
+		s.Run()
+		var all [][]Segment
+		for seq := int64(1); seq <= 3; seq++ {
+			tl, ok := s.Timeline(seq)
+			if !ok {
+				t.Fatalf("%s: no timeline for request %d", sc, seq)
 			}
+			var w []Segment
+			for _, g := range tl.Segments {
+				if g.State == stWaitCore || g.State == stWaitGIL {
+					w = append(w, g)
+				}
+			}
+			all = append(all, w)
 		}
-		return w
+		return all
 	}
-	if w := waits(1); len(w) != 1 || w[0].End != kernelTick {
-		t.Errorf("request 1 waits for a core %+v, want one wait that ends at the tick, %v", w, kernelTick)
+	const base = "model=sync workers=1 cores=1 background=1 calls=1 io=1s clients=1 requests=3 "
+	w := waits(base + "think=100us")
+	if len(w[0]) != 0 {
+		t.Errorf("think=100us: request 1 waits for a core %+v, want none", w[0])
 	}
-	for seq := int64(2); seq <= 3; seq++ {
-		if w := waits(seq); len(w) != 0 {
-			t.Errorf("request %d waits for a core %+v, want none: it preempts the horse", seq, w)
+	for i, tick := range []time.Duration{kernelTick, 2 * kernelTick} {
+		if g := w[i+1]; len(g) != 1 || g[0].End != tick {
+			t.Errorf("think=100us: request %d waits for a core %+v, want one wait that ends at the tick, %v", i+2, g, tick)
+		}
+	}
+	for i, g := range waits(base + "think=20ms") {
+		if len(g) != 0 {
+			t.Errorf("think=20ms: request %d waits for a core %+v, want none: it preempts the horse", i+1, g)
 		}
 	}
 }
