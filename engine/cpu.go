@@ -53,20 +53,22 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	if th.holding {
 		return // the loop goes on under the GIL it holds (goOn)
 	}
-	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.waiting() == 0 {
-		// Nobody waits for the GIL or a core: the thread runs at once, as
-		// enqueueThread and dispatch would have it, without the queues. Its
-		// request passes through wait-core all the same, which ends its
-		// timeline's segment as they do (a cpu segment then a new one).
-		if th.req >= 0 {
-			s.setState(&s.reqs[th.req], stWaitCore)
+	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && !p.queued {
+		// Nobody waits for the GIL, and the core it wakes on is idle: the
+		// thread runs at once, as enqueueThread and dispatch would have it,
+		// without the queues. Its request passes through wait-core all the
+		// same, which ends its timeline's segment as they do (a cpu segment
+		// then a new one).
+		if c := s.wakeCore(&p.ent); s.kern.rqs[c].idle() {
+			if th.req >= 0 {
+				s.setState(&s.reqs[th.req], stWaitCore)
+			}
+			s.join(th.proc, &p.ent, c)
+			s.run(th.proc, c)
+			p.running = tid
+			s.startSlice(tid)
+			return
 		}
-		s.join(&p.ent)
-		s.run(p)
-		p.running = tid
-		s.freeCores--
-		s.startSlice(tid)
-		return
 	}
 	s.enqueueThread(tid, true)
 	s.dispatch()
@@ -91,29 +93,36 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 	if p.running < 0 && !p.queued {
 		p.queued = true
 		if woke {
-			s.join(&p.ent)
+			s.wake(th.proc)
+		} else {
+			s.requeue(th.proc)
 		}
-		s.kern.ready = append(s.kern.ready, th.proc)
 	}
 }
 
-// dispatch gives free cores to waiting processes, as the kernel picks
-// them, and arranges the preemptions for woken processes that still wait.
+// dispatch gives each free core a process that waits for it, as the
+// kernel picks them, or one pulled from another core (kernel.go), and
+// arranges the preemptions and balancing for processes that still wait.
 func (s *Sim) dispatch() {
-	for s.freeCores > 0 && s.waiting() > 0 {
-		pid := s.nextWaiting()
-		p := s.cpuProc(pid)
-		p.queued = false
-		if p.running >= 0 || p.readyQ.len() == 0 {
-			continue
+	for c := range s.kern.rqs {
+		for s.kern.rqs[c].cur == noProc {
+			if s.waitingOn(c) == 0 && !s.pull(c, false) {
+				break
+			}
+			pid := s.take(c, s.best(c))
+			p := s.cpuProc(pid)
+			p.queued = false
+			if p.running >= 0 || p.readyQ.len() == 0 {
+				continue
+			}
+			tid := s.gilWinner(p)
+			s.run(pid, c)
+			p.running = tid
+			s.startSlice(tid)
 		}
-		tid := s.gilWinner(p)
-		s.run(p)
-		p.running = tid
-		s.freeCores--
-		s.startSlice(tid)
 	}
 	s.arrangePreempts()
+	s.armBalance()
 }
 
 func (s *Sim) startSlice(tid int32) {
@@ -155,11 +164,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		s.jobs.cpu += th.slice // an RQ worker's, as the real harness counts it: what ran
 	}
 	if th.cpuLeft > 0 {
-		if p.readyQ.len() == 0 && s.waiting() == 0 {
+		onCore := s.waitingOn(int(p.ent.core) - 1)
+		if p.readyQ.len() == 0 && onCore == 0 {
 			s.startSlice(tid) // nobody waits: keep the GIL and the core
 			return
 		}
-		if p.readyQ.len() > 0 && s.waiting() == 0 {
+		if p.readyQ.len() > 0 && onCore == 0 {
 			s.gilSwitch(tid)
 			return
 		}
@@ -169,9 +179,8 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		if p.readyQ.len() > 0 {
 			p.gilNext = s.gilWinner(p) + 1
 		}
-		s.stop(p)
+		s.stop(pid, false)
 		p.running = -1
-		s.freeCores++
 		s.enqueueThread(tid, false)
 		s.dispatch()
 		return
@@ -228,13 +237,13 @@ func (s *Sim) goOn(tid int32) bool {
 // dropGIL takes worker pid, p, whose running thread's work has ended, off its
 // core: another of its threads takes the GIL, or it sleeps.
 func (s *Sim) dropGIL(p *proc, pid int32) {
-	s.stop(p)
+	stays := p.readyQ.len() > 0 && !p.queued
+	s.stop(pid, !stays)
 	p.running = -1
-	s.freeCores++
-	if p.readyQ.len() > 0 && !p.queued {
+	if stays {
 		// Another of its threads takes the GIL: the process stays runnable.
 		p.queued = true
-		s.kern.ready = append(s.kern.ready, pid)
+		s.requeue(pid)
 	} else {
 		s.leave(&p.ent) // it sleeps
 	}
@@ -294,9 +303,8 @@ func (s *Sim) dropProcCPU(pid int32) {
 	p := &s.procs[pid]
 	inQueue := p.running >= 0 || p.queued
 	if p.running >= 0 {
-		s.stop(p)
+		s.stop(pid, true)
 		p.running = -1
-		s.freeCores++
 	}
 	if p.queued {
 		s.unready(pid)

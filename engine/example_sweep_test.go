@@ -39,6 +39,6 @@ func ExampleScenario_Points() {
 	// model=sync x=4: 39.2 req/s, p99 816 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
 	// model=gevent x=1: 284.7 req/s, p99 133 ms, meets true, cheapest true: model=gevent clients=30 requests=600
 	// model=gevent x=2: 288.9 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
-	// model=gevent x=3: 289.5 req/s, p99 119 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
-	// model=gevent x=4: 288.9 req/s, p99 120 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
+	// model=gevent x=3: 289.6 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
+	// model=gevent x=4: 288.9 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
 }
