@@ -49,7 +49,8 @@ import "time"
 // sysctl_sched_migration_cost (0.5 ms) ago (task_hot). If none can move, the
 // idle core pulls at the next tick (the busy core's tick kicks the idle
 // balance, nohz_balancer_kick). The periodic balance of busy cores, every
-// 32 ms on 2 cores (balance_interval of sd_weight ms times busy_factor 16),
+// 32 ms on 2 cores (balance_interval of sd_weight ms, the cores that share
+// the cache, all of them here, times busy_factor 16, in whole ticks),
 // moves tail processes from a core with at least two more runnable
 // processes than another until the counts differ by at most one.
 //
@@ -71,9 +72,9 @@ const (
 	// migrationCost is sysctl_sched_migration_cost: a process that ran less
 	// than this ago is cache-hot and balancing leaves it (task_hot).
 	migrationCost = 500 * time.Microsecond
-	// busyBalance is the periodic balance's interval on a busy core of the
-	// 2-core machine: sd->balance_interval (sd_weight ms) times busy_factor.
-	busyBalance = 32 * time.Millisecond
+	// busyFactor is sd->busy_factor: a busy core balances that many times
+	// less often than an idle one.
+	busyFactor = 16
 )
 
 // evPreempt: a woken process preempts the process on a core (a = pid, b = its stint).
@@ -90,6 +91,7 @@ const noProc = int32(1<<31 - 1)
 type kernelSched struct {
 	rqs       []runQueue
 	slice     time.Duration // the base slice for the machine's cores
+	busyEvery time.Duration // the periodic balance's interval on busy cores
 	balancing bool          // an evBalance is pending
 	// What the workers (not RQ horses or clients) went through, for tests:
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
@@ -122,7 +124,8 @@ type entity struct {
 
 // newKernel returns the run queues of a machine of n cores.
 func newKernel(n int) kernelSched {
-	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n)}
+	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n),
+		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
 	for i := range k.rqs {
 		k.rqs[i].cur = noProc
 	}
@@ -394,7 +397,7 @@ func (s *Sim) pull(dst int, hot bool) bool {
 }
 
 // balance is the balance at a scheduler tick: each idle core pulls a
-// process that waits elsewhere, and every busyBalance the busy cores even
+// process that waits elsewhere, and every busyEvery the busy cores even
 // out their counts.
 func (s *Sim) balance() {
 	k := &s.kern
@@ -404,7 +407,7 @@ func (s *Sim) balance() {
 			s.pull(c, false)
 		}
 	}
-	if s.now%busyBalance == 0 {
+	if s.now%k.busyEvery == 0 {
 		for moved := true; moved; {
 			moved = false
 			lo, hi := 0, 0

@@ -147,3 +147,17 @@ func TestKernelWakeCore(t *testing.T) {
 		t.Errorf("core 1 has two runnable, core 0 one: woke on core %d, want 0", c)
 	}
 }
+
+// The busy cores' periodic balance comes every sd_weight ms times
+// busy_factor (16), in whole 4 ms ticks: 32 ms on the calibration machine's
+// 2 cores.
+func TestKernelBusyBalanceInterval(t *testing.T) {
+	for _, c := range []struct {
+		cores int
+		want  time.Duration
+	}{{1, 16 * time.Millisecond}, {2, 32 * time.Millisecond}, {3, 48 * time.Millisecond}, {5, 80 * time.Millisecond}} {
+		if got := newKernel(c.cores).busyEvery; got != c.want {
+			t.Errorf("%d cores: busy balance every %v, want %v", c.cores, got, c.want)
+		}
+	}
+}
