@@ -295,16 +295,6 @@ func (s *Sim) requeue(pid int32) {
 // waitingOn reports how many processes wait for core c.
 func (s *Sim) waitingOn(c int) int { return len(s.kern.rqs[c].ready) }
 
-// anyWaiting reports whether a process waits for any core.
-func (s *Sim) anyWaiting() bool {
-	for c := range s.kern.rqs {
-		if len(s.kern.rqs[c].ready) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // best returns the index in core c's ready of the process pick_eevdf takes:
 // the eligible one with the earliest deadline, the earliest deadline if none
 // is eligible, the one that has waited longest on a tie.
