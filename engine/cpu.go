@@ -15,7 +15,7 @@ type thread struct {
 	loop    bool
 	lane    int32 // its place among its worker's threads, for drawing
 	// heldFrom is when it last took the GIL; holding says that it runs
-	// its next task's Python under the GIL it holds (keepLoopGIL), and
+	// its next task's Python under the GIL it holds (goOn), and
 	// goesOn that its next slice continues that hold.
 	heldFrom time.Duration
 	holding  bool
@@ -51,22 +51,24 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	th := &s.threads[tid]
 	th.cpuLeft = d
 	if th.holding {
-		return // the loop goes on under the GIL it holds (keepLoopGIL)
+		return // the loop goes on under the GIL it holds (goOn)
 	}
-	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && s.freeCores > 0 && s.waiting() == 0 {
-		// Nobody waits for the GIL or a core: the thread runs at once, as
-		// enqueueThread and dispatch would have it, without the queues. Its
-		// request passes through wait-core all the same, which ends its
-		// timeline's segment as they do (a cpu segment then a new one).
-		if th.req >= 0 {
-			s.setState(&s.reqs[th.req], stWaitCore)
+	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && !p.queued {
+		// Nobody waits for the GIL, and the core it wakes on is idle: the
+		// thread runs at once, as enqueueThread and dispatch would have it,
+		// without the queues. Its request passes through wait-core all the
+		// same, which ends its timeline's segment as they do (a cpu segment
+		// then a new one).
+		if c := s.wakeCore(&p.ent); s.kern.rqs[c].idle() {
+			if th.req >= 0 {
+				s.setState(&s.reqs[th.req], stWaitCore)
+			}
+			s.join(th.proc, &p.ent, c)
+			s.run(th.proc, c)
+			p.running = tid
+			s.startSlice(tid)
+			return
 		}
-		s.join(&p.ent)
-		s.run(p)
-		p.running = tid
-		s.freeCores--
-		s.startSlice(tid)
-		return
 	}
 	s.enqueueThread(tid, true)
 	s.dispatch()
@@ -91,29 +93,36 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 	if p.running < 0 && !p.queued {
 		p.queued = true
 		if woke {
-			s.join(&p.ent)
+			s.wake(th.proc)
+		} else {
+			s.requeue(th.proc)
 		}
-		s.kern.ready = append(s.kern.ready, th.proc)
 	}
 }
 
-// dispatch gives free cores to waiting processes, as the kernel picks
-// them, and arranges the preemptions for woken processes that still wait.
+// dispatch gives each free core a process that waits for it, as the
+// kernel picks them, or one pulled from another core (kernel.go), and
+// arranges the preemptions and balancing for processes that still wait.
 func (s *Sim) dispatch() {
-	for s.freeCores > 0 && s.waiting() > 0 {
-		pid := s.nextWaiting()
-		p := s.cpuProc(pid)
-		p.queued = false
-		if p.running >= 0 || p.readyQ.len() == 0 {
-			continue
+	for c := range s.kern.rqs {
+		for s.kern.rqs[c].cur == noProc {
+			if s.waitingOn(c) == 0 && !s.pull(c, false) {
+				break
+			}
+			pid := s.take(c, s.best(c))
+			p := s.cpuProc(pid)
+			p.queued = false
+			if p.running >= 0 || p.readyQ.len() == 0 {
+				continue
+			}
+			tid := s.gilWinner(p)
+			s.run(pid, c)
+			p.running = tid
+			s.startSlice(tid)
 		}
-		tid := s.gilWinner(p)
-		s.run(p)
-		p.running = tid
-		s.freeCores--
-		s.startSlice(tid)
 	}
 	s.arrangePreempts()
+	s.armBalance()
 }
 
 func (s *Sim) startSlice(tid int32) {
@@ -155,11 +164,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		s.jobs.cpu += th.slice // an RQ worker's, as the real harness counts it: what ran
 	}
 	if th.cpuLeft > 0 {
-		if p.readyQ.len() == 0 && s.waiting() == 0 {
+		onCore := s.waitingOn(int(p.ent.core) - 1)
+		if p.readyQ.len() == 0 && onCore == 0 {
 			s.startSlice(tid) // nobody waits: keep the GIL and the core
 			return
 		}
-		if p.readyQ.len() > 0 && s.waiting() == 0 {
+		if p.readyQ.len() > 0 && onCore == 0 {
 			s.gilSwitch(tid)
 			return
 		}
@@ -169,14 +179,20 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		if p.readyQ.len() > 0 {
 			p.gilNext = s.gilWinner(p) + 1
 		}
-		s.stop(p)
+		s.stop(pid, false)
 		p.running = -1
-		s.freeCores++
 		s.enqueueThread(tid, false)
 		s.dispatch()
 		return
 	}
-	if th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval && s.keepLoopGIL(tid) {
+	// A thread that nobody waits for asks for its next CPU, if it has any
+	// at once, without leaving its core (goOn): a sync worker that writes
+	// its response, closes, accepts the next connection waiting in the
+	// backlog and parses it does not sleep, so neither the kernel nor the
+	// GIL sees a switch there. Only a real wait (its upstream call, an empty
+	// backlog) puts it to sleep. An event loop goes on under its GIL when
+	// other threads wait for it (goOn).
+	if (!th.loop && p.readyQ.len() == 0 || th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval) && s.goOn(tid) {
 		return
 	}
 	s.dropGIL(p, pid)
@@ -184,9 +200,10 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	s.dispatch()
 }
 
-// keepLoopGIL runs what event loop thread tid, whose work just ended while
-// other threads of its process wait for the GIL, does next under the GIL it
-// holds, and reports whether it handled the slice's end. asyncio's _run_once
+// goOn runs what thread tid, whose work just ended, does next on the core
+// and under the GIL it holds, and reports whether it handled the slice's
+// end: a thread nobody waits for (see sliceEnd), or an event loop thread
+// whose other threads wait for the GIL. asyncio's _run_once
 // runs its ready callbacks one after another on the loop's thread, and
 // CPython drops the GIL between them only when a waiting thread has asked
 // for it (gil_drop_request, after the switch interval: take_gil in
@@ -195,11 +212,14 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 // with its next task for what remains of a switch interval since it took
 // the GIL, and a forced switch (gilSwitch) ends it. The loop's next task
 // asks for its CPU within cpuDone (wantCPU), and runs in the same hold.
-func (s *Sim) keepLoopGIL(tid int32) bool {
+func (s *Sim) goOn(tid int32) bool {
 	th := &s.threads[tid]
 	p := s.cpuProc(th.proc)
 	th.holding = true
 	s.cpuDone(tid)
+	// cpuDone may grow the threads and processes (a client's first work, a
+	// new worker): take the pointers again.
+	th, p = &s.threads[tid], s.cpuProc(th.proc)
 	th.holding = false
 	if p.running != tid {
 		return true // its process died meanwhile (dropProcCPU)
@@ -217,13 +237,13 @@ func (s *Sim) keepLoopGIL(tid int32) bool {
 // dropGIL takes worker pid, p, whose running thread's work has ended, off its
 // core: another of its threads takes the GIL, or it sleeps.
 func (s *Sim) dropGIL(p *proc, pid int32) {
-	s.stop(p)
+	stays := p.readyQ.len() > 0 && !p.queued
+	s.stop(pid, !stays)
 	p.running = -1
-	s.freeCores++
-	if p.readyQ.len() > 0 && !p.queued {
+	if stays {
 		// Another of its threads takes the GIL: the process stays runnable.
 		p.queued = true
-		s.kern.ready = append(s.kern.ready, pid)
+		s.requeue(pid)
 	} else {
 		s.leave(&p.ent) // it sleeps
 	}
@@ -283,9 +303,8 @@ func (s *Sim) dropProcCPU(pid int32) {
 	p := &s.procs[pid]
 	inQueue := p.running >= 0 || p.queued
 	if p.running >= 0 {
-		s.stop(p)
+		s.stop(pid, true)
 		p.running = -1
-		s.freeCores++
 	}
 	if p.queued {
 		s.unready(pid)

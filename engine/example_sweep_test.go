@@ -35,10 +35,10 @@ func ExampleScenario_Points() {
 	// model=sync,gevent workers=1..4 clients=30 requests=600 target=p99<1s
 	// model=sync x=1: 9.8 req/s, p99 3061 ms, meets false, cheapest false: model=sync clients=30 requests=600
 	// model=sync x=2: 19.6 req/s, p99 1531 ms, meets false, cheapest false: model=sync workers=2 clients=30 requests=600
-	// model=sync x=3: 29.3 req/s, p99 1025 ms, meets false, cheapest false: model=sync workers=3 clients=30 requests=600
-	// model=sync x=4: 38.5 req/s, p99 828 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
+	// model=sync x=3: 29.4 req/s, p99 1021 ms, meets false, cheapest false: model=sync workers=3 clients=30 requests=600
+	// model=sync x=4: 39.2 req/s, p99 816 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
 	// model=gevent x=1: 284.7 req/s, p99 133 ms, meets true, cheapest true: model=gevent clients=30 requests=600
 	// model=gevent x=2: 288.9 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
-	// model=gevent x=3: 289.5 req/s, p99 119 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
-	// model=gevent x=4: 288.9 req/s, p99 120 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
+	// model=gevent x=3: 289.6 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
+	// model=gevent x=4: 288.9 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
 }

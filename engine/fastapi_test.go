@@ -133,7 +133,7 @@ func TestFastAPIThreads(t *testing.T) {
 
 // A def endpoint parses its call's response on its thread, and the asyncio
 // loop runs the returned endpoints' tasks one after another under one hold
-// of the GIL (keepLoopGIL), so with fixed 100 ms calls a wave of 40 threads
+// of the GIL (goOn), so with fixed 100 ms calls a wave of 40 threads
 // coming back together does not keep the loop, and the tokens it frees,
 // waiting: most requests wait for no token (real p50 107-109 ms,
 // docs/calibration.md row fastapi-def), where a loop that draws the GIL

@@ -4,46 +4,64 @@ import "time"
 
 // Which runnable process gets a core: Linux's EEVDF, the fair class of the
 // 6.x kernels (kernel/sched/fair.c of 6.18, the calibration machine's
-// kernel), on one run queue for the machine's cores.
+// kernel), with a run queue per core as the kernel keeps them.
 //
 // Each process has a virtual runtime v, the CPU it has run (all processes
-// weigh the same, nice 0), and the queue has V, the average v of its
+// weigh the same, nice 0), and each core's queue has V, the average v of its
 // runnable processes (avg_vruntime). A process's lag, V - v, is the CPU it
 // is owed. A process is eligible when its lag is not negative, and the core
 // goes to the eligible process with the earliest virtual deadline, its v
 // when it last got a slice plus one base slice (pick_eevdf); a process that
-// runs past its deadline gets a new one. A process that sleeps leaves the
+// runs past its deadline gets a new one. A process that sleeps leaves its
 // queue and keeps its lag (update_entity_lag, clamped to the larger of two
 // slices and a tick); when it wakes it is placed at V minus that lag,
 // scaled for the queue it joins (place_entity, PLACE_LAG). A negative lag
-// is not forgotten by sleeping: DELAY_DEQUEUE keeps the sleeper in the
-// queue until V reaches its v, so it wakes at the later of V and its v.
-// So a web worker that wakes for each request and uses less than its share
-// comes back owed CPU and runs ahead of CPU-bound processes that have run
-// their share, which wait their turn among themselves.
+// is not forgotten by sleeping: DELAY_DEQUEUE keeps the sleeper in its
+// queue until V reaches its v, and a process woken while still there is
+// put back on that core (ttwu_runnable) at its v; once dequeued its lag is
+// zero (DELAY_ZERO). So a web worker that wakes for each request and uses
+// less than its share comes back owed CPU and runs ahead of CPU-bound
+// processes that have run their share, which wait their turn among
+// themselves.
 //
-// A woken process does not wait for a slice to end: check_preempt_wakeup_fair
-// preempts the running process at once when pick_eevdf picks the woken one,
-// unless the running process is still inside its protected slice
-// (RUN_TO_PARITY: set_protect_slice at each pick, one base slice of runtime
-// up to its deadline). Inside it, the woken process waits for the first tick
-// that finds the protection over (update_curr at the tick: `if (resched ||
+// Where a woken process goes (select_task_rq_fair, select_idle_sibling):
+// its previous core if idle, else an idle core, else the core wake_affine
+// picks between its previous core and the waker's. The engine does not
+// know the waker's core (the wakes are I/O completions, the harness's), so
+// it takes the core with fewer runnable processes, the previous one on a
+// tie, as wake_affine_weight's load comparison does. A woken process
+// preempts only the process on its own core: check_preempt_wakeup_fair
+// preempts it at once when pick_eevdf picks the woken one, unless the
+// running process is still inside its protected slice (RUN_TO_PARITY:
+// set_protect_slice at each pick, one base slice of runtime up to its
+// deadline). Inside it, the woken process waits for the first tick that
+// finds the protection over (update_curr at the tick: `if (resched ||
 // !protect_slice(curr)) resched_curr_lazy`); HRTICK is off by default, so
 // that is a multiple of the tick (HZ=250: 4 ms). The base slice is
 // normalized_sysctl_sched_base_slice, 0.7 ms, times 1 + ilog2(min(cores, 8))
 // (update_sysctl, SCHED_TUNABLESCALING_LOG): 1.4 ms on 2 cores.
 //
-// Not modelled: the per-core run queues (the kernel places a woken task on
-// its last core or its waker's and preempts there; the engine preempts the
-// running process whose preemption comes first, and pulls a waiting process
-// to any core that frees, as idle balancing does); that a process steps
-// aside at the end of the engine's 5 ms slice (switchInterval, the GIL's
-// switch) when another waits, which the kernel does not see, so the run
-// queue is re-picked there too; autogroup (an rq horse
-// calls setsid, so each horse is a scheduling group of its own with
-// sched_autogroup_enabled=1; the engine weighs processes, not groups); and
-// the threads of a process, which share one entity here as they share the
-// GIL.
+// A core whose queue empties pulls a waiting process from the busiest other
+// core (sched_balance_newidle, detach_tasks): from the tail of that core's
+// cfs_tasks, the process that took a core or joined the queue longest ago
+// (pick_next_task_fair moves the picked task to the head, enqueue adds it
+// there), skipping cache-hot ones that ran less than
+// sysctl_sched_migration_cost (0.5 ms) ago (task_hot). If none can move, the
+// idle core pulls at the next tick (the busy core's tick kicks the idle
+// balance, nohz_balancer_kick). The periodic balance of busy cores, every
+// 32 ms on 2 cores (balance_interval of sd_weight ms, the cores that share
+// the cache, all of them here, times busy_factor 16, in whole ticks),
+// moves tail processes from a core with at least two more runnable
+// processes than another until the counts differ by at most one.
+//
+// Not modelled: PELT's load averages (balancing and wake_affine count
+// processes); that a process steps aside at the end of the engine's 5 ms
+// slice (switchInterval, the GIL's switch) when another waits on its core,
+// which the kernel does not see, so that core is re-picked there too;
+// autogroup (an rq horse calls setsid, so each horse is a scheduling group
+// of its own with sched_autogroup_enabled=1; the engine weighs processes,
+// not groups); and the threads of a process, which share one entity here as
+// they share the GIL.
 
 const (
 	// kernelTick is the scheduler tick of the calibration machine's kernel
@@ -51,30 +69,67 @@ const (
 	kernelTick = 4 * time.Millisecond
 	// baseSliceNorm is normalized_sysctl_sched_base_slice (0.7 ms).
 	baseSliceNorm = 700 * time.Microsecond
+	// migrationCost is sysctl_sched_migration_cost: a process that ran less
+	// than this ago is cache-hot and balancing leaves it (task_hot).
+	migrationCost = 500 * time.Microsecond
+	// busyFactor is sd->busy_factor: a busy core balances that many times
+	// less often than an idle one.
+	busyFactor = 16
 )
 
 // evPreempt: a woken process preempts the process on a core (a = pid, b = its stint).
 const evPreempt = evJobIODone + 1
 
-// kernelSched is the run queue of the kernel's fair class (see above).
+// evBalance: a scheduler tick balances the run queues (sched_balance_trigger).
+const evBalance = evPreempt + 1
+
+// noProc marks a core that runs no process: no worker, RQ horse or client
+// has that pid.
+const noProc = int32(1<<31 - 1)
+
+// kernelSched is the kernel's fair class: a run queue per core (see above).
 type kernelSched struct {
-	ready   []int32       // processes that wait for a core, in the order they began to wait
-	n, r    int           // runnable processes, and those of them on a core
-	sumV    time.Duration // the sum of the runnable processes' v, as of at
-	at      time.Duration
-	lastV   time.Duration // V when the queue last emptied
-	targets int           // running processes with a preemption pending
-	slice   time.Duration // the base slice for the machine's cores
+	rqs       []runQueue
+	slice     time.Duration // the base slice for the machine's cores
+	busyEvery time.Duration // the periodic balance's interval on busy cores
+	balancing bool          // an evBalance is pending
+	// What the workers (not RQ horses or clients) went through, for tests:
+	// voluntary switches (sleeps), involuntary ones (taken off a core while
+	// runnable) and migrations to another core.
+	vol, invol, migr int64
 }
 
-// entity is a process's place in the kernel's run queue.
+// runQueue is one core's queue of the fair class.
+type runQueue struct {
+	ready  []int32       // processes that wait for this core, in the order they began to wait
+	cur    int32         // the process on the core, or noProc
+	n      int           // runnable processes on this core, the running one included
+	sumV   time.Duration // the sum of the runnable processes' v, as of at
+	at     time.Duration
+	lastV  time.Duration // V when the queue last emptied
+	target bool          // a preemption of cur is pending
+}
+
+// entity is a process's place in the kernel's run queues.
 type entity struct {
 	v, dl    time.Duration // virtual runtime (as of runSince while on a core) and deadline
 	lag      time.Duration // V - v when it last went to sleep
 	runSince time.Duration // when it last took a core
 	pickedAt time.Duration // the same, for its protected slice
+	ranAt    time.Duration // when it last left a core (exec_start, for task_hot)
+	mru      time.Duration // when it last took a core or joined a queue: its place in cfs_tasks
 	stint    uint32        // bumped each time it takes a core, so a stale preemption is ignored
-	target   bool          // a woken process's preemption of it is pending
+	core     int32         // the core it runs, waits or last ran on, plus one; 0 before it has run
+}
+
+// newKernel returns the run queues of a machine of n cores.
+func newKernel(n int) kernelSched {
+	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n),
+		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
+	for i := range k.rqs {
+		k.rqs[i].cur = noProc
+	}
+	return k
 }
 
 // baseSlice returns sysctl_sched_base_slice on a machine of n cores.
@@ -86,19 +141,24 @@ func baseSlice(n int) time.Duration {
 	return time.Duration(f) * baseSliceNorm
 }
 
-// advance brings the sum of v up to now: each process on a core ran.
-func (k *kernelSched) advance(now time.Duration) {
-	k.sumV += time.Duration(k.r) * (now - k.at)
-	k.at = now
+// advance brings the sum of v up to now: the process on the core ran.
+func (q *runQueue) advance(now time.Duration) {
+	if q.cur != noProc {
+		q.sumV += now - q.at
+	}
+	q.at = now
 }
 
 // avg is V, the average v of the runnable processes.
-func (k *kernelSched) avg() time.Duration {
-	if k.n == 0 {
-		return k.lastV
+func (q *runQueue) avg() time.Duration {
+	if q.n == 0 {
+		return q.lastV
 	}
-	return k.sumV / time.Duration(k.n)
+	return q.sumV / time.Duration(q.n)
 }
+
+// idle reports whether the core has nothing to run.
+func (q *runQueue) idle() bool { return q.n == 0 }
 
 // vNow is e's virtual runtime now.
 func (e *entity) vNow(now time.Duration, running bool) time.Duration {
@@ -108,84 +168,143 @@ func (e *entity) vNow(now time.Duration, running bool) time.Duration {
 	return e.v
 }
 
-// join places a process that wakes from a sleep in the run queue.
-func (s *Sim) join(e *entity) {
+// isWorker reports whether pid is a server's worker, whose switches the
+// counters count.
+func isWorker(pid int32) bool { return pid >= 0 && !isClientPid(pid) }
+
+// wakeCore returns the core process e wakes on (see above).
+func (s *Sim) wakeCore(e *entity) int {
 	k := &s.kern
-	k.advance(s.now)
-	V := k.avg()
-	if e.lag >= 0 {
+	prev := int(e.core) - 1
+	if prev >= 0 {
+		q := &k.rqs[prev]
+		if q.idle() {
+			return prev
+		}
+		q.advance(s.now)
+		if e.lag < 0 && e.v > q.avg() {
+			return prev // still in its queue (DELAY_DEQUEUE): ttwu_runnable
+		}
+	}
+	for c := range k.rqs {
+		if k.rqs[c].idle() {
+			return c
+		}
+	}
+	best := max(prev, 0)
+	for c := range k.rqs {
+		if k.rqs[c].n < k.rqs[best].n {
+			best = c
+		}
+	}
+	return best
+}
+
+// join places process pid, e, on core c's queue.
+func (s *Sim) join(pid int32, e *entity, c int) {
+	q := &s.kern.rqs[c]
+	q.advance(s.now)
+	V := q.avg()
+	switch {
+	case e.lag >= 0:
 		lag := e.lag
-		if k.n > 0 {
-			lag = lag * time.Duration(k.n+1) / time.Duration(k.n)
+		if q.n > 0 {
+			lag = lag * time.Duration(q.n+1) / time.Duration(q.n)
 		}
 		e.v = V - lag
-	} else {
+	case int(e.core)-1 == c:
 		e.v = max(V, e.v) // DELAY_DEQUEUE: still owing, or dequeued at zero lag
+	default:
+		e.v = V // DELAY_ZERO
 	}
-	e.dl = e.v + k.slice
-	k.sumV += e.v
-	k.n++
+	if e.core != 0 && int(e.core)-1 != c && isWorker(pid) {
+		s.kern.migr++
+	}
+	e.core = int32(c) + 1
+	e.dl = e.v + s.kern.slice
+	e.mru = s.now
+	q.sumV += e.v
+	q.n++
 }
 
-// leave takes a process that goes to sleep out of the run queue; it keeps
-// its lag.
+// leave takes process e off its core's queue; it keeps its lag.
 func (s *Sim) leave(e *entity) {
 	k := &s.kern
-	k.advance(s.now)
-	V := k.avg()
+	q := &k.rqs[e.core-1]
+	q.advance(s.now)
+	V := q.avg()
 	limit := max(2*k.slice, kernelTick)
 	e.lag = min(max(V-e.v, -limit), limit)
-	k.sumV -= e.v
-	k.n--
-	if k.n == 0 {
-		k.lastV, k.sumV = V, 0
+	q.sumV -= e.v
+	q.n--
+	if q.n == 0 {
+		q.lastV, q.sumV = V, 0
 	}
 }
 
-// run puts process p, runnable, on a core.
-func (s *Sim) run(p *proc) {
-	k := &s.kern
-	k.advance(s.now)
-	k.r++
-	e := &p.ent
-	e.runSince, e.pickedAt = s.now, s.now
+// run puts process pid, runnable on core c's queue, on that core.
+func (s *Sim) run(pid int32, c int) {
+	q := &s.kern.rqs[c]
+	q.advance(s.now)
+	q.cur, q.target = pid, false
+	e := &s.cpuProc(pid).ent
+	e.runSince, e.pickedAt, e.mru = s.now, s.now, s.now
 	e.stint++
-	s.untarget(p)
+	s.freeCores--
 }
 
-// stop takes process p off its core; it stays runnable unless leave follows.
-func (s *Sim) stop(p *proc) {
+// stop takes process pid off its core; it stays runnable unless leave
+// follows (sleeps says which, for the counters).
+func (s *Sim) stop(pid int32, sleeps bool) {
 	k := &s.kern
-	k.advance(s.now)
-	k.r--
-	e := &p.ent
+	e := &s.cpuProc(pid).ent
+	q := &k.rqs[e.core-1]
+	q.advance(s.now)
+	q.cur, q.target = noProc, false
 	e.v += s.now - e.runSince
+	e.ranAt = s.now
 	if e.v >= e.dl {
 		e.dl = e.v + k.slice // update_deadline
 	}
-	s.untarget(p)
-}
-
-// untarget clears a pending preemption of p.
-func (s *Sim) untarget(p *proc) {
-	if p.ent.target {
-		p.ent.target = false
-		s.kern.targets--
+	s.freeCores++
+	if isWorker(pid) {
+		if sleeps {
+			k.vol++
+		} else {
+			k.invol++
+		}
 	}
 }
 
-// waiting reports how many processes wait for a core.
-func (s *Sim) waiting() int { return len(s.kern.ready) }
+// wake makes process pid, which slept, runnable and queues it on the core
+// it wakes on.
+func (s *Sim) wake(pid int32) {
+	e := &s.cpuProc(pid).ent
+	c := s.wakeCore(e)
+	s.join(pid, e, c)
+	q := &s.kern.rqs[c]
+	q.ready = append(q.ready, pid)
+}
 
-// best returns the index in ready of the process pick_eevdf takes: the
-// eligible one with the earliest deadline, the earliest deadline if none is
-// eligible, the one that has waited longest on a tie.
-func (s *Sim) best() int {
-	k := &s.kern
-	V := k.avg()
+// requeue queues process pid, runnable, for its own core again.
+func (s *Sim) requeue(pid int32) {
+	q := &s.kern.rqs[s.cpuProc(pid).ent.core-1]
+	q.ready = append(q.ready, pid)
+}
+
+// waitingOn reports how many processes wait for core c.
+func (s *Sim) waitingOn(c int) int { return len(s.kern.rqs[c].ready) }
+
+// best returns the index in core c's ready of the process pick_eevdf takes:
+// the eligible one with the earliest deadline, the earliest deadline if none
+// is eligible, the one that has waited longest on a tie.
+func (s *Sim) best(c int) int {
+	q := &s.kern.rqs[c]
+	q.advance(s.now)
+	V := q.avg()
 	bi, bElig := -1, false
 	var bdl time.Duration
-	for i, pid := range k.ready {
+	for i, pid := range q.ready {
 		e := &s.cpuProc(pid).ent
 		elig := e.v <= V
 		if bi < 0 || (elig && !bElig) || (elig == bElig && e.dl < bdl) {
@@ -195,32 +314,142 @@ func (s *Sim) best() int {
 	return bi
 }
 
-// nextWaiting takes the process that gets a free core out of ready.
-func (s *Sim) nextWaiting() int32 {
-	k := &s.kern
-	k.advance(s.now)
-	i := s.best()
-	pid := k.ready[i]
-	k.ready = append(k.ready[:i], k.ready[i+1:]...)
+// take removes the i-th waiting process of core c and returns it.
+func (s *Sim) take(c, i int) int32 {
+	q := &s.kern.rqs[c]
+	pid := q.ready[i]
+	q.ready = append(q.ready[:i], q.ready[i+1:]...)
 	return pid
 }
 
-// unready takes process pid out of ready.
+// unready takes process pid out of its core's queue of waiting processes.
 func (s *Sim) unready(pid int32) {
-	k := &s.kern
-	for i, q := range k.ready {
+	c := int(s.cpuProc(pid).ent.core) - 1
+	if c < 0 {
+		return
+	}
+	for i, q := range s.kern.rqs[c].ready {
 		if q == pid {
-			k.ready = append(k.ready[:i], k.ready[i+1:]...)
+			s.take(c, i)
 			return
 		}
 	}
 }
 
-// beats reports whether waiting entity w would be picked over running
-// process h now (pick_eevdf with h's protection over).
-func (s *Sim) beats(w *entity, h *proc) bool {
+// tail returns the index in core c's ready of the process a balance would
+// move: the one at the tail of cfs_tasks that is not cache-hot (any of them
+// if hot is true), or -1.
+func (s *Sim) tail(c int, hot bool) int {
+	bi := -1
+	var bm time.Duration
+	for i, pid := range s.kern.rqs[c].ready {
+		e := &s.cpuProc(pid).ent
+		if !hot && e.stint > 0 && s.now-e.ranAt < migrationCost {
+			continue
+		}
+		if bi < 0 || e.mru < bm {
+			bi, bm = i, e.mru
+		}
+	}
+	return bi
+}
+
+// migrate moves the i-th waiting process of core src to core dst's queue.
+func (s *Sim) migrate(src, i, dst int) {
+	pid := s.take(src, i)
+	e := &s.cpuProc(pid).ent
+	s.leave(e)
+	s.join(pid, e, dst)
+	q := &s.kern.rqs[dst]
+	q.ready = append(q.ready, pid)
+}
+
+// pull is the idle balance of core dst: it moves one waiting process from
+// the busiest other core (the most runnable processes, the lowest on a
+// tie), and reports whether it did.
+func (s *Sim) pull(dst int, hot bool) bool {
 	k := &s.kern
-	V := k.avg()
+	src := -1
+	for c := range k.rqs {
+		if c != dst && len(k.rqs[c].ready) > 0 && (src < 0 || k.rqs[c].n > k.rqs[src].n) {
+			src = c
+		}
+	}
+	if src < 0 {
+		return false
+	}
+	i := s.tail(src, hot)
+	if i < 0 {
+		return false
+	}
+	s.migrate(src, i, dst)
+	return true
+}
+
+// balance is the balance at a scheduler tick: each idle core pulls a
+// process that waits elsewhere, and every busyEvery the busy cores even
+// out their counts.
+func (s *Sim) balance() {
+	k := &s.kern
+	k.balancing = false
+	for c := range k.rqs {
+		if k.rqs[c].idle() {
+			s.pull(c, false)
+		}
+	}
+	if s.now%k.busyEvery == 0 {
+		for moved := true; moved; {
+			moved = false
+			lo, hi := 0, 0
+			for c := range k.rqs {
+				if k.rqs[c].n < k.rqs[lo].n {
+					lo = c
+				}
+				if k.rqs[c].n > k.rqs[hi].n {
+					hi = c
+				}
+			}
+			if k.rqs[hi].n >= k.rqs[lo].n+2 {
+				if i := s.tail(hi, false); i >= 0 {
+					s.migrate(hi, i, lo)
+					moved = true
+				}
+			}
+		}
+	}
+	s.dispatch()
+}
+
+// armBalance schedules the next tick's balance when one has work to do: a
+// core is idle while a process waits on another, or the counts of runnable
+// processes differ by two or more.
+func (s *Sim) armBalance() {
+	k := &s.kern
+	if k.balancing || len(k.rqs) < 2 {
+		return
+	}
+	idle, waits := false, false
+	lo, hi := k.rqs[0].n, k.rqs[0].n
+	for c := range k.rqs {
+		q := &k.rqs[c]
+		idle = idle || q.idle()
+		waits = waits || len(q.ready) > 0
+		lo, hi = min(lo, q.n), max(hi, q.n)
+	}
+	if !(idle && waits) && hi < lo+2 {
+		return
+	}
+	k.balancing = true
+	s.after(nextTick(s.now+1)-s.now, evBalance, 0, 0)
+}
+
+// beats reports whether waiting entity w would be picked over running
+// process h on core c now (pick_eevdf with h's protection over).
+func (s *Sim) beats(c int, w *entity, h *proc) bool {
+	k := &s.kern
+	q := &k.rqs[c]
+	q.advance(s.now)
+	V := q.avg()
 	if w.v > V {
 		return false
 	}
@@ -232,53 +461,29 @@ func (s *Sim) beats(w *entity, h *proc) bool {
 	return hv > V || w.dl < hdl
 }
 
-// arrangePreempts gives each process that waits for a core, beyond those a
-// pending preemption serves, a running process to preempt: the kernel
-// re-picks on a core when a woken process beats the running one after the
-// latter's protected slice, or at the first tick that finds its protection
-// over (update_curr). Without a free core, the engine takes the running
-// process whose preemption comes first; if the waiting process does not
-// beat it then, preempt tries again at the next tick.
+// arrangePreempts schedules, on each busy core that processes wait for and
+// that has no preemption pending, the re-pick that check_preempt_wakeup_fair
+// or the tick makes: at once if the running process's protected slice is
+// over and the waiting one beats it, else at the first tick that finds the
+// protection over; if the waiting process does not beat it then, preempt
+// tries again at the next tick.
 func (s *Sim) arrangePreempts() {
 	k := &s.kern
-	if s.freeCores > 0 || len(k.ready) <= k.targets {
-		return
-	}
-	k.advance(s.now)
-	w := &s.cpuProc(k.ready[s.best()]).ent
-	for len(k.ready) > k.targets {
-		var best *proc
-		var bestPid int32
-		var bestAt time.Duration
-		try := func(pid int32, p *proc) {
-			if p.running < 0 || p.ent.target {
-				return
-			}
-			at := p.ent.pickedAt + k.slice
-			if at <= s.now && s.beats(w, p) {
-				at = s.now
-			} else {
-				at = nextTick(max(at, s.now+1))
-			}
-			if best == nil || at < bestAt {
-				best, bestPid, bestAt = p, pid, at
-			}
+	for c := range k.rqs {
+		q := &k.rqs[c]
+		if q.cur == noProc || q.target || len(q.ready) == 0 {
+			continue
 		}
-		for i := range s.procs {
-			try(int32(i), &s.procs[i])
+		w := &s.cpuProc(q.ready[s.best(c)]).ent
+		p := s.cpuProc(q.cur)
+		at := p.ent.pickedAt + k.slice
+		if at <= s.now && s.beats(c, w, p) {
+			at = s.now
+		} else {
+			at = nextTick(max(at, s.now+1))
 		}
-		for i := range s.jobs.procs {
-			try(^int32(i), &s.jobs.procs[i])
-		}
-		for i := range s.cli.procs {
-			try(clientPid+int32(i), &s.cli.procs[i])
-		}
-		if best == nil {
-			return
-		}
-		best.ent.target = true
-		k.targets++
-		s.after(bestAt-s.now, evPreempt, bestPid, best.ent.stint)
+		q.target = true
+		s.after(at-s.now, evPreempt, q.cur, p.ent.stint)
 	}
 }
 
@@ -287,20 +492,20 @@ func nextTick(t time.Duration) time.Duration {
 	return (t + kernelTick - 1) / kernelTick * kernelTick
 }
 
-// preempt takes process pid off its core for a woken process, if the
+// preempt takes process pid off its core for a waiting process, if the
 // preemption still stands: its running thread's slice ends now.
 func (s *Sim) preempt(pid int32, stint uint32) {
 	p := s.cpuProc(pid)
 	if p.ent.stint != stint || p.running < 0 {
 		return
 	}
-	s.untarget(p)
-	k := &s.kern
-	if len(k.ready) == 0 {
-		return // the woken process got a core another way
+	c := int(p.ent.core) - 1
+	q := &s.kern.rqs[c]
+	q.target = false
+	if len(q.ready) == 0 {
+		return // the waiting process got a core another way
 	}
-	k.advance(s.now)
-	if !s.beats(&s.cpuProc(k.ready[s.best()]).ent, p) {
+	if !s.beats(c, &s.cpuProc(q.ready[s.best(c)]).ent, p) {
 		s.arrangePreempts()
 		return
 	}

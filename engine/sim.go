@@ -100,7 +100,7 @@ func New(c Config, opt Options) *Sim {
 		rng:   rand.New(rand.NewPCG(c.Seed, streamServer)),
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
-		kern:       kernelSched{slice: baseSlice(c.Cores)},
+		kern:       newKernel(c.Cores),
 		lastAccept: -1,
 	}
 	s.base = c
@@ -288,6 +288,8 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.jobIODone(a, b)
 	case evPreempt:
 		s.preempt(a, b)
+	case evBalance:
+		s.balance()
 	default:
 		panic(fmt.Sprintf("engine: unknown event kind %d", kind))
 	}
