@@ -174,6 +174,7 @@ func laneCosts(c *Config) costs {
 		k.coldExtra = 0 // measured with sleepers, no client
 		return k
 	}
+	k = withTrips(c, k)
 	cl, def, t := c.client(), c.defaultClient(), c.clientCosts()
 	if cl == def {
 		return k
