@@ -48,6 +48,8 @@ type costs struct {
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
 	coldExtra time.Duration // of resume, what a call that waited costs more than one that answered at once (the process still hot on its core)
 	wake      time.Duration // of parse and resume, the CPU of one iteration of the event loop (epoll_wait and its bookkeeping), shared by the tasks ready in the same iteration (loopTurn); 0 for none
+	trips     uint8         // times a call on a green hub goes round the hub's loop before it is sent (hubtrips.go); 0 for none
+	tripCPU   time.Duration // of resume, the CPU each trip's turn runs, after the hub gives the greenlet back
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends

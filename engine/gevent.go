@@ -42,6 +42,20 @@ var gevent = spec{
 	// 838-940, p99 1054-1723; seeds 1-5 give 568-669, 875-1030, 979-1439).
 	// In an earlier run one client got 44 of 100 responses.
 	nextBuffered: 0.4,
+	// A requests call's poll(0) in urllib3's _get_conn, and urllib's
+	// getaddrinfo, which gevent's default resolver hands to the hub's
+	// threadpool even for an IP address (gevent/resolver/thread.py:63,
+	// self.pool.apply): one trip each (hubtrips.go). The CPU after the trip
+	// was traced on the real worker (greenlet.settrace, mean run less about
+	// 20 µs of the tracer's own): 322 µs from the poll to the request
+	// written (median 192); 117 from the resolver's answer to the connect
+	// and 66 from there to the request written. httpx's is_socket_readable
+	// is requests' poll (not measured).
+	trips: []trip{
+		ClientRequests: {1, 300 * time.Microsecond},
+		ClientURLlib:   {1, 140 * time.Microsecond},
+		ClientHTTPX:    {1, 300 * time.Microsecond},
+	},
 	// A greenlet notifies the arbiter every second (ggevent.py:86-87), so the
 	// worker's last notice is when the greenlet now on the hub took it.
 	heartbeat: func(s *Sim, p *proc) time.Duration {

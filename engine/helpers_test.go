@@ -36,3 +36,25 @@ func serverCPU(m Model) time.Duration {
 	c := specOf(m).costs
 	return c.parse + c.respond + c.resume
 }
+
+// timelineOf returns the timeline of request seq in a run of text until
+// the given time: live, or among the last ones kept.
+func timelineOf(t *testing.T, text string, seq int64, until time.Duration) Timeline {
+	t.Helper()
+	sc, err := ParseScenario(text)
+	if err != nil {
+		t.Fatalf("ParseScenario(%q): %v", text, err)
+	}
+	s := NewLane(sc, 0, Options{Timelines: 16})
+	s.RunUntil(until)
+	if tl, ok := s.Timeline(seq); ok {
+		return tl
+	}
+	for _, tl := range s.Timelines() {
+		if tl.Seq == seq {
+			return tl
+		}
+	}
+	t.Fatalf("%q: no timeline for request %d", text, seq)
+	return Timeline{}
+}

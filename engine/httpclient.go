@@ -62,7 +62,10 @@ type clientCost struct {
 // connection every call (requests reuses its Session's), and on a patched
 // socket the connect and the first read go through the hub
 // (gevent/_socketcommon.py connect waits on the write event when the
-// non-blocking connect is in progress). Fitted to the quiet calibration run
+// non-blocking connect is in progress), and gevent's resolver runs its
+// getaddrinfo on a threadpool thread, which takes the GIL and wakes the hub
+// through an async watcher (gevent/resolver/thread.py; the wait it makes
+// is a trip, hubtrips.go). Fitted to the quiet calibration run
 // of 2026-12-02: the gevent worker spent 0.95-1.03 ms a request with urllib
 // (row gevent-urllib, three runs; median 1.02) against 1.43 with requests
 // (row gevent), 0.41 ms less, where the clients' measured difference is
@@ -174,6 +177,7 @@ func laneCosts(c *Config) costs {
 		k.coldExtra = 0 // measured with sleepers, no client
 		return k
 	}
+	k = withTrips(c, k)
 	cl, def, t := c.client(), c.defaultClient(), c.clientCosts()
 	if cl == def {
 		return k

@@ -110,6 +110,9 @@ func (s *Sim) makeCalls(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
+	if s.hubTrip(r) {
+		return true
+	}
 	r.step = stepResume
 	if r.parallel && !r.blocking {
 		if s.unit.handlerLoop {
@@ -147,10 +150,11 @@ func (s *Sim) resume(r *request) bool {
 // resumeCPU is the CPU of coming back from r's last call: without the
 // cold part when the call took no time (the process never left its core).
 func (s *Sim) resumeCPU(r *request) time.Duration {
+	d := s.cost.resume - s.tripsCPU(r)
 	if r.hot {
-		return s.cost.resume - s.cost.coldExtra
+		return d - s.cost.coldExtra
 	}
-	return s.cost.resume
+	return d
 }
 
 // callWakes is how many iterations of the loop a task's return from a call

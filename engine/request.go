@@ -93,6 +93,7 @@ type request struct {
 	lat            []float64     // latency of each upstream call, as a multiple of io; empty on a cache hit
 	cpuNeed        time.Duration // CPU it waits to run on the loop
 	heldConns      int16         // pooled connections of returned calls its task has yet to give back (aiohttp, pool.go)
+	trips          uint8         // trips round the hub's loop its next call has made (hubtrips.go)
 	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 

@@ -71,6 +71,10 @@ type spec struct {
 	// on a new upstream connection in a turn of the loop of its own, once
 	// the connection is made (pool.go); other clients send it at once.
 	connectInTurn bool
+	// trips is, indexed by Client, what a call makes on this green hub
+	// before it is sent: trips round the hub's loop (hubtrips.go). nil for
+	// none.
+	trips []trip
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).
