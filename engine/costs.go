@@ -40,7 +40,7 @@ import "time"
 // request costs 18.1 KiB, a parked coroutine 9.8 KiB. What a worker holds
 // open (connections, calls waiting for the client's pool, the pages it
 // stops sharing with gunicorn's arbiter) is in memory.go.
-// boot: see gunicornBoot.
+// boot and exit: see gunicornBoot and gunicornExit.
 type costs struct {
 	parse     time.Duration // CPU from accepted to the handler's first line: HTTP parsing, environ/scope, framework dispatch
 	respond   time.Duration // CPU from the handler's return to the last byte written, and closing or parking the connection
@@ -54,7 +54,8 @@ type costs struct {
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends
 	// "Connection: close" on every response, threaded or not)
-	boot time.Duration // from a worker's death to its replacement accepting
+	boot time.Duration // from a new worker's fork to its accepting
+	exit time.Duration // from a worker's leaving its loop (done, or killed) to its parent's reaping it
 
 	procRSS, procVSZ     int64 // one worker process at rest, bytes (a bare app)
 	clientLib            int64 // the HTTP client library the app imports (requests or aiohttp), in every worker

@@ -82,7 +82,7 @@ var eventlet = spec{
 	costs: costs{
 		parse: 273 * time.Microsecond, respond: 137 * time.Microsecond, connect: 120 * time.Microsecond,
 		resume:    1130 * time.Microsecond,
-		keepalive: gunicornKeepalive, boot: gunicornBoot,
+		keepalive: gunicornKeepalive, boot: gunicornBoot, exit: gunicornExit,
 		clientLib: mb(12), procRSS: mb(52.5), procVSZ: mb(67.4), extraRSS: mb(23.6), masterRSS: mb(32.4), masterVSZ: mb(73.8),
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},

@@ -70,7 +70,7 @@ var gevent = spec{
 	costs: costs{
 		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
 		resume:    1130 * time.Microsecond,
-		keepalive: gunicornKeepalive, boot: gunicornBoot,
+		keepalive: gunicornKeepalive, boot: gunicornBoot, exit: gunicornExit,
 		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},

@@ -57,7 +57,7 @@ var gthread = spec{
 	costs: costs{
 		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
 		resume: 1600 * time.Microsecond, coldExtra: requestsCold, asyncView: 760 * time.Microsecond,
-		keepalive: gunicornKeepalive, boot: gunicornBoot,
+		keepalive: gunicornKeepalive, boot: gunicornBoot, exit: gunicornExit,
 		clientLib: mb(8), procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: gunicornArbiterRSS, masterVSZ: mb(34.3),
 		connRSS: gthreadConnRSS, unshareRSS: gunicornUnshare, unshareAfter: gthreadUnshareAfter,
 	},

@@ -9,8 +9,9 @@ package engine
 // what it holds, answers with Connection: close, and exits; the arbiter
 // reaps it and spawns a replacement (arbiter.py reap_workers, then
 // manage_workers). The engine runs the same path as a worker told to stop
-// (workers.go: retire, then workerExit): the replacement boots for
-// gunicornBoot, during which the other workers serve, and its memory is a
+// (workers.go: retire, then workerExit): the old worker's interpreter tears
+// down for gunicornExit before the arbiter reaps it, the replacement boots
+// for gunicornBoot, the other workers serve meanwhile, and its memory is a
 // fresh worker's.
 
 // setMaxRequests draws worker p's limit as it boots (randint(0, jitter) is

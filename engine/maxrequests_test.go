@@ -13,11 +13,13 @@ func TestMaxRequests(t *testing.T) {
 		t.Errorf("one sync worker, max-requests=10, 100 requests: %d restarts, %+v failed, %d completed; want 10, none, 100",
 			r.WorkerRestarts, r.Failed, r.Completed)
 	}
-	// Each restart costs a boot, while no worker accepts: 100 requests of
-	// 20ms take 10 boots longer.
+	// Each restart costs the old worker's exit and the new one's boot,
+	// while no worker accepts: 100 requests of 20ms take 9 of them longer
+	// (the 10th comes after the 100th request).
 	free := run1(t, "model=sync clients=2 io=20ms requests=100")
-	if d := r.SimSeconds - free.SimSeconds; !near(d, 10*gunicornBoot.Seconds(), 0.1) {
-		t.Errorf("10 restarts took %.3fs longer, want 10 boots of %v", d, gunicornBoot)
+	down := gunicornExit + gunicornBoot
+	if d := r.SimSeconds - free.SimSeconds; !near(d, 9*down.Seconds(), 0.02) {
+		t.Errorf("10 restarts took %.3fs longer, want 9 exits and boots of %v", d, down)
 	}
 	// The jitter: each worker's limit is max-requests + randint(0, jitter),
 	// so restarts fall between requests/(max+jitter) and requests/max.

@@ -37,7 +37,7 @@ var syncWorker = spec{
 	// resp.force_close()), so it has no keep-alive.
 	costs: costs{
 		parse: 298 * time.Microsecond, respond: 149 * time.Microsecond, resume: 1600 * time.Microsecond, coldExtra: requestsCold,
-		asyncView: 760 * time.Microsecond, boot: gunicornBoot,
+		asyncView: 760 * time.Microsecond, boot: gunicornBoot, exit: gunicornExit,
 		clientLib: mb(8), procRSS: mb(34.0), procVSZ: mb(42.0), extraRSS: mb(15.8), masterRSS: gunicornArbiterRSS, masterVSZ: mb(34.3),
 		unshareRSS: gunicornUnshare, unshareAfter: syncUnshareAfter,
 	},

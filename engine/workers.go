@@ -89,10 +89,13 @@ func (s *Sim) retire(pid int32) {
 	s.maybeExit(pid)
 }
 
-// maybeExit lets a retiring worker that holds nothing exit.
+// maybeExit lets a retiring worker that holds nothing exit: it leaves its
+// loop, and the arbiter reaps it once its interpreter has torn down
+// (cost.exit, gunicornExit); until then it holds its slot and accepts
+// nothing.
 func (s *Sim) maybeExit(pid int32) {
 	if p := &s.procs[pid]; p.retiring && p.kept == 0 && !s.holdsRequests(pid) {
-		s.after(0, evWorkerExit, pid, p.gen)
+		s.after(s.cost.exit, evWorkerExit, pid, p.gen)
 	}
 }
 
