@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -50,9 +51,10 @@ const ClientRTT = 200 * time.Microsecond
 // calls, per second) gives a = 0.093 ms, b = 0.169 ms (asyncio-limit: 0.66
 // cores at 2,956-3,720 requests a second, nearly all refused: about twice a
 // kept-alive one, as the key charges), c = 0.171 ms and base 0.068 cores.
-// The upstream's CPU (c, charged per call, not per request) and the
-// sampler's (base: it grows with the server's processes, 0.09-0.12 core on
-// cpu-procs' three) are not charged: the key is per request. A short
+// The upstream's CPU (c, charged per call, not per request) is not
+// charged: the key is per request. The sampler's (base: it grows with the
+// server's processes, 0.09-0.12 core on cpu-procs' three) is the key
+// sampler-cpu's (SamplerCPU, below). A short
 // cross-check on a loaded machine (2026-12-02 06:57 UTC, uptime's load
 // average 2.62-2.97, other processes on 1.2-1.3 cores during asyncio-sleep
 // and 0.06-0.18 during asyncio-limit; -only asyncio-sleep,asyncio-limit
@@ -84,15 +86,56 @@ const ClientCPU = 100 * time.Microsecond
 // waking together beside the probe's own clients.
 const IOLate = 300 * time.Microsecond
 
+// SamplerBase and SamplerPerWorker give the CPU of one sample of the
+// harness's sampler, as the engine's key sampler-cpu says it: base +
+// per worker x the server's workers (SamplerCPU). Every 200 ms the sampler
+// (run.go) reads each server process's smaps_rollup and stat, and walks the
+// whole of /proc (every process's stat) to find the arbiter's children
+// once for the memory, once for the threads and once per worker for that
+// worker's children (server.go: liveWorkers, Children): so a sample grows
+// with the workers. Separated from the quiet runs of 2026-12-02
+// (runs-2026-12-02.json, HarnessCPU): for every run of the sync rows (16
+// runs, 1 to 50 workers, every request on a new connection), the harness's
+// cores less the client's and the upstream's share by the fit above
+// (0.169 ms a request on a new connection, 0.171 ms an upstream call),
+// over 5 samples a second, is 13.8-15.8 ms a sample with 1 worker
+// (cpu-cold), 12.5-22.9 with 2 (overload-timeout, sync-max-requests,
+// cpu-procs), 15.6-15.9 with 4 (sync-4w), 58.3-60.9 with 20 (sync-20w) and
+// 102.4-110.0 with 50 (sync-50w); cpu-hot's one worker reads 25.9-29.0,
+// where the client's 650 requests a second leave the most to misfit. A
+// least-squares line through all 16 runs gives 15.2 ms + 1.86 ms a worker.
+// It is not the sampler alone but all of the harness that the per-request
+// and per-call figures do not cover (its Go runtime's own work, timers).
+const (
+	SamplerBase      = 15200 * time.Microsecond
+	SamplerPerWorker = 1860 * time.Microsecond
+)
+
+// SamplerCPU returns the CPU of one sample of the harness's sampler for a
+// scenario's server: SamplerBase and SamplerPerWorker for its workers (1
+// when the scenario does not say, or says a list).
+func SamplerCPU(scenario string) time.Duration {
+	w := 1
+	for _, f := range strings.Fields(scenario) {
+		if v, ok := strings.CutPrefix(f, "workers="); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				w = n
+			}
+		}
+	}
+	return SamplerBase + time.Duration(w)*SamplerPerWorker
+}
+
 // WithClient returns scenario text with the harness's client time (rtt),
-// its client's CPU on these cores (client-cpu) and its upstream's lateness
-// (io-late) appended, before its seed, each unless it names one already.
+// its client's CPU on these cores (client-cpu), its upstream's lateness
+// (io-late) and its sampler's CPU (sampler-cpu) appended, before its seed,
+// each unless it names one already.
 func WithClient(scenario string) string {
 	add := ""
 	for _, kv := range []struct {
 		key string
 		val time.Duration
-	}{{"rtt", ClientRTT}, {"client-cpu", ClientCPU}, {"io-late", IOLate}} {
+	}{{"rtt", ClientRTT}, {"client-cpu", ClientCPU}, {"io-late", IOLate}, {"sampler-cpu", SamplerCPU(scenario)}} {
 		if !names(scenario, kv.key) {
 			add += " " + kv.key + "=" + kv.val.String()
 		}

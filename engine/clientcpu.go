@@ -54,6 +54,8 @@ type clientCPU struct {
 	idle  fifo        // threads without work, longest idle first
 	work  ring[clientJob]
 	cpu   time.Duration // CPU they have run (sliceEnd counts it)
+	// sampling says a monitor's sample is scheduled (sampler.go).
+	sampling bool
 }
 
 // clientCost is the clients' CPU for one request, on a new connection or not.

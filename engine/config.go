@@ -49,6 +49,7 @@ type Config struct {
 	Think             time.Duration
 	RTT               time.Duration // rtt: mean network and client time of a request, beyond the server's; 0 for none
 	ClientCPU         time.Duration // client-cpu: the clients' CPU per request on the server's cores; 0 for none
+	SamplerCPU        time.Duration // sampler-cpu: the CPU a monitor on the server's cores runs every 200 ms; 0 for none
 	Rate              float64
 	Burst             int
 	ClientTimeout     time.Duration // 0 for none

@@ -141,6 +141,10 @@ var keyTable = []Key{
 		"machine), twice on a new connection: one more process in the kernel's run queue, and a closed-loop client "+
 		"sends its next request only after its share has run; 0: the clients are elsewhere", 0, time.Second,
 		func(c *Config) *time.Duration { return &c.ClientCPU }).liveAll(nil),
+	durKey("sampler-cpu", "CPU a monitor on the server's own cores runs every 200 ms, in the clients' process (the "+
+		"calibration harness reads the server's /proc files that often): one more piece of work for the kernel's "+
+		"run queue that nobody waits for; 0: nothing watches the server", 0, samplerEvery,
+		func(c *Config) *time.Duration { return &c.SamplerCPU }).liveAll((*Sim).startSampler),
 	floatKey("rate", "open-loop Poisson arrivals per second (instead of clients)", 0, 1e6,
 		func(c *Config) *float64 { return &c.Rate }).
 		liveAll((*Sim).setRate).liveOnlyIn(func(c *Config) bool { return c.Rate > 0 }, "open-loop traffic (change clients in a lane with clients)"),

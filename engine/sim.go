@@ -136,6 +136,7 @@ func New(c Config, opt Options) *Sim {
 		s.startJobs(n)
 	}
 	s.traffic.start(s)
+	s.startSampler()
 	return s
 }
 
@@ -290,6 +291,8 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.preempt(a, b)
 	case evBalance:
 		s.balance()
+	case evSample:
+		s.sample()
 	default:
 		panic(fmt.Sprintf("engine: unknown event kind %d", kind))
 	}
