@@ -63,6 +63,11 @@ type Sim struct {
 	lastAccept   int32         // the worker that took the last new connection, or -1
 	lastAcceptAt time.Duration // when
 	snapIndex    []int32       // Snapshot's scratch: request slot to snapshot entry
+
+	// The arbiter's ticks before arbiterQuiet kill no worker while there
+	// are arbiterProcs worker slots (arbiter.go, arbiterQuietUntil).
+	arbiterQuiet time.Duration
+	arbiterProcs int
 }
 
 // Options tune what a Sim records; the zero value records no timelines.
@@ -212,6 +217,7 @@ func (s *Sim) Step() bool {
 		}
 		s.advance(ch.at)
 		s.applyChange(ch)
+		s.arbiterQuiet = 0 // the timeout or the workers may have changed
 		return true
 	}
 	q := &s.q
