@@ -249,7 +249,17 @@ func (s *Sim) Step() bool {
 	} else {
 		s.advance(at)
 	}
-	s.handle(kind, a, b)
+	// The three kinds of nearly every event, without a call to handle.
+	switch kind {
+	case evSliceEnd:
+		s.sliceEnd(a, b)
+	case evArrive:
+		s.traffic.arrive(s, a, b)
+	case evIODone:
+		s.ioDone(a, b)
+	default:
+		s.handle(kind, a, b)
+	}
 	return true
 }
 
@@ -265,15 +275,10 @@ func (s *Sim) advance(t time.Duration) {
 	s.now = t
 }
 
-// handle fires an event of kind with its payload a and b.
+// handle fires an event of kind with its payload a and b, for the kinds
+// that Step does not fire itself (arrivals, CPU slices, calls' returns).
 func (s *Sim) handle(kind evKind, a int32, b uint32) {
 	switch kind {
-	case evArrive:
-		s.traffic.arrive(s, a, b)
-	case evSliceEnd:
-		s.sliceEnd(a, b)
-	case evIODone:
-		s.ioDone(a, b)
 	case evClientGiveUp:
 		s.giveUp(a, b)
 	case evKeepaliveEnd:
