@@ -161,14 +161,20 @@ func (sr *series) complete(d time.Duration) {
 	if n := sr.completed; n < seriesFew {
 		sr.few[n] = d
 	} else {
-		if n == seriesFew {
-			for _, v := range sr.few {
-				sr.hist.add(v)
-			}
-		}
-		sr.hist.add(d)
+		sr.count(d)
 	}
 	sr.completed++
+}
+
+// count adds d to the step's histogram, with the few kept until now if d
+// is the first beyond them (complete, kept small enough to be inlined).
+func (sr *series) count(d time.Duration) {
+	if sr.completed == seriesFew {
+		for _, v := range sr.few {
+			sr.hist.add(v)
+		}
+	}
+	sr.hist.add(d)
 }
 
 // seriesPoint is a point of the ring. A step that answered at most
