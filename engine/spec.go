@@ -66,6 +66,10 @@ type spec struct {
 	// on a new upstream connection in a turn of the loop of its own, once
 	// the connection is made (pool.go); other clients send it at once.
 	connectInTurn bool
+	// callSoonTurn says that the loop runs a task woken by a callback (a
+	// timer's, the protocol's that parsed its request) in the iteration
+	// after that callback: asyncio's call_soon (asyncioturns.go).
+	callSoonTurn bool
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).
