@@ -363,16 +363,25 @@ func TestSweepSpeedFigure(t *testing.T) {
 	// Frames of the page (rAF) and the time until the last point.
 	run := func(setup string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(chromedp.Evaluate[chromedp.Void](`(() => { const w = document.querySelector("iframe").contentWindow; `+setup+`
-			window.__sweep = {max: 0, t0: performance.now(), end: 0}; let last = performance.now();
+			window.__sweep = {max: 0, t0: performance.now(), end: 0, task: 0, tasks: 0, frames0: w.cpSim.frameStats().frames}; let last = performance.now();
+			// Long tasks of the page and of its canvas frame, each seen once.
+			const seen = new Set(), note = e => { const k = e.startTime + "/" + e.duration; if (seen.has(k)) return; seen.add(k);
+				window.__sweep.task = Math.max(window.__sweep.task, e.duration); if (e.duration > 200) window.__sweep.tasks++; };
+			const lts = [window, w].map(x => { const o = new x.PerformanceObserver(l => l.getEntries().forEach(note)); o.observe({type: "longtask"}); return o; });
 			const f = now => { window.__sweep.max = Math.max(window.__sweep.max, now - last); last = now;
-				const s = w.cpSim.state(); if (s.sweep && s.sweep.done === s.sweep.total) { window.__sweep.end = now; return; }
+				const s = w.cpSim.state(); if (s.sweep && s.sweep.done === s.sweep.total) { window.__sweep.end = now; window.__sweep.frames = w.cpSim.frameStats().frames - window.__sweep.frames0;
+					setTimeout(() => { lts.forEach(o => { o.takeRecords().forEach(note); o.disconnect(); }); window.__sweep.over = true; }, 0); return; }
 				requestAnimationFrame(f); };
 			requestAnimationFrame(f); window.playground.load(`+"`"+text+"`"+`); })()`),
-			waitJS(`window.__sweep.end > 0`, 4*time.Minute))
+			waitJS(`window.__sweep.over === true`, 4*time.Minute))
 	}
 	seconds := func() float64 { return eval[float64](t, ctx, `(window.__sweep.end - window.__sweep.t0) / 1000`) }
+	cpuBefore := browserCPU()
 	over200, maxCPU, maxCPUWall := mainTasks(traceDuring(t, ctx, run("")))
+	cpu := browserCPU().since(cpuBefore)
 	secs, stall := seconds(), eval[float64](t, ctx, `window.__sweep.max`)
+	longTask, longTasks := eval[float64](t, ctx, `window.__sweep.task`), eval[float64](t, ctx, `window.__sweep.tasks`)
+	frames := eval[float64](t, ctx, `window.__sweep.frames`)
 	workers := eval[string](t, ctx, `(s => (s.sweep.workers ? "workers=" : "in_the_program=") + navigator.hardwareConcurrency)(window.playground.state())`)
 	// The program alone: no pool, so the points run between its frames.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.playground.load("model=sync workers=2 io=100ms clients=20")`),
@@ -389,8 +398,8 @@ func TestSweepSpeedFigure(t *testing.T) {
 	engine.RunSweep(sc, engine.Options{}, nil)
 	native := time.Since(start).Seconds()
 	load, _ := os.ReadFile("/proc/loadavg")
-	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f main_thread_tasks_over_200ms=%d most_cpu_of_a_main_thread_task_ms=%.1f (its wall %.0f ms) points_ran=%s seconds_in_the_program_alone=%.2f speedup=%.2f seconds_natively_one_core=%.2f page_over_native=%.2f load=%s\n",
-		secs, stall, over200, maxCPU, maxCPUWall, workers, alone, alone/secs, native, secs/native, strings.Join(strings.Fields(string(load))[:3], ","))
+	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f pictures_drawn=%.0f longest_task_ms=%.0f long_tasks_over_200ms=%.0f main_thread_tasks_over_200ms=%d most_cpu_of_a_main_thread_task_ms=%.1f (its wall %.0f ms) %s points_ran=%s seconds_in_the_program_alone=%.2f speedup=%.2f seconds_natively_one_core=%.2f page_over_native=%.2f load=%s\n",
+		secs, stall, frames, longTask, longTasks, over200, maxCPU, maxCPUWall, cpu, workers, alone, alone/secs, native, secs/native, strings.Join(strings.Fields(string(load))[:3], ","))
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "sweep-speed.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)
