@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -449,5 +450,59 @@ func TestSeekFigure(t *testing.T) {
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "seek.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// While a sweep's points are computed the live picture holds still (its
+// frames would take the CPU the points need), the curves' progress bar and
+// status move as points arrive, and the picture moves again after the last
+// one; the curves look the same on a phone, a laptop and a projector.
+func TestSweepHoldsThePictureAndShowsProgress(t *testing.T) {
+	const text = "model=sync,gevent workers=1..32 io=100ms clients=200 requests=5000"
+	for _, size := range []struct {
+		name   string
+		w, h   int64
+		mobile bool
+	}{{"phone", 390, 844, true}, {"laptop", 1280, 800, false}, {"projector", 1920, 1080, false}} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := page(t, readyLimit+3*time.Minute)
+			view := chromedp.EmulateViewport(size.w, size.h)
+			if size.mobile {
+				view = chromedp.EmulateViewport(size.w, size.h, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+			}
+			if err := chromedp.Do(ctx, view, chromedp.Navigate(shared.base+"index.html?model=sync&workers=2&io=100ms&clients=20"), ready()); err != nil {
+				t.Fatal(err)
+			}
+			// Each animation frame of the page notes the progress shown while
+			// points are still missing, and the pictures painted meanwhile.
+			eval[bool](t, ctx, `(() => { const w = document.querySelector("iframe").contentWindow;
+				const r = window.__hold = {shown: [], frames0: w.cpSim.frameStats().frames, frames: -1};
+				const f = () => { const s = w.cpSim.state(); if (!s.sweep) { requestAnimationFrame(f); return; }
+					if (s.sweep.done < s.sweep.total) { const p = document.getElementById("curves-progress");
+						r.shown.push(p.value + "/" + p.max + " " + document.getElementById("curves-status").textContent); requestAnimationFrame(f); return; }
+					r.frames = w.cpSim.frameStats().frames; };
+				requestAnimationFrame(f); window.playground.load(`+"`"+text+"`"+`); return true; })()`)
+			if err := chromedp.Do(ctx, waitJS(`window.__hold.frames >= 0`, 2*time.Minute)); err != nil {
+				t.Fatalf("the sweep never finished: %v", err)
+			}
+			shown := eval[[]string](t, ctx, `window.__hold.shown`)
+			moved := slices.IndexFunc(shown, func(s string) bool {
+				return !strings.HasPrefix(s, "0/") && strings.Contains(s, "the picture above waits")
+			})
+			if moved < 0 {
+				t.Errorf("the progress bar never showed a point done while the sweep ran (the page showed %d states, first %q)", len(shown), shown[:min(1, len(shown))])
+			}
+			painted := eval[float64](t, ctx, `window.__hold.frames - window.__hold.frames0`)
+			if painted > 3 {
+				t.Errorf("the picture was painted %v times while the points were computed; want at most 3 (the new run, a resize)", painted)
+			}
+			if err := chromedp.Do(ctx, waitJS(`document.querySelector("iframe").contentWindow.cpSim.frameStats().frames > window.__hold.frames + 5`, 30*time.Second)); err != nil {
+				t.Errorf("the picture did not move again after the sweep: %v", err)
+			}
+			if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("curves"))); err != nil {
+				t.Fatal(err)
+			}
+			shot(t, ctx, "sweep-curves-"+size.name)
+		})
 	}
 }
