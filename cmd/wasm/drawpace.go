@@ -2,8 +2,8 @@ package main
 
 // When the picture is painted. A painted frame costs the machine far more
 // than the Go side of it: in headless Chromium WebGL runs on SwiftShader,
-// whose threads used about 80 ms of CPU a frame (2.2 CPU seconds in 5 s
-// of a running picture, 0.16 paused; TestSweepSpeedFigure and /proc), and
+// whose threads used about 80-100 ms of CPU a frame (2.6-4.8 CPU seconds
+// in 5 s of a running picture; TestSweepSpeedFigure and /proc), and
 // during a sweep that CPU is taken from the Web Workers that compute the
 // points. So a frame that would look like the last one is not painted:
 // Draw leaves the canvas as it is and Ebiten, after four such frames,
