@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -360,19 +361,34 @@ func TestSweepSpeedFigure(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(shared.base+"index.html?model=sync&workers=2&io=100ms&clients=20"), ready()); err != nil {
 		t.Fatal(err)
 	}
-	// Frames of the page (rAF) and the time until the last point.
+	// Frames of the page (rAF) and the time until the last point; the
+	// browser's CPU is read right before the load and as the last point
+	// comes (polled every 20 ms), so that it holds the sweep alone.
+	var cpuBefore, cpuAfter procCPU
+	readCPU := func(into *procCPU) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(context.Context, *chromedp.Target) error { *into = browserCPU(); return nil })
+	}
 	run := func(setup string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(chromedp.Evaluate[chromedp.Void](`(() => { const w = document.querySelector("iframe").contentWindow; `+setup+`
-			window.__sweep = {max: 0, t0: performance.now(), end: 0}; let last = performance.now();
+		return chromedp.Steps(readCPU(&cpuBefore), chromedp.Evaluate[chromedp.Void](`(() => { const w = document.querySelector("iframe").contentWindow; `+setup+`
+			window.__sweep = {max: 0, t0: performance.now(), end: 0, task: 0, tasks: 0, frames0: w.cpSim.frameStats().frames}; let last = performance.now();
+			// Long tasks of the page and of its canvas frame, each seen once.
+			const seen = new Set(), note = e => { const k = e.startTime + "/" + e.duration; if (seen.has(k)) return; seen.add(k);
+				window.__sweep.task = Math.max(window.__sweep.task, e.duration); if (e.duration > 200) window.__sweep.tasks++; };
+			const lts = [window, w].map(x => { const o = new x.PerformanceObserver(l => l.getEntries().forEach(note)); o.observe({type: "longtask"}); return o; });
 			const f = now => { window.__sweep.max = Math.max(window.__sweep.max, now - last); last = now;
-				const s = w.cpSim.state(); if (s.sweep && s.sweep.done === s.sweep.total) { window.__sweep.end = now; return; }
+				const s = w.cpSim.state(); if (s.sweep && s.sweep.done === s.sweep.total) { window.__sweep.end = now; window.__sweep.frames = w.cpSim.frameStats().frames - window.__sweep.frames0;
+					setTimeout(() => { lts.forEach(o => { o.takeRecords().forEach(note); o.disconnect(); }); window.__sweep.over = true; }, 0); return; }
 				requestAnimationFrame(f); };
 			requestAnimationFrame(f); window.playground.load(`+"`"+text+"`"+`); })()`),
-			waitJS(`window.__sweep.end > 0`, 4*time.Minute))
+			chromedp.Poll[chromedp.Void](`window.__sweep.end > 0`, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(4*time.Minute)),
+			readCPU(&cpuAfter), waitJS(`window.__sweep.over === true`, time.Minute))
 	}
 	seconds := func() float64 { return eval[float64](t, ctx, `(window.__sweep.end - window.__sweep.t0) / 1000`) }
 	over200, maxCPU, maxCPUWall := mainTasks(traceDuring(t, ctx, run("")))
+	cpu := cpuAfter.since(cpuBefore)
 	secs, stall := seconds(), eval[float64](t, ctx, `window.__sweep.max`)
+	longTask, longTasks := eval[float64](t, ctx, `window.__sweep.task`), eval[float64](t, ctx, `window.__sweep.tasks`)
+	frames := eval[float64](t, ctx, `window.__sweep.frames`)
 	workers := eval[string](t, ctx, `(s => (s.sweep.workers ? "workers=" : "in_the_program=") + navigator.hardwareConcurrency)(window.playground.state())`)
 	// The program alone: no pool, so the points run between its frames.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.playground.load("model=sync workers=2 io=100ms clients=20")`),
@@ -389,8 +405,8 @@ func TestSweepSpeedFigure(t *testing.T) {
 	engine.RunSweep(sc, engine.Options{}, nil)
 	native := time.Since(start).Seconds()
 	load, _ := os.ReadFile("/proc/loadavg")
-	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f main_thread_tasks_over_200ms=%d most_cpu_of_a_main_thread_task_ms=%.1f (its wall %.0f ms) points_ran=%s seconds_in_the_program_alone=%.2f speedup=%.2f seconds_natively_one_core=%.2f page_over_native=%.2f load=%s\n",
-		secs, stall, over200, maxCPU, maxCPUWall, workers, alone, alone/secs, native, secs/native, strings.Join(strings.Fields(string(load))[:3], ","))
+	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f pictures_drawn=%.0f longest_task_ms=%.0f long_tasks_over_200ms=%.0f main_thread_tasks_over_200ms=%d most_cpu_of_a_main_thread_task_ms=%.1f (its wall %.0f ms) %s points_ran=%s seconds_in_the_program_alone=%.2f speedup=%.2f seconds_natively_one_core=%.2f page_over_native=%.2f load=%s\n",
+		secs, stall, frames, longTask, longTasks, over200, maxCPU, maxCPUWall, cpu, workers, alone, alone/secs, native, secs/native, strings.Join(strings.Fields(string(load))[:3], ","))
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "sweep-speed.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)
@@ -440,5 +456,59 @@ func TestSeekFigure(t *testing.T) {
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "seek.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// While a sweep's points are computed the live picture holds still (its
+// frames would take the CPU the points need), the curves' progress bar and
+// status move as points arrive, and the picture moves again after the last
+// one; the curves look the same on a phone, a laptop and a projector.
+func TestSweepHoldsThePictureAndShowsProgress(t *testing.T) {
+	const text = "model=sync,gevent workers=1..32 io=100ms clients=200 requests=5000"
+	for _, size := range []struct {
+		name   string
+		w, h   int64
+		mobile bool
+	}{{"phone", 390, 844, true}, {"laptop", 1280, 800, false}, {"projector", 1920, 1080, false}} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := page(t, readyLimit+3*time.Minute)
+			view := chromedp.EmulateViewport(size.w, size.h)
+			if size.mobile {
+				view = chromedp.EmulateViewport(size.w, size.h, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+			}
+			if err := chromedp.Do(ctx, view, chromedp.Navigate(shared.base+"index.html?model=sync&workers=2&io=100ms&clients=20"), ready()); err != nil {
+				t.Fatal(err)
+			}
+			// Each animation frame of the page notes the progress shown while
+			// points are still missing, and the pictures painted meanwhile.
+			eval[bool](t, ctx, `(() => { const w = document.querySelector("iframe").contentWindow;
+				const r = window.__hold = {shown: [], frames0: w.cpSim.frameStats().frames, frames: -1};
+				const f = () => { const s = w.cpSim.state(); if (!s.sweep) { requestAnimationFrame(f); return; }
+					if (s.sweep.done < s.sweep.total) { const p = document.getElementById("curves-progress");
+						r.shown.push(p.value + "/" + p.max + " " + document.getElementById("curves-status").textContent); requestAnimationFrame(f); return; }
+					r.frames = w.cpSim.frameStats().frames; };
+				requestAnimationFrame(f); window.playground.load(`+"`"+text+"`"+`); return true; })()`)
+			if err := chromedp.Do(ctx, waitJS(`window.__hold.frames >= 0`, 2*time.Minute)); err != nil {
+				t.Fatalf("the sweep never finished: %v", err)
+			}
+			shown := eval[[]string](t, ctx, `window.__hold.shown`)
+			moved := slices.IndexFunc(shown, func(s string) bool {
+				return !strings.HasPrefix(s, "0/") && strings.Contains(s, "the picture above waits")
+			})
+			if moved < 0 {
+				t.Errorf("the progress bar never showed a point done while the sweep ran (the page showed %d states, first %q)", len(shown), shown[:min(1, len(shown))])
+			}
+			painted := eval[float64](t, ctx, `window.__hold.frames - window.__hold.frames0`)
+			if painted > 3 {
+				t.Errorf("the picture was painted %v times while the points were computed; want at most 3 (the new run, a resize)", painted)
+			}
+			if err := chromedp.Do(ctx, waitJS(`document.querySelector("iframe").contentWindow.cpSim.frameStats().frames > window.__hold.frames + 5`, 30*time.Second)); err != nil {
+				t.Errorf("the picture did not move again after the sweep: %v", err)
+			}
+			if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("curves"))); err != nil {
+				t.Fatal(err)
+			}
+			shot(t, ctx, "sweep-curves-"+size.name)
+		})
 	}
 }

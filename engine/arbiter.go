@@ -7,7 +7,16 @@ package engine
 // notified the arbiter for longer than the timeout is killed. When a worker
 // last notified is its model's heartbeat rule; New schedules the ticks only
 // for a model that has one.
+//
+// Most ticks can kill no one: a tick first checks that it comes after
+// arbiterQuiet (quietUntil), so that a run whose requests are all far
+// shorter than the timeout asks the heartbeat rules once a timeout, not
+// every second. The tick still comes every second, so events at the same
+// instant keep their order.
 func (s *Sim) arbiterTick() {
+	if s.now < s.arbiterQuiet && len(s.procs) == s.arbiterProcs {
+		return
+	}
 	for i := range s.procs {
 		p := &s.procs[i]
 		if !p.alive {
@@ -17,6 +26,31 @@ func (s *Sim) arbiterTick() {
 			s.killWorker(int32(i))
 		}
 	}
+	s.arbiterQuietUntil()
+}
+
+// arbiterQuietUntil sets the time before which no tick can kill a worker
+// (arbiterQuiet), for as long as no worker slot is added (arbiterProcs).
+// The heartbeat rules (spec.heartbeat) say that a worker last notified when
+// its thread took its request (proc.busySince, sync) or when its loop's
+// current task took the loop (proc.holdSince, gevent and eventlet, whose
+// workers have a loop); each of those fields is set to the time it is set.
+// So whatever a rule returns at a later tick is one of the values those
+// fields hold now, or a time from now on: no earlier than their least, and
+// no worker can be killed until that least is more than the timeout ago. A live change (Step)
+// clears the bound, as it may change the timeout or the workers.
+// TestArbiterQuietKillsNoOne checks the bound against the rules tick by
+// tick.
+func (s *Sim) arbiterQuietUntil() {
+	least := s.now
+	for i := range s.procs {
+		p := &s.procs[i]
+		least = min(least, p.busySince)
+		if p.loop >= 0 {
+			least = min(least, p.holdSince)
+		}
+	}
+	s.arbiterQuiet, s.arbiterProcs = least+s.cfg.Timeout+1, len(s.procs)
 }
 
 // killWorker ends worker pid (gunicorn's SIGABRT after a timeout): every

@@ -24,6 +24,7 @@ var asyncio = spec{
 	// default is also 100).
 	pool:          100,
 	connectInTurn: true, // aiohttp (pool.go)
+	callSoonTurn:  true, // asyncioturns.go
 	accept:        uvicornAccept,
 	tasks:         tasksPerRequest,
 	real:          uvicornServer("asgi_app:app"),

@@ -15,8 +15,8 @@ func cpuPerRequest(r Result, cores int) time.Duration {
 // runs: one request at a time pays the measured figures in full, and a
 // loop with many tasks ready pays less per request. Each request on an
 // aiohttp call has three wake-ups (the request's read, the call's
-// response, the task's step after it), with a sleep two (its timer fires in
-// the iteration that runs the task). gevent's hub shares nothing: its CPU
+// response, the task's step after it), with a sleep two and its timer's
+// callback, which the measured sleep's wake-up includes (asyncioturns.go). gevent's hub shares nothing: its CPU
 // per request did not fall with load (1.43 ms at 50 clients, 1.51-1.69 at
 // 1000, docs/calibration.md).
 func TestLoopIterationSharesItsWake(t *testing.T) {

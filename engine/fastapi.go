@@ -92,6 +92,7 @@ var fastapiAsync = spec{
 	pool:    100,
 	// The endpoint's aiohttp session: asyncio's rule (pool.go).
 	connectInTurn: true,
+	callSoonTurn:  true, // asyncioturns.go
 	accept:        uvicornAccept,
 	tasks:         tasksPerRequest,
 	real:          uvicornServer("fastapi_app:app"), // anyio's limiter as it comes

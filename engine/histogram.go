@@ -78,8 +78,7 @@ func (h *histogram) quantile(q float64) time.Duration {
 	if h.n == 0 {
 		return 0
 	}
-	rank := int64(q*float64(h.n) + 0.5)
-	rank = max(1, min(rank, h.n))
+	rank := quantileRank(q, h.n)
 	if h.sorted < len(h.used) {
 		slices.Sort(h.used)
 		h.sorted = len(h.used)
@@ -92,6 +91,13 @@ func (h *histogram) quantile(q float64) time.Duration {
 		}
 	}
 	return h.bucketMid(len(h.counts) - 1)
+}
+
+// quantileRank is the rank (1 to n) of the value that is the q-quantile of
+// n values, smallest first.
+func quantileRank(q float64, n int64) int64 {
+	rank := int64(q*float64(n) + 0.5)
+	return max(1, min(rank, n))
 }
 
 // reset empties the histogram, in time that grows with the buckets used.

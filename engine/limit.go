@@ -21,7 +21,11 @@ package engine
 // the engine counts a new connection when a turn of the loop begins with
 // it ready (loopTurn): the connections that came while the loop ran the
 // last turn are counted together, and each request's check, at the end of
-// its parse, sees the whole batch that came with it.
+// its parse, sees the whole batch that came with it. On asyncio's own
+// models, whose new connections take their accept turns as slices of their
+// own (asyncioturns.go), a connection counts from its connection_made turn,
+// and a refused request's 503 is written by a task of its own in the next
+// iteration, as service_unavailable is.
 
 // limited reports whether the worker's loop checks uvicorn's limit on each
 // request it parses.
@@ -41,8 +45,8 @@ func (s *Sim) limitArrived(r *request) {
 // loopAccepts is a turn of worker p's loop beginning with r and the tasks
 // waiting for it: it accepts every new connection among them.
 func (s *Sim) loopAccepts(p *proc, r *request) {
-	if p.unmade == 0 {
-		return
+	if p.unmade == 0 || s.sp.callSoonTurn {
+		return // asyncio's loop counts each in its connection_made turn (asyncioturns.go)
 	}
 	s.made(p, r)
 	for i := range p.turn.wait.len() {

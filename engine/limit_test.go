@@ -20,15 +20,14 @@ func TestLimitConcurrency(t *testing.T) {
 		t.Errorf("10 clients under a limit of 11: %+v, %.1f rps; want no failure and %.1f rps", a.Failed, a.ThroughputRPS, b.ThroughputRPS)
 	}
 	// A burst of 10 on a limit of 10: the first connection wakes the idle
-	// loop alone and is served; the loop's next turn accepts the other 9
-	// together, so the first of them to be parsed counts all 10 and is
-	// refused, and the rest find 9 once its connection has closed. A
-	// connection counts once the loop has accepted it (limit.go), so the
-	// requests waiting for their parse do not refuse one another one by
-	// one, as they would if the engine counted them as they arrived.
+	// loop alone, and its request is parsed while the other 9, an
+	// iteration behind it, are still being accepted: it counts only its
+	// own connection and is served. Each of the 9 counts from its
+	// connection_made, which runs an iteration before its parse
+	// (asyncioturns.go), so each finds all 10 and is refused.
 	c := run1(t, "model=asyncio limit-concurrency=10 burst=10 io=50ms")
-	if c.Completed != 9 || c.Failed.Unavailable != 1 {
-		t.Errorf("a burst of 10 on a limit of 10: completed %d, 503 %d; want 9 and 1", c.Completed, c.Failed.Unavailable)
+	if c.Completed != 1 || c.Failed.Unavailable != 9 {
+		t.Errorf("a burst of 10 on a limit of 10: completed %d, 503 %d; want 1 and 9", c.Completed, c.Failed.Unavailable)
 	}
 	// New connections each time: only the tasks in flight and the open
 	// connections count, so about limit requests run at once and the

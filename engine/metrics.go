@@ -122,16 +122,24 @@ type Point struct {
 	Jobs       float64       // background jobs finished per second during the step
 }
 
+// seriesFew is how many latencies a step of the series keeps as they are,
+// before it counts them in its histogram: most steps of most runs answer
+// fewer, and their quantiles are then read off the values themselves.
+const seriesFew = 16
+
 // series keeps the most recent points in a ring.
 type series struct {
 	step      time.Duration
 	stepSecs  float64 // step.Seconds()
 	next      time.Duration
-	ring      []Point
+	ring      []seriesPoint
 	start, n  int
 	completed int64
 	failed    int64
-	hist      histogram
+	// The latencies of the step: in few while there are at most seriesFew
+	// (completed says how many), all of them in hist beyond.
+	few  [seriesFew]time.Duration
+	hist histogram
 }
 
 func (sr *series) init(opt Options) {
@@ -144,14 +152,60 @@ func (sr *series) init(opt Options) {
 		n = 600
 	}
 	sr.stepSecs = sr.step.Seconds()
-	sr.ring = make([]Point, n)
+	sr.ring = make([]seriesPoint, n)
 	sr.next = sr.step
 	sr.hist = newHistogram(4)
 }
 
 func (sr *series) complete(d time.Duration) {
+	if n := sr.completed; n < seriesFew {
+		sr.few[n] = d
+	} else {
+		sr.count(d)
+	}
 	sr.completed++
+}
+
+// count adds d to the step's histogram, with the few kept until now if d
+// is the first beyond them (complete, kept small enough to be inlined).
+func (sr *series) count(d time.Duration) {
+	if sr.completed == seriesFew {
+		for _, v := range sr.few {
+			sr.hist.add(v)
+		}
+	}
 	sr.hist.add(d)
+}
+
+// seriesPoint is a point of the ring. A step that answered at most
+// seriesFew requests keeps their latencies, and its quantiles are read off
+// them only when the point is read (points): most points of a long run are
+// never read, as a view reads the last ones and a run's result none.
+type seriesPoint struct {
+	Point
+	nfew int8 // how many latencies few holds; 0 once P50 and P99 say what they give
+	few  [seriesFew]time.Duration
+}
+
+// settle sets the point's quantiles from its latencies, if it holds them.
+func (sp *seriesPoint) settle(h *histogram) {
+	if sp.nfew == 0 {
+		return
+	}
+	few := sp.few[:sp.nfew]
+	sp.nfew = 0
+	for i := 1; i < len(few); i++ { // insertion sort: a handful of values
+		v, j := few[i], i
+		for ; j > 0 && few[j-1] > v; j-- {
+			few[j] = few[j-1]
+		}
+		few[j] = v
+	}
+	// The middle of the histogram's bucket that holds the value of that
+	// rank, as the histogram's quantile gives.
+	n := int64(len(few))
+	sp.P50 = h.bucketMid(h.index(few[quantileRank(0.5, n)-1]))
+	sp.P99 = h.bucketMid(h.index(few[quantileRank(0.99, n)-1]))
 }
 
 // advance closes the points that end at or before t, which is at or after
@@ -164,8 +218,6 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 		T:          sr.next,
 		Throughput: float64(sr.completed) / sr.stepSecs,
 		Failed:     sr.failed,
-		P50:        sr.hist.quantile(0.5),
-		P99:        sr.hist.quantile(0.99),
 		InFlight:   s.m.inFlight,
 		Queue:      s.QueueDepth(),
 		Upstream:   s.upstream,
@@ -174,9 +226,15 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 		Jobs:       float64(s.jobs.seriesDone) / sr.stepSecs,
 	}
 	s.jobs.seriesDone = 0
-	sr.add(p)
+	var few []time.Duration
+	if n := sr.completed; n > seriesFew {
+		p.P50, p.P99 = sr.hist.quantile(0.5), sr.hist.quantile(0.99)
+		sr.hist.reset()
+	} else {
+		few = sr.few[:n]
+	}
+	sr.add(p, few)
 	sr.completed, sr.failed = 0, 0
-	sr.hist.reset()
 	sr.next += sr.step
 	if sr.next > t {
 		return
@@ -189,18 +247,21 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 	p.Throughput, p.Failed, p.P50, p.P99, p.Jobs = 0, 0, 0, 0, 0
 	for ; empty > 0; empty-- {
 		p.T = sr.next
-		sr.add(p)
+		sr.add(p, nil)
 		sr.next += sr.step
 	}
 }
 
-// add appends p to the ring, dropping the oldest point if it is full.
-func (sr *series) add(p Point) {
+// add appends p to the ring, dropping the oldest point if it is full; few
+// are the latencies of its step, if its quantiles are to be read off them.
+func (sr *series) add(p Point, few []time.Duration) {
 	i := sr.start + sr.n
 	if i >= len(sr.ring) {
 		i -= len(sr.ring)
 	}
-	sr.ring[i] = p
+	sp := &sr.ring[i]
+	sp.Point = p
+	sp.nfew = int8(copy(sp.few[:], few))
 	if sr.n < len(sr.ring) {
 		sr.n++
 	} else if sr.start++; sr.start == len(sr.ring) {
@@ -212,7 +273,9 @@ func (sr *series) add(p Point) {
 func (sr *series) points() []Point {
 	out := make([]Point, sr.n)
 	for i := range out {
-		out[i] = sr.ring[(sr.start+i)%len(sr.ring)]
+		sp := &sr.ring[(sr.start+i)%len(sr.ring)]
+		sp.settle(&sr.hist)
+		out[i] = sp.Point
 	}
 	return out
 }
@@ -226,11 +289,20 @@ func (s *Sim) QueueDepth() int {
 // recentSlot is the width of one slot of the recent window.
 const recentSlot = 250 * time.Millisecond
 
+// recentPending is how many answers the recent window holds back before it
+// files them in its slots.
+const recentPending = 64
+
 // recentWindow keeps the latencies of the last simulated second in five
 // rotating slots of time: the four before the current one cover the whole
 // second however soon after a rotation it is read. A slot is emptied when a
 // value comes for a slot of time it does not hold, and read only if the one
 // it holds is among the last five: nothing happens as time passes.
+//
+// Answers wait in pending until it is full or the window is read, and are
+// then filed in order, except those older than the five slots of time that
+// end with the newest: no read could see them any more. A run of a few
+// answers a second files a few of every 64.
 type recentWindow struct {
 	slots [5]histogram
 	held  [5]int64  // the slot of time (now / recentSlot) each one holds
@@ -240,7 +312,12 @@ type recentWindow struct {
 	cur     int
 	curFrom time.Duration
 	curTo   time.Duration
+	pending [recentPending]recentAnswer
+	npend   int
 }
+
+// recentAnswer is an answer's time and latency, waiting to be filed.
+type recentAnswer struct{ at, d time.Duration }
 
 func (w *recentWindow) init() {
 	for i := range w.slots {
@@ -252,6 +329,33 @@ func (w *recentWindow) init() {
 
 // complete adds a latency d answered at now.
 func (w *recentWindow) complete(now, d time.Duration) {
+	if w.npend == len(w.pending) {
+		w.flush()
+	}
+	w.pending[w.npend] = recentAnswer{now, d}
+	w.npend++
+}
+
+// flush files the pending answers that a read could still see.
+func (w *recentWindow) flush() {
+	p := w.pending[:w.npend]
+	w.npend = 0
+	if len(p) == 0 {
+		return
+	}
+	k := int64(p[len(p)-1].at / recentSlot)
+	from := time.Duration(k-int64(len(w.slots))+1) * recentSlot
+	i := 0
+	for i < len(p) && p[i].at < from {
+		i++
+	}
+	for _, a := range p[i:] {
+		w.file(a.at, a.d)
+	}
+}
+
+// file adds a latency d answered at now to its slot.
+func (w *recentWindow) file(now, d time.Duration) {
 	if now >= w.curFrom && now < w.curTo {
 		w.slots[w.cur].add(d)
 		return
@@ -273,6 +377,7 @@ func (w *recentWindow) complete(now, d time.Duration) {
 // are then 0 and mean nothing.
 func (s *Sim) Recent() (rps float64, p50, p99 time.Duration, ok bool) {
 	w := &s.m.recent
+	w.flush()
 	k := int64(s.now / recentSlot)
 	all := &w.all
 	all.reset()

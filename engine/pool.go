@@ -113,7 +113,16 @@ func (s *Sim) releaseConn(pid int32) {
 // _process_events appends): so a waiter woken in this iteration takes its
 // connection before any request that arrived meanwhile reaches connect.
 func (s *Sim) readyFirst(p *proc, w *request) {
-	if w.step != stepSend || p.turn.wait.len() == 0 || *p.turn.wait.last() != w.id {
+	if w.step == stepSend {
+		s.readyAhead(p, w)
+	}
+}
+
+// readyAhead moves w, if it is the task last queued for worker p's loop,
+// ahead of the tasks that came by I/O during the loop's current iteration
+// (readyFirst).
+func (s *Sim) readyAhead(p *proc, w *request) {
+	if p.turn.wait.len() == 0 || *p.turn.wait.last() != w.id {
 		return // it has the loop already
 	}
 	p.turn.wait.popNewest()
@@ -145,6 +154,9 @@ func (s *Sim) send(r *request) bool {
 // giveBackConns is r's task running again on the loop: it releases the
 // connections of its calls that have returned.
 func (s *Sim) giveBackConns(r *request) {
+	if r.step == stepCallback {
+		return // the read's callback: the task releases them (asyncioturns.go)
+	}
 	for ; r.heldConns > 0; r.heldConns-- {
 		s.releaseConn(r.proc)
 	}

@@ -32,6 +32,12 @@ func (s *Sim) proceed(id int32) {
 			wait = s.respond(r)
 		case stepParsed:
 			wait = s.checkLimit(r)
+		case stepAccept:
+			wait = s.acceptTurn(r)
+		case stepTaskStart:
+			wait = s.taskStart(r)
+		case stepCallback:
+			wait = s.callbackRan(r)
 		default:
 			s.finish(r)
 			return
@@ -51,13 +57,17 @@ func (s *Sim) start(r *request) bool {
 	}
 	d := s.cost.parse
 	r.wakes = 1 // the read that brought the request
-	if r.newConn {
+	switch {
+	case r.newConn && s.sp.callSoonTurn && !r.madeConn:
+		return s.acceptStart(r) // asyncioturns.go: turns of their own
+	case r.newConn && !s.sp.callSoonTurn:
 		d += s.cost.connect
 		r.wakes += acceptTurns // the accept's iterations before the read
 	}
 	if s.sp.dispatch != nil {
 		d += s.sp.dispatch(s, &s.procs[r.proc])
 	}
+	d = s.parseCPU(d) // asyncioturns.go
 	if s.limited() {
 		return s.runCPU(r, true, d, stepParsed) // limit.go
 	}
@@ -69,11 +79,17 @@ func (s *Sim) start(r *request) bool {
 func (s *Sim) parsedRun(r *request, d time.Duration) bool {
 	if r.reject = s.rejectCause(r); r.reject != noCause {
 		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
+		if d == 0 && s.sp.callSoonTurn {
+			r.nextIter = s.holdsLoop(r) // its error's own task (asyncioturns.go)
+		}
 		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)
 	}
 	s.countServed(r.proc)
 	if s.unit.serverLoop && !s.unit.handlerLoop {
 		return s.runCPU(r, true, d, stepHandler)
+	}
+	if s.sp.callSoonTurn {
+		return s.runCPU(r, true, d, stepTaskStart) // asyncioturns.go
 	}
 	d += r.cpu
 	if s.asyncView {
@@ -152,17 +168,18 @@ func (s *Sim) resume(r *request) bool {
 func (s *Sim) resumeCPU(r *request) time.Duration {
 	d := s.cost.resume - s.tripsCPU(r)
 	if r.hot {
-		return d - s.cost.coldExtra
+		return s.taskResumeCPU(r, d-s.cost.coldExtra)
 	}
-	return d
+	return s.taskResumeCPU(r, d)
 }
 
 // callWakes is how many iterations of the loop a task's return from a call
 // takes: the task's own step, and for an upstream call the read of its
 // response before it (a sleep's timer fires in the iteration that runs the
-// task).
+// task). On asyncio's loop the read or the timer runs in a slice of its own
+// (asyncioturns.go), which charges its wake-up.
 func (s *Sim) callWakes() uint8 {
-	if s.sleep {
+	if s.sleep || s.sp.callSoonTurn {
 		return 1
 	}
 	return 2
@@ -206,6 +223,9 @@ func (s *Sim) runCPU(r *request, onLoop bool, d time.Duration, next step) bool {
 		return true
 	}
 	p := &s.procs[r.proc]
+	if r.nextIter {
+		return s.nextIteration(p, r, d) // asyncioturns.go
+	}
 	switch {
 	case s.threads[p.loop].req == r.id:
 	case r.client >= 0 && p.heldFor == r.client+1:

@@ -53,6 +53,9 @@ const (
 	stepSend                  // a task that waited for a pooled connection runs: it takes one and its call goes out
 	stepRespond               // write the response
 	stepParsed                // uvicorn has parsed it: --limit-concurrency decides (limit.go)
+	stepAccept                // asyncio's loop is accepting its new connection, a turn at a time (asyncioturns.go)
+	stepTaskStart             // uvicorn has parsed it and made its task, which runs in a later iteration (asyncioturns.go)
+	stepCallback              // the callback that ends its wait (a timer, its response's read) has run: the task runs in the next iteration (asyncioturns.go)
 	stepDone                  // the response is out
 )
 
@@ -94,6 +97,10 @@ type request struct {
 	cpuNeed        time.Duration // CPU it waits to run on the loop
 	heldConns      int16         // pooled connections of returned calls its task has yet to give back (aiohttp, pool.go)
 	trips          uint8         // trips round the hub's loop its next call has made (hubtrips.go)
+	calledBack     bool          // the callback that woke it (a timer, its response's read) has run part of its wake-up (asyncioturns.go)
+	turnsLeft      uint8         // accept turns its new connection has yet to run (asyncioturns.go)
+	madeConn       bool          // its new connection's accept turns have run (asyncioturns.go)
+	nextIter       bool          // its next slice on the loop runs in the loop's next iteration (asyncioturns.go)
 	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 
@@ -177,7 +184,7 @@ func (s *Sim) newRequest() *request {
 	r.unmade, r.parsed = false, false
 	r.failed, r.failedAt, r.reject = noCause, 0, noCause
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
-	r.heldConns = 0
+	r.heldConns, r.calledBack, r.nextIter, r.madeConn = 0, false, false, false
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]
 	r.segs = r.segs[:0]

@@ -64,6 +64,11 @@ type Sim struct {
 	lastAcceptAt time.Duration // when
 	burstN       int32         // connections handed out in the current burst (burst.go)
 	snapIndex    []int32       // Snapshot's scratch: request slot to snapshot entry
+
+	// The arbiter's ticks before arbiterQuiet kill no worker while there
+	// are arbiterProcs worker slots (arbiter.go, arbiterQuietUntil).
+	arbiterQuiet time.Duration
+	arbiterProcs int
 }
 
 // Options tune what a Sim records; the zero value records no timelines.
@@ -214,6 +219,7 @@ func (s *Sim) Step() bool {
 		}
 		s.advance(ch.at)
 		s.applyChange(ch)
+		s.arbiterQuiet = 0 // the timeout or the workers may have changed
 		return true
 	}
 	q := &s.q
@@ -245,7 +251,17 @@ func (s *Sim) Step() bool {
 	} else {
 		s.advance(at)
 	}
-	s.handle(kind, a, b)
+	// The three kinds of nearly every event, without a call to handle.
+	switch kind {
+	case evSliceEnd:
+		s.sliceEnd(a, b)
+	case evArrive:
+		s.traffic.arrive(s, a, b)
+	case evIODone:
+		s.ioDone(a, b)
+	default:
+		s.handle(kind, a, b)
+	}
 	return true
 }
 
@@ -261,15 +277,10 @@ func (s *Sim) advance(t time.Duration) {
 	s.now = t
 }
 
-// handle fires an event of kind with its payload a and b.
+// handle fires an event of kind with its payload a and b, for the kinds
+// that Step does not fire itself (arrivals, CPU slices, calls' returns).
 func (s *Sim) handle(kind evKind, a int32, b uint32) {
 	switch kind {
-	case evArrive:
-		s.traffic.arrive(s, a, b)
-	case evSliceEnd:
-		s.sliceEnd(a, b)
-	case evIODone:
-		s.ioDone(a, b)
 	case evClientGiveUp:
 		s.giveUp(a, b)
 	case evKeepaliveEnd:

@@ -75,6 +75,10 @@ type spec struct {
 	// before it is sent: trips round the hub's loop (hubtrips.go). nil for
 	// none.
 	trips []trip
+	// callSoonTurn says that the loop runs a task woken by a callback (a
+	// timer's, the protocol's that parsed its request) in the iteration
+	// after that callback: asyncio's call_soon (asyncioturns.go).
+	callSoonTurn bool
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).

@@ -78,6 +78,9 @@ func (s *Sim) ioDone(id int32, gen uint32) {
 		}
 		return
 	}
+	if s.callbackWakes(r) {
+		return // asyncioturns.go: the task runs after the callback
+	}
 	unblocked := p.blocked
 	p.blocked = false
 	s.proceed(id)

@@ -831,7 +831,8 @@ import { bindEmbedDialog } from './embedcode.js';
       if (Array.isArray(curves)) lastCurves = curves;
       $('curves-progress').max = sw.total;
       $('curves-progress').value = sw.done;
-      setNum('curves-status', sw.done < sw.total ? 'Running point ' + (sw.done + 1) + ' of ' + sw.total + '…' : sw.total + ' points done.');
+      // The picture holds still meanwhile (cmd/wasm/drawpace.go), and says so.
+      setNum('curves-status', sw.done < sw.total ? 'Running point ' + (sw.done + 1) + ' of ' + sw.total + '… (the picture above waits for them)' : sw.total + ' points done.');
       setNum('curves-caption', '(' + sw.key + (sw.target ? ', goal ' + sw.target : '') + ')');
       curvesKey = sw.key;
     } else {

@@ -62,6 +62,9 @@ type app struct {
 	upCount int              // Updates since the last Draw
 	parts   [4]time.Duration // the last Draw: layout, vertices, dots' draw call, text
 	run     int              // runs started (load, reset, seek): a page's copy of the series starts again when it changes
+	still   int              // Updates since the picture last changed (drawpace.go)
+	fresh   bool             // the next frame must be painted
+	held    bool             // a sweep held the picture
 }
 
 // frameCost is the Go-side time of one drawn frame: its Draw, and the
@@ -152,6 +155,7 @@ func (a *app) restart() {
 	}
 	a.notice, a.paceN = "", 0
 	a.observe()
+	a.reshaped()
 }
 
 func (a *app) setSpeed(x float64) { a.speed = min(maxSpeed, max(minSpeed, x)) }
@@ -186,7 +190,9 @@ func (a *app) step() {
 	if a.resting {
 		return
 	}
+	a.tick()
 	if !a.paused {
+		a.changed()
 		dt := time.Duration(a.speed * float64(time.Second) / tps)
 		target := a.now() + dt
 		start := time.Now()
@@ -237,6 +243,7 @@ func (a *app) observe() {
 func (a *app) resize(w, h float32) {
 	if w != a.w || h != a.h {
 		a.w, a.h = w, h
+		a.reshaped()
 		a.view.Update(a.in, a.w, a.h, a.opt)
 	}
 }
@@ -244,6 +251,7 @@ func (a *app) resize(w, h float32) {
 // setTextScale sets the canvas text size factor, from 1 to 2.5.
 func (a *app) setTextScale(x float64) {
 	a.opt.TextScale = float32(min(2.5, max(1, x)))
+	a.reshaped()
 	a.view.Update(a.in, a.w, a.h, a.opt)
 }
 
@@ -266,6 +274,7 @@ func (a *app) frame() *scene.Scene {
 
 // click selects the request whose dot is at (x, y) in the last frame.
 func (a *app) click(sc *scene.Scene, x, y float32) {
+	a.reshaped()
 	if lane, seq, ok := sc.Pick(x, y, 10); ok {
 		a.sel = scene.Selection{Lane: lane, Seq: seq, On: true}
 		return
@@ -297,6 +306,7 @@ func (a *app) follow() bool {
 		return false
 	}
 	a.sel = scene.Selection{Lane: lane, Seq: best, On: true}
+	a.reshaped()
 	return true
 }
 

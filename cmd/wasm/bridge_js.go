@@ -58,6 +58,7 @@ func exposeAPI(g *game) {
 	api.Set("setReducedMotion", fn(func(args []js.Value) any {
 		if len(args) > 0 {
 			g.a.opt.ReducedMotion = args[0].Truthy()
+			g.a.reshaped()
 		}
 		return g.a.opt.ReducedMotion
 	}))

@@ -65,9 +65,10 @@ func (g *game) Draw(screen *ebiten.Image) {
 	start := time.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.a.resting && g.last != nil {
+	if !g.a.wantsDraw(g.last != nil) {
 		return // the screen keeps the last picture (main turns off clearing)
 	}
+	g.a.painted()
 	sc := g.a.frame()
 	g.last = sc
 	tScene := time.Now()
