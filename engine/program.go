@@ -110,9 +110,10 @@ func (s *Sim) makeCalls(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
-	if s.hubTrip(r) {
+	if s.u3Calls(r) || s.hubTrip(r) {
 		return true
 	}
+	s.u3Sent(r)
 	r.step = stepResume
 	if r.parallel && !r.blocking {
 		if s.unit.handlerLoop {
@@ -150,7 +151,7 @@ func (s *Sim) resume(r *request) bool {
 // resumeCPU is the CPU of coming back from r's last call: without the
 // cold part when the call took no time (the process never left its core).
 func (s *Sim) resumeCPU(r *request) time.Duration {
-	d := s.cost.resume - s.tripsCPU(r)
+	d := s.cost.resume - s.tripsCPU(r) - s.u3CPU(r)
 	if r.hot {
 		return d - s.cost.coldExtra
 	}
@@ -170,10 +171,15 @@ func (s *Sim) callWakes() uint8 {
 
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
+	if s.u3Back(r) {
+		return true
+	}
 	d := s.cost.respond
 	r.wakes = 0 // on the loop it goes on from parse, in the same turn
 	switch {
 	case len(r.lat) == 0:
+	case r.u3 == u3Put:
+		r.u3 = u3Idle // its resume ran before the put (u3Back)
 	case s.sp.freeThreadFirst:
 		// The thread ran the last call's CPU (resume) and returns: the
 		// loop runs its future's callback in one iteration.
