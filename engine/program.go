@@ -145,7 +145,8 @@ func (s *Sim) resume(r *request) bool {
 		return false
 	}
 	r.wakes = s.callWakes()
-	return s.runCPU(r, s.unit.handlerLoop, s.resumeCPU(r), stepCalls)
+	d, _ := s.u3Split(r, s.resumeCPU(r))
+	return s.runCPU(r, s.unit.handlerLoop, d, stepCalls)
 }
 
 // resumeCPU is the CPU of coming back from r's last call: without the
@@ -179,7 +180,9 @@ func (s *Sim) respond(r *request) bool {
 	switch {
 	case len(r.lat) == 0:
 	case r.u3 == u3Put:
-		r.u3 = u3Idle // its resume ran before the put (u3Back)
+		r.u3 = u3Idle // its resume ran up to the put (u3Back)
+		_, after := s.u3Split(r, s.resumeCPU(r))
+		d += after
 	case s.sp.freeThreadFirst:
 		// The thread ran the last call's CPU (resume) and returns: the
 		// loop runs its future's callback in one iteration.
@@ -249,6 +252,7 @@ func (s *Sim) takeLoop(r *request) {
 	p := &s.procs[r.proc]
 	s.threads[p.loop].req = r.id
 	p.holdSince = s.now
+	p.u3.inCallback, r.u3cb = r.u3cb, false // urllib3pool.go
 }
 
 // loopTurn counts r, which has just taken worker p's loop for d of CPU,
