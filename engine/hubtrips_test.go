@@ -15,7 +15,7 @@ func TestHubTripSlicesBeforeCall(t *testing.T) {
 		text string
 		want int
 	}{
-		{"model=gevent clients=1 io=100ms requests=3", 3}, // and the pool's take (urllib3pool.go)
+		{"model=gevent clients=1 io=100ms requests=3", 2},
 		{"model=eventlet clients=1 io=100ms requests=3", 2},
 		{"model=gevent http-client=urllib clients=1 io=100ms requests=3", 2},
 		{"model=gevent http-client=httpx clients=1 io=100ms requests=3", 2},

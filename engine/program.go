@@ -110,10 +110,9 @@ func (s *Sim) makeCalls(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
-	if s.u3Calls(r) || s.hubTrip(r) {
+	if s.hubTrip(r) {
 		return true
 	}
-	s.u3Sent(r)
 	r.step = stepResume
 	if r.parallel && !r.blocking {
 		if s.unit.handlerLoop {
@@ -145,14 +144,13 @@ func (s *Sim) resume(r *request) bool {
 		return false
 	}
 	r.wakes = s.callWakes()
-	d, _ := s.u3Split(r, s.resumeCPU(r))
-	return s.runCPU(r, s.unit.handlerLoop, d, stepCalls)
+	return s.runCPU(r, s.unit.handlerLoop, s.resumeCPU(r), stepCalls)
 }
 
 // resumeCPU is the CPU of coming back from r's last call: without the
 // cold part when the call took no time (the process never left its core).
 func (s *Sim) resumeCPU(r *request) time.Duration {
-	d := s.cost.resume - s.tripsCPU(r) - s.u3CPU(r)
+	d := s.cost.resume - s.tripsCPU(r)
 	if r.hot {
 		return d - s.cost.coldExtra
 	}
@@ -172,17 +170,10 @@ func (s *Sim) callWakes() uint8 {
 
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
-	if s.u3Back(r) {
-		return true
-	}
 	d := s.cost.respond
 	r.wakes = 0 // on the loop it goes on from parse, in the same turn
 	switch {
 	case len(r.lat) == 0:
-	case r.u3 == u3Put:
-		r.u3 = u3Idle // its resume ran up to the put (u3Back)
-		_, after := s.u3Split(r, s.resumeCPU(r))
-		d += after
 	case s.sp.freeThreadFirst:
 		// The thread ran the last call's CPU (resume) and returns: the
 		// loop runs its future's callback in one iteration.
@@ -252,7 +243,6 @@ func (s *Sim) takeLoop(r *request) {
 	p := &s.procs[r.proc]
 	s.threads[p.loop].req = r.id
 	p.holdSince = s.now
-	p.u3.inCallback, r.u3cb = r.u3cb, false // urllib3pool.go
 }
 
 // loopTurn counts r, which has just taken worker p's loop for d of CPU,

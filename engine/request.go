@@ -94,9 +94,6 @@ type request struct {
 	cpuNeed        time.Duration // CPU it waits to run on the loop
 	heldConns      int16         // pooled connections of returned calls its task has yet to give back (aiohttp, pool.go)
 	trips          uint8         // trips round the hub's loop its next call has made (hubtrips.go)
-	u3             u3stage       // where its calls are in urllib3's pool (urllib3pool.go)
-	u3left         uint8         // 0 if it does not hold the pool's mutex, else 1 + the hub turns it has yet to take holding it
-	u3cb           bool          // its turn on the hub is a gevent callback's, in the pool's mutex (urllib3pool.go)
 	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 
@@ -181,7 +178,6 @@ func (s *Sim) newRequest() *request {
 	r.failed, r.failedAt, r.reject = noCause, 0, noCause
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
 	r.heldConns = 0
-	r.u3, r.u3left, r.u3cb = u3Idle, 0, false
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]
 	r.segs = r.segs[:0]

@@ -42,7 +42,6 @@ type proc struct {
 	extraThreads   int   // threads beyond the main one
 
 	up resource // upstream connections; requests wait for one (one entry a call)
-	u3 u3mutex  // urllib3's pool mutex on a gevent hub (urllib3pool.go)
 	// upOpen is how many upstream connections the client has opened
 	// (pool.go).
 	upOpen int
@@ -96,7 +95,6 @@ func (s *Sim) bootProc(pid int32) {
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
-	p.u3.reset()
 	p.upOpen, p.upKeyed = 0, false
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)

@@ -75,10 +75,6 @@ type spec struct {
 	// before it is sent: trips round the hub's loop (hubtrips.go). nil for
 	// none.
 	trips []trip
-	// u3Lock: requests' calls take and put back their connection under
-	// urllib3's pool mutex, which this hub's patched lock holds across a
-	// turn of the hub (urllib3pool.go).
-	u3Lock bool
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).
