@@ -104,7 +104,7 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 // kernel picks them, or one pulled from another core (kernel.go), and
 // arranges the preemptions and balancing for processes that still wait.
 func (s *Sim) dispatch() {
-	for c := range s.kern.rqs {
+	for c := 0; c < len(s.kern.rqs) && s.kern.waiting > 0; c++ {
 		for s.kern.rqs[c].cur == noProc {
 			if s.waitingOn(c) == 0 && !s.pull(c, false) {
 				break

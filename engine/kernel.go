@@ -93,6 +93,11 @@ type kernelSched struct {
 	slice     time.Duration // the base slice for the machine's cores
 	busyEvery time.Duration // the periodic balance's interval on busy cores
 	balancing bool          // an evBalance is pending
+	// waiting is how many processes wait in the cores' ready queues, and
+	// crowded how many cores have two or more runnable processes: while
+	// both are zero, dispatch has no core to fill, no preemption to arrange
+	// and no balance to arm, and skips its loops over the cores.
+	waiting, crowded int
 	// What the workers (not RQ horses or clients) went through, for tests:
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
 	// runnable) and migrations to another core.
@@ -225,6 +230,9 @@ func (s *Sim) join(pid int32, e *entity, c int) {
 	e.mru = s.now
 	q.sumV += e.v
 	q.n++
+	if q.n == 2 {
+		s.kern.crowded++
+	}
 }
 
 // leave takes process e off its core's queue; it keeps its lag.
@@ -236,6 +244,9 @@ func (s *Sim) leave(e *entity) {
 	limit := max(2*k.slice, kernelTick)
 	e.lag = min(max(V-e.v, -limit), limit)
 	q.sumV -= e.v
+	if q.n == 2 {
+		k.crowded--
+	}
 	q.n--
 	if q.n == 0 {
 		q.lastV, q.sumV = V, 0
@@ -282,14 +293,19 @@ func (s *Sim) wake(pid int32) {
 	e := &s.cpuProc(pid).ent
 	c := s.wakeCore(e)
 	s.join(pid, e, c)
-	q := &s.kern.rqs[c]
-	q.ready = append(q.ready, pid)
+	s.enqueue(c, pid)
 }
 
 // requeue queues process pid, runnable, for its own core again.
 func (s *Sim) requeue(pid int32) {
-	q := &s.kern.rqs[s.cpuProc(pid).ent.core-1]
+	s.enqueue(int(s.cpuProc(pid).ent.core)-1, pid)
+}
+
+// enqueue makes process pid, runnable on core c's queue, wait for that core.
+func (s *Sim) enqueue(c int, pid int32) {
+	q := &s.kern.rqs[c]
 	q.ready = append(q.ready, pid)
+	s.kern.waiting++
 }
 
 // waitingOn reports how many processes wait for core c.
@@ -319,6 +335,7 @@ func (s *Sim) take(c, i int) int32 {
 	q := &s.kern.rqs[c]
 	pid := q.ready[i]
 	q.ready = append(q.ready[:i], q.ready[i+1:]...)
+	s.kern.waiting--
 	return pid
 }
 
@@ -360,8 +377,7 @@ func (s *Sim) migrate(src, i, dst int) {
 	e := &s.cpuProc(pid).ent
 	s.leave(e)
 	s.join(pid, e, dst)
-	q := &s.kern.rqs[dst]
-	q.ready = append(q.ready, pid)
+	s.enqueue(dst, pid)
 }
 
 // pull is the idle balance of core dst: it moves one waiting process from
@@ -425,8 +441,8 @@ func (s *Sim) balance() {
 // processes differ by two or more.
 func (s *Sim) armBalance() {
 	k := &s.kern
-	if k.balancing || len(k.rqs) < 2 {
-		return
+	if k.balancing || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
+		return // with nobody waiting and at most one runnable process a core, no balance has work
 	}
 	idle, waits := false, false
 	lo, hi := k.rqs[0].n, k.rqs[0].n
@@ -469,6 +485,9 @@ func (s *Sim) beats(c int, w *entity, h *proc) bool {
 // tries again at the next tick.
 func (s *Sim) arrangePreempts() {
 	k := &s.kern
+	if k.waiting == 0 {
+		return
+	}
 	for c := range k.rqs {
 		q := &k.rqs[c]
 		if q.cur == noProc || q.target || len(q.ready) == 0 {
