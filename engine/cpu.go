@@ -64,7 +64,7 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
 			s.join(th.proc, &p.ent, c)
-			s.run(th.proc, c)
+			s.run(th.proc, &p.ent, c)
 			p.running = tid
 			s.startSlice(tid)
 			return
@@ -103,7 +103,18 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 // dispatch gives each free core a process that waits for it, as the
 // kernel picks them, or one pulled from another core (kernel.go), and
 // arranges the preemptions and balancing for processes that still wait.
+// It is small enough to be inlined: while nobody waits for a core and no
+// core has two runnable processes (kernelSched.waiting, crowded), there is
+// nothing to do and the loops over the cores are not entered.
 func (s *Sim) dispatch() {
+	if s.kern.waiting > 0 || s.kern.crowded > 0 {
+		s.dispatchWaiting()
+	}
+}
+
+// dispatchWaiting is dispatch's work when a process waits or a core is
+// crowded.
+func (s *Sim) dispatchWaiting() {
 	for c := 0; c < len(s.kern.rqs) && s.kern.waiting > 0; c++ {
 		for s.kern.rqs[c].cur == noProc {
 			if s.waitingOn(c) == 0 && !s.pull(c, false) {
@@ -116,7 +127,7 @@ func (s *Sim) dispatch() {
 				continue
 			}
 			tid := s.gilWinner(p)
-			s.run(pid, c)
+			s.run(pid, &p.ent, c)
 			p.running = tid
 			s.startSlice(tid)
 		}
@@ -179,7 +190,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		if p.readyQ.len() > 0 {
 			p.gilNext = s.gilWinner(p) + 1
 		}
-		s.stop(pid, false)
+		s.stop(pid, &p.ent, false)
 		p.running = -1
 		s.enqueueThread(tid, false)
 		s.dispatch()
@@ -238,7 +249,7 @@ func (s *Sim) goOn(tid int32) bool {
 // core: another of its threads takes the GIL, or it sleeps.
 func (s *Sim) dropGIL(p *proc, pid int32) {
 	stays := p.readyQ.len() > 0 && !p.queued
-	s.stop(pid, !stays)
+	s.stop(pid, &p.ent, !stays)
 	p.running = -1
 	if stays {
 		// Another of its threads takes the GIL: the process stays runnable.
@@ -303,7 +314,7 @@ func (s *Sim) dropProcCPU(pid int32) {
 	p := &s.procs[pid]
 	inQueue := p.running >= 0 || p.queued
 	if p.running >= 0 {
-		s.stop(pid, true)
+		s.stop(pid, &p.ent, true)
 		p.running = -1
 	}
 	if p.queued {

@@ -92,6 +92,7 @@ type kernelSched struct {
 	rqs       []runQueue
 	slice     time.Duration // the base slice for the machine's cores
 	busyEvery time.Duration // the periodic balance's interval on busy cores
+	lagLimit  time.Duration // the most lag a sleeper keeps, either way: the larger of two slices and a tick
 	balancing bool          // an evBalance is pending
 	// waiting is how many processes wait in the cores' ready queues, and
 	// crowded how many cores have two or more runnable processes: while
@@ -131,6 +132,7 @@ type entity struct {
 func newKernel(n int) kernelSched {
 	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n),
 		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
+	k.lagLimit = max(2*k.slice, kernelTick)
 	for i := range k.rqs {
 		k.rqs[i].cur = noProc
 	}
@@ -241,8 +243,7 @@ func (s *Sim) leave(e *entity) {
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
 	V := q.avg()
-	limit := max(2*k.slice, kernelTick)
-	e.lag = min(max(V-e.v, -limit), limit)
+	e.lag = min(max(V-e.v, -k.lagLimit), k.lagLimit)
 	q.sumV -= e.v
 	if q.n == 2 {
 		k.crowded--
@@ -253,22 +254,20 @@ func (s *Sim) leave(e *entity) {
 	}
 }
 
-// run puts process pid, runnable on core c's queue, on that core.
-func (s *Sim) run(pid int32, c int) {
+// run puts process pid, e, runnable on core c's queue, on that core.
+func (s *Sim) run(pid int32, e *entity, c int) {
 	q := &s.kern.rqs[c]
 	q.advance(s.now)
 	q.cur, q.target = pid, false
-	e := &s.cpuProc(pid).ent
 	e.runSince, e.pickedAt, e.mru = s.now, s.now, s.now
 	e.stint++
 	s.freeCores--
 }
 
-// stop takes process pid off its core; it stays runnable unless leave
+// stop takes process pid, e, off its core; it stays runnable unless leave
 // follows (sleeps says which, for the counters).
-func (s *Sim) stop(pid int32, sleeps bool) {
+func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	k := &s.kern
-	e := &s.cpuProc(pid).ent
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
 	q.cur, q.target = noProc, false

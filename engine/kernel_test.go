@@ -95,7 +95,7 @@ func TestKernelPullTail(t *testing.T) {
 		e.core = 2 // last on core 1
 		s.join(pid, e, 1)
 	}
-	s.run(2, 1)
+	s.run(2, &s.procs[2].ent, 1)
 	s.procs[0].ent.ranAt, s.procs[0].ent.mru = s.now-100*time.Microsecond, 1*time.Millisecond
 	s.procs[1].ent.ranAt, s.procs[1].ent.mru = s.now-5*time.Millisecond, 2*time.Millisecond
 	s.procs[0].ent.stint, s.procs[1].ent.stint = 1, 1
@@ -132,12 +132,12 @@ func TestKernelWakeCore(t *testing.T) {
 		t.Errorf("both cores idle: woke on core %d, want its previous, 1", c)
 	}
 	s.join(1, &s.procs[1].ent, 1)
-	s.run(1, 1)
+	s.run(1, &s.procs[1].ent, 1)
 	if c := s.wakeCore(e); c != 0 {
 		t.Errorf("previous core busy, core 0 idle: woke on core %d, want 0", c)
 	}
 	s.join(2, &s.procs[2].ent, 0)
-	s.run(2, 0)
+	s.run(2, &s.procs[2].ent, 0)
 	if c := s.wakeCore(e); c != 1 {
 		t.Errorf("both busy, one process each: woke on core %d, want its previous, 1", c)
 	}
