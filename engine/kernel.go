@@ -492,10 +492,11 @@ func (s *Sim) arrangePreempts() {
 		if q.cur == noProc || q.target || len(q.ready) == 0 {
 			continue
 		}
-		w := &s.cpuProc(q.ready[s.best(c)]).ent
 		p := s.cpuProc(q.cur)
 		at := p.ent.pickedAt + k.slice
-		if at <= s.now && s.beats(c, w, p) {
+		// The waiting process pick_eevdf would take matters only once the
+		// protection is over: only then is it looked for.
+		if at <= s.now && s.beats(c, &s.cpuProc(q.ready[s.best(c)]).ent, p) {
 			at = s.now
 		} else {
 			at = nextTick(max(at, s.now+1))
