@@ -107,13 +107,22 @@ type kernelSched struct {
 
 // runQueue is one core's queue of the fair class.
 type runQueue struct {
-	ready  []int32       // processes that wait for this core, in the order they began to wait
+	ready  []waiter      // processes that wait for this core, in the order they began to wait
 	cur    int32         // the process on the core, or noProc
 	n      int           // runnable processes on this core, the running one included
 	sumV   time.Duration // the sum of the runnable processes' v, as of at
 	at     time.Duration
 	lastV  time.Duration // V when the queue last emptied
 	target bool          // a preemption of cur is pending
+}
+
+// waiter is a process that waits for a core, with its virtual runtime and
+// deadline, which do not change while it waits (join and stop set them
+// before it is queued): pick_eevdf's scan reads them here, next to each
+// other, rather than through the process.
+type waiter struct {
+	v, dl time.Duration
+	pid   int32
 }
 
 // entity is a process's place in the kernel's run queues.
@@ -292,18 +301,20 @@ func (s *Sim) wake(pid int32) {
 	e := &s.cpuProc(pid).ent
 	c := s.wakeCore(e)
 	s.join(pid, e, c)
-	s.enqueue(c, pid)
+	s.enqueue(c, pid, e)
 }
 
 // requeue queues process pid, runnable, for its own core again.
 func (s *Sim) requeue(pid int32) {
-	s.enqueue(int(s.cpuProc(pid).ent.core)-1, pid)
+	e := &s.cpuProc(pid).ent
+	s.enqueue(int(e.core)-1, pid, e)
 }
 
-// enqueue makes process pid, runnable on core c's queue, wait for that core.
-func (s *Sim) enqueue(c int, pid int32) {
+// enqueue makes process pid, e, runnable on core c's queue, wait for that
+// core.
+func (s *Sim) enqueue(c int, pid int32, e *entity) {
 	q := &s.kern.rqs[c]
-	q.ready = append(q.ready, pid)
+	q.ready = append(q.ready, waiter{v: e.v, dl: e.dl, pid: pid})
 	s.kern.waiting++
 }
 
@@ -319,11 +330,11 @@ func (s *Sim) best(c int) int {
 	V := q.avg()
 	bi, bElig := -1, false
 	var bdl time.Duration
-	for i, pid := range q.ready {
-		e := &s.cpuProc(pid).ent
-		elig := e.v <= V
-		if bi < 0 || (elig && !bElig) || (elig == bElig && e.dl < bdl) {
-			bi, bElig, bdl = i, elig, e.dl
+	for i := range q.ready {
+		w := &q.ready[i]
+		elig := w.v <= V
+		if bi < 0 || (elig && !bElig) || (elig == bElig && w.dl < bdl) {
+			bi, bElig, bdl = i, elig, w.dl
 		}
 	}
 	return bi
@@ -332,7 +343,7 @@ func (s *Sim) best(c int) int {
 // take removes the i-th waiting process of core c and returns it.
 func (s *Sim) take(c, i int) int32 {
 	q := &s.kern.rqs[c]
-	pid := q.ready[i]
+	pid := q.ready[i].pid
 	q.ready = append(q.ready[:i], q.ready[i+1:]...)
 	s.kern.waiting--
 	return pid
@@ -344,8 +355,8 @@ func (s *Sim) unready(pid int32) {
 	if c < 0 {
 		return
 	}
-	for i, q := range s.kern.rqs[c].ready {
-		if q == pid {
+	for i, w := range s.kern.rqs[c].ready {
+		if w.pid == pid {
 			s.take(c, i)
 			return
 		}
@@ -358,8 +369,8 @@ func (s *Sim) unready(pid int32) {
 func (s *Sim) tail(c int, hot bool) int {
 	bi := -1
 	var bm time.Duration
-	for i, pid := range s.kern.rqs[c].ready {
-		e := &s.cpuProc(pid).ent
+	for i, w := range s.kern.rqs[c].ready {
+		e := &s.cpuProc(w.pid).ent
 		if !hot && e.stint > 0 && s.now-e.ranAt < migrationCost {
 			continue
 		}
@@ -376,7 +387,7 @@ func (s *Sim) migrate(src, i, dst int) {
 	e := &s.cpuProc(pid).ent
 	s.leave(e)
 	s.join(pid, e, dst)
-	s.enqueue(dst, pid)
+	s.enqueue(dst, pid, e)
 }
 
 // pull is the idle balance of core dst: it moves one waiting process from
@@ -496,7 +507,7 @@ func (s *Sim) arrangePreempts() {
 		at := p.ent.pickedAt + k.slice
 		// The waiting process pick_eevdf would take matters only once the
 		// protection is over: only then is it looked for.
-		if at <= s.now && s.beats(c, &s.cpuProc(q.ready[s.best(c)]).ent, p) {
+		if at <= s.now && s.beats(c, &s.cpuProc(q.ready[s.best(c)].pid).ent, p) {
 			at = s.now
 		} else {
 			at = nextTick(max(at, s.now+1))
@@ -524,7 +535,7 @@ func (s *Sim) preempt(pid int32, stint uint32) {
 	if len(q.ready) == 0 {
 		return // the waiting process got a core another way
 	}
-	if !s.beats(c, &s.cpuProc(q.ready[s.best(c)]).ent, p) {
+	if !s.beats(c, &s.cpuProc(q.ready[s.best(c)].pid).ent, p) {
 		s.arrangePreempts()
 		return
 	}
