@@ -328,13 +328,18 @@ func (s *Sim) best(c int) int {
 	q := &s.kern.rqs[c]
 	q.advance(s.now)
 	V := q.avg()
-	bi, bElig := -1, false
-	var bdl time.Duration
-	for i := range q.ready {
-		w := &q.ready[i]
-		elig := w.v <= V
-		if bi < 0 || (elig && !bElig) || (elig == bElig && w.dl < bdl) {
-			bi, bElig, bdl = i, elig, w.dl
+	r := q.ready
+	if len(r) == 0 {
+		return -1
+	}
+	bi, bElig, bdl := 0, r[0].v <= V, r[0].dl
+	for i := 1; i < len(r); i++ {
+		if w := &r[i]; w.v <= V {
+			if !bElig || w.dl < bdl {
+				bi, bElig, bdl = i, true, w.dl
+			}
+		} else if !bElig && w.dl < bdl {
+			bi, bdl = i, w.dl
 		}
 	}
 	return bi
