@@ -115,7 +115,7 @@ func (s *Sim) dispatch() {
 // dispatchWaiting is dispatch's work when a process waits or a core is
 // crowded.
 func (s *Sim) dispatchWaiting() {
-	for c := 0; c < len(s.kern.rqs) && s.kern.waiting > 0; c++ {
+	for c := 0; c < len(s.kern.rqs) && s.kern.waiting > 0 && s.freeCores > 0; c++ {
 		for s.kern.rqs[c].cur == noProc {
 			if s.waitingOn(c) == 0 && !s.pull(c, false) {
 				break

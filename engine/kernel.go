@@ -202,7 +202,7 @@ func (s *Sim) wakeCore(e *entity) int {
 			return prev // still in its queue (DELAY_DEQUEUE): ttwu_runnable
 		}
 	}
-	for c := range k.rqs {
+	for c := 0; c < len(k.rqs) && s.freeCores > 0; c++ { // an idle core is a free one
 		if k.rqs[c].idle() {
 			return c
 		}

@@ -2,10 +2,11 @@ package engine
 
 import "testing"
 
-// The run queues keep three things beside the queues themselves, so that
-// dispatch and pick_eevdf need not scan the processes: the count of waiting
-// processes, the count of cores with two or more runnable processes, and
-// each waiting process's virtual runtime and deadline. After every event of
+// The run queues keep four things beside the queues themselves, so that
+// dispatch and pick_eevdf need not scan the cores or the processes: the
+// count of waiting processes, the count of cores with two or more runnable
+// processes, the count of cores that run nothing (Sim.freeCores), and each
+// waiting process's virtual runtime and deadline. After every event of
 // runs where processes wait for cores (RQ horses, clients on the server's
 // cores, workers recycled by max-requests, live changes of workers), each
 // must equal what the queues and the processes say.
@@ -24,10 +25,13 @@ func TestKernelBookkeeping(t *testing.T) {
 		waited, crowdedSeen := 0, 0
 		for step := 0; s.Step(); step++ {
 			k := &s.kern
-			waiting, crowded := 0, 0
+			waiting, crowded, free := 0, 0, 0
 			for c := range k.rqs {
 				q := &k.rqs[c]
 				waiting += len(q.ready)
+				if q.cur == noProc {
+					free++
+				}
 				if q.n >= 2 {
 					crowded++
 				}
@@ -41,6 +45,9 @@ func TestKernelBookkeeping(t *testing.T) {
 			if k.waiting != waiting || k.crowded != crowded {
 				t.Fatalf("%s: step %d: counted %d waiting and %d crowded cores, the queues hold %d and %d",
 					text, step, k.waiting, k.crowded, waiting, crowded)
+			}
+			if s.freeCores != free {
+				t.Fatalf("%s: step %d: %d free cores counted, %d run nothing", text, step, s.freeCores, free)
 			}
 			if waiting > 0 {
 				waited++
