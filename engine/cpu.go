@@ -224,13 +224,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 // the GIL, and a forced switch (gilSwitch) ends it. The loop's next task
 // asks for its CPU within cpuDone (wantCPU), and runs in the same hold.
 func (s *Sim) goOn(tid int32) bool {
-	th := &s.threads[tid]
-	p := s.cpuProc(th.proc)
-	th.holding = true
+	s.threads[tid].holding = true
 	s.cpuDone(tid)
 	// cpuDone may grow the threads and processes (a client's first work, a
-	// new worker): take the pointers again.
-	th, p = &s.threads[tid], s.cpuProc(th.proc)
+	// new worker): take the pointers only now.
+	th := &s.threads[tid]
+	p := s.cpuProc(th.proc)
 	th.holding = false
 	if p.running != tid {
 		return true // its process died meanwhile (dropProcCPU)

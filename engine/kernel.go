@@ -233,7 +233,7 @@ func (s *Sim) join(pid int32, e *entity, c int) {
 	default:
 		e.v = V // DELAY_ZERO
 	}
-	if e.core != 0 && int(e.core)-1 != c && isWorker(pid) {
+	if int(e.core)-1 != c && e.core != 0 && isWorker(pid) {
 		s.kern.migr++
 	}
 	e.core = int32(c) + 1
