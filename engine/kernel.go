@@ -165,10 +165,14 @@ func (q *runQueue) advance(now time.Duration) {
 	q.at = now
 }
 
-// avg is V, the average v of the runnable processes.
+// avg is V, the average v of the runnable processes. A core runs one
+// process most of the time, and then V is its v, without a division.
 func (q *runQueue) avg() time.Duration {
-	if q.n == 0 {
+	switch q.n {
+	case 0:
 		return q.lastV
+	case 1:
+		return q.sumV
 	}
 	return q.sumV / time.Duration(q.n)
 }
