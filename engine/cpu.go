@@ -64,7 +64,7 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
 			s.join(th.proc, &p.ent, c)
-			s.run(th.proc, c)
+			s.run(th.proc, &p.ent, c)
 			p.running = tid
 			s.startSlice(tid)
 			return
@@ -103,8 +103,19 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 // dispatch gives each free core a process that waits for it, as the
 // kernel picks them, or one pulled from another core (kernel.go), and
 // arranges the preemptions and balancing for processes that still wait.
+// It is small enough to be inlined: while nobody waits for a core and no
+// core has two runnable processes (kernelSched.waiting, crowded), there is
+// nothing to do and the loops over the cores are not entered.
 func (s *Sim) dispatch() {
-	for c := range s.kern.rqs {
+	if s.kern.waiting > 0 || s.kern.crowded > 0 {
+		s.dispatchWaiting()
+	}
+}
+
+// dispatchWaiting is dispatch's work when a process waits or a core is
+// crowded.
+func (s *Sim) dispatchWaiting() {
+	for c := 0; c < len(s.kern.rqs) && s.kern.waiting > 0 && s.freeCores > 0; c++ {
 		for s.kern.rqs[c].cur == noProc {
 			if s.waitingOn(c) == 0 && !s.pull(c, false) {
 				break
@@ -116,7 +127,7 @@ func (s *Sim) dispatch() {
 				continue
 			}
 			tid := s.gilWinner(p)
-			s.run(pid, c)
+			s.run(pid, &p.ent, c)
 			p.running = tid
 			s.startSlice(tid)
 		}
@@ -179,7 +190,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		if p.readyQ.len() > 0 {
 			p.gilNext = s.gilWinner(p) + 1
 		}
-		s.stop(pid, false)
+		s.stop(pid, &p.ent, false)
 		p.running = -1
 		s.enqueueThread(tid, false)
 		s.dispatch()
@@ -213,13 +224,12 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 // the GIL, and a forced switch (gilSwitch) ends it. The loop's next task
 // asks for its CPU within cpuDone (wantCPU), and runs in the same hold.
 func (s *Sim) goOn(tid int32) bool {
-	th := &s.threads[tid]
-	p := s.cpuProc(th.proc)
-	th.holding = true
+	s.threads[tid].holding = true
 	s.cpuDone(tid)
 	// cpuDone may grow the threads and processes (a client's first work, a
-	// new worker): take the pointers again.
-	th, p = &s.threads[tid], s.cpuProc(th.proc)
+	// new worker): take the pointers only now.
+	th := &s.threads[tid]
+	p := s.cpuProc(th.proc)
 	th.holding = false
 	if p.running != tid {
 		return true // its process died meanwhile (dropProcCPU)
@@ -238,7 +248,7 @@ func (s *Sim) goOn(tid int32) bool {
 // core: another of its threads takes the GIL, or it sleeps.
 func (s *Sim) dropGIL(p *proc, pid int32) {
 	stays := p.readyQ.len() > 0 && !p.queued
-	s.stop(pid, !stays)
+	s.stop(pid, &p.ent, !stays)
 	p.running = -1
 	if stays {
 		// Another of its threads takes the GIL: the process stays runnable.
@@ -303,7 +313,7 @@ func (s *Sim) dropProcCPU(pid int32) {
 	p := &s.procs[pid]
 	inQueue := p.running >= 0 || p.queued
 	if p.running >= 0 {
-		s.stop(pid, true)
+		s.stop(pid, &p.ent, true)
 		p.running = -1
 	}
 	if p.queued {

@@ -92,7 +92,13 @@ type kernelSched struct {
 	rqs       []runQueue
 	slice     time.Duration // the base slice for the machine's cores
 	busyEvery time.Duration // the periodic balance's interval on busy cores
+	lagLimit  time.Duration // the most lag a sleeper keeps, either way: the larger of two slices and a tick
 	balancing bool          // an evBalance is pending
+	// waiting is how many processes wait in the cores' ready queues, and
+	// crowded how many cores have two or more runnable processes: while
+	// both are zero, dispatch has no core to fill, no preemption to arrange
+	// and no balance to arm, and skips its loops over the cores.
+	waiting, crowded int
 	// What the workers (not RQ horses or clients) went through, for tests:
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
 	// runnable) and migrations to another core.
@@ -101,13 +107,22 @@ type kernelSched struct {
 
 // runQueue is one core's queue of the fair class.
 type runQueue struct {
-	ready  []int32       // processes that wait for this core, in the order they began to wait
+	ready  []waiter      // processes that wait for this core, in the order they began to wait
 	cur    int32         // the process on the core, or noProc
 	n      int           // runnable processes on this core, the running one included
 	sumV   time.Duration // the sum of the runnable processes' v, as of at
 	at     time.Duration
 	lastV  time.Duration // V when the queue last emptied
 	target bool          // a preemption of cur is pending
+}
+
+// waiter is a process that waits for a core, with its virtual runtime and
+// deadline, which do not change while it waits (join and stop set them
+// before it is queued): pick_eevdf's scan reads them here, next to each
+// other, rather than through the process.
+type waiter struct {
+	v, dl time.Duration
+	pid   int32
 }
 
 // entity is a process's place in the kernel's run queues.
@@ -126,6 +141,7 @@ type entity struct {
 func newKernel(n int) kernelSched {
 	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n),
 		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
+	k.lagLimit = max(2*k.slice, kernelTick)
 	for i := range k.rqs {
 		k.rqs[i].cur = noProc
 	}
@@ -149,10 +165,14 @@ func (q *runQueue) advance(now time.Duration) {
 	q.at = now
 }
 
-// avg is V, the average v of the runnable processes.
+// avg is V, the average v of the runnable processes. A core runs one
+// process most of the time, and then V is its v, without a division.
 func (q *runQueue) avg() time.Duration {
-	if q.n == 0 {
+	switch q.n {
+	case 0:
 		return q.lastV
+	case 1:
+		return q.sumV
 	}
 	return q.sumV / time.Duration(q.n)
 }
@@ -186,7 +206,7 @@ func (s *Sim) wakeCore(e *entity) int {
 			return prev // still in its queue (DELAY_DEQUEUE): ttwu_runnable
 		}
 	}
-	for c := range k.rqs {
+	for c := 0; c < len(k.rqs) && s.freeCores > 0; c++ { // an idle core is a free one
 		if k.rqs[c].idle() {
 			return c
 		}
@@ -217,7 +237,7 @@ func (s *Sim) join(pid int32, e *entity, c int) {
 	default:
 		e.v = V // DELAY_ZERO
 	}
-	if e.core != 0 && int(e.core)-1 != c && isWorker(pid) {
+	if int(e.core)-1 != c && e.core != 0 && isWorker(pid) {
 		s.kern.migr++
 	}
 	e.core = int32(c) + 1
@@ -225,6 +245,9 @@ func (s *Sim) join(pid int32, e *entity, c int) {
 	e.mru = s.now
 	q.sumV += e.v
 	q.n++
+	if q.n == 2 {
+		s.kern.crowded++
+	}
 }
 
 // leave takes process e off its core's queue; it keeps its lag.
@@ -233,31 +256,31 @@ func (s *Sim) leave(e *entity) {
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
 	V := q.avg()
-	limit := max(2*k.slice, kernelTick)
-	e.lag = min(max(V-e.v, -limit), limit)
+	e.lag = min(max(V-e.v, -k.lagLimit), k.lagLimit)
 	q.sumV -= e.v
+	if q.n == 2 {
+		k.crowded--
+	}
 	q.n--
 	if q.n == 0 {
 		q.lastV, q.sumV = V, 0
 	}
 }
 
-// run puts process pid, runnable on core c's queue, on that core.
-func (s *Sim) run(pid int32, c int) {
+// run puts process pid, e, runnable on core c's queue, on that core.
+func (s *Sim) run(pid int32, e *entity, c int) {
 	q := &s.kern.rqs[c]
 	q.advance(s.now)
 	q.cur, q.target = pid, false
-	e := &s.cpuProc(pid).ent
 	e.runSince, e.pickedAt, e.mru = s.now, s.now, s.now
 	e.stint++
 	s.freeCores--
 }
 
-// stop takes process pid off its core; it stays runnable unless leave
+// stop takes process pid, e, off its core; it stays runnable unless leave
 // follows (sleeps says which, for the counters).
-func (s *Sim) stop(pid int32, sleeps bool) {
+func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	k := &s.kern
-	e := &s.cpuProc(pid).ent
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
 	q.cur, q.target = noProc, false
@@ -282,14 +305,21 @@ func (s *Sim) wake(pid int32) {
 	e := &s.cpuProc(pid).ent
 	c := s.wakeCore(e)
 	s.join(pid, e, c)
-	q := &s.kern.rqs[c]
-	q.ready = append(q.ready, pid)
+	s.enqueue(c, pid, e)
 }
 
 // requeue queues process pid, runnable, for its own core again.
 func (s *Sim) requeue(pid int32) {
-	q := &s.kern.rqs[s.cpuProc(pid).ent.core-1]
-	q.ready = append(q.ready, pid)
+	e := &s.cpuProc(pid).ent
+	s.enqueue(int(e.core)-1, pid, e)
+}
+
+// enqueue makes process pid, e, runnable on core c's queue, wait for that
+// core.
+func (s *Sim) enqueue(c int, pid int32, e *entity) {
+	q := &s.kern.rqs[c]
+	q.ready = append(q.ready, waiter{v: e.v, dl: e.dl, pid: pid})
+	s.kern.waiting++
 }
 
 // waitingOn reports how many processes wait for core c.
@@ -302,13 +332,18 @@ func (s *Sim) best(c int) int {
 	q := &s.kern.rqs[c]
 	q.advance(s.now)
 	V := q.avg()
-	bi, bElig := -1, false
-	var bdl time.Duration
-	for i, pid := range q.ready {
-		e := &s.cpuProc(pid).ent
-		elig := e.v <= V
-		if bi < 0 || (elig && !bElig) || (elig == bElig && e.dl < bdl) {
-			bi, bElig, bdl = i, elig, e.dl
+	r := q.ready
+	if len(r) == 0 {
+		return -1
+	}
+	bi, bElig, bdl := 0, r[0].v <= V, r[0].dl
+	for i := 1; i < len(r); i++ {
+		if w := &r[i]; w.v <= V {
+			if !bElig || w.dl < bdl {
+				bi, bElig, bdl = i, true, w.dl
+			}
+		} else if !bElig && w.dl < bdl {
+			bi, bdl = i, w.dl
 		}
 	}
 	return bi
@@ -317,8 +352,9 @@ func (s *Sim) best(c int) int {
 // take removes the i-th waiting process of core c and returns it.
 func (s *Sim) take(c, i int) int32 {
 	q := &s.kern.rqs[c]
-	pid := q.ready[i]
+	pid := q.ready[i].pid
 	q.ready = append(q.ready[:i], q.ready[i+1:]...)
+	s.kern.waiting--
 	return pid
 }
 
@@ -328,8 +364,8 @@ func (s *Sim) unready(pid int32) {
 	if c < 0 {
 		return
 	}
-	for i, q := range s.kern.rqs[c].ready {
-		if q == pid {
+	for i, w := range s.kern.rqs[c].ready {
+		if w.pid == pid {
 			s.take(c, i)
 			return
 		}
@@ -342,8 +378,8 @@ func (s *Sim) unready(pid int32) {
 func (s *Sim) tail(c int, hot bool) int {
 	bi := -1
 	var bm time.Duration
-	for i, pid := range s.kern.rqs[c].ready {
-		e := &s.cpuProc(pid).ent
+	for i, w := range s.kern.rqs[c].ready {
+		e := &s.cpuProc(w.pid).ent
 		if !hot && e.stint > 0 && s.now-e.ranAt < migrationCost {
 			continue
 		}
@@ -360,8 +396,7 @@ func (s *Sim) migrate(src, i, dst int) {
 	e := &s.cpuProc(pid).ent
 	s.leave(e)
 	s.join(pid, e, dst)
-	q := &s.kern.rqs[dst]
-	q.ready = append(q.ready, pid)
+	s.enqueue(dst, pid, e)
 }
 
 // pull is the idle balance of core dst: it moves one waiting process from
@@ -425,8 +460,8 @@ func (s *Sim) balance() {
 // processes differ by two or more.
 func (s *Sim) armBalance() {
 	k := &s.kern
-	if k.balancing || len(k.rqs) < 2 {
-		return
+	if k.balancing || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
+		return // with nobody waiting and at most one runnable process a core, no balance has work
 	}
 	idle, waits := false, false
 	lo, hi := k.rqs[0].n, k.rqs[0].n
@@ -469,15 +504,19 @@ func (s *Sim) beats(c int, w *entity, h *proc) bool {
 // tries again at the next tick.
 func (s *Sim) arrangePreempts() {
 	k := &s.kern
+	if k.waiting == 0 {
+		return
+	}
 	for c := range k.rqs {
 		q := &k.rqs[c]
 		if q.cur == noProc || q.target || len(q.ready) == 0 {
 			continue
 		}
-		w := &s.cpuProc(q.ready[s.best(c)]).ent
 		p := s.cpuProc(q.cur)
 		at := p.ent.pickedAt + k.slice
-		if at <= s.now && s.beats(c, w, p) {
+		// The waiting process pick_eevdf would take matters only once the
+		// protection is over: only then is it looked for.
+		if at <= s.now && s.beats(c, &s.cpuProc(q.ready[s.best(c)].pid).ent, p) {
 			at = s.now
 		} else {
 			at = nextTick(max(at, s.now+1))
@@ -505,7 +544,7 @@ func (s *Sim) preempt(pid int32, stint uint32) {
 	if len(q.ready) == 0 {
 		return // the waiting process got a core another way
 	}
-	if !s.beats(c, &s.cpuProc(q.ready[s.best(c)]).ent, p) {
+	if !s.beats(c, &s.cpuProc(q.ready[s.best(c)].pid).ent, p) {
 		s.arrangePreempts()
 		return
 	}

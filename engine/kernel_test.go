@@ -95,18 +95,19 @@ func TestKernelPullTail(t *testing.T) {
 		e.core = 2 // last on core 1
 		s.join(pid, e, 1)
 	}
-	s.run(2, 1)
+	s.run(2, &s.procs[2].ent, 1)
 	s.procs[0].ent.ranAt, s.procs[0].ent.mru = s.now-100*time.Microsecond, 1*time.Millisecond
 	s.procs[1].ent.ranAt, s.procs[1].ent.mru = s.now-5*time.Millisecond, 2*time.Millisecond
 	s.procs[0].ent.stint, s.procs[1].ent.stint = 1, 1
-	s.kern.rqs[1].ready = []int32{1, 0}
+	s.enqueue(1, 1, &s.procs[1].ent)
+	s.enqueue(1, 0, &s.procs[0].ent)
 	if !s.pull(0, false) {
 		t.Fatal("core 0 pulled nothing; want process 1")
 	}
-	if q := s.kern.rqs[0].ready; len(q) != 1 || q[0] != 1 {
+	if q := s.kern.rqs[0].ready; len(q) != 1 || q[0].pid != 1 {
 		t.Errorf("core 0 pulled %v, want [1]: process 0 is older but cache-hot", q)
 	}
-	if q := s.kern.rqs[1].ready; len(q) != 1 || q[0] != 0 {
+	if q := s.kern.rqs[1].ready; len(q) != 1 || q[0].pid != 0 {
 		t.Errorf("core 1 keeps %v, want [0]", q)
 	}
 	if s.kern.rqs[0].n != 1 || s.kern.rqs[1].n != 2 {
@@ -132,17 +133,17 @@ func TestKernelWakeCore(t *testing.T) {
 		t.Errorf("both cores idle: woke on core %d, want its previous, 1", c)
 	}
 	s.join(1, &s.procs[1].ent, 1)
-	s.run(1, 1)
+	s.run(1, &s.procs[1].ent, 1)
 	if c := s.wakeCore(e); c != 0 {
 		t.Errorf("previous core busy, core 0 idle: woke on core %d, want 0", c)
 	}
 	s.join(2, &s.procs[2].ent, 0)
-	s.run(2, 0)
+	s.run(2, &s.procs[2].ent, 0)
 	if c := s.wakeCore(e); c != 1 {
 		t.Errorf("both busy, one process each: woke on core %d, want its previous, 1", c)
 	}
 	s.join(3, &s.procs[3].ent, 1)
-	s.kern.rqs[1].ready = []int32{3}
+	s.enqueue(1, 3, &s.procs[3].ent)
 	if c := s.wakeCore(e); c != 0 {
 		t.Errorf("core 1 has two runnable, core 0 one: woke on core %d, want 0", c)
 	}
