@@ -127,9 +127,11 @@ func WriteDoc(w io.Writer, mc Machine, ms []Measurement) {
 	p("\n")
 
 	p("## Requests per worker\n\nCompleted requests per worker process (largest first), which shows how the kernel\n")
-	p("spread connections between workers that all wait on the same socket. The engine gives a\n")
-	p("connection to the worker that accepted less than 0.5 ms ago with probability 0.75 (it is still\n")
-	p("in its accept loop) and otherwise draws the winner at random among the workers ready to accept.\n\n")
+	p("spread connections between workers that all wait on the same socket. The engine runs gthread's\n")
+	p("bursts as the kernel's wake-up race (engine/burst.go: the woken workers race at once, or with\n")
+	p("probability 0.46 join late together); sync and dev workers share a burst fairly; the other\n")
+	p("models give a connection to the worker that accepted less than 0.5 ms ago with probability 0.75\n")
+	p("(it is still in its accept loop) and otherwise draw the winner among the workers ready to accept.\n\n")
 	p("| row | split | threads (peak) |\n|---|---|---|\n")
 	for _, m := range ms {
 		cfg, _, _, err := Predict(m.Scenario)
