@@ -55,7 +55,11 @@ import "time"
 // processes than another until the counts differ by at most one.
 //
 // Not modelled: PELT's load averages (balancing and wake_affine count
-// processes); that a process steps aside at the end of the engine's 5 ms
+// processes); the waker's core of a sync wake-up, where wake_affine_idle
+// places a client thread woken by the server's answer on the server's own
+// core (the engine puts it on the core the server leaves free: row
+// asyncio-limit's note in docs/calibration.md says what that moves and
+// what was tried); that a process steps aside at the end of the engine's 5 ms
 // slice (switchInterval, the GIL's switch) when another waits on its core,
 // which the kernel does not see, so that core is re-picked there too;
 // autogroup (an rq horse calls setsid, so each horse is a scheduling group
