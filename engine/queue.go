@@ -62,10 +62,11 @@ type eventQueue struct {
 	tick    event
 	hasTick bool
 	arrive  ring[event]
+	ret     ring[event] // calls' returns (evIODone), in time order
 }
 
 func (q *eventQueue) len() int {
-	n := len(q.items) + q.arrive.size
+	n := len(q.items) + q.arrive.size + q.ret.size
 	if q.hasTick {
 		n++
 	}
@@ -81,6 +82,7 @@ const (
 	inArrive
 	inTick
 	inHold
+	inRet
 )
 
 // first says where the earliest event waits; the queue must not be empty.
@@ -96,6 +98,11 @@ func (q *eventQueue) first() int {
 	if q.arrive.size > 0 {
 		if h := q.arrive.first(); best == nil || h.before(best) {
 			where, best = inArrive, h
+		}
+	}
+	if q.ret.size > 0 {
+		if h := q.ret.first(); best == nil || h.before(best) {
+			where, best = inRet, h
 		}
 	}
 	if q.hasTick && (best == nil || q.tick.before(best)) {
@@ -131,8 +138,13 @@ func (q *eventQueue) push(e event) {
 		q.arrive.push(e)
 		return
 	}
+	if e.kind == evIODone && (q.ret.size == 0 || q.ret.last().at <= e.at) {
+		q.ret.push(e)
+		return
+	}
 	if !q.held && (len(q.items) == 0 || e.at < q.items[0].at) &&
-		(q.arrive.size == 0 || e.at < q.arrive.first().at) && (!q.hasTick || e.at < q.tick.at) {
+		(q.arrive.size == 0 || e.at < q.arrive.first().at) &&
+		(q.ret.size == 0 || e.at < q.ret.first().at) && (!q.hasTick || e.at < q.tick.at) {
 		q.hold, q.held = e, true
 		return
 	}
@@ -170,6 +182,8 @@ func (q *eventQueue) at(where int) *event {
 		return q.arrive.first()
 	case inHold:
 		return &q.hold
+	case inRet:
+		return q.ret.first()
 	}
 	return &q.items[0]
 }
@@ -193,6 +207,9 @@ func (q *eventQueue) drop(where int) {
 		return
 	case inHold:
 		q.held = false
+		return
+	case inRet:
+		q.ret.drop()
 		return
 	}
 	h := q.items
