@@ -63,10 +63,11 @@ type eventQueue struct {
 	hasTick bool
 	arrive  ring[event]
 	ret     ring[event] // calls' returns (evIODone), in time order
+	pre     ring[event] // the kernel's preemptions (evPreempt), in time order
 }
 
 func (q *eventQueue) len() int {
-	n := len(q.items) + q.arrive.size + q.ret.size
+	n := len(q.items) + q.arrive.size + q.ret.size + q.pre.size
 	if q.hasTick {
 		n++
 	}
@@ -83,6 +84,7 @@ const (
 	inTick
 	inHold
 	inRet
+	inPre
 )
 
 // first says where the earliest event waits; the queue must not be empty.
@@ -103,6 +105,11 @@ func (q *eventQueue) first() int {
 	if q.ret.size > 0 {
 		if h := q.ret.first(); best == nil || h.before(best) {
 			where, best = inRet, h
+		}
+	}
+	if q.pre.size > 0 {
+		if h := q.pre.first(); best == nil || h.before(best) {
+			where, best = inPre, h
 		}
 	}
 	if q.hasTick && (best == nil || q.tick.before(best)) {
@@ -142,9 +149,13 @@ func (q *eventQueue) push(e event) {
 		q.ret.push(e)
 		return
 	}
+	if e.kind == evPreempt && (q.pre.size == 0 || q.pre.last().at <= e.at) {
+		q.pre.push(e)
+		return
+	}
 	if !q.held && (len(q.items) == 0 || e.at < q.items[0].at) &&
 		(q.arrive.size == 0 || e.at < q.arrive.first().at) &&
-		(q.ret.size == 0 || e.at < q.ret.first().at) && (!q.hasTick || e.at < q.tick.at) {
+		(q.ret.size == 0 || e.at < q.ret.first().at) && (q.pre.size == 0 || e.at < q.pre.first().at) && (!q.hasTick || e.at < q.tick.at) {
 		q.hold, q.held = e, true
 		return
 	}
@@ -184,6 +195,8 @@ func (q *eventQueue) at(where int) *event {
 		return &q.hold
 	case inRet:
 		return q.ret.first()
+	case inPre:
+		return q.pre.first()
 	}
 	return &q.items[0]
 }
@@ -210,6 +223,9 @@ func (q *eventQueue) drop(where int) {
 		return
 	case inRet:
 		q.ret.drop()
+		return
+	case inPre:
+		q.pre.drop()
 		return
 	}
 	h := q.items
