@@ -64,6 +64,10 @@ type eventQueue struct {
 	arrive  ring[event]
 	ret     ring[event] // calls' returns (evIODone), in time order
 	pre     ring[event] // the kernel's preemptions (evPreempt), in time order
+	// found is 1 + where first last found the earliest event, or 0 once a
+	// push or a drop may have moved it: a look (peek) and the pop that
+	// follows it search once.
+	found int8
 }
 
 func (q *eventQueue) len() int {
@@ -92,6 +96,9 @@ func (q *eventQueue) first() int {
 	if q.held {
 		return inHold
 	}
+	if q.found != 0 {
+		return int(q.found - 1)
+	}
 	where := inHeap
 	var best *event
 	if len(q.items) > 0 {
@@ -115,6 +122,7 @@ func (q *eventQueue) first() int {
 	if q.hasTick && (best == nil || q.tick.before(best)) {
 		where = inTick
 	}
+	q.found = int8(where + 1)
 	return where
 }
 
@@ -124,6 +132,7 @@ func (q *eventQueue) first() int {
 // pointer, keeps it in registers: a whole copy of an event just stored
 // field by field waits for the stores.)
 func (q *eventQueue) push(e event) {
+	q.found = 0
 	q.seq++
 	e.seq = q.seq
 	if q.held && e.at < q.hold.at {
@@ -211,6 +220,7 @@ func (q *eventQueue) take(where int) event {
 // drop removes the event first waits in where (see first), so that a caller
 // that looked at it (at) does not search again, nor copy it whole.
 func (q *eventQueue) drop(where int) {
+	q.found = 0
 	switch where {
 	case inTick:
 		q.hasTick = false
