@@ -154,7 +154,7 @@ func (q *eventQueue) push(e event) {
 		q.arrive.push(e)
 		return
 	}
-	if e.kind == evIODone && (q.ret.size == 0 || q.ret.last().at <= e.at) {
+	if e.kind == evIODone && (q.ret.size > 0 && q.ret.last().at <= e.at || q.ret.size == 0 && (q.held || len(q.items) > 0)) {
 		q.ret.push(e)
 		return
 	}
