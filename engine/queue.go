@@ -41,12 +41,15 @@ func (e *event) before(o *event) bool {
 // interface boxes every pushed value, which costs an allocation per event on
 // the engine's hottest path.
 //
-// Two kinds of event wait beside the heap, as they come in time order
-// anyway: the arbiter's tick (at most one, due every simulated second) and
-// arrivals (a closed-loop client sends again a fixed think time after its
-// answer; open-loop and burst traffic have one arrival pending). An arrival
-// scheduled before the last one waiting goes on the heap instead, so the
-// order is (time, seq) whatever the traffic does.
+// Four kinds of event wait beside the heap, as they mostly come in time
+// order anyway: the arbiter's tick (at most one, due every simulated
+// second), arrivals (a closed-loop client sends again a fixed think time
+// after its answer; open-loop and burst traffic have one arrival pending),
+// calls' returns (with a fixed io each is due io after it is scheduled; a
+// return with nothing else queued is held in the slot below instead) and
+// the kernel's preemptions (they fall on scheduler ticks). An event of a
+// lane scheduled before the last one waiting in it goes on the heap
+// instead, so the order is (time, seq) whatever the traffic does.
 //
 // One slot holds an event that comes before every other event queued:
 // most events are scheduled to fire next (a CPU slice of a few milliseconds
