@@ -93,3 +93,26 @@ func benchScenario(b *testing.B, text string) {
 	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "req/s")
 	b.ReportMetric(0, "ns/op")
 }
+
+// sweepText is the page's 64-point sweep (TestSweepSpeedFigure): sync and
+// gevent, 1 to 32 workers, 200 clients, io=100ms, 20,000 requests a point.
+const sweepText = "model=sync,gevent workers=1..32 io=100ms clients=200 requests=20000"
+
+// BenchmarkSweepPoint runs one point of the page's sweep per op, as the
+// page's sweep workers do (RunPoint): sync and gevent with 1, 16 and 32
+// workers (sync1 ... gevent32), for tools that count what one point does,
+// such as scripts/bench/sweep-instructions.
+func BenchmarkSweepPoint(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		i    int
+	}{{"sync1", 0}, {"sync16", 15}, {"sync32", 31}, {"gevent1", 32}, {"gevent16", 32 + 15}, {"gevent32", 32 + 31}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if r := RunPoint(sweepText, c.i, 1<<30); r.Point == nil {
+					b.Fatalf("point %d: %+v", c.i, r)
+				}
+			}
+		})
+	}
+}

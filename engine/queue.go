@@ -41,12 +41,15 @@ func (e *event) before(o *event) bool {
 // interface boxes every pushed value, which costs an allocation per event on
 // the engine's hottest path.
 //
-// Two kinds of event wait beside the heap, as they come in time order
-// anyway: the arbiter's tick (at most one, due every simulated second) and
-// arrivals (a closed-loop client sends again a fixed think time after its
-// answer; open-loop and burst traffic have one arrival pending). An arrival
-// scheduled before the last one waiting goes on the heap instead, so the
-// order is (time, seq) whatever the traffic does.
+// Four kinds of event wait beside the heap, as they mostly come in time
+// order anyway: the arbiter's tick (at most one, due every simulated
+// second), arrivals (a closed-loop client sends again a fixed think time
+// after its answer; open-loop and burst traffic have one arrival pending),
+// calls' returns (with a fixed io each is due io after it is scheduled; a
+// return with nothing else queued is held in the slot below instead) and
+// the kernel's preemptions (they fall on scheduler ticks). An event of a
+// lane scheduled before the last one waiting in it goes on the heap
+// instead, so the order is (time, seq) whatever the traffic does.
 //
 // One slot holds an event that comes before every other event queued:
 // most events are scheduled to fire next (a CPU slice of a few milliseconds
@@ -62,10 +65,16 @@ type eventQueue struct {
 	tick    event
 	hasTick bool
 	arrive  ring[event]
+	ret     ring[event] // calls' returns (evIODone), in time order
+	pre     ring[event] // the kernel's preemptions (evPreempt), in time order
+	// found is 1 + where first last found the earliest event, or 0 once a
+	// push or a drop may have moved it: a look (peek) and the pop that
+	// follows it search once.
+	found int8
 }
 
 func (q *eventQueue) len() int {
-	n := len(q.items) + q.arrive.size
+	n := len(q.items) + q.arrive.size + q.ret.size + q.pre.size
 	if q.hasTick {
 		n++
 	}
@@ -81,12 +90,17 @@ const (
 	inArrive
 	inTick
 	inHold
+	inRet
+	inPre
 )
 
 // first says where the earliest event waits; the queue must not be empty.
 func (q *eventQueue) first() int {
 	if q.held {
 		return inHold
+	}
+	if q.found != 0 {
+		return int(q.found - 1)
 	}
 	where := inHeap
 	var best *event
@@ -98,9 +112,20 @@ func (q *eventQueue) first() int {
 			where, best = inArrive, h
 		}
 	}
+	if q.ret.size > 0 {
+		if h := q.ret.first(); best == nil || h.before(best) {
+			where, best = inRet, h
+		}
+	}
+	if q.pre.size > 0 {
+		if h := q.pre.first(); best == nil || h.before(best) {
+			where, best = inPre, h
+		}
+	}
 	if q.hasTick && (best == nil || q.tick.before(best)) {
 		where = inTick
 	}
+	q.found = int8(where + 1)
 	return where
 }
 
@@ -110,6 +135,7 @@ func (q *eventQueue) first() int {
 // pointer, keeps it in registers: a whole copy of an event just stored
 // field by field waits for the stores.)
 func (q *eventQueue) push(e event) {
+	q.found = 0
 	q.seq++
 	e.seq = q.seq
 	if q.held && e.at < q.hold.at {
@@ -131,8 +157,17 @@ func (q *eventQueue) push(e event) {
 		q.arrive.push(e)
 		return
 	}
+	if e.kind == evIODone && (q.ret.size > 0 && q.ret.last().at <= e.at || q.ret.size == 0 && (q.held || len(q.items) > 0)) {
+		q.ret.push(e)
+		return
+	}
+	if e.kind == evPreempt && (q.pre.size == 0 || q.pre.last().at <= e.at) {
+		q.pre.push(e)
+		return
+	}
 	if !q.held && (len(q.items) == 0 || e.at < q.items[0].at) &&
-		(q.arrive.size == 0 || e.at < q.arrive.first().at) && (!q.hasTick || e.at < q.tick.at) {
+		(q.arrive.size == 0 || e.at < q.arrive.first().at) &&
+		(q.ret.size == 0 || e.at < q.ret.first().at) && (q.pre.size == 0 || e.at < q.pre.first().at) && (!q.hasTick || e.at < q.tick.at) {
 		q.hold, q.held = e, true
 		return
 	}
@@ -170,6 +205,10 @@ func (q *eventQueue) at(where int) *event {
 		return q.arrive.first()
 	case inHold:
 		return &q.hold
+	case inRet:
+		return q.ret.first()
+	case inPre:
+		return q.pre.first()
 	}
 	return &q.items[0]
 }
@@ -184,6 +223,7 @@ func (q *eventQueue) take(where int) event {
 // drop removes the event first waits in where (see first), so that a caller
 // that looked at it (at) does not search again, nor copy it whole.
 func (q *eventQueue) drop(where int) {
+	q.found = 0
 	switch where {
 	case inTick:
 		q.hasTick = false
@@ -193,6 +233,12 @@ func (q *eventQueue) drop(where int) {
 		return
 	case inHold:
 		q.held = false
+		return
+	case inRet:
+		q.ret.drop()
+		return
+	case inPre:
+		q.pre.drop()
 		return
 	}
 	h := q.items

@@ -9,8 +9,10 @@ import (
 
 // The queue must give events in (time, scheduling order) order: ties are
 // first in, first out, the arbiter's tick among them, arrivals whether they
-// wait in their lane (pushed in time order) or on the heap (not), and other
-// events whether they wait in the slot in front of the heap or on it.
+// wait in their lane (pushed in time order) or on the heap (not), calls'
+// returns and preemptions likewise in theirs, and other events whether they
+// wait in the slot in front of the heap or on it; a look (peek) before a pop
+// sees the event the pop takes.
 func TestEventQueueOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var q eventQueue
@@ -21,11 +23,8 @@ func TestEventQueueOrder(t *testing.T) {
 	var want []key
 	for round := 0; round < 50; round++ {
 		for i := 0; i < rng.IntN(200); i++ {
-			at := time.Duration(rng.IntN(50)) // many ties
-			kind := evArrive
-			if rng.IntN(2) == 0 {
-				kind = evSliceEnd // on the heap, or held in front of it
-			}
+			at := time.Duration(round*5 + rng.IntN(50)) // many ties, mostly later
+			kind := []evKind{evArrive, evSliceEnd, evIODone, evPreempt}[rng.IntN(4)]
 			if !q.hasTick && rng.IntN(10) == 0 {
 				kind = evArbiterTick // waits beside the heap; one at a time
 			}
@@ -39,7 +38,14 @@ func TestEventQueueOrder(t *testing.T) {
 			return int(a.seq) - int(b.seq)
 		})
 		for i := 0; i < rng.IntN(150) && q.len() > 0; i++ {
+			var p event
+			if peek := rng.IntN(2) == 0; peek {
+				p = *q.peek()
+			}
 			e := q.pop()
+			if p.seq != 0 && p != e {
+				t.Fatalf("peek = %+v, then pop = %+v", p, e)
+			}
 			if e.at != want[0].at || e.seq != want[0].seq {
 				t.Fatalf("pop = (%v, %d), want (%v, %d)", e.at, e.seq, want[0].at, want[0].seq)
 			}

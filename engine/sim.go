@@ -225,10 +225,13 @@ func (s *Sim) Step() bool {
 	q := &s.q
 	w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
 	if !q.held {
-		if q.len() == 0 {
+		if q.found != 0 {
+			w = int(q.found - 1) // found by the look before this step (Advance), without a call
+		} else if q.len() == 0 {
 			return false
+		} else {
+			w = q.first()
 		}
-		w = q.first()
 		e = q.at(w)
 	}
 	if s.limit > 0 && e.at > s.limit {
