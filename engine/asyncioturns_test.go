@@ -9,16 +9,7 @@ import (
 // upstream call (or sleep) ends, in a run of text.
 func cpuSlicesAfterCall(t *testing.T, text string, seq int64) int {
 	t.Helper()
-	sc, err := ParseScenario(text)
-	if err != nil {
-		t.Fatalf("ParseScenario(%q): %v", text, err)
-	}
-	s := NewLane(sc, 0, Options{Timelines: 16})
-	s.RunUntil(2 * time.Second)
-	tl, ok := s.Timeline(seq)
-	if !ok {
-		t.Fatalf("%q: no timeline for request %d", text, seq)
-	}
+	tl := timelineOf(t, text, seq, 2*time.Second)
 	n, seen := 0, false
 	for _, g := range tl.Segments {
 		switch {

@@ -48,16 +48,7 @@ func TestNewConnectionSendsInATurnOfItsOwn(t *testing.T) {
 // a run of text.
 func ioSpans(t *testing.T, text string, seq int64) []Segment {
 	t.Helper()
-	sc, err := ParseScenario(text)
-	if err != nil {
-		t.Fatalf("ParseScenario(%q): %v", text, err)
-	}
-	s := NewLane(sc, 0, Options{Timelines: 16})
-	s.RunUntil(2 * time.Second)
-	tl, ok := s.Timeline(seq)
-	if !ok {
-		t.Fatalf("%q: no timeline for request %d", text, seq)
-	}
+	tl := timelineOf(t, text, seq, 2*time.Second)
 	var io []Segment
 	for _, g := range tl.Segments {
 		if g.State == StateIO {
