@@ -5,7 +5,7 @@
 import { CP } from './common.js';
 import { Controller } from './controller.js';
 import { LineChart } from './charts.js';
-import { bindKeys } from './keys.js';
+import { bindKeys, moveKeys } from './keys.js';
 import { bindPresenter } from './presenter.js';
 import { bindEmbedDialog } from './embedcode.js';
 
@@ -361,18 +361,12 @@ import { bindEmbedDialog } from './embedcode.js';
   var presenter = bindPresenter(ctl, $('present'), $('present-exit'), function () {
     return document.documentElement.classList.contains('large') ? 1.5 : 1;
   });
-  var keysUI = bindKeys({
+  var keysUI = bindKeys(Object.assign(moveKeys(seekBy, function (d) { ctl.stepSpeed(d); }), {
     toggle: function () { ctl.togglePlay(); },
-    back1: function () { seekBy(-1); },
-    forward1: function () { seekBy(1); },
-    back10: function () { seekBy(-10); },
-    forward10: function () { seekBy(10); },
-    faster: function () { ctl.stepSpeed(1); },
-    slower: function () { ctl.stepSpeed(-1); },
     reset: function () { $('reset').click(); },
     presenter: function () { presenter.toggle(); },
     escape: function () { if (!presenter.on()) return false; presenter.set(false); return true; }
-  });
+  }));
   $('keys-button').addEventListener('click', keysUI.openHelp);
   // seekBy steps through the timeline's seek, so the charts follow.
   function seekBy(d) {

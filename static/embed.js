@@ -7,7 +7,7 @@
 import { CP } from './common.js';
 import { Controller } from './controller.js';
 import { checkMessage } from './messages.js';
-import { bindKeys } from './keys.js';
+import { bindKeys, moveKeys } from './keys.js';
 
 (function () {
   var $ = function (id) { return document.getElementById(id); };
@@ -280,16 +280,10 @@ import { bindKeys } from './keys.js';
   ctl.bindNarration($('narration'));
 
   // ---------- keys (when the embed has focus) ----------
-  bindKeys({
+  bindKeys(Object.assign(moveKeys(function (d) { ctl.seekBy(d); }, function (d) { ctl.stepSpeed(d); }), {
     toggle: function () { var st = ctl.state(); if (st) setPlaying(!!st.paused); },
-    back1: function () { ctl.seekBy(-1); },
-    forward1: function () { ctl.seekBy(1); },
-    back10: function () { ctl.seekBy(-10); },
-    forward10: function () { ctl.seekBy(10); },
-    faster: function () { ctl.stepSpeed(1); },
-    slower: function () { ctl.stepSpeed(-1); },
     reset: function () { link.call('reset'); }
-  });
+  }));
 
   // ---------- the legend: a popover over the picture ----------
   var legendBtn = $('legend-toggle'), legendPop = $('legend-pop');

@@ -33,6 +33,20 @@ function typing(ev) {
   return !['button', 'checkbox', 'radio', 'submit', 'reset', 'color', 'file', 'image'].includes(type);
 }
 
+// moveKeys returns the actions that move through a run and change its
+// speed, given how a page seeks by a number of seconds and steps its speed
+// (+1 faster, -1 slower): the part of bindKeys' actions every page shares.
+export function moveKeys(seekBy, stepSpeed) {
+  return {
+    back1: () => seekBy(-1),
+    forward1: () => seekBy(1),
+    back10: () => seekBy(-10),
+    forward10: () => seekBy(10),
+    faster: () => stepSpeed(1),
+    slower: () => stepSpeed(-1)
+  };
+}
+
 // bindKeys listens on document. actions maps an action name to a function;
 // a key whose action is missing is not listed and does nothing.
 // Returns {openHelp, closeHelp, dialog}.

@@ -6,7 +6,7 @@
 // first load, play, speed and the poll loop are the shared Controller's.
 import { CP } from './common.js';
 import { Controller } from './controller.js';
-import { bindKeys } from './keys.js';
+import { bindKeys, moveKeys } from './keys.js';
 import { bindPresenter } from './presenter.js';
 
 (function () {
@@ -574,18 +574,12 @@ import { bindPresenter } from './presenter.js';
       keysBtn.title = 'Keyboard shortcuts (key ?)';
       (controls || aside || main).append(presentBtn, exitBtn, keysBtn);
       var presenter = bindPresenter(sim, presentBtn, exitBtn, function () { return 1; });
-      var keysUI = bindKeys({
+      var keysUI = bindKeys(Object.assign(moveKeys(function (d) { sim.seekBy(d); }, function (d) { sim.stepSpeed(d); }), {
         toggle: function () { if (playBtn && !playBtn.disabled) playBtn.click(); },
-        back1: function () { sim.seekBy(-1); },
-        forward1: function () { sim.seekBy(1); },
-        back10: function () { sim.seekBy(-10); },
-        forward10: function () { sim.seekBy(10); },
-        faster: function () { sim.stepSpeed(1); },
-        slower: function () { sim.stepSpeed(-1); },
         reset: function () { if (link.ready()) link.call('reset'); },
         presenter: function () { presenter.toggle(); },
         escape: function () { if (!presenter.on()) return false; presenter.set(false); return true; }
-      });
+      }));
       keysBtn.addEventListener('click', keysUI.openHelp);
     }
     if ($('state-legend')) CP.renderLegend($('state-legend'));
