@@ -152,7 +152,7 @@ func (o *libevOrder) poll(w *fifo) {
 		if r := &o.s.reqs[id]; o.clientFD(r) {
 			o.seen(r.client, int32(i))
 		}
-		w.buf[(w.head+n-1-i)&(len(w.buf)-1)] = id
+		w.set(n-1-i, id)
 	}
 	o.left = n
 }
