@@ -38,7 +38,8 @@ import "time"
 //
 // Measured on 2026-12-02 with a patched Handle._run that timed each of the
 // loop's callbacks (thread CPU) and noted where each task step suspended
-// (Debian's httpx 0.23.3, httpcore 0.16.3, anyio 3.6.2, Python 3.11.2), on
+// (scripts/measure/looptrace in the server, scripts/measure/loopsteps.py
+// without one; Debian's httpx 0.23.3, httpcore 0.16.3, anyio 3.6.2, Python 3.11.2), on
 // a loaded machine (load average 4-6), so only the shares are kept: in the
 // calibration app on uvicorn, one run of row asyncio-httpx (2,577
 // requests; the shape of the 9% whose call found the lock free, medians in
