@@ -126,7 +126,7 @@ func (s *Sim) makeCalls(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
-	if s.hubTrip(r) {
+	if s.hubTrip(r) || s.httpxTurn(r) {
 		return true
 	}
 	r.step = stepResume
