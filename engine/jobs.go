@@ -7,8 +7,9 @@ import (
 
 // Background jobs (background=N): RQ 1.13 on Redis 7. The request's handler
 // calls Queue.enqueue, which saves the job's hash and RPUSHes its id onto
-// the queue's Redis list in one pipeline (rq/queue.py enqueue_job), and
-// answers 202 with the job's id at once; the scenario's calls and cpu move
+// the queue's Redis list in one pipeline (rq/queue.py enqueue_job), a round
+// trip to redis-server (jobsredis.go), and answers 202 with the job's id
+// without waiting for the job; the scenario's calls and cpu move
 // from the request to the job. N `rq worker` processes, separate from the
 // web server, take jobs from the list's head (rq/queue.py dequeue_any: BLPOP
 // when the worker waits, so the list is first in, first out, and Redis

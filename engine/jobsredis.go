@@ -35,10 +35,12 @@ import "time"
 // commandstats EXEC 22 µs a call. On the loaded machine (load 1-2, three
 // runs of 2000-3000, thread CPU then 163-240 µs, p50), the thread's CPU up
 // to the end of the pipeline's send was 70-79% of it (75% typically), and
-// redis-server's CPU (its /proc schedstat) 0.19-0.25 of the thread's; the
-// send's wall time held the wait (redis-server ran on the sender's core,
-// the reply was there when the thread read). The constants are the quiet
-// figure split by those ratios.
+// redis-server's CPU (its /proc schedstat) 0.19-0.25 of the thread's, and
+// the thread waited 31-46 µs an enqueue (wall less CPU, medians), most of
+// it inside the send, off its core, with the reply already there when it
+// read: as when redis-server is woken on the sender's core and preempts it
+// (the engine places redis-server as any woken process, engine/kernel.go).
+// The constants are the quiet figure split by those ratios.
 const (
 	jobEnqueueReplyCPU = 90 * time.Microsecond // reading the six replies and returning the job
 	redisEnqueueCPU    = 80 * time.Microsecond // redis-server: read MULTI..EXEC, run it, write the replies, serve a BLPOP
