@@ -120,13 +120,13 @@ func (s *Sim) handOff(r *request) bool {
 func (s *Sim) makeCalls(r *request) bool {
 	if r.job {
 		r.job = false
-		s.enqueueJob(r) // the calls leave with the job
+		return s.enqueueJob(r) // the calls leave with the job; r waits for Redis's reply
 	}
 	if int(r.call) >= len(r.lat) {
 		r.step = stepRespond
 		return false
 	}
-	if s.hubTrip(r) {
+	if s.hubTrip(r) || s.httpxTurn(r) {
 		return true
 	}
 	r.step = stepResume

@@ -41,7 +41,8 @@ type proc struct {
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one
 
-	up resource // upstream connections; requests wait for one (one entry a call)
+	up       resource // upstream connections; requests wait for one (one entry a call)
+	httpLock resource // httpcore's pool lock: httpx's calls take it in turn (httpxturns.go)
 	// upOpen is how many upstream connections the client has opened
 	// (pool.go).
 	upOpen int
@@ -96,6 +97,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
+	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
