@@ -103,6 +103,7 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.up.reset(s.upLimit)
 	p.upOpen, p.upKeyed = 0, false
 	p.pool.wait.clear()
+	s.stopMain(pid)
 }
 
 // workerBooted is a worker of generation gen done booting: it accepts.

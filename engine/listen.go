@@ -24,10 +24,10 @@ func (s *Sim) connect(r *request) {
 	// Linux drops a SYN only when the accept queue holds more than the
 	// listen backlog (include/net/sock.h sk_acceptq_is_full:
 	// sk_ack_backlog > sk_max_ack_backlog), so it holds backlog+1.
-	if s.backlog.len() <= s.backlogCap {
+	if q := s.backlog.len() + s.unaccepted(); q <= s.backlogCap { // mainthread.go
 		s.backlog.push(r.id)
 		s.setState(r, stBacklog)
-		s.m.peakBacklog = max(s.m.peakBacklog, s.backlog.len())
+		s.m.peakBacklog = max(s.m.peakBacklog, q+1)
 		return
 	}
 	// The accept queue is full: Linux drops the SYN, and the client's
@@ -146,6 +146,10 @@ func (s *Sim) accept(pid int32, r *request) {
 	s.limitArrived(r)
 	s.startTask(pid)
 	r.step = stepStart
+	if s.sp.mainTurn != nil {
+		s.mainAccept(pid, r) // its main thread accepts it (mainthread.go)
+		return
+	}
 	s.proceed(r.id)
 }
 
