@@ -114,3 +114,17 @@ func TestGthreadThreadStartWaitsForGIL(t *testing.T) {
 		t.Errorf("second connection waited %v in the listen queue, want at least the switch interval %v", second, switchInterval)
 	}
 }
+
+// A connection that a gthread worker's main thread has yet to accept is in
+// the kernel's accept queue: a burst larger than the backlog overflows it
+// (Linux holds backlog+1) however many connections the workers may hold.
+func TestGthreadUnacceptedCountAgainstBacklog(t *testing.T) {
+	r := run1(t, "model=gthread workers=3 threads=2 burst=300 io=100ms backlog=20 seed=1")
+	if r.PeakBacklog != 21 {
+		t.Errorf("peak listen queue %d, want backlog+1 = 21", r.PeakBacklog)
+	}
+	big := run1(t, "model=gthread workers=3 threads=2 burst=300 io=100ms seed=1")
+	if big.PeakBacklog != 300 || big.Completed != 300 {
+		t.Errorf("backlog 2048: peak listen queue %d and %d completed, want the whole burst, 300, in the queue at once and all served", big.PeakBacklog, big.Completed)
+	}
+}

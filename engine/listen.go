@@ -15,7 +15,10 @@ func (s *Sim) canAccept(p *proc) bool { return p.alive && !p.retiring && s.sp.ac
 
 // connect sends r's connection to the listen socket shared by the workers.
 func (s *Sim) connect(r *request) {
-	if s.backlog.len() == 0 {
+	// A connection given to a worker whose main thread has yet to accept it
+	// is still in the accept queue (mainthread.go): when that queue is full
+	// the SYN is dropped as below.
+	if s.backlog.len() == 0 && s.unaccepted() <= s.backlogCap {
 		if pid := s.pickWorker(); pid >= 0 {
 			s.accept(pid, r)
 			return
