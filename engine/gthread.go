@@ -12,10 +12,12 @@ var gthread = spec{
 	name:   "gthread",
 	title:  "gunicorn -k gthread: a pool of threads per worker process",
 	source: "gunicorn/workers/gthread.py",
-	doc: "Each worker process has a pool of threads. Its main thread accepts " +
-		"whenever it holds fewer than worker_connections connections, whether or not " +
-		"a thread is free, and queues each one in its own executor, so requests wait " +
-		"inside the worker that won them and the workers' queues are uneven. A kept " +
+	doc: "Each worker process has a pool of threads. Its main thread accepts one " +
+		"connection per turn of its loop whenever it holds fewer than worker_connections, " +
+		"whether or not a thread is free, and queues each one in its own executor, so " +
+		"requests wait inside the worker that won them and the workers' queues are " +
+		"uneven. The main thread shares the GIL with the pool, and each turn looks over " +
+		"every request the worker holds, so a busy worker admits new ones slowly. A kept " +
 		"connection parks in the worker's poller for 2s. The main thread notifies the " +
 		"arbiter whatever the pool does, so a slow request never kills the worker.",
 	host: &gunicorn,
