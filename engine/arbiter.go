@@ -104,6 +104,7 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false
 	p.pool.wait.clear()
+	s.stopMain(pid)
 }
 
 // workerBooted is a worker of generation gen done booting: it accepts.

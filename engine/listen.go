@@ -15,7 +15,10 @@ func (s *Sim) canAccept(p *proc) bool { return p.alive && !p.retiring && s.sp.ac
 
 // connect sends r's connection to the listen socket shared by the workers.
 func (s *Sim) connect(r *request) {
-	if s.backlog.len() == 0 {
+	// A connection given to a worker whose main thread has yet to accept it
+	// is still in the accept queue (mainthread.go): when that queue is full
+	// the SYN is dropped as below.
+	if s.backlog.len() == 0 && s.unaccepted() <= s.backlogCap {
 		if pid := s.pickWorker(); pid >= 0 {
 			s.accept(pid, r)
 			return
@@ -24,10 +27,10 @@ func (s *Sim) connect(r *request) {
 	// Linux drops a SYN only when the accept queue holds more than the
 	// listen backlog (include/net/sock.h sk_acceptq_is_full:
 	// sk_ack_backlog > sk_max_ack_backlog), so it holds backlog+1.
-	if s.backlog.len() <= s.backlogCap {
+	if q := s.backlog.len() + s.unaccepted(); q <= s.backlogCap { // mainthread.go
 		s.backlog.push(r.id)
 		s.setState(r, stBacklog)
-		s.m.peakBacklog = max(s.m.peakBacklog, s.backlog.len())
+		s.m.peakBacklog = max(s.m.peakBacklog, q+1)
 		return
 	}
 	// The accept queue is full: Linux drops the SYN, and the client's
@@ -146,6 +149,10 @@ func (s *Sim) accept(pid int32, r *request) {
 	s.limitArrived(r)
 	s.startTask(pid)
 	r.step = stepStart
+	if s.sp.mainTurn != nil {
+		s.mainAccept(pid, r) // its main thread accepts it (mainthread.go)
+		return
+	}
 	s.proceed(r.id)
 }
 

@@ -50,6 +50,8 @@ type proc struct {
 	// call waits even with a connection free (pool.go).
 	upKeyed bool
 
+	main mainThread // the thread that admits work to the pool, on a model that has one (mainthread.go)
+
 	threadIDs []int32 // every thread this worker slot has had
 	freeTids  []int32 // of those, the ones that exited, to reuse
 }
@@ -99,6 +101,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.up.reset(s.upLimit)
 	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false
+	s.bootMain(pid)
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true
