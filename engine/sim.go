@@ -18,6 +18,9 @@ type Sim struct {
 	q     eventQueue
 	rng   *rand.Rand // the server's own choices (which worker accepts)
 	limit time.Duration
+	// stopAt is the limit, or maxTime when there is none: an event after
+	// it ends the run.
+	stopAt time.Duration
 
 	traffic traffic
 	procs   []proc
@@ -112,6 +115,10 @@ func New(c Config, opt Options) *Sim {
 	if opt.Endless && c.Duration == 0 {
 		s.limit = 0
 	}
+	s.stopAt = s.limit
+	if s.limit == 0 {
+		s.stopAt = maxTime
+	}
 	s.backlogCap = min(c.ListenQueue(), somaxconn)
 	cp := &s.cfg // not &c, which would move c to the heap
 	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
@@ -160,8 +167,7 @@ func (s *Sim) Done() bool { return s.ended }
 // an animation can step the simulation frame by frame. It stops early, at
 // the moment the run ends, if it ends before t. Moving backwards is a no-op.
 func (s *Sim) RunUntil(t time.Duration) {
-	for !s.ended && s.dueBy(t) {
-		s.Step()
+	for s.stepBy(min(t, s.stopAt)) {
 	}
 	if !s.ended && t > s.now {
 		if s.limit > 0 && t >= s.limit {
@@ -177,11 +183,10 @@ func (s *Sim) RunUntil(t time.Duration) {
 // scenario at high speed slows the simulation down instead of the page.
 func (s *Sim) Advance(t time.Duration, maxEvents int) bool {
 	for n := 0; n < maxEvents; n++ {
-		if s.ended || !s.dueBy(t) {
+		if !s.stepBy(min(t, s.stopAt)) {
 			s.RunUntil(t)
 			return true
 		}
-		s.Step()
 	}
 	return false
 }
@@ -191,27 +196,41 @@ func (s *Sim) Run() Result {
 	if s.limit == 0 && s.cfg.Requests == 0 && s.cfg.Burst == 0 {
 		panic("engine: Run on an endless Sim that nothing ends; use RunUntil")
 	}
-	for !s.ended {
-		if !s.Step() && !s.ended {
-			// Nothing is left to happen: no event, no live change.
-			if s.limit > 0 {
-				s.RunUntil(s.limit)
-			}
-			s.ended = true
+	for t := s.stopAt; s.stepBy(t); {
+	}
+	if !s.ended {
+		// Nothing is left to happen: no event, no live change.
+		if s.limit > 0 {
+			s.RunUntil(s.limit)
 		}
+		s.ended = true
 	}
 	return s.Result()
 }
 
 // Step handles the next event, or applies the next live change, and
 // reports whether there was one.
-func (s *Sim) Step() bool {
+func (s *Sim) Step() bool { return s.stepBy(s.stopAt) }
+
+// maxTime is a time after every event.
+const maxTime = time.Duration(1<<63 - 1)
+
+// stepBy is Step for the next event or live change only if it is due at or
+// before t, which is at most stopAt: it reports whether it handled one
+// (false too once the run has ended, or when nothing is left). With t at
+// stopAt, an event after it ends the run as Step does. RunUntil and Advance
+// step with it, so that the look that says whether something is due is the
+// search that finds it.
+func (s *Sim) stepBy(t time.Duration) bool {
 	if s.ended {
 		return false
 	}
 	if s.nextChange == len(s.changes) {
 		// No live change pending: the common case, without a call.
 	} else if ch := s.dueChange(); ch != nil {
+		if ch.at > t && t < s.stopAt {
+			return false // not due yet
+		}
 		if s.limit > 0 && ch.at > s.limit {
 			s.advance(s.limit)
 			s.ended = true
@@ -234,7 +253,10 @@ func (s *Sim) Step() bool {
 		}
 		e = q.at(w)
 	}
-	if s.limit > 0 && e.at > s.limit {
+	if e.at > t {
+		if t < s.stopAt {
+			return false // not due yet
+		}
 		s.advance(s.limit)
 		s.ended = true
 		return false
