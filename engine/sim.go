@@ -167,8 +167,7 @@ func (s *Sim) Done() bool { return s.ended }
 // an animation can step the simulation frame by frame. It stops early, at
 // the moment the run ends, if it ends before t. Moving backwards is a no-op.
 func (s *Sim) RunUntil(t time.Duration) {
-	for s.stepBy(min(t, s.stopAt)) {
-	}
+	s.steps(min(t, s.stopAt), maxSteps)
 	if !s.ended && t > s.now {
 		if s.limit > 0 && t >= s.limit {
 			t = s.limit
@@ -182,11 +181,9 @@ func (s *Sim) RunUntil(t time.Duration) {
 // reports whether it reached t. A view calls it each frame so that a heavy
 // scenario at high speed slows the simulation down instead of the page.
 func (s *Sim) Advance(t time.Duration, maxEvents int) bool {
-	for n := 0; n < maxEvents; n++ {
-		if !s.stepBy(min(t, s.stopAt)) {
-			s.RunUntil(t)
-			return true
-		}
+	if s.steps(min(t, s.stopAt), maxEvents) < maxEvents {
+		s.RunUntil(t)
+		return true
 	}
 	return false
 }
@@ -196,8 +193,7 @@ func (s *Sim) Run() Result {
 	if s.limit == 0 && s.cfg.Requests == 0 && s.cfg.Burst == 0 {
 		panic("engine: Run on an endless Sim that nothing ends; use RunUntil")
 	}
-	for t := s.stopAt; s.stepBy(t); {
-	}
+	s.steps(s.stopAt, maxSteps)
 	if !s.ended {
 		// Nothing is left to happen: no event, no live change.
 		if s.limit > 0 {
@@ -210,84 +206,89 @@ func (s *Sim) Run() Result {
 
 // Step handles the next event, or applies the next live change, and
 // reports whether there was one.
-func (s *Sim) Step() bool { return s.stepBy(s.stopAt) }
+func (s *Sim) Step() bool { return s.steps(s.stopAt, 1) == 1 }
 
-// maxTime is a time after every event.
-const maxTime = time.Duration(1<<63 - 1)
+// maxTime is a time after every event, and maxSteps more steps than any
+// run takes.
+const (
+	maxTime  = time.Duration(1<<63 - 1)
+	maxSteps = 1<<63 - 1
+)
 
-// stepBy is Step for the next event or live change only if it is due at or
-// before t, which is at most stopAt: it reports whether it handled one
-// (false too once the run has ended, or when nothing is left). With t at
-// stopAt, an event after it ends the run as Step does. RunUntil and Advance
-// step with it, so that the look that says whether something is due is the
-// search that finds it.
-func (s *Sim) stepBy(t time.Duration) bool {
-	if s.ended {
-		return false
-	}
-	if s.nextChange == len(s.changes) {
-		// No live change pending: the common case, without a call.
-	} else if ch := s.dueChange(); ch != nil {
-		if ch.at > t && t < s.stopAt {
-			return false // not due yet
+// steps handles, one after another, the events and live changes due at or
+// before t, which is at most stopAt, but no more than max of them, and
+// returns how many it handled: fewer than max once the run has ended, when
+// nothing is left, or when the next one is after t. With t at stopAt, an
+// event after it ends the run as Step does. Run, RunUntil and Advance run
+// the loop here rather than a call per event, and the look that says
+// whether something is due is the search that finds it.
+func (s *Sim) steps(t time.Duration, max int) int {
+	q := &s.q
+	n := 0
+	for ; n < max && !s.ended; n++ {
+		if s.nextChange == len(s.changes) {
+			// No live change pending: the common case, without a call.
+		} else if ch := s.dueChange(); ch != nil {
+			if ch.at > t && t < s.stopAt {
+				return n // not due yet
+			}
+			if s.limit > 0 && ch.at > s.limit {
+				s.advance(s.limit)
+				s.ended = true
+				return n
+			}
+			s.advance(ch.at)
+			s.applyChange(ch)
+			s.arbiterQuiet = 0 // the timeout or the workers may have changed
+			continue
 		}
-		if s.limit > 0 && ch.at > s.limit {
+		w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
+		if !q.held {
+			if q.found != 0 {
+				w = int(q.found - 1) // found by a look before this step (dueChange), without a call
+			} else if q.len() == 0 {
+				return n
+			} else {
+				w = q.first()
+			}
+			e = q.at(w)
+		}
+		if e.at > t {
+			if t < s.stopAt {
+				return n // not due yet
+			}
 			s.advance(s.limit)
 			s.ended = true
-			return false
+			return n
 		}
-		s.advance(ch.at)
-		s.applyChange(ch)
-		s.arbiterQuiet = 0 // the timeout or the workers may have changed
-		return true
-	}
-	q := &s.q
-	w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
-	if !q.held {
-		if q.found != 0 {
-			w = int(q.found - 1) // found by the look before this step (Advance), without a call
-		} else if q.len() == 0 {
-			return false
+		// The fields are read one by one, not as a whole event: one just pushed
+		// is still being written, and a wide copy would wait for it.
+		at, kind, a, b := e.at, e.kind, e.a, e.b
+		if w == inHold {
+			q.held = false
 		} else {
-			w = q.first()
+			q.drop(w)
 		}
-		e = q.at(w)
-	}
-	if e.at > t {
-		if t < s.stopAt {
-			return false // not due yet
+		if at < s.m.series.next {
+			// advance, without a call, when no series point closes (at >= now).
+			s.m.integrate(at - s.now)
+			s.now = at
+		} else {
+			s.advance(at)
 		}
-		s.advance(s.limit)
-		s.ended = true
-		return false
+		// The three kinds of nearly every event, without a call to handle.
+		switch kind {
+		case evSliceEnd:
+			s.sliceEnd(a, b)
+		case evArrive:
+			s.traffic.arrive(s, a, b)
+		case evIODone:
+			s.ioDone(a, b)
+		default:
+			s.handle(kind, a, b)
+		}
 	}
-	// The fields are read one by one, not as a whole event: one just pushed
-	// is still being written, and a wide copy would wait for it.
-	at, kind, a, b := e.at, e.kind, e.a, e.b
-	if w == inHold {
-		q.held = false
-	} else {
-		q.drop(w)
-	}
-	if at < s.m.series.next {
-		// advance, without a call, when no series point closes (at >= now).
-		s.m.integrate(at - s.now)
-		s.now = at
-	} else {
-		s.advance(at)
-	}
-	// The three kinds of nearly every event, without a call to handle.
-	switch kind {
-	case evSliceEnd:
-		s.sliceEnd(a, b)
-	case evArrive:
-		s.traffic.arrive(s, a, b)
-	case evIODone:
-		s.ioDone(a, b)
-	default:
-		s.handle(kind, a, b)
-	}
-	return true
+	return n
 }
 
 // advance moves the clock to t, closing time-series points on the way.
