@@ -11,7 +11,6 @@ const (
 	evIODone                         // an upstream call returns (a = request, b = generation)
 	evClientGiveUp                   // a client's timeout fires (a = request, b = generation)
 	evKeepaliveEnd                   // a kept-alive connection times out (a = conn, b = generation)
-	evArbiterTick                    // gunicorn's arbiter checks worker timeouts
 	evWorkerBoot                     // a replacement worker finishes booting (a = worker)
 	evRetrySYN                       // a dropped connection attempt is retried (a = request, b = generation)
 )
@@ -41,10 +40,9 @@ func (e *event) before(o *event) bool {
 // interface boxes every pushed value, which costs an allocation per event on
 // the engine's hottest path.
 //
-// Four kinds of event wait beside the heap, as they mostly come in time
-// order anyway: the arbiter's tick (at most one, due every simulated
-// second), arrivals (a closed-loop client sends again a fixed think time
-// after its answer; open-loop and burst traffic have one arrival pending),
+// Three kinds of event wait beside the heap, as they mostly come in time
+// order anyway: arrivals (a closed-loop client sends again a fixed think
+// time after its answer; open-loop and burst traffic have one arrival pending),
 // calls' returns (with a fixed io each is due io after it is scheduled; a
 // return with nothing else queued is held in the slot below instead) and
 // the kernel's preemptions (they fall on scheduler ticks). An event of a
@@ -58,15 +56,13 @@ func (e *event) before(o *event) bool {
 // at the other places. An event scheduled before the one held takes its
 // place, and the held one goes on the heap.
 type eventQueue struct {
-	items   []event
-	hold    event // before every other event queued, if held
-	held    bool
-	seq     uint64
-	tick    event
-	hasTick bool
-	arrive  ring[event]
-	ret     ring[event] // calls' returns (evIODone), in time order
-	pre     ring[event] // the kernel's preemptions (evPreempt), in time order
+	items  []event
+	hold   event // before every other event queued, if held
+	held   bool
+	seq    uint64
+	arrive ring[event]
+	ret    ring[event] // calls' returns (evIODone), in time order
+	pre    ring[event] // the kernel's preemptions (evPreempt), in time order
 	// found is 1 + where first last found the earliest event, or 0 once a
 	// push or a drop may have moved it: a look (peek) and the pop that
 	// follows it search once.
@@ -100,9 +96,6 @@ func (q *eventQueue) setHead(where int, e *event) {
 
 func (q *eventQueue) len() int {
 	n := len(q.items) + q.arrive.size + q.ret.size + q.pre.size
-	if q.hasTick {
-		n++
-	}
 	if q.held {
 		n++
 	}
@@ -113,7 +106,6 @@ func (q *eventQueue) len() int {
 const (
 	inHeap = iota
 	inArrive
-	inTick
 	inRet
 	inPre
 	inHold
@@ -136,10 +128,7 @@ func (q *eventQueue) first() int {
 		where, best = inRet, k
 	}
 	if k := h[inPre]; k.at > best.at || k.at == best.at && k.seq > best.seq {
-		where, best = inPre, k
-	}
-	if k := h[inTick]; k.at > best.at || k.at == best.at && k.seq > best.seq {
-		where = inTick
+		where = inPre
 	}
 	q.found = int8(where + 1)
 	return where
@@ -157,18 +146,10 @@ func (q *eventQueue) push(e event) {
 	if q.held && e.at < q.hold.at {
 		q.heapPush(q.hold) // no longer the earliest
 		q.held = false
-		if e.kind != evArbiterTick && e.kind != evArrive {
+		if e.kind != evArrive {
 			q.hold, q.held = e, true
 			return
 		}
-	}
-	if e.kind == evArbiterTick {
-		if q.hasTick {
-			panic("engine: two arbiter ticks pending")
-		}
-		q.tick, q.hasTick = e, true
-		q.heads[inTick] = rankOf(&e)
-		return
 	}
 	if e.kind == evArrive && (q.arrive.size == 0 || q.arrive.last().at <= e.at) {
 		if q.arrive.size == 0 {
@@ -193,7 +174,7 @@ func (q *eventQueue) push(e event) {
 	}
 	// Before every place's first event (an empty place's rank is 0).
 	if h, r := &q.heads, maxTime-e.at; !q.held && r > h[inHeap].at && r > h[inArrive].at &&
-		r > h[inRet].at && r > h[inPre].at && r > h[inTick].at {
+		r > h[inRet].at && r > h[inPre].at {
 		q.hold, q.held = e, true
 		return
 	}
@@ -228,8 +209,6 @@ func (q *eventQueue) pop() event { return q.take(q.first()) }
 // at returns the event first waits in where (see first).
 func (q *eventQueue) at(where int) *event {
 	switch where {
-	case inTick:
-		return &q.tick
 	case inArrive:
 		return q.arrive.first()
 	case inHold:
@@ -254,10 +233,6 @@ func (q *eventQueue) take(where int) event {
 func (q *eventQueue) drop(where int) {
 	q.found = 0
 	switch where {
-	case inTick:
-		q.hasTick = false
-		q.heads[inTick] = rank{}
-		return
 	case inArrive:
 		q.dropLane(&q.arrive, where)
 		return

@@ -72,6 +72,12 @@ type Sim struct {
 	// are arbiterProcs worker slots (arbiter.go, arbiterQuietUntil).
 	arbiterQuiet time.Duration
 	arbiterProcs int
+	// The arbiter's next tick, and its seq: it comes in the order of the
+	// events, (time, seq), as an event of the queue would, but waits
+	// outside the queue (steps), so that the events need not be ordered
+	// against it but once each. tickAt is maxTime when there are no ticks.
+	tickAt  time.Duration
+	tickSeq uint64
 }
 
 // Options tune what a Sim records; the zero value records no timelines.
@@ -140,8 +146,10 @@ func New(c Config, opt Options) *Sim {
 	if cp.hasMaster() {
 		s.m.addMemory(s.cost.masterRSS, s.cost.masterVSZ)
 	}
+	s.tickAt = maxTime
 	if sp.heartbeat != nil && c.Timeout > 0 {
-		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
+		s.q.seq++ // the tick's place among the events of its time
+		s.tickAt, s.tickSeq = arbiterTick, s.q.seq
 	}
 	s.jobs.python = pythonApp(cp)
 	if n := cp.rqWorkers(); n > 0 {
@@ -229,6 +237,14 @@ func (s *Sim) steps(t time.Duration, max int) int {
 		if s.nextChange == len(s.changes) {
 			// No live change pending: the common case, without a call.
 		} else if ch := s.dueChange(); ch != nil {
+			if s.tickAt <= ch.at {
+				// The tick comes first: an event at or before the change.
+				if s.tickAt > t {
+					return s.beyond(n, t)
+				}
+				s.tick()
+				continue
+			}
 			if ch.at > t && t < s.stopAt {
 				return n // not due yet
 			}
@@ -247,19 +263,30 @@ func (s *Sim) steps(t time.Duration, max int) int {
 			if q.found != 0 {
 				w = int(q.found - 1) // found by a look before this step (dueChange), without a call
 			} else if q.len() == 0 {
-				return n
+				if s.tickAt == maxTime {
+					return n // nothing is left
+				}
+				// The tick is all that is left.
+				if s.tickAt > t {
+					return s.beyond(n, t)
+				}
+				s.tick()
+				continue
 			} else {
 				w = q.first()
 			}
 			e = q.at(w)
 		}
-		if e.at > t {
-			if t < s.stopAt {
-				return n // not due yet
+		if s.tickAt <= e.at && (s.tickAt < e.at || s.tickSeq < e.seq) {
+			// The tick comes first.
+			if s.tickAt > t {
+				return s.beyond(n, t)
 			}
-			s.advance(s.limit)
-			s.ended = true
-			return n
+			s.tick()
+			continue
+		}
+		if e.at > t {
+			return s.beyond(n, t)
 		}
 		// The fields are read one by one, not as a whole event: one just pushed
 		// is still being written, and a wide copy would wait for it.
@@ -291,6 +318,27 @@ func (s *Sim) steps(t time.Duration, max int) int {
 	return n
 }
 
+// beyond is what steps returns, n, when the next event (or tick) is after
+// t: if t is stopAt, the run ends there.
+func (s *Sim) beyond(n int, t time.Duration) int {
+	if t < s.stopAt {
+		return n // not due yet
+	}
+	s.advance(s.limit)
+	s.ended = true
+	return n
+}
+
+// tick fires the arbiter's tick (arbiterTick) at its time and schedules the
+// next one a second later, as the event it stands for would: the next one
+// takes its seq now, after whatever this one scheduled.
+func (s *Sim) tick() {
+	s.advance(s.tickAt)
+	s.arbiterTick()
+	s.q.seq++
+	s.tickAt, s.tickSeq = s.now+arbiterTick, s.q.seq
+}
+
 // advance moves the clock to t, closing time-series points on the way.
 func (s *Sim) advance(t time.Duration) {
 	if t < s.now {
@@ -311,9 +359,6 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.giveUp(a, b)
 	case evKeepaliveEnd:
 		s.keepaliveEnd(a, b)
-	case evArbiterTick:
-		s.arbiterTick()
-		s.q.push(event{at: s.now + arbiterTick, kind: evArbiterTick})
 	case evWorkerBoot:
 		s.workerBooted(a, b)
 	case evWorkerExit:
