@@ -125,14 +125,6 @@ func (s *Sim) dueChange() *laneChange {
 	return ch
 }
 
-// dueBy reports whether an event or a live change is due at or before t.
-func (s *Sim) dueBy(t time.Duration) bool {
-	if s.q.len() > 0 && s.q.peek().at <= t {
-		return true
-	}
-	return s.nextChange < len(s.changes) && s.changes[s.nextChange].at <= t
-}
-
 // applyChange sets the lane's config to the change's value and lets the
 // key's effect act on it.
 func (s *Sim) applyChange(ch *laneChange) {

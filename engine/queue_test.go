@@ -8,7 +8,7 @@ import (
 )
 
 // The queue must give events in (time, scheduling order) order: ties are
-// first in, first out, the arbiter's tick among them, arrivals whether they
+// first in, first out, arrivals whether they
 // wait in their lane (pushed in time order) or on the heap (not), calls'
 // returns and preemptions likewise in theirs, and other events whether they
 // wait in the slot in front of the heap or on it; a look (peek) before a pop
@@ -25,9 +25,6 @@ func TestEventQueueOrder(t *testing.T) {
 		for i := 0; i < rng.IntN(200); i++ {
 			at := time.Duration(round*5 + rng.IntN(50)) // many ties, mostly later
 			kind := []evKind{evArrive, evSliceEnd, evIODone, evPreempt}[rng.IntN(4)]
-			if !q.hasTick && rng.IntN(10) == 0 {
-				kind = evArbiterTick // waits beside the heap; one at a time
-			}
 			q.push(event{at: at, kind: kind})
 			want = append(want, key{at, q.seq})
 		}

@@ -18,6 +18,9 @@ type Sim struct {
 	q     eventQueue
 	rng   *rand.Rand // the server's own choices (which worker accepts)
 	limit time.Duration
+	// stopAt is the limit, or maxTime when there is none: an event after
+	// it ends the run.
+	stopAt time.Duration
 
 	traffic traffic
 	procs   []proc
@@ -69,6 +72,12 @@ type Sim struct {
 	// are arbiterProcs worker slots (arbiter.go, arbiterQuietUntil).
 	arbiterQuiet time.Duration
 	arbiterProcs int
+	// The arbiter's next tick, and its seq: it comes in the order of the
+	// events, (time, seq), as an event of the queue would, but waits
+	// outside the queue (steps), so that the events need not be ordered
+	// against it but once each. tickAt is maxTime when there are no ticks.
+	tickAt  time.Duration
+	tickSeq uint64
 }
 
 // Options tune what a Sim records; the zero value records no timelines.
@@ -112,6 +121,10 @@ func New(c Config, opt Options) *Sim {
 	if opt.Endless && c.Duration == 0 {
 		s.limit = 0
 	}
+	s.stopAt = s.limit
+	if s.limit == 0 {
+		s.stopAt = maxTime
+	}
 	s.backlogCap = min(c.ListenQueue(), somaxconn)
 	cp := &s.cfg // not &c, which would move c to the heap
 	s.upLimit, s.asyncView, s.parallel = cp.poolSize(), cp.asyncView(), cp.parallelCalls()
@@ -133,8 +146,10 @@ func New(c Config, opt Options) *Sim {
 	if cp.hasMaster() {
 		s.m.addMemory(s.cost.masterRSS, s.cost.masterVSZ)
 	}
+	s.tickAt = maxTime
 	if sp.heartbeat != nil && c.Timeout > 0 {
-		s.q.push(event{at: arbiterTick, kind: evArbiterTick})
+		s.q.seq++ // the tick's place among the events of its time
+		s.tickAt, s.tickSeq = arbiterTick, s.q.seq
 	}
 	s.jobs.python = pythonApp(cp)
 	if n := cp.rqWorkers(); n > 0 {
@@ -160,9 +175,7 @@ func (s *Sim) Done() bool { return s.ended }
 // an animation can step the simulation frame by frame. It stops early, at
 // the moment the run ends, if it ends before t. Moving backwards is a no-op.
 func (s *Sim) RunUntil(t time.Duration) {
-	for !s.ended && s.dueBy(t) {
-		s.Step()
-	}
+	s.steps(min(t, s.stopAt), maxSteps)
 	if !s.ended && t > s.now {
 		if s.limit > 0 && t >= s.limit {
 			t = s.limit
@@ -176,12 +189,9 @@ func (s *Sim) RunUntil(t time.Duration) {
 // reports whether it reached t. A view calls it each frame so that a heavy
 // scenario at high speed slows the simulation down instead of the page.
 func (s *Sim) Advance(t time.Duration, maxEvents int) bool {
-	for n := 0; n < maxEvents; n++ {
-		if s.ended || !s.dueBy(t) {
-			s.RunUntil(t)
-			return true
-		}
-		s.Step()
+	if s.steps(min(t, s.stopAt), maxEvents) < maxEvents {
+		s.RunUntil(t)
+		return true
 	}
 	return false
 }
@@ -191,81 +201,142 @@ func (s *Sim) Run() Result {
 	if s.limit == 0 && s.cfg.Requests == 0 && s.cfg.Burst == 0 {
 		panic("engine: Run on an endless Sim that nothing ends; use RunUntil")
 	}
-	for !s.ended {
-		if !s.Step() && !s.ended {
-			// Nothing is left to happen: no event, no live change.
-			if s.limit > 0 {
-				s.RunUntil(s.limit)
-			}
-			s.ended = true
+	s.steps(s.stopAt, maxSteps)
+	if !s.ended {
+		// Nothing is left to happen: no event, no live change.
+		if s.limit > 0 {
+			s.RunUntil(s.limit)
 		}
+		s.ended = true
 	}
 	return s.Result()
 }
 
 // Step handles the next event, or applies the next live change, and
 // reports whether there was one.
-func (s *Sim) Step() bool {
-	if s.ended {
-		return false
-	}
-	if s.nextChange == len(s.changes) {
-		// No live change pending: the common case, without a call.
-	} else if ch := s.dueChange(); ch != nil {
-		if s.limit > 0 && ch.at > s.limit {
-			s.advance(s.limit)
-			s.ended = true
-			return false
-		}
-		s.advance(ch.at)
-		s.applyChange(ch)
-		s.arbiterQuiet = 0 // the timeout or the workers may have changed
-		return true
-	}
+func (s *Sim) Step() bool { return s.steps(s.stopAt, 1) == 1 }
+
+// maxTime is a time after every event, and maxSteps more steps than any
+// run takes.
+const (
+	maxTime  = time.Duration(1<<63 - 1)
+	maxSteps = 1<<63 - 1
+)
+
+// steps handles, one after another, the events and live changes due at or
+// before t, which is at most stopAt, but no more than max of them, and
+// returns how many it handled: fewer than max once the run has ended, when
+// nothing is left, or when the next one is after t. With t at stopAt, an
+// event after it ends the run as Step does. Run, RunUntil and Advance run
+// the loop here rather than a call per event, and the look that says
+// whether something is due is the search that finds it.
+func (s *Sim) steps(t time.Duration, max int) int {
 	q := &s.q
-	w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
-	if !q.held {
-		if q.found != 0 {
-			w = int(q.found - 1) // found by the look before this step (Advance), without a call
-		} else if q.len() == 0 {
-			return false
-		} else {
-			w = q.first()
+	n := 0
+	for ; n < max && !s.ended; n++ {
+		if s.nextChange == len(s.changes) {
+			// No live change pending: the common case, without a call.
+		} else if ch := s.dueChange(); ch != nil {
+			if s.tickAt <= ch.at {
+				// The tick comes first: an event at or before the change.
+				if s.tickAt > t {
+					return s.beyond(n, t)
+				}
+				s.tick()
+				continue
+			}
+			if ch.at > t && t < s.stopAt {
+				return n // not due yet
+			}
+			if s.limit > 0 && ch.at > s.limit {
+				s.advance(s.limit)
+				s.ended = true
+				return n
+			}
+			s.advance(ch.at)
+			s.applyChange(ch)
+			s.arbiterQuiet = 0 // the timeout or the workers may have changed
+			continue
 		}
-		e = q.at(w)
+		w, e := inHold, &q.hold // the held event is the earliest (the common case, without a call)
+		if !q.held {
+			if q.found != 0 {
+				w = int(q.found - 1) // found by a look before this step (dueChange), without a call
+			} else if q.len() == 0 {
+				if s.tickAt == maxTime {
+					return n // nothing is left
+				}
+				// The tick is all that is left.
+				if s.tickAt > t {
+					return s.beyond(n, t)
+				}
+				s.tick()
+				continue
+			} else {
+				w = q.first()
+			}
+			e = q.at(w)
+		}
+		if s.tickAt <= e.at && (s.tickAt < e.at || s.tickSeq < e.seq) {
+			// The tick comes first.
+			if s.tickAt > t {
+				return s.beyond(n, t)
+			}
+			s.tick()
+			continue
+		}
+		if e.at > t {
+			return s.beyond(n, t)
+		}
+		// The fields are read one by one, not as a whole event: one just pushed
+		// is still being written, and a wide copy would wait for it.
+		at, kind, a, b := e.at, e.kind, e.a, e.b
+		if w == inHold {
+			q.held = false
+		} else {
+			q.drop(w)
+		}
+		if at < s.m.series.next {
+			// advance, without a call, when no series point closes (at >= now).
+			s.m.integrate(at - s.now)
+			s.now = at
+		} else {
+			s.advance(at)
+		}
+		// The three kinds of nearly every event, without a call to handle.
+		switch kind {
+		case evSliceEnd:
+			s.sliceEnd(a, b)
+		case evArrive:
+			s.traffic.arrive(s, a, b)
+		case evIODone:
+			s.ioDone(a, b)
+		default:
+			s.handle(kind, a, b)
+		}
 	}
-	if s.limit > 0 && e.at > s.limit {
-		s.advance(s.limit)
-		s.ended = true
-		return false
+	return n
+}
+
+// beyond is what steps returns, n, when the next event (or tick) is after
+// t: if t is stopAt, the run ends there.
+func (s *Sim) beyond(n int, t time.Duration) int {
+	if t < s.stopAt {
+		return n // not due yet
 	}
-	// The fields are read one by one, not as a whole event: one just pushed
-	// is still being written, and a wide copy would wait for it.
-	at, kind, a, b := e.at, e.kind, e.a, e.b
-	if w == inHold {
-		q.held = false
-	} else {
-		q.drop(w)
-	}
-	if at < s.m.series.next {
-		// advance, without a call, when no series point closes (at >= now).
-		s.m.integrate(at - s.now)
-		s.now = at
-	} else {
-		s.advance(at)
-	}
-	// The three kinds of nearly every event, without a call to handle.
-	switch kind {
-	case evSliceEnd:
-		s.sliceEnd(a, b)
-	case evArrive:
-		s.traffic.arrive(s, a, b)
-	case evIODone:
-		s.ioDone(a, b)
-	default:
-		s.handle(kind, a, b)
-	}
-	return true
+	s.advance(s.limit)
+	s.ended = true
+	return n
+}
+
+// tick fires the arbiter's tick (arbiterTick) at its time and schedules the
+// next one a second later, as the event it stands for would: the next one
+// takes its seq now, after whatever this one scheduled.
+func (s *Sim) tick() {
+	s.advance(s.tickAt)
+	s.arbiterTick()
+	s.q.seq++
+	s.tickAt, s.tickSeq = s.now+arbiterTick, s.q.seq
 }
 
 // advance moves the clock to t, closing time-series points on the way.
@@ -288,9 +359,6 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.giveUp(a, b)
 	case evKeepaliveEnd:
 		s.keepaliveEnd(a, b)
-	case evArbiterTick:
-		s.arbiterTick()
-		s.q.push(event{at: s.now + arbiterTick, kind: evArbiterTick})
 	case evWorkerBoot:
 		s.workerBooted(a, b)
 	case evWorkerExit:

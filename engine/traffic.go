@@ -18,6 +18,7 @@ type traffic struct {
 	lateSrc  rand.PCG // reseeded for each upstream call's lateness (io-late)
 	seq      int64    // requests sent so far
 	burstN   int
+	seedMix  uint64 // mix of the run's seed, which never changes (a key read once), for the reseeds
 }
 
 // client is one closed-loop client and its connection to the server.
@@ -49,6 +50,7 @@ type conn struct {
 
 func (t *traffic) start(s *Sim) {
 	c := &s.cfg
+	t.seedMix = mix(c.Seed)
 	switch {
 	case c.Clients > 0:
 		t.clients = make([]client, c.Clients)
@@ -57,7 +59,7 @@ func (t *traffic) start(s *Sim) {
 			t.sendAfter(s, int32(i), 0)
 		}
 	case c.Rate > 0:
-		t.arrivals.Seed(mix(c.Seed), mix(streamArrivals))
+		t.arrivals.Seed(t.seedMix, mix(streamArrivals))
 		s.after(t.interArrival(c.Rate), evArrive, -1, 0)
 	case c.Burst > 0:
 		t.burstN = c.Burst
@@ -120,7 +122,7 @@ func (t *traffic) send(s *Sim, who, n uint64) *request {
 	r := s.newRequest()
 	r.seq = t.seq
 	r.draws = who<<40 ^ n
-	t.src.Seed(mix(c.Seed), mix(r.draws))
+	t.src.Seed(t.seedMix, mix(r.draws))
 	hit := uniform(&t.src) < c.Cache
 	if !hit && c.Slow > 0 {
 		r.slow = uniform(&t.src) < c.Slow
@@ -186,7 +188,7 @@ func (t *traffic) late(s *Sim, draws uint64, i int) time.Duration {
 	if s.cfg.IOLate == 0 {
 		return 0
 	}
-	t.lateSrc.Seed(mix(s.cfg.Seed)^streamLate, mix(draws^uint64(i+1)<<56))
+	t.lateSrc.Seed(t.seedMix^streamLate, mix(draws^uint64(i+1)<<56))
 	return t.expDraw(&t.lateSrc, s.cfg.IOLate)
 }
 
@@ -274,7 +276,7 @@ func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
 // exponential, of mean rtt, from a source seeded by (seed, a, n) so that
 // every lane of a comparison draws the same; twice on a new connection.
 func (t *traffic) netTime(s *Sim, a int32, n int64, newConn bool) time.Duration {
-	t.netSrc.Seed(mix(s.cfg.Seed)^streamNet, mix(uint64(a+1)<<40^uint64(n)))
+	t.netSrc.Seed(t.seedMix^streamNet, mix(uint64(a+1)<<40^uint64(n)))
 	d := t.expDraw(&t.netSrc, s.cfg.RTT)
 	if newConn {
 		d += t.expDraw(&t.netSrc, s.cfg.RTT)
