@@ -84,6 +84,11 @@ var uwsgiHost = host{
 	name:        "uwsgi",
 	keys:        keyWorkers | keyBacklog,
 	listenQueue: 100,
+	// core/socket.c sets TCP_DEFER_ACCEPT (socket-timeout, 4 s) on every
+	// TCP socket unless --no-defer-accept: a client that connected and
+	// sent nothing was accepted 7.26 s later, when the SYN-ACK resent
+	// from the third timeout brought an ACK past the deferring period.
+	deferAccept: true,
 	master:      func(*Config) bool { return true },
 	fixedWorkers: "uWSGI forks --processes workers once; its master FIFO's + and - only move the " +
 		"cheaper subsystem's count (core/fifo.c:81-82, core/master_utils.c:1742-1748), which is off " +
