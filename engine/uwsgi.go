@@ -31,7 +31,10 @@ var uwsgi = spec{
 		"connection, serves it and closes it: no keep-alive on --http-socket. A " +
 		"connection that finds no free thread waits in the kernel's listen queue, " +
 		"which uWSGI asks to be 100 long; when it is full, Linux drops the client's " +
-		"SYN and the client's kernel sends it again 1s, 2s, 3s, 4s, 5s, 7s, 11s... later. No harakiri by default: " +
+		"SYN and the client's kernel sends it again 1s, 2s, 3s, 4s, 5s, 7s, 11s... later. " +
+		"uWSGI defers the accept until the request comes (TCP_DEFER_ACCEPT): a client whose SYN " +
+		"was answered before the queue filled has its request dropped and resent 0.2s, 0.6s, 1.5s, 3.1s... later, " +
+		"or gets in by the SYN-ACK resent at 7s without its request, and the thread that accepts it waits for it. No harakiri by default: " +
 		"a slow request is never killed.",
 	host: &uwsgiHost,
 	unit: unitThread,
