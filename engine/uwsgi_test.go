@@ -158,3 +158,18 @@ func TestHalfOpenOnlyWithDeferAccept(t *testing.T) {
 		t.Errorf("sync: the fifth connection's first segment %+v, want connecting until its SYN's resend at 1.024s (jiffy 256)", tl.Segments)
 	}
 }
+
+// Linux keeps at most backlog pending request socks; a SYN beyond them gets
+// a cookie (tcp_syncookies=1), which keeps nothing on the server, so no
+// SYN-ACK is resent. With --listen 1 and four half-open connections, the
+// first two hold request socks and get in by the SYN-ACK at 7.168 s, and the
+// other two wait for their requests' sixth transmission, at 13.312 s.
+func TestUWSGIHalfOpenCookies(t *testing.T) {
+	text := "model=uwsgi threads=2 backlog=1 clients=8 rtt=200µs think=60s requests=8 duration=30s io=6.8s io@6.7s=3s"
+	for seq, want := range map[int64]time.Duration{5: 7168 * time.Millisecond, 6: 7168 * time.Millisecond, 7: 13312 * time.Millisecond, 8: 13312 * time.Millisecond} {
+		tl := timelineOf(t, text, seq, 30*time.Second)
+		if len(tl.Segments) == 0 || tl.Segments[0].State != StateConnecting || tl.Segments[0].End != want {
+			t.Errorf("connection %d: first segment %+v, want half-open (connecting) until %v", seq, tl.Segments[:min(1, len(tl.Segments))], want)
+		}
+	}
+}
