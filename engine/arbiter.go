@@ -101,8 +101,10 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
+	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false
 	p.pool.wait.clear()
+	s.stopMain(pid)
 }
 
 // workerBooted is a worker of generation gen done booting: it accepts.

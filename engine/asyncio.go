@@ -16,7 +16,9 @@ var asyncio = spec{
 		"(time.sleep, a synchronous driver) holds the loop: it accepts nothing and " +
 		"runs no other task until the call returns. The app's aiohttp client opens at " +
 		"most 100 upstream connections at once, and sends a call on a new connection " +
-		"only once it is made, a turn of the loop later.",
+		"only once it is made, a turn of the loop later. With http-client=httpx a call " +
+		"runs through ten turns of the loop (httpcore's locks each yield once), and calls " +
+		"that start together pass its pool's lock one every two turns.",
 	host:    &uvicorn,
 	unit:    unitTask,
 	threads: one, // the loop's thread; the pool serves no request

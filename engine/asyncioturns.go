@@ -56,7 +56,7 @@ func (s *Sim) parseCPU(d time.Duration) time.Duration {
 // step, with the handler's CPU, runs in the loop's next iteration.
 func (s *Sim) taskStart(r *request) bool {
 	r.nextIter = s.holdsLoop(r)
-	return s.runCPU(r, true, taskStepCPU+r.cpu, stepCalls)
+	return s.runCPU(r, true, taskStepCPU+r.cpu+s.httpxStart(r), stepCalls)
 }
 
 // nextIteration is r, which holds worker p's loop, going on with d of CPU
@@ -83,7 +83,13 @@ func (s *Sim) nextIteration(p *proc, r *request, d time.Duration) bool {
 // whose whole measured wake-up (sleepWakeTask) is less, half of that (the
 // heap pop and the future's result; not measured apart). The task's step
 // gets the rest of the measured resume.
-func (s *Sim) callbackCPU() time.Duration { return min(s.cost.resume/2, s.cost.wake) }
+// httpx's read runs its measured share of the call besides (httpxRead).
+func (s *Sim) callbackCPU(r *request) time.Duration {
+	if s.httpxTurns(r) {
+		return s.cost.wake + s.httpxRead()
+	}
+	return min(s.cost.resume/2, s.cost.wake)
+}
 
 // callbackWakes is r's wait over, its call back or its sleep done: on
 // asyncio's loop the callback that ends it runs in a slice of its own, and
@@ -95,7 +101,7 @@ func (s *Sim) callbackWakes(r *request) bool {
 	}
 	r.wakes = 1
 	r.calledBack = true
-	if !s.runCPU(r, true, s.callbackCPU(), stepCallback) {
+	if !s.runCPU(r, true, s.callbackCPU(r), stepCallback) {
 		s.proceed(r.id)
 	}
 	return true
@@ -106,6 +112,9 @@ func (s *Sim) callbackWakes(r *request) bool {
 // data_received, which sets the future the task awaits) or the sleep's
 // timer. r's task goes on in the next iteration.
 func (s *Sim) callbackRan(r *request) bool {
+	if s.httpxBody(r) {
+		return true // httpx's steps after the read (httpxturns.go)
+	}
 	r.step = stepResume
 	r.nextIter = true
 	return false
@@ -114,11 +123,14 @@ func (s *Sim) callbackRan(r *request) bool {
 // taskResumeCPU is d, the CPU of r's task coming back from its wait, less
 // what the callback that ended the wait ran.
 func (s *Sim) taskResumeCPU(r *request, d time.Duration) time.Duration {
-	if r.calledBack {
-		r.calledBack = false
-		return max(0, d-s.callbackCPU())
+	if !r.calledBack {
+		return d
 	}
-	return d
+	r.calledBack = false
+	if s.httpxTurns(r) {
+		return s.httpxTail(r) // the rest ran before and after the call (httpxturns.go)
+	}
+	return max(0, d-s.callbackCPU(r))
 }
 
 // acceptStart is r's new connection reaching asyncio's loop, which takes it

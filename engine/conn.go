@@ -105,6 +105,10 @@ func (s *Sim) reuseConn(r *request, cn *conn) {
 	p.kept--
 	s.startTask(pid)
 	r.step = stepStart
+	if s.sp.mainTurn != nil {
+		s.mainReadable(pid, r) // its main thread hands it out (mainthread.go)
+		return
+	}
 	s.proceed(r.id)
 }
 

@@ -47,6 +47,8 @@ type costs struct {
 	connect   time.Duration // extra CPU when the request came on a new connection (accept, protocol set-up)
 	resume    time.Duration // CPU to come back from one upstream call (the HTTP client's work, a greenlet or task switch)
 	coldExtra time.Duration // of resume, what a call that waited costs more than one that answered at once (the process still hot on its core)
+	send      time.Duration // of resume, what the HTTP client runs before its call goes out (sendsplit.go); 0: all of it after
+	upConnect time.Duration // extra CPU before a call for which the client opens a new upstream connection (sendsplit.go); 0 for none
 	wake      time.Duration // of parse and resume, the CPU of one iteration of the event loop (epoll_wait and its bookkeeping), shared by the tasks ready in the same iteration (loopTurn); 0 for none
 	trips     uint8         // times a call on a green hub goes round the hub's loop before it is sent (hubtrips.go); 0 for none
 	tripCPU   time.Duration // of resume, the CPU each trip's turn runs, after the hub gives the greenlet back

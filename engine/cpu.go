@@ -154,6 +154,9 @@ func (s *Sim) startSlice(tid int32) {
 			s.handlerStarted(r)
 		}
 		s.setState(r, stCPU)
+		if th.proc >= 0 && s.procs[th.proc].main.await > 0 {
+			s.mainStarted(tid) // Thread.start returns (mainthread.go)
+		}
 	}
 	s.after(th.slice, evSliceEnd, tid, th.gen)
 }
@@ -203,7 +206,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	// GIL sees a switch there. Only a real wait (its upstream call, an empty
 	// backlog) puts it to sleep. An event loop goes on under its GIL when
 	// other threads wait for it (goOn).
-	if (!th.loop && p.readyQ.len() == 0 || th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval) && s.goOn(tid) {
+	if ((!th.loop || th.req < 0 && s.isMain(tid)) && p.readyQ.len() == 0 || th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval) && s.goOn(tid) {
 		return
 	}
 	s.dropGIL(p, pid)
@@ -299,6 +302,10 @@ func (s *Sim) cpuDone(tid int32) {
 	}
 	if th.proc < 0 {
 		s.jobCPUDone(^th.proc)
+		return
+	}
+	if th.req < 0 && s.isMain(tid) {
+		s.mainDone(th.proc) // mainthread.go
 		return
 	}
 	if th.req < 0 {

@@ -12,10 +12,12 @@ var gthread = spec{
 	name:   "gthread",
 	title:  "gunicorn -k gthread: a pool of threads per worker process",
 	source: "gunicorn/workers/gthread.py",
-	doc: "Each worker process has a pool of threads. Its main thread accepts " +
-		"whenever it holds fewer than worker_connections connections, whether or not " +
-		"a thread is free, and queues each one in its own executor, so requests wait " +
-		"inside the worker that won them and the workers' queues are uneven. A kept " +
+	doc: "Each worker process has a pool of threads. Its main thread accepts one " +
+		"connection per turn of its loop whenever it holds fewer than worker_connections, " +
+		"whether or not a thread is free, and queues each one in its own executor, so " +
+		"requests wait inside the worker that won them and the workers' queues are " +
+		"uneven. The main thread shares the GIL with the pool, and each turn looks over " +
+		"every request the worker holds, so a busy worker admits new ones slowly. A kept " +
 		"connection parks in the worker's poller for 2s. The main thread notifies the " +
 		"arbiter whatever the pool does, so a slow request never kills the worker.",
 	host: &gunicorn,
@@ -35,17 +37,13 @@ var gthread = spec{
 	// queued behind a running task gets none for a while (burst.go).
 	acceptLate: gthreadAcceptLate,
 	slots:      true,
-	// The main loop (run, gthread.py:193-221) turns once for each poller
-	// event, a request on a kept connection or a new one, and each turn
-	// calls futures.wait(self.futures, timeout=0, ...) (:206), which makes
-	// a set of every pending future, takes each one's condition lock and
-	// scans their states, then removes the finished ones from the deque
-	// self.futures (:215, deque.remove). So each request costs the main
-	// thread, on the GIL, CPU in proportion to the requests the worker
-	// holds: gthreadPerFuture for each.
-	dispatch: func(s *Sim, p *proc) time.Duration {
-		return time.Duration(max(0, p.conns-p.kept)) * gthreadPerFuture
-	},
+	// The main loop (run, gthread.py:193-221) is a thread of its own on
+	// the GIL (engine/mainthread.go): it admits one new connection a turn,
+	// and each turn calls futures.wait(self.futures, timeout=0, ...)
+	// (:206) over every future it has submitted, which makes a set of them,
+	// takes each one's condition lock and scans their states, then removes
+	// the finished ones from the deque self.futures (:215, deque.remove).
+	mainTurn: futuresWait,
 	// handle_request: force_close when len(self._keep) >= max_keepalived,
 	// which is worker_connections - threads (gthread.py:320).
 	maxKept: func(c *Config) int { return c.WorkerConnections - c.threadsOr(gunicornThreads) },
@@ -55,27 +53,65 @@ var gthread = spec{
 	real: gunicornServer("gthread", func(c *Config) []string { return []string{"--threads", strconv.Itoa(c.threadsOr(gunicornThreads))} }),
 	// 514µs a request kept alive, 583µs on a new connection.
 	costs: costs{
-		parse: 343 * time.Microsecond, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
-		resume: 1600 * time.Microsecond, coldExtra: requestsCold, asyncView: 760 * time.Microsecond,
+		parse: 343*time.Microsecond - gthreadTurnFew, respond: 171 * time.Microsecond, connect: 69 * time.Microsecond,
+		resume: 1600 * time.Microsecond, coldExtra: requestsCold, send: requestsSend, upConnect: requestsConnect, asyncView: 760 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot, exit: gunicornExit,
 		clientLib: mb(8), procRSS: mb(34.2), procVSZ: mb(42.1), extraRSS: mb(15.8), masterRSS: gunicornArbiterRSS, masterVSZ: mb(34.3),
 		connRSS: gthreadConnRSS, unshareRSS: gunicornUnshare, unshareAfter: gthreadUnshareAfter,
 	},
 }
 
-// gthreadPerFuture is the main loop's CPU per request for each request
-// the worker holds (its futures). Fitted to the quiet run: with 1000
-// clients each keeping a request in one worker, the worker spent 3.30 ms
-// of CPU per request with 50 threads (row articles-threads) and 3.37 ms
-// with 1000 (articles-threads-1000), about 1.1 ms above the engine's 2.23
-// and 2.28 in both, so it grows with the requests held, not the threads;
-// gthread rows holding 5-16 requests a worker show no such rise. On this
-// machine, loaded (load average 2.3), futures.wait(timeout=0) over 1000
-// pending futures took 0.33 ms of CPU with one of them done and 0.77 ms
-// with none (Python 3.11, time.thread_time); the rest is the deque's
-// remove, the condition locks shared with up to 1000 threads, and turns
-// of the loop that found no finished future.
-const gthreadPerFuture = 1100 * time.Nanosecond
+// futuresWait is the CPU of a turn of gthread's main loop beyond its
+// submits: futures.wait(timeout=0, return_when=FIRST_COMPLETED) over the n
+// futures of its deque, and the rest of the turn (select's return, notify,
+// the deque's remove, murder_keepalived). Measured on this machine (Python
+// 3.11, time.thread_time, load average 1.0-1.8), futures.wait over 10, 100,
+// 369 and 1000 pending futures took 49, 148, 629 and 1789µs of CPU; the
+// engine joins the points with straight lines, below 10 on the line through
+// the first two (38µs at none) and beyond 1000 on the last one's. With a
+// future done (done) it costs futuresDoneShare of that:
+// concurrent/futures/_base.py's wait makes the set and takes every
+// future's condition in both cases, but returns there when one is done;
+// with none it installs a waiter on each future, waits (timeout 0), and
+// takes each condition again to remove it. Measured over 1000 pending
+// futures, loaded (load average 2.3): 0.33 ms with one of them done, 0.77
+// ms with none.
+func futuresWait(n int, done bool) time.Duration {
+	pts := futuresWaitAt
+	i := 1
+	for i < len(pts)-1 && n > pts[i].n {
+		i++
+	}
+	a, b := pts[i-1], pts[i]
+	d := a.d + (b.d-a.d)*time.Duration(n-a.n)/time.Duration(b.n-a.n)
+	if done {
+		return d * futuresDoneShare / 100
+	}
+	return d
+}
+
+// futuresDoneShare is the share, in percent, of futures.wait's CPU that it
+// costs when a future is done: 0.33 / 0.77 ms (futuresWait).
+const futuresDoneShare = 43
+
+// futuresWaitAt are futuresWait's measured points.
+var futuresWaitAt = [...]struct {
+	n int
+	d time.Duration
+}{{10, 49 * time.Microsecond}, {100, 148 * time.Microsecond}, {369, 629 * time.Microsecond}, {1000, 1789 * time.Microsecond}}
+
+// gthreadSubmit is the main thread's CPU to hand one event to an idle pool
+// thread (accept and TConn, or unregister and _keep.remove; then
+// tpool.submit and _wrap_future): measured 8µs for a submit to an idle
+// ThreadPoolExecutor thread (Python 3.11, this machine, load average 1.0).
+const gthreadSubmit = 8 * time.Microsecond
+
+// gthreadTurnFew is a turn of the main loop with about 10 futures pending,
+// one submit included: what the CPU that the calibration rows measured
+// before the handler (343µs a request, on rows that hold 5-25 requests a
+// worker) counted of the main thread's turn. The engine takes it out of
+// parse, so that a request with a turn of its own costs what it did there.
+const gthreadTurnFew = 49*time.Microsecond + gthreadSubmit
 
 // gthreadAcceptLate is the chance that the gthread workers woken by a
 // burst of connections, all but the first, are queued behind a running

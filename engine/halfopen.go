@@ -86,6 +86,9 @@ const (
 // 203 connects return at once and 97 SYNs dropped: its SYNs and requests
 // interleave; docs/models.md, uwsgi.)
 func (s *Sim) synAnswered(r *request) bool {
+	if s.backlog.len() == 0 {
+		return false // full of connections handed to a main thread (mainthread.go)
+	}
 	return s.synAt(r) < s.reqs[*s.backlog.last()].since
 }
 

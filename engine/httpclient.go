@@ -175,6 +175,7 @@ func laneCosts(c *Config) costs {
 			k.resume = sleepWakeThread
 		}
 		k.coldExtra = 0 // measured with sleepers, no client
+		k.send, k.upConnect = 0, 0
 		return k
 	}
 	k = withTrips(c, k)
@@ -182,6 +183,7 @@ func laneCosts(c *Config) costs {
 	if cl == def {
 		return k
 	}
+	k.send, k.upConnect = 0, 0 // measured for requests only
 	// The model's figure (its default client's call, calibrated on the real
 	// server) changes by the difference of the two clients' measured CPU
 	// per call: the calibration rows gevent-urllib and asyncio-httpx kept

@@ -7,8 +7,9 @@ import (
 
 // Background jobs (background=N): RQ 1.13 on Redis 7. The request's handler
 // calls Queue.enqueue, which saves the job's hash and RPUSHes its id onto
-// the queue's Redis list in one pipeline (rq/queue.py enqueue_job), and
-// answers 202 with the job's id at once; the scenario's calls and cpu move
+// the queue's Redis list in one pipeline (rq/queue.py enqueue_job), a round
+// trip to redis-server (jobsredis.go), and answers 202 with the job's id
+// without waiting for the job; the scenario's calls and cpu move
 // from the request to the job. N `rq worker` processes, separate from the
 // web server, take jobs from the list's head (rq/queue.py dequeue_any: BLPOP
 // when the worker waits, so the list is first in, first out, and Redis
@@ -29,22 +30,26 @@ import (
 // call; jobCallCPU after each upstream call; jobSuccessCPU, after which the
 // job has finished; then jobReapCPU before the worker waits for the next.
 //
+// The enqueue in the web worker is a round trip to redis-server, a process
+// of its own (jobsredis.go, which has its measurements).
+//
 // Measured on this project's 2-core VM (calibrate/apps/rq_jobs.py, a job of
-// no calls that imports requests; docs/models.md): 3000 enqueues cost
-// 0.194 ms of the web worker's CPU and 0.043 ms of Redis's each; 300 jobs
+// no calls that imports requests; docs/models.md): 300 jobs
 // through one forking worker cost 69.1 ms of the worker's CPU each (its
 // reaped horses included) and 1.25 ms of Redis's; with the job's module
 // imported in the worker first (rq worker -c rq_preload) 11.0 ms and
 // 0.93 ms; a SimpleWorker 1.5 ms and 0.41 ms. So the fork, the horse and
 // RQ's Redis bookkeeping cost about 12 ms a job, and the horse's import of
 // the job's module (requests and what it imports) 58 ms. Redis's own CPU
-// is charged to the process that causes it. The split of the 12 ms between
-// before the job (fork, horse set-up, prepare_job_execution), after it
+// for a job's dequeue and bookkeeping is charged to the job; its CPU for an
+// enqueue runs on redis-server's process and is counted with the RQ
+// workers' too (Jobs.CPUPerJobMS), not as the web worker's. The split of
+// the 12 ms between before the job (fork, horse set-up, prepare_job_execution), after it
 // (handle_job_success) and the reap (os._exit, waitpid, heartbeat) is not
 // measured: the wall time between one job's ended_at and the next one's
 // started_at was about a seventh of a job's.
 const (
-	jobEnqueueCPU = 237 * time.Microsecond  // Queue.enqueue in the handler, with Redis's share
+	jobEnqueueCPU = 280 * time.Microsecond  // Queue.enqueue in the handler up to its send (jobsredis.go)
 	jobForkCPU    = 9 * time.Millisecond    // dequeue, fork, the horse's set-up and prepare_job_execution
 	jobImportCPU  = 58 * time.Millisecond   // the horse imports the job's module
 	jobSuccessCPU = 1 * time.Millisecond    // handle_job_success: the result and ended_at into Redis
@@ -124,6 +129,7 @@ type jobQueue struct {
 	seriesDone         int64         // jobs finished in the current series step
 	cpu                time.Duration // CPU the RQ workers have run so far (sliceEnd counts it)
 	python             bool          // the lane's app can enqueue (pythonApp), read once at New
+	redis              redisServer   // redis-server, which runs the enqueues' transactions (jobsredis.go)
 }
 
 // on reports whether the lane has had background jobs.
@@ -135,6 +141,7 @@ func (s *Sim) startJobs(n int) {
 	q := &s.jobs
 	if !q.on() {
 		q.lat = newHistogram(7)
+		s.startRedis()
 	}
 	for range n {
 		i := int32(len(q.workers))
@@ -170,10 +177,14 @@ func (q *jobQueue) addMemory(d int64) {
 }
 
 // cpuProc returns the process pid of the CPU scheduler: a web worker, or
-// (pid < 0) RQ worker ^pid, or a client thread (clientcpu.go).
+// (pid < 0) RQ worker ^pid, redis-server (redisPid) or a client thread
+// (clientcpu.go).
 func (s *Sim) cpuProc(pid int32) *proc {
 	if isClientPid(pid) {
 		return &s.cli.procs[pid-clientPid] // the clients' (clientcpu.go)
+	}
+	if pid == redisPid {
+		return &s.jobs.redis.proc // redis-server (jobsredis.go)
 	}
 	if pid < 0 {
 		return &s.jobs.procs[^pid]
@@ -181,20 +192,33 @@ func (s *Sim) cpuProc(pid int32) *proc {
 	return &s.procs[pid]
 }
 
-// enqueueJob is Queue.enqueue at the end of r's handler: r's work becomes a
-// job at the tail of Redis's list, and r answers at once.
-func (s *Sim) enqueueJob(r *request) {
+// enqueueJob is Queue.enqueue at the end of r's handler, whose CPU up to
+// the send has run: r's work becomes a job, r's transaction goes to
+// redis-server (jobsredis.go), and r waits for its reply. It reports that
+// r waits.
+func (s *Sim) enqueueJob(r *request) bool {
 	q := &s.jobs
 	id, fresh := q.free.take(len(q.all))
 	if fresh {
 		q.all = append(q.all, job{})
 	}
 	j := &q.all[id]
-	q.enqueued++
-	j.seq, j.n, j.enqueued, j.cpu, j.call = r.seq, q.enqueued, s.now, r.jobCPU, 0
+	// RQ stamps enqueued_at before it sends the job (enqueue_job).
+	j.seq, j.enqueued, j.cpu, j.call = r.seq, s.now, r.jobCPU, 0
 	j.draws = r.draws
 	j.lat = append(j.lat[:0], r.lat...)
 	r.lat = r.lat[:0]
+	s.sendEnqueue(r, id)
+	return true
+}
+
+// pushJob puts job id at the tail of Redis's list, as redis-server runs
+// its enqueue's RPUSH, from which on it counts as enqueued; an idle
+// worker's BLPOP takes it at once.
+func (s *Sim) pushJob(id int32) {
+	q := &s.jobs
+	q.enqueued++
+	q.all[id].n = q.enqueued
 	q.list.push(id)
 	q.peakList = max(q.peakList, q.list.len())
 	if q.idle.len() > 0 {
@@ -220,8 +244,13 @@ func (s *Sim) jobCPU(wi int32, st jobStep, d time.Duration) {
 	s.wantCPU(w.tid, d)
 }
 
-// jobCPUDone continues RQ worker wi after its step's CPU.
+// jobCPUDone continues RQ worker wi after its step's CPU, or redis-server
+// (wi = ^redisPid) after a transaction's.
 func (s *Sim) jobCPUDone(wi int32) {
+	if wi == ^redisPid {
+		s.redisDone()
+		return
+	}
 	q := &s.jobs
 	w := &q.workers[wi]
 	j := &q.all[w.job]

@@ -7,8 +7,8 @@ import "time"
 // latency runs from that enqueue to the moment its RQ worker stored the
 // result (RQ's enqueued_at to ended_at).
 type Jobs struct {
-	Workers       int     `json:"workers"` // RQ worker processes now
-	Enqueued      int64   `json:"enqueued"`
+	Workers       int     `json:"workers"`  // RQ worker processes now
+	Enqueued      int64   `json:"enqueued"` // jobs redis-server has put in its list
 	Finished      int64   `json:"finished"`
 	Queued        int     `json:"queued"`         // in Redis's list now, waiting for a worker
 	Running       int     `json:"running"`        // held by a worker now, not yet finished
@@ -16,7 +16,7 @@ type Jobs struct {
 	ThroughputJPS float64 `json:"throughput_jps"` // jobs finished per simulated second
 	LatencyMS     Latency `json:"latency_ms"`     // of finished jobs, from enqueued to finished
 	MemoryMB      float64 `json:"memory_mb"`      // peak resident memory of the RQ workers and their horses
-	CPUPerJobMS   float64 `json:"cpu_ms_per_job"` // the RQ workers' CPU (their horses' too) per finished job
+	CPUPerJobMS   float64 `json:"cpu_ms_per_job"` // the RQ workers' CPU (their horses' too) and redis-server's per finished job
 }
 
 // jobsResult returns the lane's job figures, or nil without background jobs.

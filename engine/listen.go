@@ -39,18 +39,22 @@ func (s *Sim) connect(r *request) {
 // (include/net/sock.h sk_acceptq_is_full: sk_ack_backlog >
 // sk_max_ack_backlog), so it holds backlog+1.
 func (s *Sim) admit(r *request) bool {
-	if s.backlog.len() == 0 {
+	// A connection given to a worker whose main thread has yet to accept it
+	// is still in the accept queue (mainthread.go): when that queue is full
+	// the SYN is dropped as below.
+	if s.backlog.len() == 0 && s.unaccepted() <= s.backlogCap {
 		if pid := s.pickWorker(); pid >= 0 {
 			s.accept(pid, r)
 			return true
 		}
 	}
-	if s.backlog.len() > s.backlogCap {
+	q := s.backlog.len() + s.unaccepted() // mainthread.go
+	if q > s.backlogCap {
 		return false
 	}
 	s.backlog.push(r.id)
 	s.setState(r, stBacklog)
-	s.m.peakBacklog = max(s.m.peakBacklog, s.backlog.len())
+	s.m.peakBacklog = max(s.m.peakBacklog, q+1)
 	return true
 }
 
@@ -188,6 +192,10 @@ func (s *Sim) accept(pid int32, r *request) {
 	r.step = stepStart
 	if unread {
 		s.awaitRequest(r)
+		return
+	}
+	if s.sp.mainTurn != nil {
+		s.mainAccept(pid, r) // its main thread accepts it (mainthread.go)
 		return
 	}
 	s.proceed(r.id)

@@ -164,6 +164,9 @@ func (s *Sim) giveBackConns(r *request) {
 
 // goOut sends r's call, which holds one of worker p's upstream connections.
 func (s *Sim) goOut(p *proc, r *request) {
+	if s.newUpConn(p, r) {
+		return // sendsplit.go
+	}
 	if !s.sp.connectInTurn || r.blocking || r.parallel || p.upOpen >= p.up.n {
 		s.beginIO(r)
 		return

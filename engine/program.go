@@ -64,9 +64,6 @@ func (s *Sim) start(r *request) bool {
 		d += s.cost.connect
 		r.wakes += acceptTurns // the accept's iterations before the read
 	}
-	if s.sp.dispatch != nil {
-		d += s.sp.dispatch(s, &s.procs[r.proc])
-	}
 	d = s.parseCPU(d) // asyncioturns.go
 	if s.limited() {
 		return s.runCPU(r, true, d, stepParsed) // limit.go
@@ -91,7 +88,7 @@ func (s *Sim) parsedRun(r *request, d time.Duration) bool {
 	if s.sp.callSoonTurn {
 		return s.runCPU(r, true, d, stepTaskStart) // asyncioturns.go
 	}
-	d += r.cpu
+	d += r.cpu + s.sendCost(r) // sendsplit.go
 	if s.asyncView {
 		// asgiref's async_to_sync: a new event loop on a new thread.
 		d += s.cost.asyncView
@@ -120,13 +117,13 @@ func (s *Sim) handOff(r *request) bool {
 func (s *Sim) makeCalls(r *request) bool {
 	if r.job {
 		r.job = false
-		s.enqueueJob(r) // the calls leave with the job
+		return s.enqueueJob(r) // the calls leave with the job; r waits for Redis's reply
 	}
 	if int(r.call) >= len(r.lat) {
 		r.step = stepRespond
 		return false
 	}
-	if s.hubTrip(r) {
+	if s.hubTrip(r) || s.httpxTurn(r) {
 		return true
 	}
 	r.step = stepResume
@@ -196,7 +193,7 @@ func (s *Sim) respond(r *request) bool {
 		// loop runs its future's callback in one iteration.
 		r.wakes = 1
 	default:
-		d += s.resumeCPU(r) // coming back from the last call
+		d += s.resumeCPU(r) - s.sendCost(r) // coming back from the last call; its send ran before it (sendsplit.go)
 		r.wakes = s.callWakes()
 	}
 	if s.sp.freeThreadFirst && !s.sp.freeOnLoop {

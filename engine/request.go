@@ -99,6 +99,7 @@ type request struct {
 	trips          uint8         // trips round the hub's loop its next call has made (hubtrips.go)
 	calledBack     bool          // the callback that woke it (a timer, its response's read) has run part of its wake-up (asyncioturns.go)
 	turnsLeft      uint8         // accept turns its new connection has yet to run (asyncioturns.go)
+	callTurn       uint8         // the step its httpx call on asyncio's loop is at (httpxturns.go)
 	madeConn       bool          // its new connection's accept turns have run (asyncioturns.go)
 	nextIter       bool          // its next slice on the loop runs in the loop's next iteration (asyncioturns.go)
 	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
@@ -185,6 +186,7 @@ func (s *Sim) newRequest() *request {
 	r.failed, r.failedAt, r.reject = noCause, 0, noCause
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
 	r.heldConns, r.calledBack, r.nextIter, r.madeConn = 0, false, false, false
+	r.callTurn = 0
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]
 	r.segs = r.segs[:0]

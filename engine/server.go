@@ -41,13 +41,16 @@ type proc struct {
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one
 
-	up resource // upstream connections; requests wait for one (one entry a call)
+	up       resource // upstream connections; requests wait for one (one entry a call)
+	httpLock resource // httpcore's pool lock: httpx's calls take it in turn (httpxturns.go)
 	// upOpen is how many upstream connections the client has opened
 	// (pool.go).
 	upOpen int
 	// upKeyed is aiohttp's host key in the connector's _waiters: a new
 	// call waits even with a connection free (pool.go).
 	upKeyed bool
+
+	main mainThread // the thread that admits work to the pool, on a model that has one (mainthread.go)
 
 	threadIDs []int32 // every thread this worker slot has had
 	freeTids  []int32 // of those, the ones that exited, to reuse
@@ -95,7 +98,9 @@ func (s *Sim) bootProc(pid int32) {
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
+	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false
+	s.bootMain(pid)
 	if s.unit.serverLoop {
 		p.loop = s.newThread(pid, false)
 		s.threads[p.loop].loop = true

@@ -52,7 +52,7 @@ type RequestSnap struct {
 func (s *Sim) Snapshot(snap *Snapshot) {
 	snap.Now, snap.Model, snap.Cores = s.now, s.cfg.Model, s.cores
 	snap.Busy = s.cores - s.freeCores
-	snap.Backlog, snap.Upstream = s.backlog.len(), s.upstream
+	snap.Backlog, snap.Upstream = s.backlog.len()+s.unaccepted(), s.upstream
 	snap.Clients = s.traffic.shown()
 	s.snapJobs(&snap.Jobs)
 	snap.Sleep = s.sleep
@@ -98,20 +98,27 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 		}
 		s.snapIndex = append(s.snapIndex, j)
 	}
-	order := func(q *fifo) {
+	order := func(q *fifo, from int) {
 		for i := 0; i < q.len(); i++ {
 			if j := s.snapIndex[q.at(i)]; j >= 0 {
-				snap.Requests[j].Order = i
+				snap.Requests[j].Order = from + i
 			}
 		}
 	}
-	order(&s.backlog)
+	order(&s.backlog, 0)
+	// Connections a worker's main thread has yet to accept wait in the
+	// listen queue too, after those no worker has taken (mainthread.go).
+	from := s.backlog.len()
+	for i := range s.procs {
+		order(&s.procs[i].main.fresh, from)
+		from += s.procs[i].main.fresh.len()
+	}
 	for i := range s.procs {
 		p := &s.procs[i]
-		order(&p.pool.wait)
-		order(&p.up.wait)
+		order(&p.pool.wait, 0)
+		order(&p.up.wait, 0)
 		if p.loop >= 0 {
-			order(&p.turn.wait)
+			order(&p.turn.wait, 0)
 		}
 	}
 }

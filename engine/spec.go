@@ -89,11 +89,13 @@ type spec struct {
 	// returns `await future` inside `async with limiter`). Without it the
 	// thread frees itself as its handler returns.
 	freeOnLoop bool
-	// dispatch is the CPU the worker's main thread spends to hand request
-	// work to its pool, which grows with what worker p already holds
-	// (gthread's futures.wait); it runs on the GIL, before the handler.
-	// nil: nothing beyond parse.
-	dispatch func(s *Sim, p *proc) time.Duration
+	// mainTurn is the CPU of one turn of the worker's main thread, which
+	// admits new connections and requests on kept ones to its pool one turn
+	// at a time (engine/mainthread.go), beyond its submits, with that many
+	// futures in its deque, some of them done or none (gthread's
+	// futures.wait); it runs on the GIL. nil: the model has no such
+	// thread, and a request goes straight to its pool.
+	mainTurn func(futures int, done bool) time.Duration
 	// heartbeat is the worker timeout's rule: since when worker p has not
 	// notified its master, or -1 if it is notifying. nil: nothing ever
 	// kills a worker for a slow request.

@@ -48,8 +48,11 @@ func Narrate(s *engine.Snapshot) string {
 		}
 	}
 	onIO := "on the upstream" // where a request in StateIO waits
-	if s.Sleep {
+	switch {
+	case s.Sleep:
 		onIO = "in a sleep"
+	case waitsOnRedis(s):
+		onIO = "on Redis's reply to their enqueue"
 	}
 	inFlight := len(s.Requests)
 	cpuWait := n[engine.StateWaitGIL] + n[engine.StateWaitCore] + n[engine.StateWaitLoop]
@@ -111,4 +114,20 @@ func Narrate(s *engine.Snapshot) string {
 	}
 	s0 := strings.Join(parts, "; ")
 	return withJobs(strings.ToUpper(s0[:1])+s0[1:]+".", s)
+}
+
+// waitsOnRedis reports whether every request that waits (StateIO) waits
+// for Redis's reply to its job's enqueue, with no upstream call in flight
+// (engine/jobsredis.go), and there is at least one.
+func waitsOnRedis(s *engine.Snapshot) bool {
+	io := 0
+	for i := range s.Requests {
+		if q := &s.Requests[i]; q.State == engine.StateIO {
+			if q.Calls > 0 {
+				return false
+			}
+			io++
+		}
+	}
+	return io > 0
 }
