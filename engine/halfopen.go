@@ -34,22 +34,25 @@ import "time"
 //     a connection without its request (measured here: a client that
 //     connected and sent nothing was accepted 7.26 s later). The thread that
 //     accepts it waits in its read for the client's next retransmission,
-//     which by then is seconds away (12.9 s after the first, its sixth);
+//     which by then is seconds away (its sixth, 13.3 s after the drop);
 //     uWSGI gives up after socket-timeout (4 s) and closes it.
 //   - At the sixth firing (about 63 s) the request sock expires: the
 //     client's next retransmission is answered with a reset.
 //
 // In the engine a half-open request is in stConnecting with r.accepted >= 0:
 // when its SYN came, the base of the request sock's timer. r.retries counts
-// its request's retransmissions. A connection made by the bare ACK is in
+// its request's retransmissions, and its top bit (synCookie) marks a SYN
+// that got a cookie: beyond backlog request socks Linux answers with a
+// cookie and keeps nothing, so no SYN-ACK is resent and only the request's
+// retransmissions get it in. A connection made by the bare ACK is in
 // the accept queue with r.accepted still >= 0 until its request comes; the
 // thread that accepts it waits in stQueued, holding the thread.
 //
-// Not modelled: SYN cookies (beyond backlog request socks, Linux answers
-// with a cookie and keeps no request sock, so no SYN-ACK is resent; the
-// request's retransmissions still get in), the pruning of old request
-// socks when they are over half the backlog, and the client beating the
-// thread's accept (see docs/models.md, uwsgi).
+// Not modelled: the pruning of old request socks when they are over half
+// the backlog (they expire at the fourth firing), other servers' sockets
+// (without TCP_DEFER_ACCEPT the ACK alone makes the connection), and the
+// client beating the thread's accept while the thread waits for the GIL
+// after its write (see docs/models.md, uwsgi).
 
 const (
 	// clientRTO is the client's first retransmission timeout on loopback:
