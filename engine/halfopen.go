@@ -48,11 +48,15 @@ import "time"
 // the accept queue with r.accepted still >= 0 until its request comes; the
 // thread that accepts it waits in stQueued, holding the thread.
 //
+// The client can beat a thread's accept: the thread lets the GIL go to send
+// its response, and may wait for it to end the request (gilBackAt); the
+// client's next SYN then finds the queue full, and the place the accept
+// frees stays empty until someone's resend fills it. Such places are what
+// let a bare ACK in.
+//
 // Not modelled: the pruning of old request socks when they are over half
-// the backlog (they expire at the fourth firing), other servers' sockets
-// (without TCP_DEFER_ACCEPT the ACK alone makes the connection), and the
-// client beating the thread's accept while the thread waits for the GIL
-// after its write (see docs/models.md, uwsgi).
+// the backlog (they expire at the fourth firing), and other servers'
+// sockets (without TCP_DEFER_ACCEPT the ACK alone makes the connection).
 
 const (
 	// clientRTO is the client's first retransmission timeout on loopback:
@@ -240,4 +244,47 @@ func (s *Sim) dropUnread(r *request) {
 		s.fail(r, causeConnectFailed)
 	}
 	s.pullBacklog(pid)
+}
+
+// gilWriteLost is how often a thread that waits for the GIL takes it while
+// a uWSGI thread sends its response (gilBackAt). Measured with
+// scripts/measure/gilwrite.py (CPython 3.11, the servers' Python): in four
+// runs of 300-400 rounds on a loaded machine (2026-12-02 11:34-11:36 UTC,
+// load average 4.9-6.5) the waiting thread took the GIL during the send in
+// 9-19% of the rounds, 193 of 1,468 pooled; the sender then waited for its
+// slice (1.7-2.4 ms median for a 1.6 ms hold). Not measured on a quiet
+// machine, where the waiter may wake sooner.
+var gilWriteLost = 0.13
+
+// gilBackAt is when a thread of worker pid that has just written its
+// response gets the GIL back to end the request, and so can accept again.
+// uWSGI's Python plugin lets the GIL go around the write
+// (UWSGI_RELEASE_GIL, uwsgi_response_write_body_do, UWSGI_GET_GIL in
+// plugins/python/wsgi_subhandler.c): a thread that waits for the GIL may
+// take it then (gilWriteLost, drawn), and the writer waits for that
+// thread's slice (at most the switch interval) before it ends the request,
+// closes, and accepts. The client, which has its answer, may reconnect
+// before that accept and find the queue still full: its SYN is dropped,
+// and the place the accept frees stays empty until someone's resend fills
+// it. In the engine the writer's own work has just ended (cpu.go drops the
+// GIL, then the request finishes), so the GIL is free and its waiters are
+// in the process's ready queue.
+func (s *Sim) gilBackAt(pid int32) time.Duration {
+	p := &s.procs[pid]
+	if p.running >= 0 || p.readyQ.len() == 0 || s.rng.Float64() >= gilWriteLost {
+		return s.now
+	}
+	return s.now + min(s.threads[*p.readyQ.first()].cpuLeft, switchInterval)
+}
+
+// acceptTimer is evRetrySYN's argument for worker pid's deferred accept
+// (gilBackAt): below -2^30, where no request's timer reaches.
+func acceptTimer(pid int32) int32 { return -1<<30 - 1 - pid }
+
+// acceptTimerPid is the worker of an acceptTimer argument, if a is one.
+func acceptTimerPid(a int32) (int32, bool) {
+	if a >= -1<<30 {
+		return 0, false
+	}
+	return -1<<30 - 1 - a, true
 }

@@ -64,6 +64,12 @@ func (s *Sim) admit(r *request) bool {
 // half-open connection (halfopen.go).
 func (s *Sim) retrySYN(a int32, gen uint32) {
 	if a < 0 {
+		if pid, ok := acceptTimerPid(a); ok {
+			if !s.procs[pid].retiring {
+				s.acceptWaiting(pid) // it has the GIL back (gilBackAt)
+			}
+			return
+		}
 		s.synAckTimer(-a-1, gen)
 		return
 	}
@@ -208,6 +214,20 @@ func (s *Sim) pullBacklog(pid int32) {
 		s.maybeExit(pid)
 		return
 	}
+	if s.backlog.len() > 0 && s.sp.host.deferAccept {
+		// uWSGI (the one host with deferAccept): the thread may have to
+		// wait for the GIL before it accepts (halfopen.go).
+		if at := s.gilBackAt(pid); at > s.now {
+			s.after(at-s.now, evRetrySYN, acceptTimer(pid), 0)
+			return
+		}
+	}
+	s.acceptWaiting(pid)
+}
+
+// acceptWaiting lets worker pid's free threads take connections waiting in
+// the listen queue.
+func (s *Sim) acceptWaiting(pid int32) {
 	for s.backlog.len() > 0 && s.canAccept(&s.procs[pid]) {
 		s.accept(pid, &s.reqs[s.backlog.pop()])
 	}
