@@ -42,6 +42,9 @@ var gevent = spec{
 	// 838-940, p99 1054-1723; seeds 1-5 give 568-669, 875-1030, 979-1439).
 	// In an earlier run one client got 44 of 100 responses.
 	nextBuffered: 0.4,
+	// The hub runs the greenlets that one poll found ready in libev's
+	// order, the last reported first (libev.go).
+	libevHub: true,
 	// A requests call's poll(0) in urllib3's _get_conn, and urllib's
 	// getaddrinfo, which gevent's default resolver hands to the hub's
 	// threadpool even for an IP address (gevent/resolver/thread.py:63,

@@ -8,6 +8,19 @@ type resource struct {
 	max  int  // most units at once; 0 for no limit
 	n    int  // units held (for a pool that keeps its idle units: made)
 	wait fifo // ids waiting for a unit
+	// order, if set, picks which waiter a released unit goes to, in place
+	// of the one that has waited longest: a loop whose ready tasks do not
+	// run first in, first out (gevent's hub, libev.go).
+	order waitOrder
+}
+
+// waitOrder is the order in which a resource's waiters get its unit.
+type waitOrder interface {
+	// took is told that id took a free unit without waiting.
+	took(id int32)
+	// next puts the waiter that gets a released unit at the head of w,
+	// which is not empty.
+	next(w *fifo)
 }
 
 // full reports whether every unit is taken.
@@ -20,13 +33,19 @@ func (rs *resource) take(id int32) bool {
 		return false
 	}
 	rs.n++
+	if rs.order != nil {
+		rs.order.took(id)
+	}
 	return true
 }
 
-// release gives a unit back: it passes to the id that has waited longest,
-// returned with true, or is freed.
+// release gives a unit back: it passes to the id that has waited longest
+// (or the one order picks), returned with true, or is freed.
 func (rs *resource) release() (next int32, ok bool) {
 	if rs.wait.len() > 0 {
+		if rs.order != nil {
+			rs.order.next(&rs.wait)
+		}
 		return rs.wait.pop(), true
 	}
 	rs.n--

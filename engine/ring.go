@@ -50,6 +50,9 @@ func (f *ring[T]) popNewest() T {
 // at returns the i-th oldest value.
 func (f *ring[T]) at(i int) T { return f.buf[(f.head+i)&(len(f.buf)-1)] }
 
+// set replaces the i-th oldest value; i must be below len.
+func (f *ring[T]) set(i int, v T) { f.buf[(f.head+i)&(len(f.buf)-1)] = v }
+
 // first and last point at the oldest and the newest value; the queue must
 // not be empty.
 func (f *ring[T]) first() *T { return &f.buf[f.head] }

@@ -95,6 +95,7 @@ func (s *Sim) bootProc(pid int32) {
 	p.pool.reset(s.sp.threads(&s.cfg))
 	p.pool.idle, p.pool.main, p.pool.newest = p.pool.idle[:0], s.sp.mainThread, s.sp.wakeNewest
 	p.turn.reset(1)
+	s.hubOrder(p)
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
 	p.up.reset(s.upLimit)

@@ -67,6 +67,10 @@ type spec struct {
 	// the loop (holdLoop). 0 for a model whose loop takes every request in
 	// a turn of its own.
 	nextBuffered float64
+	// libevHub says that the worker's loop is gevent's hub on libev, which
+	// runs its ready greenlets in libev's order (libev.go), not first in,
+	// first out.
+	libevHub bool
 	// connectInTurn says that the app's HTTP client sends the first call
 	// on a new upstream connection in a turn of the loop of its own, once
 	// the connection is made (pool.go); other clients send it at once.

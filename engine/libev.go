@@ -1,0 +1,175 @@
+package engine
+
+import "slices"
+
+// The order of gevent's hub. gevent's loop on libev (gevent/libev/corecext,
+// Debian's libev 4.33, epoll backend) does not run its ready greenlets
+// first in, first out. One turn of its loop, ev_run in libev's ev.c:
+//
+//  1. The prepare watcher runs the callbacks queued with loop.run_callback,
+//     first in, first out (_run_callbacks, gevent/_ffi/loop.py), checking
+//     the time after every 50 and stopping once the pass has run for the
+//     switch interval (5 ms). A greenlet spawned for a new connection starts
+//     there (BaseServer._do_read accepts up to max_accept, 100, a turn and
+//     spawns each into the worker's Pool; Greenlet.start queues
+//     loop.run_callback(self.switch)), and so does a sleep(0).
+//  2. epoll_wait, level-triggered, reports the ready descriptors.
+//  3. ev_invoke_pending runs what is pending, the highest priority first
+//     and, within a priority, from the end of its array (pendings[pri] +
+//     --pendingcnt[pri]): the descriptors' watchers the last reported
+//     first, each switching into its greenlet, which runs until it waits
+//     again; then timers of priority -1, such as the 0 s Timeout of a
+//     requests call's poll(0) (gevent/timeout.py, gevent/select.py; the
+//     hub trip of hubtrips.go).
+//
+// Which descriptor epoll reports first: epoll keeps its ready list in the
+// order the descriptors became ready (ep_poll_callback adds at the tail),
+// and puts each level-triggered descriptor that it reports back on the
+// tail, in the order reported (ep_send_events). If that descriptor is ready
+// again at the next epoll_wait it keeps that place, ahead of descriptors
+// that became ready since; if not, it leaves the list, and joins at the
+// tail when it is next ready. So on a hub held by a call it cannot yield on
+// (row gevent-blocking), where each connection served in a turn has its
+// next request before the next poll, the connections keep their order from
+// poll to poll and each is served once a turn, as first in, first out
+// would serve them (run newest first without that, the clients served last
+// in one turn are served first in the next, twice in a row: p50 309-364 ms
+// against the real 572-678, branch loop-gevent-lifo). On a free hub (row
+// articles-gevent) a greenlet's descriptor is ready again only a poll or
+// more later, so each turn runs what became ready during the last one
+// newest first, and the waits spread: a greenlet reported first waits for
+// all the others of its turn.
+//
+// The engine's turn is the greenlets waiting as the hub's previous turn
+// ends (or one that finds the hub idle), run newest first, the connections
+// reported in the turn before and ready again kept in their places. It
+// takes every waiting greenlet as a descriptor: a new connection's first
+// read (which keeps its place from then on, as a kept-alive one does) and
+// a trip go in the order they became ready. Row articles-gevent then gives
+// p50 1.35-1.36 s and p99 2.24-2.27 s (seeds 1-3; real 1.29 and 2.59, first
+// in, first out 1.56-1.57 and 1.80-1.85), and the other gevent rows and
+// lessons 06 and 07 move by 4% or less. Modelled as the source has them
+// (the first runs as callbacks ahead of the turn, at most 50 a pass once a
+// pass has run 5 ms; the poll(0)'s timer after the turn's descriptors; a
+// new pooled connection's connect as a descriptor; urllib's resolver answer
+// as a callback), row articles-gevent's start slowed, the 1000 greenlets'
+// first runs 50 a turn between ever longer turns (p99 4.5 s), and the trips
+// at the end of each turn sent the calls in cohorts: row gevent 385-406 rps
+// and p50 120-128 ms (real 426.4 and 112.8), and lesson 06's hub with 1 s
+// calls idled between cohorts (589 rps, urllib 610, against 668 and 880
+// now). Adding urllib3's pool mutex held across a sleep(0) (see
+// calibrate/rows.go, row gevent), whose waiters pass it on within a pass of
+// callbacks, gave articles-gevent the real start (every greenlet parses
+// before the first call goes out: p99 1.90 s, p50 1.43 s) but sent the calls
+// 50 a turn (peak upstream 351, real 202-316) and slowed row gevent further
+// (373-378 rps). Not modelled either: epoll's array of events, 64 at first
+// and grown each time a poll fills it (array_nextsize; 1.5% on row
+// articles-gevent's p50), and the turn between an accept and the spawned
+// greenlet's first run.
+
+// libevOrder is the order of one gevent hub's ready greenlets (see above).
+// The greenlets of the hub's current turn wait at the head of its queue, in
+// the order they run.
+type libevOrder struct {
+	s     *Sim
+	left  int    // of the waiters at the head of the queue, how many the current turn still runs
+	polls uint32 // the hub's polls so far
+	// seenAt and rank are, per client, the poll that last reported its
+	// connection and its place in that report.
+	seenAt []uint32
+	rank   []int32
+	report []int32 // scratch: a poll's report
+}
+
+// hubOrder sets worker p's loop to libev's order if its model runs on
+// gevent's hub, keeping the order's memory across a restart.
+func (s *Sim) hubOrder(p *proc) {
+	if !s.sp.libevHub {
+		p.turn.order = nil
+		return
+	}
+	o, _ := p.turn.order.(*libevOrder)
+	if o == nil {
+		o = &libevOrder{s: s}
+		p.turn.order = o
+	}
+	o.left = 0
+}
+
+// took is a greenlet that takes the idle hub: its poll reported it alone.
+func (o *libevOrder) took(id int32) {
+	o.polls++
+	o.left = 0
+	if r := &o.s.reqs[id]; o.clientFD(r) {
+		o.seen(r.client, 0)
+	}
+}
+
+// next puts the greenlet that runs next at w's head: the current turn's
+// next, or the last reported of a new turn's.
+func (o *libevOrder) next(w *fifo) {
+	o.left = min(o.left, w.len()) // a waiter may have left the queue
+	if o.left == 0 {
+		o.poll(w)
+	}
+	o.left--
+}
+
+// poll begins a turn of the hub with the greenlets waiting in w, which it
+// puts in the order the turn runs them: the reverse of epoll's report.
+func (o *libevOrder) poll(w *fifo) {
+	o.polls++
+	n := w.len()
+	report := o.report[:0]
+	for i := range n {
+		report = append(report, w.at(i))
+	}
+	o.report = report
+	// Those reported last time and ready again keep their places, ahead of
+	// the rest, which stay in the order they became ready.
+	last := o.polls - 1
+	kept := func(id int32) (bool, int32) {
+		r := &o.s.reqs[id]
+		if last > 0 && o.clientFD(r) && int(r.client) < len(o.seenAt) && o.seenAt[r.client] == last {
+			return true, o.rank[r.client]
+		}
+		return false, 0
+	}
+	slices.SortStableFunc(report, func(a, b int32) int {
+		ka, ra := kept(a)
+		kb, rb := kept(b)
+		switch {
+		case ka && kb:
+			return int(ra - rb)
+		case ka:
+			return -1
+		case kb:
+			return 1
+		}
+		return 0
+	})
+	for i, id := range report {
+		if r := &o.s.reqs[id]; o.clientFD(r) {
+			o.seen(r.client, int32(i))
+		}
+		w.set(n-1-i, id)
+	}
+	o.left = n
+}
+
+// clientFD reports whether r waits on its client's connection: the read
+// of its request (the engine takes a new connection's first read as one,
+// see above).
+func (o *libevOrder) clientFD(r *request) bool {
+	return r.started < 0 && r.client >= 0 && r.trips == 0
+}
+
+// seen records that this turn's poll reported client c's connection at
+// place i.
+func (o *libevOrder) seen(c, i int32) {
+	for int(c) >= len(o.seenAt) {
+		o.seenAt = append(o.seenAt, 0)
+		o.rank = append(o.rank, 0)
+	}
+	o.seenAt[c], o.rank[c] = o.polls, i
+}
