@@ -13,36 +13,75 @@ import (
 // A retiring worker accepts nothing.
 func (s *Sim) canAccept(p *proc) bool { return p.alive && !p.retiring && s.sp.accept(s, p) }
 
-// connect sends r's connection to the listen socket shared by the workers.
+// connect sends r's connection to the listen socket shared by the workers:
+// its request reaches the socket now, its SYN a moment before.
 func (s *Sim) connect(r *request) {
+	if s.admit(r) {
+		return
+	}
+	// The accept queue is full. On a socket with TCP_DEFER_ACCEPT the SYN
+	// may have found room that the request no longer finds: the
+	// connection is half-open (halfopen.go).
+	if s.sp.host.deferAccept && r.retries == 0 && s.synAnswered(r) {
+		s.halfOpen(r)
+		return
+	}
+	// Linux drops the SYN, and the client's kernel sends it again
+	// (synBackoff, on the timer wheel: synResendAt).
+	s.setState(r, stConnecting)
+	s.after(synResendAt(s.now, r.retries)-s.now, evRetrySYN, r.id, r.gen)
+	r.retries++
+}
+
+// admit hands r's connection to an idle worker or puts it in the accept
+// queue, and reports whether there was room. Linux refuses a connection
+// only when the accept queue holds more than the listen backlog
+// (include/net/sock.h sk_acceptq_is_full: sk_ack_backlog >
+// sk_max_ack_backlog), so it holds backlog+1.
+func (s *Sim) admit(r *request) bool {
 	// A connection given to a worker whose main thread has yet to accept it
 	// is still in the accept queue (mainthread.go): when that queue is full
 	// the SYN is dropped as below.
 	if s.backlog.len() == 0 && s.unaccepted() <= s.backlogCap {
 		if pid := s.pickWorker(); pid >= 0 {
 			s.accept(pid, r)
-			return
+			return true
 		}
 	}
-	// Linux drops a SYN only when the accept queue holds more than the
-	// listen backlog (include/net/sock.h sk_acceptq_is_full:
-	// sk_ack_backlog > sk_max_ack_backlog), so it holds backlog+1.
-	if q := s.backlog.len() + s.unaccepted(); q <= s.backlogCap { // mainthread.go
-		s.backlog.push(r.id)
-		s.setState(r, stBacklog)
-		s.m.peakBacklog = max(s.m.peakBacklog, q+1)
-		return
+	q := s.backlog.len() + s.unaccepted() // mainthread.go
+	if q > s.backlogCap {
+		return false
 	}
-	// The accept queue is full: Linux drops the SYN, and the client's
-	// kernel sends it again (synBackoff, on the timer wheel: synResendAt).
-	s.setState(r, stConnecting)
-	s.after(synResendAt(s.now, r.retries)-s.now, evRetrySYN, r.id, r.gen)
-	r.retries++
+	s.backlog.push(r.id)
+	s.setState(r, stBacklog)
+	s.m.peakBacklog = max(s.m.peakBacklog, q+1)
+	return true
 }
 
-func (s *Sim) retrySYN(id int32, gen uint32) {
-	r := &s.reqs[id]
+// retrySYN handles the listen socket's timers (evRetrySYN): a >= 0 is
+// the client's kernel resending request a's SYN, or its request if the
+// connection is half-open; a < 0 is the server's timer of request -a-1's
+// half-open connection (halfopen.go).
+func (s *Sim) retrySYN(a int32, gen uint32) {
+	if a < 0 {
+		if pid, ok := acceptTimerPid(a); ok {
+			if !s.procs[pid].retiring {
+				s.acceptWaiting(pid) // it has the GIL back (gilBackAt)
+			}
+			return
+		}
+		s.synAckTimer(-a-1, gen)
+		return
+	}
+	r := &s.reqs[a]
 	if r.gen != gen {
+		return
+	}
+	if r.accepted >= 0 {
+		s.resendRequest(r)
+		return
+	}
+	if r.state != stConnecting {
 		return
 	}
 	if int(r.retries) > synRetries+synLinearRetries {
@@ -75,8 +114,15 @@ func synBackoff(n uint8) time.Duration {
 // dropped clients in lock-step, it does not spread them. The engine's
 // jiffies count from the run's start (the real phase is arbitrary).
 func synResendAt(now time.Duration, n uint8) time.Duration {
+	return wheelAfter(now, synBackoff(n))
+}
+
+// wheelAfter is when a kernel timer_list armed at now to expire d later
+// fires: at the first tick of its level's granularity strictly after its
+// expiry (synResendAt).
+func wheelAfter(now, d time.Duration) time.Duration {
 	armed := int64(now / jiffy)
-	expires := armed + int64(synBackoff(n)/jiffy)
+	expires := armed + int64(d/jiffy)
 	shift := wheelShift(expires - armed)
 	return time.Duration(((expires>>shift)+1)<<shift) * jiffy
 }
@@ -139,6 +185,7 @@ func (s *Sim) pickWorker() int32 {
 // accept hands r's new connection to worker pid.
 func (s *Sim) accept(pid int32, r *request) {
 	p := &s.procs[pid]
+	unread := r.accepted >= 0 // made by a bare ACK: its request is yet to come (halfopen.go)
 	r.proc, r.procGen = pid, p.gen
 	r.accepted = s.now
 	r.newConn = true
@@ -149,6 +196,10 @@ func (s *Sim) accept(pid int32, r *request) {
 	s.limitArrived(r)
 	s.startTask(pid)
 	r.step = stepStart
+	if unread {
+		s.awaitRequest(r)
+		return
+	}
 	if s.sp.mainTurn != nil {
 		s.mainAccept(pid, r) // its main thread accepts it (mainthread.go)
 		return
@@ -163,6 +214,20 @@ func (s *Sim) pullBacklog(pid int32) {
 		s.maybeExit(pid)
 		return
 	}
+	if s.backlog.len() > 0 && s.sp.host.deferAccept {
+		// uWSGI (the one host with deferAccept): the thread may have to
+		// wait for the GIL before it accepts (halfopen.go).
+		if at := s.gilBackAt(pid); at > s.now {
+			s.after(at-s.now, evRetrySYN, acceptTimer(pid), 0)
+			return
+		}
+	}
+	s.acceptWaiting(pid)
+}
+
+// acceptWaiting lets worker pid's free threads take connections waiting in
+// the listen queue.
+func (s *Sim) acceptWaiting(pid int32) {
 	for s.backlog.len() > 0 && s.canAccept(&s.procs[pid]) {
 		s.accept(pid, &s.reqs[s.backlog.pop()])
 	}

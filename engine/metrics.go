@@ -8,7 +8,7 @@ type cause uint8
 const (
 	causeClientTimeout cause = iota // the client gave up waiting (client-timeout)
 	causeWorkerTimeout              // gunicorn's arbiter killed the worker that held it
-	causeConnectFailed              // the listen queue stayed full through every SYN retry
+	causeConnectFailed              // the listen queue stayed full through every SYN retry, or a half-open connection never got its request in (halfopen.go)
 	causeUnavailable                // HTTP 503: uvicorn's --limit-concurrency was reached (limit.go)
 	causeServerError                // HTTP 500: the server failed the request itself (asgiref's "would deadlock", wsgitoasgi.go)
 	numCauses

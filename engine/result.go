@@ -34,7 +34,7 @@ type Result struct {
 type Failures struct {
 	ClientTimeout int64 `json:"client-timeout"`      // the client gave up waiting
 	WorkerTimeout int64 `json:"worker-timeout"`      // gunicorn killed the worker that held it
-	ConnectFailed int64 `json:"connect-failed"`      // the listen queue stayed full through every SYN retry
+	ConnectFailed int64 `json:"connect-failed"`      // the listen queue stayed full through every SYN retry, or a half-open connection never got its request in
 	Unavailable   int64 `json:"service-unavailable"` // HTTP 503: uvicorn's limit-concurrency was reached
 	ServerError   int64 `json:"server-error"`        // HTTP 500: asgiref's WsgiToAsgi refused a request ("would deadlock")
 }

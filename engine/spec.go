@@ -202,6 +202,10 @@ type host struct {
 	// hands each to the ready worker that has waited longest since its last
 	// one (Node's cluster), instead of the workers racing for accept().
 	roundRobin bool
+	// deferAccept says that the server sets TCP_DEFER_ACCEPT on its listen
+	// socket, so a connection enters the accept queue only with its
+	// request's bytes, and half-open connections follow halfopen.go.
+	deferAccept bool
 }
 
 // RealServer is how to start the real server that a model follows, as the

@@ -31,7 +31,10 @@ var uwsgi = spec{
 		"connection, serves it and closes it: no keep-alive on --http-socket. A " +
 		"connection that finds no free thread waits in the kernel's listen queue, " +
 		"which uWSGI asks to be 100 long; when it is full, Linux drops the client's " +
-		"SYN and the client's kernel sends it again 1s, 2s, 3s, 4s, 5s, 7s, 11s... later. No harakiri by default: " +
+		"SYN and the client's kernel sends it again 1s, 2s, 3s, 4s, 5s, 7s, 11s... later. " +
+		"uWSGI defers the accept until the request comes (TCP_DEFER_ACCEPT): a client whose SYN " +
+		"was answered before the queue filled has its request dropped and resent 0.2s, 0.6s, 1.5s, 3.1s... later, " +
+		"or gets in by the SYN-ACK resent at 7s without its request, and the thread that accepts it waits for it. No harakiri by default: " +
 		"a slow request is never killed.",
 	host: &uwsgiHost,
 	unit: unitThread,
@@ -84,6 +87,11 @@ var uwsgiHost = host{
 	name:        "uwsgi",
 	keys:        keyWorkers | keyBacklog,
 	listenQueue: 100,
+	// core/socket.c sets TCP_DEFER_ACCEPT (socket-timeout, 4 s) on every
+	// TCP socket unless --no-defer-accept: a client that connected and
+	// sent nothing was accepted 7.26 s later, when the SYN-ACK resent
+	// from the third timeout brought an ACK past the deferring period.
+	deferAccept: true,
 	master:      func(*Config) bool { return true },
 	fixedWorkers: "uWSGI forks --processes workers once; its master FIFO's + and - only move the " +
 		"cheaper subsystem's count (core/fifo.c:81-82, core/master_utils.c:1742-1748), which is off " +

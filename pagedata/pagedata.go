@@ -74,7 +74,7 @@ type Tables struct {
 var failures = []Failure{
 	{"client-timeout", "the client gave up waiting (client-timeout)"},
 	{"worker-timeout", "gunicorn killed the worker that held it (timeout)"},
-	{"connect-failed", "the listen queue stayed full through every SYN retry"},
+	{"connect-failed", "the listen queue stayed full through every SYN retry, or uWSGI never got the request of a half-open connection"},
 	{"service-unavailable", "HTTP 503: uvicorn's limit-concurrency was reached"},
 	{"server-error", "HTTP 500: asgiref's WsgiToAsgi refused it (\"would deadlock\")"},
 }

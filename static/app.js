@@ -540,9 +540,9 @@ import { bindEmbedDialog } from './embedcode.js';
 
   // ---------- the clicked request ----------
   var PHRASES = {
-    connecting: function (d) { return 'retried connecting for ' + d + ' (SYN dropped)'; },
+    connecting: function (d) { return 'retried connecting for ' + d + ' (SYN or request dropped)'; },
     backlog: function (d) { return 'waited ' + d + ' in the listen queue'; },
-    queued: function (d) { return 'waited ' + d + ' in the worker\'s queue'; },
+    queued: function (d) { return 'waited ' + d + ' in the worker\'s queue (on uWSGI, for its request)'; },
     'wait-loop': function (d) { return 'waited ' + d + ' for the event loop'; },
     'wait-gil': function (d) { return 'waited ' + d + ' for the GIL'; },
     'wait-core': function (d) { return 'waited ' + d + ' for a free CPU core'; },

@@ -39,9 +39,9 @@ type StateInfo struct {
 // checks both). Blocked and failed also differ in place and motion: a blocked
 // worker gets a thick outline, a failed request drops.
 var states = [...]StateInfo{
-	{Name: "connecting", c: hex(0x6e7681), Meaning: "SYN dropped (listen queue full); the client retries"},
+	{Name: "connecting", c: hex(0x6e7681), Meaning: "its SYN, or on uWSGI its request, found the listen queue full; the client retries"},
 	{Name: "backlog", c: hex(0xc9d1d9), Meaning: "in the listen queue, not yet accepted"},
-	{Name: "queued", c: hex(0xf0e442), Meaning: "accepted, waiting for a free thread"},
+	{Name: "queued", c: hex(0xf0e442), Meaning: "accepted, waiting for a free thread (on uWSGI, its thread waits for the request)"},
 	{Name: "wait-loop", c: hex(0xcc79a7), Meaning: "ready, waiting for its turn on the event loop"},
 	{Name: "wait-gil", c: hex(0xff5fd2), Meaning: "wants CPU; another thread holds the GIL"},
 	{Name: "wait-core", c: hex(0xb38e5d), Meaning: "wants CPU; every core is busy"},
