@@ -29,7 +29,7 @@ const (
 // the call goes out: none for a request without calls, a Flask async view
 // (aiohttp) or a request whose calls leave with a background job.
 func (s *Sim) sendCost(r *request) time.Duration {
-	if len(r.lat) == 0 || s.asyncView || s.cfg.rqWorkers() > 0 || r.proc < 0 {
+	if len(r.lat) == 0 || s.asyncView || s.enqueues() || r.proc < 0 {
 		return 0
 	}
 	return s.cost.send
