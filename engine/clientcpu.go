@@ -22,10 +22,14 @@ import (
 // entity of its own: so the clients are `cores` entities in the kernel's
 // run queue (kernel.go, EEVDF), each of which takes the oldest waiting
 // piece of work when it is free (Go's run queues, without their stealing
-// order). A wave of answers thus takes the cores from a single-process
-// server in proportion: with two client threads busy on 2 cores, an event
-// loop gets two thirds of a core. With D = 0 (the default: in production the
-// clients are elsewhere) nothing of this exists.
+// order): a busy thread runs the next ready goroutine without a kernel
+// wake-up, and only an idle thread is woken, from the core of the worker
+// whose answer wakes it (a sync wake-up, kernel.go wakeCore), which puts it
+// on that worker's core when no core is idle. A wave of answers thus takes
+// the cores from a single-process server in proportion: with two client
+// threads busy on 2 cores, an event loop gets two thirds of a core. With
+// D = 0 (the default: in production the clients are elsewhere) nothing of
+// this exists.
 
 // clientPid is the pid of the clients' first thread for the CPU scheduler
 // (cpuProc); thread i is clientPid+i, all below every RQ worker's ^i.

@@ -59,7 +59,7 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 		// without the queues. Its request passes through wait-core all the
 		// same, which ends its timeline's segment as they do (a cpu segment
 		// then a new one).
-		if c := s.wakeCore(&p.ent); s.kern.rqs[c].idle() {
+		if c := s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
 			if th.req >= 0 {
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
@@ -204,9 +204,11 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	// its response, closes, accepts the next connection waiting in the
 	// backlog and parses it does not sleep, so neither the kernel nor the
 	// GIL sees a switch there. Only a real wait (its upstream call, an empty
-	// backlog) puts it to sleep. An event loop goes on under its GIL when
-	// other threads wait for it (goOn).
-	if ((!th.loop || th.req < 0 && s.isMain(tid)) && p.readyQ.len() == 0 || th.loop && p.readyQ.len() > 0 && s.now-th.heldFrom < switchInterval) && s.goOn(tid) {
+	// backlog) puts it to sleep. An event loop does not sleep while
+	// callbacks are ready either: it goes on with the next at once when no
+	// other thread waits for its GIL, and under the GIL it holds for what
+	// remains of a switch interval when one does (goOn).
+	if waits := p.readyQ.len() > 0; (!waits || th.loop && s.now-th.heldFrom < switchInterval) && s.goOn(tid, waits) {
 		return
 	}
 	s.dropGIL(p, pid)
@@ -217,16 +219,22 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 // goOn runs what thread tid, whose work just ended, does next on the core
 // and under the GIL it holds, and reports whether it handled the slice's
 // end: a thread nobody waits for (see sliceEnd), or an event loop thread
-// whose other threads wait for the GIL. asyncio's _run_once
+// whose other threads wait for the GIL (waits). asyncio's _run_once
 // runs its ready callbacks one after another on the loop's thread, and
-// CPython drops the GIL between them only when a waiting thread has asked
-// for it (gil_drop_request, after the switch interval: take_gil in
-// Python/ceval_gil.h) or around the selector's poll, whose epoll_wait(0)
-// returns before a waiter woken by the drop has run; so the loop goes on
-// with its next task for what remains of a switch interval since it took
-// the GIL, and a forced switch (gilSwitch) ends it. The loop's next task
-// asks for its CPU within cpuDone (wantCPU), and runs in the same hold.
-func (s *Sim) goOn(tid int32) bool {
+// polls the selector between iterations with a zero timeout while
+// callbacks are ready (base_events.py: timeout = 0 when self._ready is not
+// empty), so the loop's process does not sleep between them: the kernel
+// sees neither a sleep nor a wake-up, and the loop keeps its core (gevent's
+// libev loop and Node's libuv run their pending callbacks before they poll
+// too). CPython drops the GIL between callbacks only when a waiting thread
+// has asked for it (gil_drop_request, after the switch interval: take_gil
+// in Python/ceval_gil.h) or around the selector's poll, whose epoll_wait(0)
+// returns before a waiter woken by the drop has run; so with waiters the
+// loop goes on with its next task for what remains of a switch interval
+// since it took the GIL, and a forced switch (gilSwitch) ends it. The
+// loop's next task asks for its CPU within cpuDone (wantCPU), and runs in
+// the same hold, as a slice of its own.
+func (s *Sim) goOn(tid int32, waits bool) bool {
 	s.threads[tid].holding = true
 	s.cpuDone(tid)
 	// cpuDone may grow the threads and processes (a client's first work, a
@@ -238,7 +246,12 @@ func (s *Sim) goOn(tid int32) bool {
 		return true // its process died meanwhile (dropProcCPU)
 	}
 	if th.cpuLeft > 0 {
-		th.goesOn = true
+		if th.loop && th.req >= 0 {
+			// Each callback is a slice of its own in its request's
+			// timeline, as when the loop waited for its core between them.
+			s.setState(&s.reqs[th.req], stWaitCore)
+		}
+		th.goesOn = waits || !th.loop
 		s.startSlice(tid)
 		return true
 	}
@@ -311,7 +324,12 @@ func (s *Sim) cpuDone(tid int32) {
 	if th.req < 0 {
 		panic("engine: CPU finished on a thread with no request")
 	}
+	// What the worker does next is its own: a client thread its write
+	// wakes is woken from its core (kernel.go wakeCore).
+	waker := s.kern.waker
+	s.kern.waker = th.proc
 	s.proceed(th.req)
+	s.kern.waker = waker
 }
 
 // dropProcCPU takes a dying process off the CPU: its core is freed and it

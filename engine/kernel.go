@@ -26,10 +26,18 @@ import "time"
 //
 // Where a woken process goes (select_task_rq_fair, select_idle_sibling):
 // its previous core if idle, else an idle core, else the core wake_affine
-// picks between its previous core and the waker's. The engine does not
-// know the waker's core (the wakes are I/O completions, the harness's), so
-// it takes the core with fewer runnable processes, the previous one on a
-// tie, as wake_affine_weight's load comparison does. A woken process
+// picks between its previous core and the waker's. A client thread woken
+// by a worker's write (its answer: sock_def_readable wakes the thread in
+// epoll_wait with WF_SYNC, which ep_poll_callback passes on) is woken from
+// the worker's core: wake_affine_idle takes that core when the worker runs
+// alone there (a sync wake-up expects the waker to sleep), else
+// wake_affine_weight compares the two cores' loads, the waker's without the
+// waker and with the wakee, its previous one's raised by half the domain's
+// imbalance_pct (117: 108%), processes counted for loads (affine). For
+// other wakes the engine does not know the waker (I/O completions, the
+// harness's upstream, timers), so it takes the core with fewer runnable
+// processes, the previous one on a tie, as wake_affine_weight's comparison
+// does. A woken process
 // preempts only the process on its own core: check_preempt_wakeup_fair
 // preempts it at once when pick_eevdf picks the woken one, unless the
 // running process is still inside its protected slice (RUN_TO_PARITY:
@@ -55,11 +63,12 @@ import "time"
 // processes than another until the counts differ by at most one.
 //
 // Not modelled: PELT's load averages (balancing and wake_affine count
-// processes); the waker's core of a sync wake-up, where wake_affine_idle
-// places a client thread woken by the server's answer on the server's own
-// core (the engine puts it on the core the server leaves free: row
-// asyncio-limit's note in docs/calibration.md says what that moves and
-// what was tried); that a process steps aside at the end of the engine's 5 ms
+// processes), and with them SIS_UTIL, which stops select_idle_cpu's search
+// for an idle core when the cores' utilization is above about 60%, so that
+// a sync wakee then stays on its waker's core even when another is idle;
+// the harness's own sync wake-ups of a worker (the client's request, the
+// upstream's answer), which reach the engine after a delay, not from a
+// core; that a process steps aside at the end of the engine's 5 ms
 // slice (switchInterval, the GIL's switch) when another waits on its core,
 // which the kernel does not see, so that core is re-picked there too;
 // autogroup (an rq horse calls setsid, so each horse is a scheduling group
@@ -98,6 +107,9 @@ type kernelSched struct {
 	busyEvery time.Duration // the periodic balance's interval on busy cores
 	lagLimit  time.Duration // the most lag a sleeper keeps, either way: the larger of two slices and a tick
 	balancing bool          // an evBalance is pending
+	// waker is the worker whose CPU has just run and whose writes wake
+	// what wakes now (a sync wake-up: kernel.go wakeCore), or noProc.
+	waker int32
 	// waiting is how many processes wait in the cores' ready queues, and
 	// crowded how many cores have two or more runnable processes: while
 	// both are zero, dispatch has no core to fill, no preemption to arrange
@@ -143,7 +155,7 @@ type entity struct {
 
 // newKernel returns the run queues of a machine of n cores.
 func newKernel(n int) kernelSched {
-	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n),
+	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n), waker: noProc,
 		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
 	k.lagLimit = max(2*k.slice, kernelTick)
 	for i := range k.rqs {
@@ -197,7 +209,7 @@ func (e *entity) vNow(now time.Duration, running bool) time.Duration {
 func isWorker(pid int32) bool { return pid >= 0 && !isClientPid(pid) }
 
 // wakeCore returns the core process e wakes on (see above).
-func (s *Sim) wakeCore(e *entity) int {
+func (s *Sim) wakeCore(pid int32, e *entity) int {
 	k := &s.kern
 	prev := int(e.core) - 1
 	if prev >= 0 {
@@ -215,6 +227,11 @@ func (s *Sim) wakeCore(e *entity) int {
 			return c
 		}
 	}
+	if w := k.waker; w != noProc && isClientPid(pid) {
+		if c := int(s.cpuProc(w).ent.core) - 1; c >= 0 {
+			return s.affine(c, prev)
+		}
+	}
 	best := max(prev, 0)
 	for c := range k.rqs {
 		if k.rqs[c].n < k.rqs[best].n {
@@ -222,6 +239,20 @@ func (s *Sim) wakeCore(e *entity) int {
 		}
 	}
 	return best
+}
+
+// affine is the core wake_affine picks for a sync wake-up from a process
+// running on core w, of a process that last ran on core prev (no core idle):
+// wake_affine_idle takes w when the waker runs alone there; else
+// wake_affine_weight takes w when its load without the waker and with the
+// wakee is below prev's, raised by half the domain's imbalance_pct (117:
+// 108%), processes counted for loads.
+func (s *Sim) affine(w, prev int) int {
+	k := &s.kern
+	if prev < 0 || w == prev || k.rqs[w].n <= 1 || k.rqs[w].n*100 < k.rqs[prev].n*108 {
+		return w
+	}
+	return prev
 }
 
 // join places process pid, e, on core c's queue.
@@ -307,7 +338,7 @@ func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 // it wakes on.
 func (s *Sim) wake(pid int32) {
 	e := &s.cpuProc(pid).ent
-	c := s.wakeCore(e)
+	c := s.wakeCore(pid, e)
 	s.join(pid, e, c)
 	s.enqueue(c, pid, e)
 }

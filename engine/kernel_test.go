@@ -128,23 +128,79 @@ func TestKernelWakeCore(t *testing.T) {
 	s := NewLane(mustParse(t, "model=sync workers=4 cores=2 requests=1"), 0, Options{})
 	e := &s.procs[0].ent
 	e.core = 2
-	if c := s.wakeCore(e); c != 1 {
+	if c := s.wakeCore(0, e); c != 1 {
 		t.Errorf("both cores idle: woke on core %d, want its previous, 1", c)
 	}
 	s.join(1, &s.procs[1].ent, 1)
 	s.run(1, &s.procs[1].ent, 1)
-	if c := s.wakeCore(e); c != 0 {
+	if c := s.wakeCore(0, e); c != 0 {
 		t.Errorf("previous core busy, core 0 idle: woke on core %d, want 0", c)
 	}
 	s.join(2, &s.procs[2].ent, 0)
 	s.run(2, &s.procs[2].ent, 0)
-	if c := s.wakeCore(e); c != 1 {
+	if c := s.wakeCore(0, e); c != 1 {
 		t.Errorf("both busy, one process each: woke on core %d, want its previous, 1", c)
 	}
 	s.join(3, &s.procs[3].ent, 1)
 	s.enqueue(1, 3, &s.procs[3].ent)
-	if c := s.wakeCore(e); c != 0 {
+	if c := s.wakeCore(0, e); c != 0 {
 		t.Errorf("core 1 has two runnable, core 0 one: woke on core %d, want 0", c)
+	}
+}
+
+// A client thread woken by a worker's write (a sync wake-up) with no core
+// idle goes to the waker's core when the waker runs alone there
+// (wake_affine_idle), and otherwise when that core's load without the waker
+// and with the wakee is below its previous core's raised by 8%
+// (wake_affine_weight); a process the worker's write does not wake is placed
+// as before. The thread ran on core 1, the worker runs on core 0.
+func TestKernelWakeAffineSync(t *testing.T) {
+	s := NewLane(mustParse(t, "model=sync workers=4 cores=2 requests=1"), 0, Options{})
+	cli := &entity{core: 2}
+	for pid, c := range []int{0, 1} {
+		s.join(int32(pid), &s.procs[pid].ent, c)
+		s.run(int32(pid), &s.procs[pid].ent, c)
+	}
+	s.kern.waker = 0
+	if c := s.wakeCore(clientPid, cli); c != 0 {
+		t.Errorf("the waker alone on core 0, core 1 busy: the client woke on core %d, want the waker's, 0", c)
+	}
+	if c := s.wakeCore(3, cli); c != 1 {
+		t.Errorf("a worker woken meanwhile (not by the write): woke on core %d, want its previous, 1", c)
+	}
+	s.join(2, &s.procs[2].ent, 0)
+	s.enqueue(0, 2, &s.procs[2].ent)
+	if c := s.wakeCore(clientPid, cli); c != 1 {
+		t.Errorf("two runnable on the waker's core, one on core 1: the client woke on core %d, want its previous, 1", c)
+	}
+	s.join(3, &s.procs[3].ent, 1)
+	s.enqueue(1, 3, &s.procs[3].ent)
+	if c := s.wakeCore(clientPid, cli); c != 0 {
+		t.Errorf("two runnable on each core: the client woke on core %d, want the waker's, 0", c)
+	}
+	s.kern.waker = noProc
+	if c := s.wakeCore(clientPid, cli); c != 1 {
+		t.Errorf("no waker: the client woke on core %d, want its previous on a tie, 1", c)
+	}
+}
+
+// An event loop does not sleep while callbacks are ready (asyncio's
+// _run_once selects with a zero timeout then; libev and libuv run their
+// pending callbacks before they poll): a lone client's request puts the
+// loop to sleep twice, for the upstream's answer and for the next request,
+// however many iterations it runs (six on a new connection).
+func TestKernelLoopSleepsOnlyWhenIdle(t *testing.T) {
+	for _, text := range []string{
+		"model=asyncio clients=1 io=100ms requests=20",
+		"model=asyncio clients=1 io=100ms keepalive=false requests=20",
+		"model=gevent clients=1 io=100ms requests=20",
+		"model=node clients=1 io=100ms requests=20",
+	} {
+		s := NewLane(mustParse(t, text), 0, Options{})
+		s.Run()
+		if n := s.Result().Completed; n != 20 || s.kern.vol != 2*n {
+			t.Errorf("%q: the loop slept %d times in %d requests, want two a request", text, s.kern.vol, n)
+		}
 	}
 }
 
