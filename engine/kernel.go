@@ -39,7 +39,11 @@ import "time"
 // processes, the previous one on a tie, as wake_affine_weight's comparison
 // does. A woken process
 // preempts only the process on its own core: check_preempt_wakeup_fair
-// preempts it at once when pick_eevdf picks the woken one, unless the
+// preempts it at once when pick_eevdf picks the woken one (the earliest
+// eligible deadline; the running process keeps the core only if its
+// deadline is strictly earlier, so a tie goes to the woken one, and its
+// deadline is renewed, its v plus a slice, whenever update_curr finds it
+// past: at each tick and at the wake-up itself; beats), unless the
 // running process is still inside its protected slice (RUN_TO_PARITY:
 // set_protect_slice at each pick, one base slice of runtime up to its
 // deadline). Inside it, the woken process waits for the first tick that
@@ -514,7 +518,13 @@ func (s *Sim) armBalance() {
 }
 
 // beats reports whether waiting entity w would be picked over running
-// process h on core c now (pick_eevdf with h's protection over).
+// process h on core c now (pick_eevdf with h's protection over): h keeps
+// the core only while it is eligible and its deadline is strictly earlier
+// (pick_eevdf's `if (!best || (curr && entity_before(curr, best)))`; on a
+// tie the waiting one wins). h's deadline is the one update_curr leaves:
+// update_deadline gives a running process a new one, its v then plus a
+// slice, each time update_curr finds it past the old one, at every tick
+// (task_tick_fair) and at the wake-up being checked.
 func (s *Sim) beats(c int, w *entity, h *proc) bool {
 	k := &s.kern
 	q := &k.rqs[c]
@@ -525,10 +535,15 @@ func (s *Sim) beats(c int, w *entity, h *proc) bool {
 	}
 	hv := h.ent.vNow(s.now, true)
 	hdl := h.ent.dl
+	if t := s.now / kernelTick * kernelTick; t > h.ent.runSince {
+		if vt := h.ent.v + t - h.ent.runSince; vt >= hdl {
+			hdl = vt + k.slice // the last tick's update
+		}
+	}
 	if hv >= hdl {
 		hdl = hv + k.slice
 	}
-	return hv > V || w.dl < hdl
+	return hv > V || w.dl <= hdl
 }
 
 // arrangePreempts schedules, on each busy core that processes wait for and

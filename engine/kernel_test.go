@@ -184,6 +184,34 @@ func TestKernelWakeAffineSync(t *testing.T) {
 	}
 }
 
+// A process woken with no lag onto a core whose process has run past its
+// protected slice takes the core when their deadlines tie (pick_eevdf keeps
+// the running one only if its deadline is strictly earlier), and the
+// running one's deadline is the one the last tick's update_curr gave it
+// (its v then plus a slice), renewed at the wake-up if it has run past it.
+// Process 0 runs alone on core 0 from 0; process 1 wakes there at 9 ms
+// (the 8 ms tick's deadline, 9.4 ms, is earlier than its 10.4 ms: no) and
+// at 10 ms (that deadline is past, renewed to 11.4 ms, its own: a tie, yes).
+func TestKernelWakeupTieGoesToTheWaiter(t *testing.T) {
+	for _, c := range []struct {
+		at   time.Duration
+		want bool
+	}{{9 * time.Millisecond, false}, {10 * time.Millisecond, true}} {
+		s := NewLane(mustParse(t, "model=sync workers=2 cores=2 requests=1"), 0, Options{})
+		s.join(0, &s.procs[0].ent, 0)
+		s.run(0, &s.procs[0].ent, 0)
+		s.now = c.at
+		w := &s.procs[1].ent
+		s.join(1, w, 0)
+		if w.dl != c.at+s.kern.slice {
+			t.Fatalf("woken at %v: deadline %v, want %v (no lag)", c.at, w.dl, c.at+s.kern.slice)
+		}
+		if got := s.beats(0, w, &s.procs[0]); got != c.want {
+			t.Errorf("woken at %v: the waiter beats the running process: %v, want %v", c.at, got, c.want)
+		}
+	}
+}
+
 // An event loop does not sleep while callbacks are ready (asyncio's
 // _run_once selects with a zero timeout then; libev and libuv run their
 // pending callbacks before they poll): a lone client's request puts the
