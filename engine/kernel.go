@@ -70,6 +70,9 @@ import "time"
 // processes), and with them SIS_UTIL, which stops select_idle_cpu's search
 // for an idle core when the cores' utilization is above about 60%, so that
 // a sync wakee then stays on its waker's core even when another is idle;
+// wake_wide, which skips wake_affine when the waker and the wakee both
+// switch often between the tasks they wake (a server answering many
+// clients can be one; the harness's threads' flips were not measured);
 // the harness's own sync wake-ups of a worker (the client's request, the
 // upstream's answer), which reach the engine after a delay, not from a
 // core; that a process steps aside at the end of the engine's 5 ms
