@@ -275,7 +275,7 @@ func Findings(ms []Measurement, imports []ImportCost) string {
 	p("  forced switch costs the new holder 100 µs of CPU; a gevent greenlet whose client's next request is\n")
 	p("  already buffered serves it without yielding the hub (probability 0.4; eventlet's 0.5), which lets a few clients\n")
 	p("  win again and again while the hub is blocked. cpu-threads and gevent-blocking now show the\n")
-	p("  real tails (cpu-threads-8: p99 256-299 ms over seeds against the real 275-338; a uniform draw\n")
+	p("  real tails (cpu-threads-8: p99 261-297 ms over seeds against the real 275-338; a uniform draw\n")
 	p("  gave 332-379). The event loop still runs its ready tasks first in, first out (asyncio's ready\n")
 	p("  queue is a deque), and a freed sync worker takes the oldest connection.\n")
 	p("* **Which process gets a core.** *Applied:* the engine hands the cores out as Linux 6.x's EEVDF\n")
