@@ -2,6 +2,12 @@ package engine
 
 import "time"
 
+// greenAccept is a green-thread worker's pool rule: it accepts while its
+// pool has room for another greenlet and its hub is not stuck in a call.
+func greenAccept(s *Sim, p *proc) bool {
+	return p.conns < s.cfg.WorkerConnections && !p.blocked
+}
+
 // gevent is gunicorn -k gevent (gunicorn/workers/ggevent.py): a gevent
 // StreamServer that spawns a greenlet per connection, all on the worker's
 // one hub thread.
@@ -21,9 +27,11 @@ var gevent = spec{
 	threads: one, // the hub's thread; the pool serves no request
 	// The StreamServer spawns into Pool(worker_connections) (ggevent.py:65)
 	// and stops accepting while the pool is full; a blocked hub accepts
-	// nothing.
-	accept: func(s *Sim, p *proc) bool { return p.conns < s.cfg.WorkerConnections && !p.blocked },
-	slots:  true,
+	// nothing; a busy one accepts only as it polls, max_accept a turn: 1
+	// with several workers (ggevent.py:79-80), else 100 (hubaccept.go).
+	accept:    func(s *Sim, p *proc) bool { return greenAccept(s, p) && s.hubTakes(p) },
+	maxAccept: geventMaxAccept,
+	slots:     true,
 	// The greenlet lives as long as its connection: it waits up to the
 	// keep-alive for the next request (ggevent.py:54) and keeps its pool slot.
 	tasks: tasksPerConn,
