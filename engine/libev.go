@@ -56,7 +56,7 @@ import "slices"
 // first runs 50 a turn between ever longer turns (p99 4.5 s), and the trips
 // at the end of each turn sent the calls in cohorts: row gevent 385-406 rps
 // and p50 120-128 ms (real 426.4 and 112.8), and lesson 06's hub with 1 s
-// calls idled between cohorts (589 rps, urllib 610, against 668 and 880
+// calls idled between cohorts (589 rps, urllib 610, against 677 and 906
 // now). Adding urllib3's pool mutex held across a sleep(0) (see
 // calibrate/rows.go, row gevent), whose waiters pass it on within a pass of
 // callbacks, gave articles-gevent the real start (every greenlet parses
