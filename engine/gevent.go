@@ -86,7 +86,9 @@ var gevent = spec{
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
-	// Not measured in a burst for this model: the gthread fit of an accept
-	// loop (acceptStayLoop).
-	acceptStay: acceptStayLoop,
+	// No acceptStay: with several workers _do_read returns after its one
+	// accept (max_accept 1), and the hub goes on to run the spawned
+	// greenlet, so the worker that won a connection is not left in an
+	// accept loop with a head start on the next (hubaccept.go); with one
+	// worker there is nobody to win against. Every idle hub is as likely.
 }
