@@ -19,7 +19,9 @@ var gevent = spec{
 		"all taking turns on one hub thread. A patched call yields the hub to the other " +
 		"greenlets; a call gevent cannot patch (blocking=true) holds it, and nothing " +
 		"else in the worker runs or accepts until it returns. A greenlet that holds the " +
-		"hub longer than the timeout gets the worker killed. Turns are not fair: a greenlet whose " +
+		"hub longer than the timeout gets the worker killed. A busy hub takes new connections " +
+		"only as it polls, at most 100 a turn, and one when there are several workers. " +
+		"Turns are not fair: a greenlet whose " +
 		"client's next request has already arrived serves it without giving the hub back.",
 	host:    &gunicorn,
 	unit:    unitGreenlet,
