@@ -36,8 +36,16 @@ var eventlet = spec{
 	keys:    keyWorkerConns,
 	threads: one, // the hub's thread
 	// _eventlet_serve accepts, then GreenPool.spawn blocks while the pool
-	// is full: gevent's rule (a full pool or a blocked hub accepts nothing).
-	accept:         gevent.accept,
+	// is full (a full pool or a blocked hub accepts nothing). Unlike
+	// gevent's StreamServer it has no max_accept, with one worker or
+	// several: GreenSocket.accept tries accept() before it trampolines to
+	// the hub (eventlet/greenio/base.py:219-233), and GreenPool.spawn with
+	// room schedules the green thread (hub.schedule_call_global(0), eventlet/
+	// greenthread.py:51-54) without switching, so the acceptor drains the
+	// listen queue each time it runs. The engine lets a worker take a
+	// connection as it arrives; that the acceptor runs only when the hub
+	// gets to it is not modelled.
+	accept:         greenAccept,
 	slots:          true,
 	tasks:          tasksPerConn,
 	termServesKept: true,

@@ -2,6 +2,12 @@ package engine
 
 import "time"
 
+// greenAccept is a green-thread worker's pool rule: it accepts while its
+// pool has room for another greenlet and its hub is not stuck in a call.
+func greenAccept(s *Sim, p *proc) bool {
+	return p.conns < s.cfg.WorkerConnections && !p.blocked
+}
+
 // gevent is gunicorn -k gevent (gunicorn/workers/ggevent.py): a gevent
 // StreamServer that spawns a greenlet per connection, all on the worker's
 // one hub thread.
@@ -13,7 +19,9 @@ var gevent = spec{
 		"all taking turns on one hub thread. A patched call yields the hub to the other " +
 		"greenlets; a call gevent cannot patch (blocking=true) holds it, and nothing " +
 		"else in the worker runs or accepts until it returns. A greenlet that holds the " +
-		"hub longer than the timeout gets the worker killed. Turns are not fair: a greenlet whose " +
+		"hub longer than the timeout gets the worker killed. A busy hub takes new connections " +
+		"only as it polls, at most 100 a turn, and one when there are several workers. " +
+		"Turns are not fair: a greenlet whose " +
 		"client's next request has already arrived serves it without giving the hub back.",
 	host:    &gunicorn,
 	unit:    unitGreenlet,
@@ -21,9 +29,11 @@ var gevent = spec{
 	threads: one, // the hub's thread; the pool serves no request
 	// The StreamServer spawns into Pool(worker_connections) (ggevent.py:65)
 	// and stops accepting while the pool is full; a blocked hub accepts
-	// nothing.
-	accept: func(s *Sim, p *proc) bool { return p.conns < s.cfg.WorkerConnections && !p.blocked },
-	slots:  true,
+	// nothing; a busy one accepts only as it polls, max_accept a turn: 1
+	// with several workers (ggevent.py:79-80), else 100 (hubaccept.go).
+	accept:    func(s *Sim, p *proc) bool { return greenAccept(s, p) && s.hubTakes(p) },
+	maxAccept: geventMaxAccept,
+	slots:     true,
 	// The greenlet lives as long as its connection: it waits up to the
 	// keep-alive for the next request (ggevent.py:54) and keeps its pool slot.
 	tasks: tasksPerConn,
@@ -78,7 +88,9 @@ var gevent = spec{
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
-	// Not measured in a burst for this model: the gthread fit of an accept
-	// loop (acceptStayLoop).
-	acceptStay: acceptStayLoop,
+	// No acceptStay: with several workers _do_read returns after its one
+	// accept (max_accept 1), and the hub goes on to run the spawned
+	// greenlet, so the worker that won a connection is not left in an
+	// accept loop with a head start on the next (hubaccept.go); with one
+	// worker there is nobody to win against. Every idle hub is as likely.
 }

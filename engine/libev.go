@@ -56,7 +56,7 @@ import "slices"
 // first runs 50 a turn between ever longer turns (p99 4.5 s), and the trips
 // at the end of each turn sent the calls in cohorts: row gevent 385-406 rps
 // and p50 120-128 ms (real 426.4 and 112.8), and lesson 06's hub with 1 s
-// calls idled between cohorts (589 rps, urllib 610, against 668 and 880
+// calls idled between cohorts (589 rps, urllib 610, against 677 and 906
 // now). Adding urllib3's pool mutex held across a sleep(0) (see
 // calibrate/rows.go, row gevent), whose waiters pass it on within a pass of
 // callbacks, gave articles-gevent the real start (every greenlet parses
@@ -64,14 +64,16 @@ import "slices"
 // 50 a turn (peak upstream 351, real 202-316) and slowed row gevent further
 // (373-378 rps). Not modelled either: epoll's array of events, 64 at first
 // and grown each time a poll fills it (array_nextsize; 1.5% on row
-// articles-gevent's p50), and the turn between an accept and the spawned
-// greenlet's first run.
+// articles-gevent's p50). The listening socket's accepts, max_accept a
+// poll, are in hubaccept.go: a busy hub takes connections at the poll that
+// begins a turn, and their greenlets first run in the turn after.
 
 // libevOrder is the order of one gevent hub's ready greenlets (see above).
 // The greenlets of the hub's current turn wait at the head of its queue, in
 // the order they run.
 type libevOrder struct {
 	s     *Sim
+	pid   int32  // the hub's worker
 	left  int    // of the waiters at the head of the queue, how many the current turn still runs
 	polls uint32 // the hub's polls so far
 	// seenAt and rank are, per client, the poll that last reported its
@@ -81,16 +83,17 @@ type libevOrder struct {
 	report []int32 // scratch: a poll's report
 }
 
-// hubOrder sets worker p's loop to libev's order if its model runs on
+// hubOrder sets worker pid's loop to libev's order if its model runs on
 // gevent's hub, keeping the order's memory across a restart.
-func (s *Sim) hubOrder(p *proc) {
+func (s *Sim) hubOrder(pid int32) {
+	p := &s.procs[pid]
 	if !s.sp.libevHub {
 		p.turn.order = nil
 		return
 	}
 	o, _ := p.turn.order.(*libevOrder)
 	if o == nil {
-		o = &libevOrder{s: s}
+		o = &libevOrder{s: s, pid: pid}
 		p.turn.order = o
 	}
 	o.left = 0
@@ -155,7 +158,12 @@ func (o *libevOrder) poll(w *fifo) {
 		w.set(n-1-i, id)
 	}
 	o.left = n
+	o.s.hubPolls(o.pid) // the listening socket is among the reported (hubaccept.go)
 }
+
+// idle is the hub left with nothing to run: it blocks in epoll_wait, which
+// reports the listening socket at once if connections wait (hubaccept.go).
+func (o *libevOrder) idle() { o.s.hubPolls(o.pid) }
 
 // clientFD reports whether r waits on its client's connection: the read
 // of its request (the engine takes a new connection's first read as one,

@@ -66,7 +66,7 @@ func (s *Sim) retrySYN(a int32, gen uint32) {
 	if a < 0 {
 		if pid, ok := acceptTimerPid(a); ok {
 			if !s.procs[pid].retiring {
-				s.acceptWaiting(pid) // it has the GIL back (gilBackAt)
+				s.turnAccept(pid) // it has the GIL back (gilBackAt), or its hub polls (hubaccept.go)
 			}
 			return
 		}
@@ -192,6 +192,9 @@ func (s *Sim) accept(pid int32, r *request) {
 	s.handoffs++
 	p.handedAt = s.handoffs
 	s.lastAccept, s.lastAcceptAt = pid, s.now
+	if s.sp.maxAccept != nil {
+		s.hubAccepted(p)
+	}
 	s.openConn(pid)
 	s.limitArrived(r)
 	s.startTask(pid)

@@ -21,6 +21,8 @@ type waitOrder interface {
 	// next puts the waiter that gets a released unit at the head of w,
 	// which is not empty.
 	next(w *fifo)
+	// idle is told that the unit was released with nobody waiting.
+	idle()
 }
 
 // full reports whether every unit is taken.
@@ -49,6 +51,9 @@ func (rs *resource) release() (next int32, ok bool) {
 		return rs.wait.pop(), true
 	}
 	rs.n--
+	if rs.order != nil {
+		rs.order.idle()
+	}
 	return -1, false
 }
 

@@ -34,9 +34,13 @@ type proc struct {
 	blocked   bool          // the loop is stuck in a call it cannot yield on
 	holdSince time.Duration // when the loop's current task took it, for gevent's timeout
 	heldFor   int32         // client+1 whose next request the loop is held for (holdLoop), or 0
-	busySince time.Duration // when a pool thread last took a request, for the sync worker's timeout
-	handedAt  int64         // Sim.handoffs when it last got a new connection, for a round-robin primary
-	burstJoin int32         // the connection of the current burst from which it races for accepts (burst.go)
+	// acceptLeft is how many more connections the hub's accept callback
+	// running at acceptAt may take (hubaccept.go).
+	acceptLeft int
+	acceptAt   time.Duration
+	busySince  time.Duration // when a pool thread last took a request, for the sync worker's timeout
+	handedAt   int64         // Sim.handoffs when it last got a new connection, for a round-robin primary
+	burstJoin  int32         // the connection of the current burst from which it races for accepts (burst.go)
 
 	memRSS, memVSZ int64 // this worker's memory, bytes
 	extraThreads   int   // threads beyond the main one
@@ -95,9 +99,10 @@ func (s *Sim) bootProc(pid int32) {
 	p.pool.reset(s.sp.threads(&s.cfg))
 	p.pool.idle, p.pool.main, p.pool.newest = p.pool.idle[:0], s.sp.mainThread, s.sp.wakeNewest
 	p.turn.reset(1)
-	s.hubOrder(p)
+	s.hubOrder(pid)
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
+	p.acceptLeft = 0
 	p.up.reset(s.upLimit)
 	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false

@@ -47,6 +47,11 @@ type spec struct {
 	// first connection is queued behind a running task and joins the race
 	// only acceptLateAfter connections later.
 	acceptLate float64
+	// maxAccept, if set, is how many connections a worker's gevent hub
+	// accepts in one turn, for a server started with this many workers
+	// (hubaccept.go); nil: the worker accepts whenever its accept rule
+	// lets it.
+	maxAccept func(workers int) int
 	// slots says that a worker counts its open connections (p.conns)
 	// against worker_connections.
 	slots bool
