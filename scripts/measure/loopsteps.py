@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "looptrace"))
+from taskstep import where  # noqa: E402 (the shared labels of a task's steps)
+
 BODY = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-type: text/plain\r\n\r\nok"
 
 
@@ -48,24 +51,6 @@ async def upstream(sock, delay):
     srv = await asyncio.start_server(handle, sock=sock)
     async with srv:
         await asyncio.sleep(float(os.environ["LOOPSTEPS_LIFE"]))
-
-
-def label(task):
-    c, out = task.get_coro(), []
-    while c is not None:
-        fr = getattr(c, "cr_frame", None) or getattr(c, "gi_frame", None)
-        if fr is not None:
-            out.append(f"{fr.f_code.co_filename.split('/')[-1]}:{fr.f_lineno}")
-        c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
-    s = " > ".join(out[-4:])
-    # Line numbers of Debian's anyio 3.6.2, httpcore 0.16.3, httpx 0.23.3.
-    for keys, name in ((("locks.py:213", "_synchronization.py:130"), "LOCKWAIT"),
-                       (("asyncio.py:34", "1265"), "READWAIT"), (("_asyncio.py:539",), "ckpt-shielded"),
-                       (("_asyncio.py:515", "1843"), "ckpt(event)"), (("_asyncio.py:515", "1292"), "ckpt(send)"),
-                       (("_asyncio.py:515", "1258"), "ckpt(receive)"), (("_models.py:909",), "body")):
-        if all(k in s for k in keys):
-            return name
-    return out[-1] if out else "?"
 
 
 def main():
@@ -97,7 +82,7 @@ async def measure(client, tasks, secs, url):
         d = (time.thread_time_ns() - t0) / 1000
         task = getattr(self._callback, "__self__", None)
         if isinstance(task, asyncio.Task) and task in cur:
-            cur[task].append((d, label(task) if not task.done() else "done"))
+            cur[task].append((d, where(task) if not task.done() else "done"))
         elif getattr(self._callback, "__qualname__", "") == "_SelectorSocketTransport._read_ready":
             reads.append(d)
     asyncio.events.Handle._run = timed

@@ -25,36 +25,13 @@ if OUT:
     import statistics
     import time
 
+    from taskstep import where  # beside this file, on PYTHONPATH
+
     seqs = {}  # request task -> [(cpu µs, where it suspended)]
     shapes = collections.Counter()
     shape_cpu = collections.defaultdict(list)
     callbacks = collections.defaultdict(list)
     last = [time.monotonic()]
-
-    def _frames(task):
-        c, out = task.get_coro(), []
-        while c is not None:
-            fr = getattr(c, "cr_frame", None) or getattr(c, "gi_frame", None)
-            if fr is not None:
-                out.append(f"{fr.f_code.co_filename.split('/')[-1]}:{fr.f_lineno}")
-            c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
-        return " > ".join(out[-4:])
-
-    def _label(s):
-        # Line numbers of Debian's anyio 3.6.2, httpcore 0.16.3, httpx 0.23.3.
-        if "locks.py:213" in s and "_synchronization.py:130" in s:
-            return "LOCKWAIT"
-        if "asyncio.py:34" in s and "1265" in s:
-            return "READWAIT"
-        if "_asyncio.py:539" in s:
-            return "ckpt-shielded"
-        if "_asyncio.py:515" in s:
-            for key, name in (("1843", "ckpt(event)"), ("1292", "ckpt(send)"), ("1258", "ckpt(receive)")):
-                if key in s:
-                    return name
-        if "_models.py:909" in s:
-            return "body"
-        return s
 
     def _dump():
         n = sum(shapes.values())
@@ -87,7 +64,7 @@ if OUT:
                     shapes[key] += 1
                     shape_cpu[key].append([x for x, _ in seq])
                 else:
-                    seq.append((d, _label(_frames(task))))
+                    seq.append((d, where(task)))
             else:
                 callbacks["task:" + name].append(d)
         else:
