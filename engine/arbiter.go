@@ -102,7 +102,6 @@ func (s *Sim) stopWorker(pid int32, c cause) {
 	p.heldFor = 0
 	p.up.reset(s.upLimit)
 	p.httpLock.reset(1)
-	p.u3.reset()
 	p.upOpen, p.upKeyed = 0, false
 	p.pool.wait.clear()
 	s.stopMain(pid)

@@ -52,7 +52,6 @@ type costs struct {
 	wake      time.Duration // of parse and resume, the CPU of one iteration of the event loop (epoll_wait and its bookkeeping), shared by the tasks ready in the same iteration (loopTurn); 0 for none
 	trips     uint8         // times a call on a green hub goes round the hub's loop before it is sent (hubtrips.go); 0 for none
 	tripCPU   time.Duration // of resume, the CPU each trip's turn runs, after the hub gives the greenlet back
-	u3Lock    bool          // a call takes and puts back its connection under urllib3's pool mutex, held across a hub turn (urllib3pool.go)
 	asyncView time.Duration // extra CPU of a Flask async def view: asgiref's async_to_sync makes an event loop and a thread per request
 	keepalive time.Duration // how long the server keeps an idle kept-alive connection; 0 if it closes after each response
 	// (gunicorn's sync worker calls resp.force_close(); werkzeug 2.2 sends

@@ -55,7 +55,6 @@ var gevent = spec{
 	// The hub runs the greenlets that one poll found ready in libev's
 	// order, the last reported first (libev.go).
 	libevHub: true,
-	u3Lock:   true,
 	// A requests call's poll(0) in urllib3's _get_conn, and urllib's
 	// getaddrinfo, which gevent's default resolver hands to the hub's
 	// threadpool even for an IP address (gevent/resolver/thread.py:63,

@@ -56,9 +56,6 @@ func (s *Sim) hubTakes(p *proc) bool {
 // callback that takes, at this instant, up to max_accept: connections that
 // arrive together are accepted together, whatever their greenlets do next.
 func (s *Sim) hubAccepted(p *proc) {
-	if o, ok := p.turn.order.(*libevOrder); ok {
-		o.spawned() // its greenlet starts as a callback (libev.go)
-	}
 	if p.acceptLeft > 0 && p.acceptAt == s.now {
 		p.acceptLeft--
 		return

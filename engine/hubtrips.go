@@ -95,6 +95,5 @@ func withTrips(c *Config, k costs) costs {
 	if t := c.spec().trips; t != nil && c.Wait != WaitSleep && int(c.client()) < len(t) {
 		k.trips, k.tripCPU = t[c.client()].n, t[c.client()].cpu
 	}
-	k.u3Lock = c.spec().u3Lock && c.client() == ClientRequests && c.Wait != WaitSleep
 	return k
 }

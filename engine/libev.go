@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"slices"
-	"time"
-)
+import "slices"
 
 // The order of gevent's hub. gevent's loop on libev (gevent/libev/corecext,
 // Debian's libev 4.33, epoll backend) does not run its ready greenlets
@@ -75,18 +72,10 @@ import (
 // The greenlets of the hub's current turn wait at the head of its queue, in
 // the order they run.
 type libevOrder struct {
-	s    *Sim
-	pid  int32 // the hub's worker
-	left int   // of the waiters at the head of the queue, how many the current turn still runs
-	cbs  int   // of the waiters after those, how many are loop callbacks, run before the next poll
-	// spawns is how many greenlets the hub has accepted since it last
-	// looked for them in its queue: their first run is a callback.
-	spawns int
-	// ran and passAt are the callbacks the current pass has run and when
-	// it began; ran is 0 between passes.
-	ran    int
-	passAt time.Duration
-	polls  uint32 // the hub's polls so far
+	s     *Sim
+	pid   int32  // the hub's worker
+	left  int    // of the waiters at the head of the queue, how many the current turn still runs
+	polls uint32 // the hub's polls so far
 	// seenAt and rank are, per client, the poll that last reported its
 	// connection and its place in that report.
 	seenAt []uint32
@@ -107,13 +96,13 @@ func (s *Sim) hubOrder(pid int32) {
 		o = &libevOrder{s: s, pid: pid}
 		p.turn.order = o
 	}
-	o.left, o.cbs = 0, 0
+	o.left = 0
 }
 
 // took is a greenlet that takes the idle hub: its poll reported it alone.
 func (o *libevOrder) took(id int32) {
 	o.polls++
-	o.left, o.cbs = 0, 0
+	o.left = 0
 	if r := &o.s.reqs[id]; o.clientFD(r) {
 		o.seen(r.client, 0)
 	}
@@ -122,107 +111,23 @@ func (o *libevOrder) took(id int32) {
 // next puts the greenlet that runs next at w's head: the current turn's
 // next, or the last reported of a new turn's.
 func (o *libevOrder) next(w *fifo) {
-	o.absorb(w)
-	switch {
-	case o.left > 0:
-		o.left--
-		return
-	case o.cbs > 0 && !o.passOver():
-		o.runCallback()
-		return
+	o.left = min(o.left, w.len()) // a waiter may have left the queue
+	if o.left == 0 {
+		o.poll(w)
 	}
-	o.ran = 0
-	o.poll(w)
-	if o.left > 0 {
-		o.left--
-		return
-	}
-	o.runCallback() // the poll reported nothing: a new pass
+	o.left--
 }
-
-// runCallback counts the callback at the head of the queue, which runs
-// now, into the loop's pass of callbacks.
-func (o *libevOrder) runCallback() {
-	if o.ran == 0 {
-		o.passAt = o.s.now
-	}
-	o.ran++
-	o.cbs--
-}
-
-// passOver reports whether the loop's pass of callbacks stops here:
-// _run_callbacks (gevent/_ffi/loop.py) looks at the clock after every
-// callbackCheck callbacks and stops once the pass has run for the switch
-// interval; the rest wait for the next pass, after the next poll's I/O.
-func (o *libevOrder) passOver() bool {
-	return o.ran > 0 && o.ran%callbackCheck == 0 && o.s.now-o.passAt >= switchInterval
-}
-
-// callbackCheck is gevent's CALLBACK_CHECK_COUNT. _run_callbacks's budget
-// is sys.getswitchinterval(), switchInterval (costs.go).
-const callbackCheck = 50
-
-// absorb moves the greenlets the hub has spawned since it last looked
-// (BaseServer._do_read's spawn: Greenlet.start queues loop.run_callback)
-// from among the descriptors to the end of the callbacks, in the order
-// they were accepted, and keeps left and cbs within the queue (a waiter
-// may have left it).
-func (o *libevOrder) absorb(w *fifo) {
-	o.left = min(o.left, w.len())
-	o.cbs = min(o.cbs, w.len()-o.left)
-	if o.spawns == 0 {
-		return
-	}
-	o.spawns = 0
-	for i := o.left + o.cbs; i < w.len(); i++ {
-		id := w.at(i)
-		if r := &o.s.reqs[id]; r.newConn && r.started < 0 {
-			for j := i; j > o.left+o.cbs; j-- {
-				w.set(j, w.at(j-1))
-			}
-			w.set(o.left+o.cbs, id)
-			o.cbs++
-		}
-	}
-}
-
-// passEnds reports whether the hub, given up now, would poll: the turn has
-// no greenlet left to run and no callback is queued.
-func (o *libevOrder) passEnds(w *fifo) bool {
-	o.absorb(w)
-	return o.left == 0 && o.cbs == 0
-}
-
-// callback moves the greenlet last queued in w to the end of the loop's
-// callbacks: gevent's loop.run_callback (a sleep(0), a semaphore's
-// notifier). libev's prepare watcher runs them, first in, first out, before
-// the next poll, and those added while they run in the same pass.
-func (o *libevOrder) callback(w *fifo) {
-	id := w.popNewest()
-	o.absorb(w)
-	w.insert(o.left+o.cbs, id)
-	o.cbs++
-}
-
-// spawned is told that the hub has accepted a connection, whose greenlet's
-// first run is a callback (absorb).
-func (o *libevOrder) spawned() { o.spawns++ }
 
 // poll begins a turn of the hub with the greenlets waiting in w, which it
 // puts in the order the turn runs them: the reverse of epoll's report.
 func (o *libevOrder) poll(w *fifo) {
 	o.polls++
-	n := w.len() - o.cbs
+	n := w.len()
 	report := o.report[:0]
 	for i := range n {
-		report = append(report, w.at(o.cbs+i))
-	}
-	for i := range o.cbs {
-		report = append(report, w.at(i)) // the callbacks left, kept behind the turn
+		report = append(report, w.at(i))
 	}
 	o.report = report
-	cbs := slices.Clone(report[n:])
-	report = report[:n]
 	// Those reported last time and ready again keep their places, ahead of
 	// the rest, which stay in the order they became ready.
 	last := o.polls - 1
@@ -251,9 +156,6 @@ func (o *libevOrder) poll(w *fifo) {
 			o.seen(r.client, int32(i))
 		}
 		w.set(n-1-i, id)
-	}
-	for i, id := range cbs {
-		w.set(n+i, id)
 	}
 	o.left = n
 	o.s.hubPolls(o.pid) // the listening socket is among the reported (hubaccept.go)

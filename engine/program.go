@@ -123,10 +123,9 @@ func (s *Sim) makeCalls(r *request) bool {
 		r.step = stepRespond
 		return false
 	}
-	if s.u3Calls(r) || s.hubTrip(r) || s.httpxTurn(r) {
+	if s.hubTrip(r) || s.httpxTurn(r) {
 		return true
 	}
-	s.u3Sent(r)
 	r.step = stepResume
 	if r.parallel && !r.blocking {
 		if s.unit.handlerLoop {
@@ -164,7 +163,7 @@ func (s *Sim) resume(r *request) bool {
 // resumeCPU is the CPU of coming back from r's last call: without the
 // cold part when the call took no time (the process never left its core).
 func (s *Sim) resumeCPU(r *request) time.Duration {
-	d := s.cost.resume - s.tripsCPU(r) - s.u3CPU(r)
+	d := s.cost.resume - s.tripsCPU(r)
 	if r.hot {
 		return s.taskResumeCPU(r, d-s.cost.coldExtra)
 	}
@@ -185,16 +184,10 @@ func (s *Sim) callWakes() uint8 {
 
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
-	if s.u3Back(r) {
-		return true
-	}
 	d := s.cost.respond
 	r.wakes = 0 // on the loop it goes on from parse, in the same turn
 	switch {
 	case len(r.lat) == 0:
-	case r.u3 == u3Put:
-		r.u3 = u3Idle // the start of its resume ran before the put (u3Back)
-		d += max(0, s.resumeCPU(r)-s.sendCost(r)-u3PutAfter)
 	case s.sp.freeThreadFirst:
 		// The thread ran the last call's CPU (resume) and returns: the
 		// loop runs its future's callback in one iteration.

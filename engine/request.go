@@ -102,9 +102,6 @@ type request struct {
 	callTurn       uint8         // the step its httpx call on asyncio's loop is at (httpxturns.go)
 	madeConn       bool          // its new connection's accept turns have run (asyncioturns.go)
 	nextIter       bool          // its next slice on the loop runs in the loop's next iteration (asyncioturns.go)
-	u3             u3stage       // where its calls are in urllib3's pool (urllib3pool.go)
-	u3left         uint8         // 0 if it does not hold the pool's mutex, else 1 + the hub turns it has yet to take holding it
-	u3cb           bool          // it has been handed urllib3's pool mutex: its wake-up, a loop callback, is yet to run (urllib3pool.go)
 	wakes          uint8         // loop wake-ups its next slice on the loop includes (costs.wake), shared with the turn's other tasks
 	segs           []Segment
 
@@ -190,7 +187,6 @@ func (s *Sim) newRequest() *request {
 	r.retries, r.call, r.issued, r.pending, r.inIO = 0, 0, 0, 0, 0
 	r.heldConns, r.calledBack, r.nextIter, r.madeConn = 0, false, false, false
 	r.callTurn = 0
-	r.u3, r.u3left, r.u3cb = u3Idle, 0, false
 	r.sent, r.accepted, r.started = s.now, -1, -1
 	r.lat = r.lat[:0]
 	r.segs = r.segs[:0]

@@ -47,9 +47,6 @@ type proc struct {
 
 	up       resource // upstream connections; requests wait for one (one entry a call)
 	httpLock resource // httpcore's pool lock: httpx's calls take it in turn (httpxturns.go)
-	// u3 is urllib3's pool mutex on a gevent hub (urllib3pool.go): one
-	// holder, greenlets waiting for it first in, first out.
-	u3 u3mutex
 	// upOpen is how many upstream connections the client has opened
 	// (pool.go).
 	upOpen int
@@ -108,7 +105,6 @@ func (s *Sim) bootProc(pid int32) {
 	p.acceptLeft = 0
 	p.up.reset(s.upLimit)
 	p.httpLock.reset(1)
-	p.u3.reset()
 	p.upOpen, p.upKeyed = 0, false
 	s.bootMain(pid)
 	if s.unit.serverLoop {

@@ -88,10 +88,6 @@ type spec struct {
 	// timer's, the protocol's that parsed its request) in the iteration
 	// after that callback: asyncio's call_soon (asyncioturns.go).
 	callSoonTurn bool
-	// u3Lock: requests' calls take and put back their connection under
-	// urllib3's pool mutex, which this hub's patched lock holds across a
-	// turn of the hub (urllib3pool.go).
-	u3Lock bool
 	// freeThreadFirst says that the pool thread goes back to the pool as
 	// the handler returns, before the response is written (the loop writes
 	// it).
