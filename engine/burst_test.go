@@ -127,3 +127,46 @@ func TestBurstFullWorkerLeavesItToTheLate(t *testing.T) {
 		}
 	}
 }
+
+// A connection that comes after a quiet spell wakes every gthread worker
+// whose main thread sleeps in select, and one of them accepts it; a worker
+// whose main thread is busy (its turn, or waiting for the GIL) looks at the
+// listener only after its turn, too late. With both asleep the winner is a
+// fair draw, as the quiet runs with a new connection per request split
+// (301/299 to 317/283).
+func TestSpacedAcceptGoesToASleepingWorker(t *testing.T) {
+	sc, err := ParseScenario("model=gthread workers=2 threads=4 clients=1 think=1s keepalive=false io=10ms requests=100 rtt=200µs seed=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewLane(sc, 0, Options{})
+	s.RunUntil(500 * time.Millisecond) // the first request is done, the client thinks
+	for i := range s.procs {
+		if s.procs[i].main.busy {
+			t.Fatalf("worker %d's main thread is busy at %v with nothing to do", i, s.now)
+		}
+	}
+	draw := func() [2]int {
+		var won [2]int
+		for range 200 {
+			s.lastAcceptAt = s.now - 2*acceptAwake // each one after a quiet spell
+			pid := s.pickWorker()
+			if pid < 0 {
+				t.Fatal("no worker ready")
+			}
+			won[pid]++
+		}
+		return won
+	}
+	if won := draw(); won[0] < 70 || won[1] < 70 {
+		t.Errorf("both main threads asleep in select: worker 0 won %d and worker 1 %d of 200, want a fair draw", won[0], won[1])
+	}
+	s.procs[0].main.busy = true // as if it ran a turn
+	if won := draw(); won[0] != 0 {
+		t.Errorf("worker 0's main thread busy: it won %d of 200 connections, want none (worker 1 sleeps in select)", won[0])
+	}
+	s.procs[1].main.busy = true
+	if won := draw(); won[0] < 70 || won[1] < 70 {
+		t.Errorf("both main threads busy: worker 0 won %d and worker 1 %d of 200, want a fair draw", won[0], won[1])
+	}
+}

@@ -151,7 +151,8 @@ func wheelShift(delta int64) uint {
 // model's probability (spec.acceptStay); else the engine draws the winner
 // uniformly among the workers ready to accept. Spaced arrivals (a new
 // connection per request) split evenly, as measured: 304/296 requests on
-// gthread -w 2.
+// gthread -w 2; there a worker whose main thread is busy loses to one that
+// sleeps in select (selecting, burst.go).
 func (s *Sim) pickWorker() int32 {
 	ready := s.readyProcs[:0]
 	last := int32(-1)
