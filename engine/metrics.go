@@ -214,7 +214,9 @@ func (sp *seriesPoint) settle(h *histogram) {
 // event), so they are empty and read the same state. A gap longer than the
 // ring writes only the points the ring keeps.
 func (sr *series) advance(s *Sim, t time.Duration) {
-	p := Point{
+	// Written in its place in the ring, not built and copied there.
+	sp := sr.slot()
+	sp.Point = Point{
 		T:          sr.next,
 		Throughput: float64(sr.completed) / sr.stepSecs,
 		Failed:     sr.failed,
@@ -226,19 +228,22 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 		Jobs:       float64(s.jobs.seriesDone) / sr.stepSecs,
 	}
 	s.jobs.seriesDone = 0
-	var few []time.Duration
+	sp.nfew = 0
 	if n := sr.completed; n > seriesFew {
-		p.P50, p.P99 = sr.hist.quantile(0.5), sr.hist.quantile(0.99)
+		sp.P50, sp.P99 = sr.hist.quantile(0.5), sr.hist.quantile(0.99)
 		sr.hist.reset()
 	} else {
-		few = sr.few[:n]
+		for i := range n { // a handful, without a call to memmove
+			sp.few[i] = sr.few[i]
+		}
+		sp.nfew = int8(n)
 	}
-	sr.add(p, few)
 	sr.completed, sr.failed = 0, 0
 	sr.next += sr.step
 	if sr.next > t {
 		return
 	}
+	p := sp.Point
 	empty := int64((t-sr.next)/sr.step) + 1
 	if skip := empty - int64(len(sr.ring)); skip > 0 {
 		sr.next += time.Duration(skip) * sr.step
@@ -247,26 +252,24 @@ func (sr *series) advance(s *Sim, t time.Duration) {
 	p.Throughput, p.Failed, p.P50, p.P99, p.Jobs = 0, 0, 0, 0, 0
 	for ; empty > 0; empty-- {
 		p.T = sr.next
-		sr.add(p, nil)
+		sp := sr.slot()
+		sp.Point, sp.nfew = p, 0
 		sr.next += sr.step
 	}
 }
 
-// add appends p to the ring, dropping the oldest point if it is full; few
-// are the latencies of its step, if its quantiles are to be read off them.
-func (sr *series) add(p Point, few []time.Duration) {
+// slot takes the ring's next point, dropping the oldest if it is full.
+func (sr *series) slot() *seriesPoint {
 	i := sr.start + sr.n
 	if i >= len(sr.ring) {
 		i -= len(sr.ring)
 	}
-	sp := &sr.ring[i]
-	sp.Point = p
-	sp.nfew = int8(copy(sp.few[:], few))
 	if sr.n < len(sr.ring) {
 		sr.n++
 	} else if sr.start++; sr.start == len(sr.ring) {
 		sr.start = 0
 	}
+	return &sr.ring[i]
 }
 
 // points returns the kept points, oldest first.

@@ -181,6 +181,23 @@ func (q *eventQueue) push(e event) {
 	q.heapPush(e)
 }
 
+// pushDue schedules e, due now, as push does; when nothing else is queued
+// at or before now it goes straight to the slot, whatever its kind: an event
+// pushed later is never earlier than now, so it stays there until it fires.
+// (push keeps arrivals out of the slot, where one due later than now is
+// soon moved to the heap by an earlier push.)
+func (q *eventQueue) pushDue(e event) {
+	if h, r := &q.heads, maxTime-e.at; !q.held && r > h[inHeap].at && r > h[inArrive].at &&
+		r > h[inRet].at && r > h[inPre].at {
+		q.found = 0
+		q.seq++
+		e.seq = q.seq
+		q.hold, q.held = e, true
+		return
+	}
+	q.push(e)
+}
+
 // heapPush puts e on the heap.
 func (q *eventQueue) heapPush(e event) {
 	q.items = append(q.items, e)

@@ -11,8 +11,8 @@ import (
 // first in, first out, arrivals whether they
 // wait in their lane (pushed in time order) or on the heap (not), calls'
 // returns and preemptions likewise in theirs, and other events whether they
-// wait in the slot in front of the heap or on it; a look (peek) before a pop
-// sees the event the pop takes.
+// wait in the slot in front of the heap or on it, pushed by push or by
+// pushDue; a look (peek) before a pop sees the event the pop takes.
 func TestEventQueueOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var q eventQueue
@@ -25,7 +25,11 @@ func TestEventQueueOrder(t *testing.T) {
 		for i := 0; i < rng.IntN(200); i++ {
 			at := time.Duration(round*5 + rng.IntN(50)) // many ties, mostly later
 			kind := []evKind{evArrive, evSliceEnd, evIODone, evPreempt}[rng.IntN(4)]
-			q.push(event{at: at, kind: kind})
+			if rng.IntN(4) == 0 {
+				q.pushDue(event{at: at, kind: kind}) // meant for events due now, right for any
+			} else {
+				q.push(event{at: at, kind: kind})
+			}
 			want = append(want, key{at, q.seq})
 		}
 		slices.SortFunc(want, func(a, b key) int {

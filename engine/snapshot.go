@@ -140,7 +140,7 @@ type endedRing struct {
 }
 
 func (e *endedRing) add(x Ended) {
-	e.ring[e.total%int64(len(e.ring))] = x
+	e.ring[e.total&int64(len(e.ring)-1)] = x // len is a power of two; total >= 0
 	e.total++
 }
 

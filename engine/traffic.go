@@ -269,7 +269,11 @@ func (t *traffic) sendAfter(s *Sim, a int32, wait time.Duration) {
 			s.after(max(0, ka-spent), evKeepaliveEnd, a, cn.gen) // from the answer, spent ago
 		}
 	}
-	s.after(wait+max(0, cl.net-spent), evArrive, a, 0)
+	if d := wait + max(0, cl.net-spent); d > 0 {
+		s.after(d, evArrive, a, 0)
+	} else {
+		s.q.pushDue(event{at: s.now, kind: evArrive, a: a}) // the common case of think=0 and no rtt
+	}
 }
 
 // netTime draws the network and client time of client a's n-th request:
