@@ -19,8 +19,9 @@ var gevent = spec{
 		"all taking turns on one hub thread. A patched call yields the hub to the other " +
 		"greenlets; a call gevent cannot patch (blocking=true) holds it, and nothing " +
 		"else in the worker runs or accepts until it returns. A greenlet that holds the " +
-		"hub longer than the timeout gets the worker killed. A busy hub takes new connections " +
-		"only as it polls, at most 100 a turn, and one when there are several workers. " +
+		"hub longer than the timeout gets the worker killed. An idle hub takes the connections " +
+		"that arrive together at once; a busy one takes new connections only as it polls, " +
+		"at most 100 a turn, and one when there are several workers. " +
 		"Turns are not fair: a greenlet whose " +
 		"client's next request has already arrived serves it without giving the hub back.",
 	host:    &gunicorn,
@@ -30,7 +31,9 @@ var gevent = spec{
 	// The StreamServer spawns into Pool(worker_connections) (ggevent.py:65)
 	// and stops accepting while the pool is full; a blocked hub accepts
 	// nothing; a busy one accepts only as it polls, max_accept a turn: 1
-	// with several workers (ggevent.py:79-80), else 100 (hubaccept.go).
+	// with several workers (ggevent.py:79-80), else 100; an idle one takes
+	// a burst at once, its greenlets' first reads finding no request yet
+	// (hubaccept.go).
 	accept:    func(s *Sim, p *proc) bool { return greenAccept(s, p) && s.hubTakes(p) },
 	maxAccept: geventMaxAccept,
 	slots:     true,
