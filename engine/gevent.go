@@ -91,9 +91,12 @@ var gevent = spec{
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
-	// No acceptStay: with several workers _do_read returns after its one
-	// accept (max_accept 1), and the hub goes on to run the spawned
-	// greenlet, so the worker that won a connection is not left in an
-	// accept loop with a head start on the next (hubaccept.go); with one
-	// worker there is nobody to win against. Every idle hub is as likely.
+	// No acceptStay or acceptLate: every idle hub is as likely to win each
+	// connection. With several workers _do_read returns after its one
+	// accept (max_accept 1), but in a burst the spawned greenlet's first
+	// read gives the hub back at once and the hub polls again
+	// (hubaccept.go), a loop like gthread's main thread's, whose burst race
+	// (burst.go) may hold here too. The real splits of 50 connections over
+	// four workers ranged from 9/10/15/16 to two workers taking all
+	// (calibrate/rows.go, gevent-4w-blocking): too few runs to fit a race.
 }
