@@ -82,12 +82,20 @@ var gevent = spec{
 	},
 	real: gunicornServer("gevent", nil),
 	// 321µs a request kept alive, 575µs on a new connection; requests under
-	// gevent cost 1130µs a call.
+	// gevent cost 1130µs a call. A further worker's private memory,
+	// extraRSS, is fitted to row gevent-4w-blocking (four workers, 50
+	// connections, the app with requests imported): smaps_rollup under
+	// load gave each worker 29.7 MiB of Private_Dirty (RSS 45.7) and the
+	// arbiter 14.9, and the rows' resident 152.2-153.5 MiB; with clientLib's
+	// 12 MiB in every worker that leaves 17.7, where a lone worker of a bare
+	// app at rest has 22.9 (docs/memory.md; the engine charged that, 172.1
+	// MiB for the row). Which of the two a further worker saves on is not
+	// measured: only their sum is.
 	costs: costs{
 		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
 		resume:    1130 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot, exit: gunicornExit,
-		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
+		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(17.7), masterRSS: mb(14.6), masterVSZ: mb(41.0),
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
