@@ -15,15 +15,19 @@ package engine
 // so while connections wait, each poll of the hub reports it again and the
 // callback takes up to max_accept more: per worker, max_accept a turn.
 // With several workers every worker's epoll watches the same queue, so one
-// connection a turn per worker spreads a burst over the workers as their
-// hubs turn, where a single accept loop would take it all.
+// connection a turn per worker spreads the connections that wait while the
+// hubs are busy over the workers as their hubs turn.
 //
 // The engine's hub (libev.go) takes connections at two moments: a hub with
 // nothing to run is blocked in epoll_wait, and takes a connection as it
 // arrives (its callback runs at once, and the greenlet it spawns takes the
 // idle hub); a busy hub leaves arrivals in the listen queue and, at the
 // poll that begins each of its turns, takes up to max_accept of them
-// (turnAccept).
+// (turnAccept). Their greenlets then wait behind the turn's, so they first
+// run in the next turn, as the spawn's callback does. The accept is placed
+// at the turn's start, not among the turn's descriptors in libev's order
+// (the listening socket's place among them is not modelled), and costs
+// the greenlet's connect (costs.connect), not the hub's time.
 //
 // An idle hub takes every connection that arrives at the instant it wakes,
 // whatever max_accept: a client writes its request after its connect
@@ -39,11 +43,7 @@ package engine
 // and 7/8/14/21 in two runs. Taking one a turn instead, the engine took
 // the last of the 50 at 11.5 s, while every real client had its first
 // answer by 3.9-6.0 s. A connection that waits in the listen queue has its
-// request there too, so a busy hub's poll takes max_accept a turn. Their greenlets then wait behind the turn's, so they first
-// run in the next turn, as the spawn's callback does. The accept is placed
-// at the turn's start, not among the turn's descriptors in libev's order
-// (the listening socket's place among them is not modelled), and costs
-// the greenlet's connect (costs.connect), not the hub's time.
+// request there too, so a busy hub's poll takes max_accept a turn.
 //
 // The engine reads cfg.workers as the run started (Sim.base): gunicorn's
 // TTIN and TTOU change the arbiter's num_workers, not the cfg its workers
