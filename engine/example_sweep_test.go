@@ -38,7 +38,7 @@ func ExampleScenario_Points() {
 	// model=sync x=3: 29.4 req/s, p99 1021 ms, meets false, cheapest false: model=sync workers=3 clients=30 requests=600
 	// model=sync x=4: 39.2 req/s, p99 816 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
 	// model=gevent x=1: 270.4 req/s, p99 144 ms, meets true, cheapest true: model=gevent clients=30 requests=600
-	// model=gevent x=2: 281.4 req/s, p99 119 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
-	// model=gevent x=3: 280.8 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
-	// model=gevent x=4: 281.8 req/s, p99 117 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
+	// model=gevent x=2: 277.8 req/s, p99 122 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
+	// model=gevent x=3: 281.5 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
+	// model=gevent x=4: 281.8 req/s, p99 122 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
 }

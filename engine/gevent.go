@@ -19,8 +19,9 @@ var gevent = spec{
 		"all taking turns on one hub thread. A patched call yields the hub to the other " +
 		"greenlets; a call gevent cannot patch (blocking=true) holds it, and nothing " +
 		"else in the worker runs or accepts until it returns. A greenlet that holds the " +
-		"hub longer than the timeout gets the worker killed. A busy hub takes new connections " +
-		"only as it polls, at most 100 a turn, and one when there are several workers. " +
+		"hub longer than the timeout gets the worker killed. An idle hub takes the connections " +
+		"that arrive together at once; a busy one takes new connections only as it polls, " +
+		"at most 100 a turn, and one when there are several workers. " +
 		"Turns are not fair: a greenlet whose " +
 		"client's next request has already arrived serves it without giving the hub back.",
 	host:    &gunicorn,
@@ -30,7 +31,9 @@ var gevent = spec{
 	// The StreamServer spawns into Pool(worker_connections) (ggevent.py:65)
 	// and stops accepting while the pool is full; a blocked hub accepts
 	// nothing; a busy one accepts only as it polls, max_accept a turn: 1
-	// with several workers (ggevent.py:79-80), else 100 (hubaccept.go).
+	// with several workers (ggevent.py:79-80), else 100; an idle one takes
+	// a burst at once, its greenlets' first reads finding no request yet
+	// (hubaccept.go).
 	accept:    func(s *Sim, p *proc) bool { return greenAccept(s, p) && s.hubTakes(p) },
 	maxAccept: geventMaxAccept,
 	slots:     true,
@@ -79,18 +82,29 @@ var gevent = spec{
 	},
 	real: gunicornServer("gevent", nil),
 	// 321µs a request kept alive, 575µs on a new connection; requests under
-	// gevent cost 1130µs a call.
+	// gevent cost 1130µs a call. A further worker's private memory,
+	// extraRSS, is fitted to row gevent-4w-blocking (four workers, 50
+	// connections, the app with requests imported): smaps_rollup under
+	// load gave each worker 29.7 MiB of Private_Dirty (RSS 45.7) and the
+	// arbiter 14.9, and the rows' resident 152.2-153.5 MiB; with clientLib's
+	// 12 MiB in every worker that leaves 17.7, where a lone worker of a bare
+	// app at rest has 22.9 (docs/memory.md; the engine charged that, 172.1
+	// MiB for the row). Which of the two a further worker saves on is not
+	// measured: only their sum is.
 	costs: costs{
 		parse: 214 * time.Microsecond, respond: 107 * time.Microsecond, connect: 254 * time.Microsecond,
 		resume:    1130 * time.Microsecond,
 		keepalive: gunicornKeepalive, boot: gunicornBoot, exit: gunicornExit,
-		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(22.9), masterRSS: mb(14.6), masterVSZ: mb(41.0),
+		clientLib: mb(12), procRSS: mb(38.7), procVSZ: mb(49.5), extraRSS: mb(17.7), masterRSS: mb(14.6), masterVSZ: mb(41.0),
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
-	// No acceptStay: with several workers _do_read returns after its one
-	// accept (max_accept 1), and the hub goes on to run the spawned
-	// greenlet, so the worker that won a connection is not left in an
-	// accept loop with a head start on the next (hubaccept.go); with one
-	// worker there is nobody to win against. Every idle hub is as likely.
+	// No acceptStay or acceptLate: every idle hub is as likely to win each
+	// connection. With several workers _do_read returns after its one
+	// accept (max_accept 1), but in a burst the spawned greenlet's first
+	// read gives the hub back at once and the hub polls again
+	// (hubaccept.go), a loop like gthread's main thread's, whose burst race
+	// (burst.go) may hold here too. The real splits of 50 connections over
+	// four workers ranged from 9/10/15/16 to two workers taking all
+	// (calibrate/rows.go, gevent-4w-blocking): too few runs to fit a race.
 }

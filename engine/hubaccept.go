@@ -15,8 +15,8 @@ package engine
 // so while connections wait, each poll of the hub reports it again and the
 // callback takes up to max_accept more: per worker, max_accept a turn.
 // With several workers every worker's epoll watches the same queue, so one
-// connection a turn per worker spreads a burst over the workers as their
-// hubs turn, where a single accept loop would take it all.
+// connection a turn per worker spreads the connections that wait while the
+// hubs are busy over the workers as their hubs turn.
 //
 // The engine's hub (libev.go) takes connections at two moments: a hub with
 // nothing to run is blocked in epoll_wait, and takes a connection as it
@@ -28,6 +28,22 @@ package engine
 // at the turn's start, not among the turn's descriptors in libev's order
 // (the listening socket's place among them is not modelled), and costs
 // the greenlet's connect (costs.connect), not the hub's time.
+//
+// An idle hub takes every connection that arrives at the instant it wakes,
+// whatever max_accept: a client writes its request after its connect
+// returns, so the greenlet spawned for a connection of a burst finds no
+// request yet at its first read (recv gives EAGAIN), waits, and the hub
+// polls again at once and takes the next connection; the idle hubs of
+// several workers take turns at the listen queue, so the burst spreads over
+// them as the engine draws (pickWorker). Measured (calibrate/rows.go, row
+// gevent-4w-blocking: four workers, 50 clients, a 100 ms blocking call, a
+// loaded machine): strace showed a worker's first accepts each followed by
+// an EAGAIN read and another poll, ss showed 46 of the 50 connections
+// accepted within 0.15 s of the start, and the connections split 9/10/15/16
+// and 7/8/14/21 in two runs. Taking one a turn instead, the engine took
+// the last of the 50 at 11.5 s, while every real client had its first
+// answer by 3.9-6.0 s. A connection that waits in the listen queue has its
+// request there too, so a busy hub's poll takes max_accept a turn.
 //
 // The engine reads cfg.workers as the run started (Sim.base): gunicorn's
 // TTIN and TTOU change the arbiter's num_workers, not the cfg its workers
@@ -52,15 +68,17 @@ func (s *Sim) hubTakes(p *proc) bool {
 }
 
 // hubAccepted counts a connection that worker p's hub has just accepted
-// against its callback's max_accept. On an idle hub it is the first of a
-// callback that takes, at this instant, up to max_accept: connections that
-// arrive together are accepted together, whatever their greenlets do next.
+// against its callback's max_accept. On an idle hub it is the first of the
+// polls that take, at this instant, every connection that arrives with it
+// (see above; the pool's room still limits them, greenAccept): connections
+// that arrive together are accepted together, whatever their greenlets do
+// next.
 func (s *Sim) hubAccepted(p *proc) {
 	if p.acceptLeft > 0 && p.acceptAt == s.now {
 		p.acceptLeft--
 		return
 	}
-	p.acceptAt, p.acceptLeft = s.now, s.sp.maxAccept(s.base.Workers)-1
+	p.acceptAt, p.acceptLeft = s.now, s.cfg.WorkerConnections
 }
 
 // hubPolls is worker pid's hub polling with connections in the listen

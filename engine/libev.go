@@ -66,7 +66,8 @@ import "slices"
 // and grown each time a poll fills it (array_nextsize; 1.5% on row
 // articles-gevent's p50). The listening socket's accepts, max_accept a
 // poll, are in hubaccept.go: a busy hub takes connections at the poll that
-// begins a turn, and their greenlets first run in the turn after.
+// begins a turn, and their greenlets first run in the turn after; an idle
+// hub takes a burst at once.
 
 // libevOrder is the order of one gevent hub's ready greenlets (see above).
 // The greenlets of the hub's current turn wait at the head of its queue, in
