@@ -81,7 +81,8 @@ type libevOrder struct {
 	// connection and its place in that report.
 	seenAt []uint32
 	rank   []int32
-	report []int32 // scratch: a poll's report
+	report []int32    // scratch: a poll's report
+	kept   [][2]int32 // scratch: the connections of a report that keep their places, as (rank, id)
 }
 
 // hubOrder sets worker pid's loop to libev's order if its model runs on
@@ -124,34 +125,32 @@ func (o *libevOrder) next(w *fifo) {
 func (o *libevOrder) poll(w *fifo) {
 	o.polls++
 	n := w.len()
-	report := o.report[:0]
-	for i := range n {
-		report = append(report, w.at(i))
-	}
-	o.report = report
-	// Those reported last time and ready again keep their places, ahead of
-	// the rest, which stay in the order they became ready.
 	last := o.polls - 1
-	kept := func(id int32) (bool, int32) {
+	report := o.report[:0]
+	kept := o.kept[:0]
+	for i := range n {
+		id := w.at(i)
 		r := &o.s.reqs[id]
 		if last > 0 && o.clientFD(r) && int(r.client) < len(o.seenAt) && o.seenAt[r.client] == last {
-			return true, o.rank[r.client]
+			kept = append(kept, [2]int32{o.rank[r.client], id})
+		} else {
+			report = append(report, id)
 		}
-		return false, 0
 	}
-	slices.SortStableFunc(report, func(a, b int32) int {
-		ka, ra := kept(a)
-		kb, rb := kept(b)
-		switch {
-		case ka && kb:
-			return int(ra - rb)
-		case ka:
-			return -1
-		case kb:
-			return 1
+	// Those reported last time and ready again keep their places, ahead of
+	// the rest, which stay in the order they became ready.
+	if len(kept) > 0 {
+		if cmp := func(a, b [2]int32) int { return int(a[0] - b[0]) }; !slices.IsSortedFunc(kept, cmp) {
+			slices.SortStableFunc(kept, cmp)
 		}
-		return 0
-	})
+		m := len(report)
+		report = slices.Grow(report, len(kept))[:m+len(kept)]
+		copy(report[len(kept):], report[:m])
+		for i, k := range kept {
+			report[i] = k[1]
+		}
+	}
+	o.report, o.kept = report, kept
 	for i, id := range report {
 		if r := &o.s.reqs[id]; o.clientFD(r) {
 			o.seen(r.client, int32(i))
