@@ -128,6 +128,7 @@ func (s *Sim) dispatchWaiting() {
 			}
 			tid := s.gilWinner(p)
 			s.run(pid, &p.ent, c)
+			s.kern.arrange = true // others may wait for c (kernelSched.arrange)
 			p.running = tid
 			s.startSlice(tid)
 		}

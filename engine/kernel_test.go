@@ -245,3 +245,39 @@ func TestKernelBusyBalanceInterval(t *testing.T) {
 		}
 	}
 }
+
+// arrangePreempts looks over the cores only when arrange is set, so it
+// must be set whenever a core runs a process while others wait for it
+// with no preemption pending: checked after every event of scenarios that
+// crowd the cores with workers, clients' CPU, an RQ horse and gthread's
+// main threads. Between events such a core is rare (a preempted thread
+// whose work ended just then keeps its core), so the check must have seen
+// a few, or it saw nothing.
+func TestKernelArrangeSet(t *testing.T) {
+	arranged := 0
+	for _, text := range []string{
+		"model=gevent workers=16 io=100ms clients=200 requests=3000",
+		"model=sync workers=9 cores=2 cpu=30ms io=20ms rate=60 duration=10s",
+		"model=fastapi cores=2 workers=16 view=sync cpu=1ms io=0s client-cpu=2ms sampler-cpu=1ms clients=5 requests=300",
+		"model=sync workers=2 cores=1 background=1 calls=1 io=50ms clients=3 requests=200",
+		"model=gthread workers=3 threads=4 cpu=15ms io=100ms clients=50 duration=10s",
+		"model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=3000",
+	} {
+		s := NewLane(mustParse(t, text), 0, Options{})
+		for s.Step() {
+			k := &s.kern
+			for c := range k.rqs {
+				q := &k.rqs[c]
+				if q.cur != noProc && !q.target && len(q.ready) > 0 {
+					arranged++
+					if !k.arrange {
+						t.Fatalf("%s at %v: core %d runs %d while %d wait, no preemption pending, and arrange is not set", text, s.now, c, q.cur, len(q.ready))
+					}
+				}
+			}
+		}
+	}
+	if arranged < 10 {
+		t.Errorf("checked %d cores to arrange; want at least 10", arranged)
+	}
+}
