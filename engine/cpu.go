@@ -20,6 +20,10 @@ type thread struct {
 	heldFrom time.Duration
 	holding  bool
 	goesOn   bool
+	// mainWaits says that its worker's main thread may wait for it to
+	// start (mainthread.go: main.await), so that startSlice looks at its
+	// worker only then.
+	mainWaits bool
 }
 
 // The CPU scheduler. A process runs Python on one thread at a time (the
@@ -155,7 +159,7 @@ func (s *Sim) startSlice(tid int32) {
 			s.handlerStarted(r)
 		}
 		s.setState(r, stCPU)
-		if th.proc >= 0 && s.procs[th.proc].main.await > 0 {
+		if th.mainWaits {
 			s.mainStarted(tid) // Thread.start returns (mainthread.go)
 		}
 	}
@@ -264,16 +268,16 @@ func (s *Sim) goOn(tid int32, waits bool) bool {
 // dropGIL takes worker pid, p, whose running thread's work has ended, off its
 // core: another of its threads takes the GIL, or it sleeps.
 func (s *Sim) dropGIL(p *proc, pid int32) {
-	stays := p.readyQ.len() > 0 && !p.queued
-	s.stop(pid, &p.ent, !stays)
-	p.running = -1
-	if stays {
-		// Another of its threads takes the GIL: the process stays runnable.
-		p.queued = true
-		s.requeue(pid)
-	} else {
-		s.leave(&p.ent) // it sleeps
+	if p.readyQ.len() == 0 || p.queued {
+		s.sleepOff(pid, &p.ent)
+		p.running = -1
+		return
 	}
+	// Another of its threads takes the GIL: the process stays runnable.
+	s.stop(pid, &p.ent, false)
+	p.running = -1
+	p.queued = true
+	s.requeue(pid)
 }
 
 // gilWinner takes the thread that gets worker p's free GIL out of its

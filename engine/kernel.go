@@ -348,6 +348,21 @@ func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	}
 }
 
+// sleepOff takes process pid, e, off its core to sleep: stop, then leave.
+// A process alone in its core's queue, as a worker with a core to itself
+// is, holds the queue's only v: V is its v and its lag zero, and the queue
+// empties without leave's arithmetic.
+func (s *Sim) sleepOff(pid int32, e *entity) {
+	q := &s.kern.rqs[e.core-1]
+	s.stop(pid, e, true)
+	if q.n != 1 {
+		s.leave(e)
+		return
+	}
+	e.lag = 0
+	q.lastV, q.sumV, q.n = e.v, 0, 0
+}
+
 // wake makes process pid, which slept, runnable and queues it on the core
 // it wakes on.
 func (s *Sim) wake(pid int32) {

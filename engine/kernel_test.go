@@ -281,3 +281,48 @@ func TestKernelArrangeSet(t *testing.T) {
 		t.Errorf("checked %d cores to arrange; want at least 10", arranged)
 	}
 }
+
+// sleepOff empties a queue whose one runnable process goes to sleep
+// without leave's arithmetic, as that process's v is then the queue's sum.
+// Checked after every event of the crowded scenarios of
+// TestKernelArrangeSet and of M/M/c, where each worker has a core to
+// itself: on each queue with one runnable process, the sum (brought up to
+// now) equals that process's v.
+func TestKernelLoneQueueSumIsItsV(t *testing.T) {
+	alone := 0
+	for _, text := range []string{
+		"model=gevent workers=16 io=100ms clients=200 requests=3000",
+		"model=sync workers=9 cores=2 cpu=30ms io=20ms rate=60 duration=10s",
+		"model=fastapi cores=2 workers=16 view=sync cpu=1ms io=0s client-cpu=2ms sampler-cpu=1ms clients=5 requests=300",
+		"model=sync workers=2 cores=1 background=1 calls=1 io=50ms clients=3 requests=200",
+		"model=gthread workers=3 threads=4 cpu=15ms io=100ms clients=50 duration=10s",
+		"model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=3000",
+	} {
+		s := NewLane(mustParse(t, text), 0, Options{})
+		for s.Step() {
+			for c := range s.kern.rqs {
+				q := &s.kern.rqs[c]
+				if q.n != 1 {
+					continue
+				}
+				alone++
+				sum, v := q.sumV, time.Duration(0)
+				switch {
+				case q.cur != noProc:
+					sum += s.now - q.at
+					v = s.cpuProc(q.cur).ent.vNow(s.now, true)
+				case len(q.ready) == 1:
+					v = q.ready[0].v
+				default:
+					t.Fatalf("%s at %v: core %d counts one runnable process, but runs none and has %d waiting", text, s.now, c, len(q.ready))
+				}
+				if sum != v {
+					t.Fatalf("%s at %v: core %d's one process has v %v, its queue's sum is %v", text, s.now, c, v, sum)
+				}
+			}
+		}
+	}
+	if alone < 1000 {
+		t.Errorf("checked %d queues with one process; want at least 1000", alone)
+	}
+}
