@@ -57,13 +57,14 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	if th.holding {
 		return // the loop goes on under the GIL it holds (goOn)
 	}
+	c := -1 // the core its process wakes on, once asked
 	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && !p.queued {
 		// Nobody waits for the GIL, and the core it wakes on is idle: the
 		// thread runs at once, as enqueueThread and dispatch would have it,
 		// without the queues. Its request passes through wait-core all the
 		// same, which ends its timeline's segment as they do (a cpu segment
 		// then a new one).
-		if c := s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
+		if c = s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
 			if th.req >= 0 {
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
@@ -74,14 +75,16 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 			return
 		}
 	}
-	s.enqueueThread(tid, true)
+	s.enqueueThread(tid, true, c)
 	s.dispatch()
 }
 
 // enqueueThread makes thread tid wait for the GIL and, if its process has
 // no core and waits for none yet, the process for a core; woke says the
-// process slept, so it joins the kernel's run queue.
-func (s *Sim) enqueueThread(tid int32, woke bool) {
+// process slept, so it joins the kernel's run queue, on core c if c >= 0
+// (what wakeCore has just said, which nothing since has changed), else on
+// the core wakeCore picks.
+func (s *Sim) enqueueThread(tid int32, woke bool, c int) {
 	th := &s.threads[tid]
 	p := s.cpuProc(th.proc)
 	if th.req >= 0 {
@@ -97,7 +100,7 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 	if p.running < 0 && !p.queued {
 		p.queued = true
 		if woke {
-			s.wake(th.proc)
+			s.wake(th.proc, c)
 		} else {
 			s.requeue(th.proc)
 		}
@@ -200,7 +203,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		}
 		s.stop(pid, &p.ent, false)
 		p.running = -1
-		s.enqueueThread(tid, false)
+		s.enqueueThread(tid, false, -1)
 		s.dispatch()
 		return
 	}

@@ -364,10 +364,12 @@ func (s *Sim) sleepOff(pid int32, e *entity) {
 }
 
 // wake makes process pid, which slept, runnable and queues it on the core
-// it wakes on.
-func (s *Sim) wake(pid int32) {
+// it wakes on: c, if the caller has asked wakeCore already (c >= 0).
+func (s *Sim) wake(pid int32, c int) {
 	e := &s.cpuProc(pid).ent
-	c := s.wakeCore(pid, e)
+	if c < 0 {
+		c = s.wakeCore(pid, e)
+	}
 	s.join(pid, e, c)
 	s.enqueue(c, pid, e)
 }

@@ -245,6 +245,6 @@ func (s *Sim) mainStarted(tid int32) {
 	p.main.await = 0
 	if d := s.mainPlan(p); d > 0 {
 		s.threads[p.main.tid-1].cpuLeft = d
-		s.enqueueThread(p.main.tid-1, false)
+		s.enqueueThread(p.main.tid-1, false, -1)
 	}
 }
