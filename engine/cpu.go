@@ -20,6 +20,10 @@ type thread struct {
 	heldFrom time.Duration
 	holding  bool
 	goesOn   bool
+	// mainWaits says that its worker's main thread may wait for it to
+	// start (mainthread.go: main.await), so that startSlice looks at its
+	// worker only then.
+	mainWaits bool
 }
 
 // The CPU scheduler. A process runs Python on one thread at a time (the
@@ -53,13 +57,14 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 	if th.holding {
 		return // the loop goes on under the GIL it holds (goOn)
 	}
+	c := -1 // the core its process wakes on, once asked
 	if p := s.cpuProc(th.proc); p.running < 0 && p.readyQ.len() == 0 && !p.queued {
 		// Nobody waits for the GIL, and the core it wakes on is idle: the
 		// thread runs at once, as enqueueThread and dispatch would have it,
 		// without the queues. Its request passes through wait-core all the
 		// same, which ends its timeline's segment as they do (a cpu segment
 		// then a new one).
-		if c := s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
+		if c = s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
 			if th.req >= 0 {
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
@@ -70,14 +75,16 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 			return
 		}
 	}
-	s.enqueueThread(tid, true)
+	s.enqueueThread(tid, true, c)
 	s.dispatch()
 }
 
 // enqueueThread makes thread tid wait for the GIL and, if its process has
 // no core and waits for none yet, the process for a core; woke says the
-// process slept, so it joins the kernel's run queue.
-func (s *Sim) enqueueThread(tid int32, woke bool) {
+// process slept, so it joins the kernel's run queue, on core c if c >= 0
+// (what wakeCore has just said, which nothing since has changed), else on
+// the core wakeCore picks.
+func (s *Sim) enqueueThread(tid int32, woke bool, c int) {
 	th := &s.threads[tid]
 	p := s.cpuProc(th.proc)
 	if th.req >= 0 {
@@ -93,7 +100,7 @@ func (s *Sim) enqueueThread(tid int32, woke bool) {
 	if p.running < 0 && !p.queued {
 		p.queued = true
 		if woke {
-			s.wake(th.proc)
+			s.wake(th.proc, c)
 		} else {
 			s.requeue(th.proc)
 		}
@@ -128,6 +135,7 @@ func (s *Sim) dispatchWaiting() {
 			}
 			tid := s.gilWinner(p)
 			s.run(pid, &p.ent, c)
+			s.kern.arrange = true // others may wait for c (kernelSched.arrange)
 			p.running = tid
 			s.startSlice(tid)
 		}
@@ -154,7 +162,7 @@ func (s *Sim) startSlice(tid int32) {
 			s.handlerStarted(r)
 		}
 		s.setState(r, stCPU)
-		if th.proc >= 0 && s.procs[th.proc].main.await > 0 {
+		if th.mainWaits {
 			s.mainStarted(tid) // Thread.start returns (mainthread.go)
 		}
 	}
@@ -195,7 +203,7 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 		}
 		s.stop(pid, &p.ent, false)
 		p.running = -1
-		s.enqueueThread(tid, false)
+		s.enqueueThread(tid, false, -1)
 		s.dispatch()
 		return
 	}
@@ -263,16 +271,16 @@ func (s *Sim) goOn(tid int32, waits bool) bool {
 // dropGIL takes worker pid, p, whose running thread's work has ended, off its
 // core: another of its threads takes the GIL, or it sleeps.
 func (s *Sim) dropGIL(p *proc, pid int32) {
-	stays := p.readyQ.len() > 0 && !p.queued
-	s.stop(pid, &p.ent, !stays)
-	p.running = -1
-	if stays {
-		// Another of its threads takes the GIL: the process stays runnable.
-		p.queued = true
-		s.requeue(pid)
-	} else {
-		s.leave(&p.ent) // it sleeps
+	if p.readyQ.len() == 0 || p.queued {
+		s.sleepOff(pid, &p.ent)
+		p.running = -1
+		return
 	}
+	// Another of its threads takes the GIL: the process stays runnable.
+	s.stop(pid, &p.ent, false)
+	p.running = -1
+	p.queued = true
+	s.requeue(pid)
 }
 
 // gilWinner takes the thread that gets worker p's free GIL out of its

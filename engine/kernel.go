@@ -122,6 +122,13 @@ type kernelSched struct {
 	// both are zero, dispatch has no core to fill, no preemption to arrange
 	// and no balance to arm, and skips its loops over the cores.
 	waiting, crowded int
+	// arrange says that a core may need a preemption arranged: one with a
+	// running process and a waiting one and none pending. Only a dispatch
+	// that gives a core to a process (run on a core others wait for),
+	// enqueue and a preemption that fires (preempt) make one, so they set
+	// it, and arrangePreempts, which arranges every such core, looks over
+	// the cores only when it is set.
+	arrange bool
 	// What the workers (not RQ horses or clients) went through, for tests:
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
 	// runnable) and migrations to another core.
@@ -341,11 +348,28 @@ func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	}
 }
 
+// sleepOff takes process pid, e, off its core to sleep: stop, then leave.
+// A process alone in its core's queue, as a worker with a core to itself
+// is, holds the queue's only v: V is its v and its lag zero, and the queue
+// empties without leave's arithmetic.
+func (s *Sim) sleepOff(pid int32, e *entity) {
+	q := &s.kern.rqs[e.core-1]
+	s.stop(pid, e, true)
+	if q.n != 1 {
+		s.leave(e)
+		return
+	}
+	e.lag = 0
+	q.lastV, q.sumV, q.n = e.v, 0, 0
+}
+
 // wake makes process pid, which slept, runnable and queues it on the core
-// it wakes on.
-func (s *Sim) wake(pid int32) {
+// it wakes on: c, if the caller has asked wakeCore already (c >= 0).
+func (s *Sim) wake(pid int32, c int) {
 	e := &s.cpuProc(pid).ent
-	c := s.wakeCore(pid, e)
+	if c < 0 {
+		c = s.wakeCore(pid, e)
+	}
 	s.join(pid, e, c)
 	s.enqueue(c, pid, e)
 }
@@ -362,6 +386,9 @@ func (s *Sim) enqueue(c int, pid int32, e *entity) {
 	q := &s.kern.rqs[c]
 	q.ready = append(q.ready, waiter{v: e.v, dl: e.dl, pid: pid})
 	s.kern.waiting++
+	if q.cur != noProc && !q.target {
+		s.kern.arrange = true
+	}
 }
 
 // waitingOn reports how many processes wait for core c.
@@ -393,9 +420,13 @@ func (s *Sim) best(c int) int {
 
 // take removes the i-th waiting process of core c and returns it.
 func (s *Sim) take(c, i int) int32 {
-	q := &s.kern.rqs[c]
-	pid := q.ready[i].pid
-	q.ready = append(q.ready[:i], q.ready[i+1:]...)
+	r := s.kern.rqs[c].ready
+	pid := r[i].pid
+	// A few move up, one by one: cheaper than the call that copy makes.
+	for j := i + 1; j < len(r); j++ {
+		r[j-1] = r[j]
+	}
+	s.kern.rqs[c].ready = r[:len(r)-1]
 	s.kern.waiting--
 	return pid
 }
@@ -505,15 +536,15 @@ func (s *Sim) armBalance() {
 	if k.balancing || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
 		return // with nobody waiting and at most one runnable process a core, no balance has work
 	}
-	idle, waits := false, false
+	// A process waits somewhere exactly when waiting counts one, and an
+	// idle core has the fewest runnable processes: idle && waits is lo ==
+	// 0 && waiting > 0.
 	lo, hi := k.rqs[0].n, k.rqs[0].n
-	for c := range k.rqs {
-		q := &k.rqs[c]
-		idle = idle || q.idle()
-		waits = waits || len(q.ready) > 0
-		lo, hi = min(lo, q.n), max(hi, q.n)
+	for c := 1; c < len(k.rqs); c++ {
+		n := k.rqs[c].n
+		lo, hi = min(lo, n), max(hi, n)
 	}
-	if !(idle && waits) && hi < lo+2 {
+	if !(lo == 0 && k.waiting > 0) && hi < lo+2 {
 		return
 	}
 	k.balancing = true
@@ -557,9 +588,10 @@ func (s *Sim) beats(c int, w *entity, h *proc) bool {
 // tries again at the next tick.
 func (s *Sim) arrangePreempts() {
 	k := &s.kern
-	if k.waiting == 0 {
-		return
+	if !k.arrange {
+		return // no core has become one to look at since the last look
 	}
+	k.arrange = false
 	for c := range k.rqs {
 		q := &k.rqs[c]
 		if q.cur == noProc || q.target || len(q.ready) == 0 {
@@ -597,6 +629,9 @@ func (s *Sim) preempt(pid int32, stint uint32) {
 	if len(q.ready) == 0 {
 		return // the waiting process got a core another way
 	}
+	// Whether it is preempted or not, it may keep the core with processes
+	// waiting (a thread whose work ends now goes on with its next, goOn).
+	s.kern.arrange = true
 	if !s.beats(c, &s.cpuProc(q.ready[s.best(c)].pid).ent, p) {
 		s.arrangePreempts()
 		return

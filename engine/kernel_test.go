@@ -245,3 +245,79 @@ func TestKernelBusyBalanceInterval(t *testing.T) {
 		}
 	}
 }
+
+// kernelScenarios crowd the cores with workers, clients' CPU, an RQ horse
+// and gthread's main threads, or give each worker a core (M/M/c): the
+// kernel's shortcuts are checked after each of their events.
+var kernelScenarios = []string{
+	"model=gevent workers=16 io=100ms clients=200 requests=3000",
+	"model=sync workers=9 cores=2 cpu=30ms io=20ms rate=60 duration=10s",
+	"model=fastapi cores=2 workers=16 view=sync cpu=1ms io=0s client-cpu=2ms sampler-cpu=1ms clients=5 requests=300",
+	"model=sync workers=2 cores=1 background=1 calls=1 io=50ms clients=3 requests=200",
+	"model=gthread workers=3 threads=4 cpu=15ms io=100ms clients=50 duration=10s",
+	"model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=3000",
+}
+
+// arrangePreempts looks over the cores only when arrange is set, so it
+// must be set whenever a core runs a process while others wait for it
+// with no preemption pending: checked after every event of
+// kernelScenarios. Between events such a core is rare (a preempted thread
+// whose work ended just then keeps its core), so the check must have seen
+// a few, or it saw nothing.
+func TestKernelArrangeSet(t *testing.T) {
+	arranged := 0
+	for _, text := range kernelScenarios {
+		s := NewLane(mustParse(t, text), 0, Options{})
+		for s.Step() {
+			k := &s.kern
+			for c := range k.rqs {
+				q := &k.rqs[c]
+				if q.cur != noProc && !q.target && len(q.ready) > 0 {
+					arranged++
+					if !k.arrange {
+						t.Fatalf("%s at %v: core %d runs %d while %d wait, no preemption pending, and arrange is not set", text, s.now, c, q.cur, len(q.ready))
+					}
+				}
+			}
+		}
+	}
+	if arranged < 10 {
+		t.Errorf("checked %d cores to arrange; want at least 10", arranged)
+	}
+}
+
+// sleepOff empties a queue whose one runnable process goes to sleep
+// without leave's arithmetic, as that process's v is then the queue's sum.
+// Checked after every event of kernelScenarios: on each queue with one
+// runnable process, the sum (brought up to now) equals that process's v.
+func TestKernelLoneQueueSumIsItsV(t *testing.T) {
+	alone := 0
+	for _, text := range kernelScenarios {
+		s := NewLane(mustParse(t, text), 0, Options{})
+		for s.Step() {
+			for c := range s.kern.rqs {
+				q := &s.kern.rqs[c]
+				if q.n != 1 {
+					continue
+				}
+				alone++
+				sum, v := q.sumV, time.Duration(0)
+				switch {
+				case q.cur != noProc:
+					sum += s.now - q.at
+					v = s.cpuProc(q.cur).ent.vNow(s.now, true)
+				case len(q.ready) == 1:
+					v = q.ready[0].v
+				default:
+					t.Fatalf("%s at %v: core %d counts one runnable process, but runs none and has %d waiting", text, s.now, c, len(q.ready))
+				}
+				if sum != v {
+					t.Fatalf("%s at %v: core %d's one process has v %v, its queue's sum is %v", text, s.now, c, v, sum)
+				}
+			}
+		}
+	}
+	if alone < 1000 {
+		t.Errorf("checked %d queues with one process; want at least 1000", alone)
+	}
+}

@@ -219,6 +219,7 @@ func (s *Sim) mainDone(pid int32) {
 			s.threads[tid].cpuLeft += threadBoot
 			if p.running != tid {
 				p.main.await = tid + 1 // Thread.start waits (mainStarted)
+				s.threads[tid].mainWaits = true
 				return
 			}
 		}
@@ -226,13 +227,14 @@ func (s *Sim) mainDone(pid int32) {
 	s.mainTurnNext(pid)
 }
 
-// mainStarted is called as thread tid begins a slice of CPU: if its
-// worker's main thread waits for it to start, Thread.start returns, and
-// the main thread waits for the GIL, which tid holds, to go on with its
-// next turn (it joins the waiters without a dispatch: its process is on a
-// core).
+// mainStarted is called as thread tid, marked mainWaits, begins a slice of
+// CPU: if its worker's main thread waits for it to start, Thread.start
+// returns, and the main thread waits for the GIL, which tid holds, to go
+// on with its next turn (it joins the waiters without a dispatch: its
+// process is on a core).
 func (s *Sim) mainStarted(tid int32) {
 	th := &s.threads[tid]
+	th.mainWaits = false
 	if th.proc < 0 {
 		return
 	}
@@ -243,6 +245,6 @@ func (s *Sim) mainStarted(tid int32) {
 	p.main.await = 0
 	if d := s.mainPlan(p); d > 0 {
 		s.threads[p.main.tid-1].cpuLeft = d
-		s.enqueueThread(p.main.tid-1, false)
+		s.enqueueThread(p.main.tid-1, false, -1)
 	}
 }
