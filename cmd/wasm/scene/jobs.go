@@ -112,7 +112,8 @@ var jobStepWords = map[string]string{
 }
 
 // withJobs adds a sentence about the background jobs to a lane's narration:
-// how many wait in Redis's list, and what the RQ workers do.
+// what the RQ workers do, and whether jobs wait in Redis's list (not how
+// many: see Narrate).
 func withJobs(sentence string, s *engine.Snapshot) string {
 	js := &s.Jobs
 	if len(js.Workers) == 0 {
@@ -129,15 +130,21 @@ func withJobs(sentence string, s *engine.Snapshot) string {
 	}
 	n := len(js.Workers)
 	var parts []string
+	all := fmt.Sprintf("all %d RQ workers", n)
+	if n == 1 {
+		all = "the only RQ worker"
+	}
 	switch {
 	case busy == 0:
-		parts = append(parts, fmt.Sprintf("all %s idle", plural(n, "RQ worker is", "RQ workers are")))
+		parts = append(parts, all+" "+some(n, "is", "are")+" idle")
+	case busy == n:
+		parts = append(parts, fmt.Sprintf("%s %s a job, %s", all, some(n, "runs", "run"),
+			most(calls, busy, "on the upstream", "forking, importing or storing")))
 	default:
-		parts = append(parts, fmt.Sprintf("%d of %s a job (%d on the upstream, %d forking, importing or storing)",
-			busy, plural(n, "RQ worker runs", "RQ workers run"), calls, busy-calls))
+		parts = append(parts, fmt.Sprintf("some of the %d RQ workers run a job", n))
 	}
 	if js.Queued > 0 {
-		parts = append(parts, fmt.Sprintf("%s in Redis's list", plural(js.Queued, "job waits", "jobs wait")))
+		parts = append(parts, some(js.Queued, "a job waits", "jobs wait")+" in Redis's list")
 	}
 	p := strings.Join(parts, "; ")
 	return sentence + " Background jobs: " + p + "."

@@ -62,6 +62,13 @@ func (v *View) Reset() {
 // (and the snapshots it points to) until the next Update; the caller must
 // not change them before Scene. Between snapshots, Glide moves the dots on.
 func (v *View) Update(in []Input, w, h float32, opt Options) {
+	v.Place(in, w, h, opt)
+	v.Glide()
+}
+
+// Place is Update without the tick's motion: it takes new snapshots (and
+// their words) between ticks, and the dots move only as the ticks go on.
+func (v *View) Place(in []Input, w, h float32, opt Options) {
 	v.in, v.w, v.h, v.opt = in, w, h, opt
 	v.m = newMetrics(fontPx(w, h, len(in), opt.TextScale))
 	for len(v.lanes) < len(in) {
@@ -71,7 +78,6 @@ func (v *View) Update(in []Input, w, h float32, opt Options) {
 	for i := range in {
 		v.updateLane(&v.lanes[i], &in[i], areas[i].Inset(2))
 	}
-	v.Glide()
 }
 
 // Glide moves every dot one tick (1/60 s) toward its place, and ages the
