@@ -90,6 +90,7 @@ type workerLayout struct {
 	title      Rect // its name, or empty when boxes are too small
 	queue      Rect // requests waiting for a thread (bottom) or for the loop (top)
 	lanes      []Rect
+	main       Rect // gthread: its main thread, over the pool's threads (mainthread.go); else empty
 	room       Rect // loop models: coroutines or greenlets parked on I/O
 	laneTitles bool // each lane is tall enough for its own name
 }
@@ -110,6 +111,7 @@ type laneShape struct {
 	loop     bool  // lane 0 is an event loop
 	loopOnly bool  // the loop is all there is (gevent, asyncio)
 	jobs     int   // RQ workers (background=N), drawn under the web workers
+	main     bool  // each worker has a main thread that hands requests to its pool (gthread)
 }
 
 // layoutLane places the parts of a lane in r.
@@ -171,8 +173,14 @@ func layoutLane(r Rect, m textMetrics, sh laneShape, out *laneLayout) {
 		}
 		w.queue = Rect{in.X, in.Y, 0.3 * in.W, in.H}
 		la := Rect{in.X + 0.32*in.W, in.Y, 0.68 * in.W, in.H}
-		w.room = Rect{}
+		w.room, w.main = Rect{}, Rect{}
 		w.laneTitles = false
+		if sh.main && !sh.loop {
+			// gthread's main thread: a bar over the pool's threads.
+			lh := min(la.H/3, max(out.dot+4, m.lh+2))
+			w.main = Rect{la.X, la.Y, la.W, lh}
+			la = la.below(lh + 2)
+		}
 		switch {
 		case sh.loopOnly:
 			lh := min(la.H, max(out.dot+4, m.lh+2))
