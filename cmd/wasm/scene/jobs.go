@@ -119,13 +119,10 @@ func withJobs(sentence string, s *engine.Snapshot) string {
 	if len(js.Workers) == 0 {
 		return sentence
 	}
-	busy, calls := 0, 0
+	busy := 0
 	for _, w := range js.Workers {
 		if w.Busy {
 			busy++
-		}
-		if w.Step == "call" {
-			calls++
 		}
 	}
 	n := len(js.Workers)
@@ -138,8 +135,9 @@ func withJobs(sentence string, s *engine.Snapshot) string {
 	case busy == 0:
 		parts = append(parts, all+" "+some(n, "is", "are")+" idle")
 	case busy == n:
-		parts = append(parts, fmt.Sprintf("%s %s a job, %s", all, some(n, "runs", "run"),
-			most(calls, busy, "on the upstream", "forking, importing or storing")))
+		// Not what each does: a job's steps (fork, import, calls) take a
+		// few hundred ms each, less than the narration stays up.
+		parts = append(parts, fmt.Sprintf("%s %s a job", all, some(n, "runs", "run")))
 	default:
 		parts = append(parts, fmt.Sprintf("some of the %d RQ workers run a job", n))
 	}

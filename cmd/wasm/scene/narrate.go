@@ -70,7 +70,9 @@ func Narrate(s *engine.Snapshot) string {
 	case inFlight == 0 && dead == 0 && s.Now < time.Second && s.Jobs.Enqueued == 0:
 		return "" // the run is starting: nothing to say yet
 	case inFlight == 0 && dead == 0:
-		return withJobs("The server is idle: no request is in flight.", s)
+		// Not "idle": at hundreds of requests a second, each answered in
+		// a millisecond, most moments hold none.
+		return withJobs("No request is in flight at this moment.", s)
 	case blocked > 0:
 		add("%s blocked by a call that cannot yield: %s for it",
 			some(blocked, "the "+loopName+" is", loopName+"s are"), some(n[engine.StateWaitLoop]+n[engine.StateQueued], "a request waits", "requests wait"))

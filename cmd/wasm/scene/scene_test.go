@@ -219,11 +219,11 @@ func TestNarrate(t *testing.T) {
 			[]string{"Requests wait in a sleep while the event loop is free"}, []string{"upstream"}},
 		{"model=gthread workers=1 threads=4 io=1s wait=sleep clients=10", 2500 * time.Millisecond,
 			[]string{"All 4 threads are busy, all waiting in a sleep"}, []string{"upstream"}},
-		{"model=sync io=100ms clients=1 think=5s", 3 * time.Second, []string{"idle"}, nil},
-		{"model=sync io=100ms clients=1 think=5s", 0, []string{""}, []string{"idle"}},
+		{"model=sync io=100ms clients=1 think=5s", 3 * time.Second, []string{"No request is in flight"}, nil},
+		{"model=sync io=100ms clients=1 think=5s", 0, []string{""}, []string{"in flight"}},
 		// Jobs queued in the first second are news, though no request is in flight.
 		{"model=sync background=1 calls=2 io=400ms clients=5 think=2s", 300 * time.Millisecond,
-			[]string{"no request is in flight", "Background jobs:", "in Redis's list"}, nil},
+			[]string{"No request is in flight", "Background jobs:", "in Redis's list"}, nil},
 		// The enqueue's round trip: the thread sleeps for Redis's reply.
 		{"model=sync workers=1 cores=1 background=1 calls=1 io=1s clients=1", 600 * time.Microsecond,
 			[]string{"The only thread is busy, all waiting on Redis's reply to their enqueue"}, []string{"upstream"}},
