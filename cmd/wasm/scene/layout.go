@@ -47,11 +47,13 @@ func newMetrics(px float32) textMetrics {
 func (m textMetrics) width(s string) float32 { return float32(len(s)) * m.cw }
 
 // fontPx chooses the text size for a w x h canvas with n lanes at a text
-// scale: the scaled base size, made smaller (never under minPx, or tinyPx in
+// scale: the scaled base size (larger on a wide canvas), made smaller (never under minPx, or tinyPx in
 // a small embed) when a lane is too short for a header, column titles and
 // a worker.
 func fontPx(w, h float32, lanes int, scale float32) float32 {
-	px := float32(math.Round(float64(basePx * max(1, scale))))
+	// A wide canvas (a projector's) gets larger text: w/90 px when that
+	// is more than basePx, 14 px at 1300 px wide.
+	px := float32(math.Round(float64(max(basePx, w/90) * max(1, scale))))
 	floor := float32(minPx)
 	if w <= 420 && h <= 320 {
 		floor = tinyPx
