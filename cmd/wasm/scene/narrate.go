@@ -135,18 +135,14 @@ func some(n int, one, many string) string {
 	return many
 }
 
-// most says what k of n busy things do, and the others: "all waiting on the
-// upstream", "most on the CPU or waiting for it".
+// most says what k of n busy things mostly do, these or the others:
+// "mostly waiting on the upstream". Never "all": a request that computes
+// for a few ms would make that untrue before the sentence is read.
 func most(k, n int, these, others string) string {
-	switch {
-	case k >= n:
-		return "all " + these
-	case k == 0:
-		return "all " + others
-	case 2*k >= n:
-		return "most " + these
+	if 2*k >= n {
+		return "mostly " + these
 	}
-	return "most " + others
+	return "mostly " + others
 }
 
 // waitsOnRedis reports whether every request that waits (StateIO) waits

@@ -208,7 +208,7 @@ func TestNarrate(t *testing.T) {
 		not  []string
 	}{
 		{"model=gthread workers=1 threads=4 io=1s clients=10", 2500 * time.Millisecond,
-			[]string{"All 4 threads are busy, all waiting on the upstream", "requests queue in the workers"}, []string{"blocked", "6"}},
+			[]string{"All 4 threads are busy, mostly waiting on the upstream", "requests queue in the workers"}, []string{"blocked", "6"}},
 		{"model=asyncio io=300ms blocking=true clients=20", 2 * time.Second,
 			[]string{"The event loop is blocked by a call that cannot yield", "requests wait for it"}, []string{"19"}},
 		{"model=asyncio io=300ms clients=20", 2 * time.Second,
@@ -218,7 +218,7 @@ func TestNarrate(t *testing.T) {
 		{"model=asyncio io=300ms wait=sleep clients=20", 2 * time.Second,
 			[]string{"Requests wait in a sleep while the event loop is free"}, []string{"upstream"}},
 		{"model=gthread workers=1 threads=4 io=1s wait=sleep clients=10", 2500 * time.Millisecond,
-			[]string{"All 4 threads are busy, all waiting in a sleep"}, []string{"upstream"}},
+			[]string{"All 4 threads are busy, mostly waiting in a sleep"}, []string{"upstream"}},
 		{"model=sync io=100ms clients=1 think=5s", 3 * time.Second, []string{"No request is in flight"}, nil},
 		{"model=sync io=100ms clients=1 think=5s", 0, []string{""}, []string{"in flight"}},
 		// Jobs queued in the first second are news, though no request is in flight.
@@ -226,7 +226,7 @@ func TestNarrate(t *testing.T) {
 			[]string{"No request is in flight", "Background jobs:", "in Redis's list"}, nil},
 		// The enqueue's round trip: the thread sleeps for Redis's reply.
 		{"model=sync workers=1 cores=1 background=1 calls=1 io=1s clients=1", 600 * time.Microsecond,
-			[]string{"The only thread is busy, all waiting on Redis's reply to their enqueue"}, []string{"upstream"}},
+			[]string{"The only thread is busy, mostly waiting on Redis's reply to their enqueue"}, []string{"upstream"}},
 		{"model=sync workers=1 io=1s backlog=2 burst=10", 500 * time.Millisecond,
 			[]string{"wait in the kernel's listen queue", "the listen queue is full"}, nil},
 		// Counts that move with every request are left to the picture and the
