@@ -159,7 +159,9 @@ func (v *View) paintCores(L *laneLayout, snap *engine.Snapshot) {
 		}
 		sc.stroke(Rect{x + float32(c)*(side+3), y, side, side}, 1, colorEdge)
 	}
-	busy := fmt.Sprintf("%d of %d cores busy", snap.Busy, snap.Cores)
+	// No count of the busy ones: it changes with every slice of CPU, more
+	// often than the words are rewritten, and the squares show it.
+	busy := fmt.Sprintf("%s, lit while busy", plural(snap.Cores, "core", "cores"))
 	lw := m.width(busy)
 	v.put(Rect{x - lw - 6, L.header.Y + 2, lw, m.lh}, ToneDim, alignRight, busy)
 }
