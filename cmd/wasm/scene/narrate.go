@@ -32,10 +32,16 @@ func Narrate(s *engine.Snapshot) string {
 		n[s.Requests[i].State]++
 	}
 	threads, loops, blocked, dead := 0, 0, 0, 0
+	// A worker of one thread (sync, dev) is named as a worker: "Both
+	// workers are busy", as the picture's boxes say.
+	noun := "worker"
 	for _, w := range s.Workers {
 		if !w.Alive {
 			dead++
 			continue
+		}
+		if w.Loop || w.Lanes != 1 {
+			noun = "thread"
 		}
 		t := w.Lanes
 		if w.Loop {
@@ -86,17 +92,17 @@ func Narrate(s *engine.Snapshot) string {
 			add("%s ready for a turn", some(n[engine.StateWaitLoop], "a request is", "requests are"))
 		}
 	case threads > 0 && busyThreads >= threads:
-		all := fmt.Sprintf("All %d threads are", threads)
+		all := fmt.Sprintf("All %d %ss are", threads, noun)
 		switch threads {
 		case 1:
-			all = "The only thread is"
+			all = "The only " + noun + " is"
 		case 2:
-			all = "Both threads are"
+			all = "Both " + noun + "s are"
 		}
 		waiting := n[engine.StateIO] + n[engine.StateBlocked] + n[engine.StateWaitPool]
 		add("%s busy, %s", all, most(waiting, busyThreads, "waiting "+onIO, "on the CPU or waiting for it"))
 	case threads > 0:
-		add("some of the %s are free", plural(threads, "thread", "threads"))
+		add("some of the %s are free", plural(threads, noun, noun+"s"))
 	}
 	if q := n[engine.StateQueued]; q > 0 && blocked == 0 {
 		add("%s in the workers for a thread", some(q, "a request queues", "requests queue"))

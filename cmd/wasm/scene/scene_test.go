@@ -220,13 +220,15 @@ func TestNarrate(t *testing.T) {
 		{"model=gthread workers=1 threads=4 io=1s wait=sleep clients=10", 2500 * time.Millisecond,
 			[]string{"All 4 threads are busy, mostly waiting in a sleep"}, []string{"upstream"}},
 		{"model=sync io=100ms clients=1 think=5s", 3 * time.Second, []string{"No request is in flight"}, nil},
+		// sync's workers are one thread each: they are named as workers.
+		{"model=sync workers=2 io=1s clients=10", 2500 * time.Millisecond, []string{"Both workers are busy", "connections wait in the kernel's listen queue"}, []string{"thread"}},
 		{"model=sync io=100ms clients=1 think=5s", 0, []string{""}, []string{"in flight"}},
 		// Jobs queued in the first second are news, though no request is in flight.
 		{"model=sync background=1 calls=2 io=400ms clients=5 think=2s", 300 * time.Millisecond,
 			[]string{"No request is in flight", "Background jobs:", "in Redis's list"}, nil},
 		// The enqueue's round trip: the thread sleeps for Redis's reply.
 		{"model=sync workers=1 cores=1 background=1 calls=1 io=1s clients=1", 600 * time.Microsecond,
-			[]string{"The only thread is busy, mostly waiting on Redis's reply to their enqueue"}, []string{"upstream"}},
+			[]string{"The only worker is busy, mostly waiting on Redis's reply to their enqueue"}, []string{"upstream"}},
 		{"model=sync workers=1 io=1s backlog=2 burst=10", 500 * time.Millisecond,
 			[]string{"wait in the kernel's listen queue", "the listen queue is full"}, nil},
 		// Counts that move with every request are left to the picture and the
