@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,4 +59,76 @@ func TestBackgroundJobsPicture(t *testing.T) {
 	if !eval[bool](t, ctx, `document.getElementById("chart-jobs-figure").hidden && document.getElementById("num-jobs-0").parentNode.hidden`) {
 		t.Errorf("a lane without background jobs shows the jobs' chart or number")
 	}
+}
+
+// agreeJS samples, 24 times 130 ms apart (out of step with the page's
+// 250 ms poll), what the page shows of one thing in three places: the
+// picture's "Redis list: N" and "background jobs (RQ): N finished", the
+// Background jobs number ("queued · finished · p99") and the narration.
+// It reads the page only: calling state() would refresh the words itself.
+const agreeJS = `(async () => {
+	const d = document.getElementById("sim-frame").contentWindow.document;
+	const num = (s) => s === undefined ? -1 : Number(String(s).replace(/[^0-9]/g, ""));
+	const out = [];
+	for (let i = 0; i < 24; i++) {
+		const words = [...d.querySelectorAll("#cp-labels span")].filter(s => s.style.display !== "none").map(s => s.textContent);
+		const list = words.find(w => /^Redis/.test(w)) || "";
+		const done = words.find(w => /^(background jobs \(RQ\)|RQ jobs)/.test(w)) || "";
+		const n = document.getElementById("num-jobs-0").textContent.split(" · ");
+		out.push({List: num(list.match(/[0-9][0-9,]*/)?.[0]), Done: num(done.match(/[0-9][0-9,]*/)?.[0]),
+			NumList: num(n[0]), NumDone: num(n[1]), Narration: document.getElementById("narration").textContent});
+		await new Promise(r => setTimeout(r, 130));
+	}
+	return out;
+})()`
+
+// agreeSample is one of agreeJS's samples.
+type agreeSample struct {
+	List, Done, NumList, NumDone int
+	Narration                    string
+}
+
+// The page says one number for one thing: Redis's list grows about 200 a
+// second, and the picture's count of it and the page's number agree at
+// every moment the test looks (both rewritten at the page's poll, from one
+// snapshot), and so do the finished jobs; the narration, which changes at
+// most every 2 s, quotes none of these counts, only the server's sizes.
+func TestPageSaysOneNumberForOneThing(t *testing.T) {
+	ctx := page(t, readyLimit+2*time.Minute)
+	lane := `window.playground.state().lanes[0]`
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&background=3&calls=2&io=200ms&clients=40&think=200ms"),
+		ready(),
+		waitJS(lane+`.jobs && `+lane+`.jobs.queued > 50 && `+lane+`.jobs.finished > 0`, time.Minute),
+		waitJS(`document.getElementById("narration").textContent.includes("Background jobs")`, 30*time.Second),
+	); err != nil {
+		t.Fatalf("the jobs never queued in the page: %v", err)
+	}
+	samples := eval[[]agreeSample](t, ctx, agreeJS)
+	// The sizes the narration may quote: workers, threads per worker and in
+	// all, RQ workers.
+	sizes := map[string]bool{"2": true, "4": true, "8": true, "3": true}
+	digits := regexp.MustCompile(`[0-9][0-9,]*`)
+	moved := false
+	for i, s := range samples {
+		if s.List < 0 || s.NumList < 0 || s.Done < 0 || s.NumDone < 0 {
+			t.Fatalf("sample %d: a count is missing: %+v", i, s)
+		}
+		if s.List != s.NumList {
+			t.Errorf("sample %d: the picture says %d jobs in Redis's list, the number %d", i, s.List, s.NumList)
+		}
+		if s.Done != s.NumDone {
+			t.Errorf("sample %d: the picture says %d jobs finished, the number %d", i, s.Done, s.NumDone)
+		}
+		for _, q := range digits.FindAllString(s.Narration, -1) {
+			if !sizes[q] {
+				t.Errorf("sample %d: the narration quotes %s, a count that moves faster than it is rewritten: %q", i, q, s.Narration)
+			}
+		}
+		moved = moved || s.List != samples[0].List
+	}
+	if !moved {
+		t.Errorf("Redis's list read %d in all %d samples: the page is not live", samples[0].List, len(samples))
+	}
+	t.Logf("Redis's list from %d to %d over %d samples; narration: %q", samples[0].List, samples[len(samples)-1].List, len(samples), samples[len(samples)-1].Narration)
 }

@@ -191,6 +191,32 @@ func box(t *testing.T, ctx context.Context, sel string) rect {
 		return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; })()`)
 }
 
+// On a laptop's screen the picture leaves room under it, above the fold,
+// for the narration and the play button: at 1366x768 they fell below it.
+func TestPlayAboveTheFold(t *testing.T) {
+	for _, c := range []struct{ w, h int64 }{{1366, 768}, {1280, 800}} {
+		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+			ctx := page(t, readyLimit+time.Minute)
+			if err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(c.w, c.h, chromedp.EmulateScale(1)),
+				chromedp.Navigate(shared.base+"index.html?model=gthread&workers=2&threads=4&io=200ms&clients=40"),
+				ready(),
+				waitJS(narrated, time.Minute),
+			); err != nil {
+				t.Fatal(err)
+			}
+			for _, sel := range []string{"#narration", "#play", "#speed"} {
+				if b := box(t, ctx, sel); b.Height == 0 || b.Bottom > float64(c.h) {
+					t.Errorf("%s at %+v, want it inside the %d px high window", sel, b, c.h)
+				}
+			}
+			if f := box(t, ctx, ".stage-frame"); f.Height < 400 {
+				t.Errorf("the picture is %.0f px high, want at least 400", f.Height)
+			}
+		})
+	}
+}
+
 // At each screen size the legend and the narration are where a newcomer
 // looks: beside the picture (or right under it on a narrow screen), and
 // without scrolling at 1280x800.

@@ -94,6 +94,7 @@ func TestPictureWordsAtEverySize(t *testing.T) {
 		{"phone-390x844", 390, 844, true, "index.html?model=gthread&workers=2&threads=4&io=200ms&clients=40", false, 11},
 		{"embed-400x300", 400, 300, false, "embed.html?model=sync,gevent&io=200ms&clients=40", false, 10},
 		{"laptop-1280x800", 1280, 800, false, "index.html?model=gthread,asyncio&io=200ms&clients=40", false, 11},
+		{"laptop-1366x768-jobs", 1366, 768, false, "index.html?model=gthread&workers=2&threads=4&background=3&calls=2&io=200ms&clients=40&think=200ms", false, 11},
 		{"projector-1920x1080-large", 1920, 1080, false, "index.html?model=sync,gthread,gevent&io=300ms&clients=60", true, 13},
 	}
 	for _, tt := range tests {

@@ -31,6 +31,11 @@ type WorkerSnap struct {
 	Running  int  // lane on a core now, or -1
 	Conns    int  // connections held (gthread, gevent)
 	RSS      int64
+	// Main is its main thread (gthread's, mainthread.go), outside its
+	// lanes: 0 it has none, 1 it sleeps in select, 2 it has connections to
+	// hand out and waits for the GIL (or for a pool thread it started), 3
+	// it holds the GIL on a core.
+	Main int
 }
 
 // RequestSnap is one request, placed for drawing.
@@ -69,6 +74,15 @@ func (s *Sim) Snapshot(snap *Snapshot) {
 		}
 		if p.running >= 0 {
 			w.Running = int(s.threads[p.running].lane)
+		}
+		if m := &p.main; m.tid > 0 && s.sp.mainTurn != nil {
+			w.Main = 1
+			if m.busy {
+				w.Main = 2
+			}
+			if p.running == m.tid-1 {
+				w.Main = 3
+			}
 		}
 		snap.Workers = append(snap.Workers, w)
 	}

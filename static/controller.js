@@ -36,9 +36,11 @@ export class Controller {
 
   get ready() { return this.link.ready(); }
 
-  // state returns cpSim.state(), or null.
-  state() {
-    const st = this.link.call('state');
+  // state returns cpSim.state(), or null. With poll, the picture rewrites
+  // its words from the same moment (the poll loop's call): the counts on
+  // the canvas are then the page's numbers.
+  state(poll) {
+    const st = poll ? this.link.call('state', 'poll') : this.link.call('state');
     return st && typeof st === 'object' ? st : null;
   }
 
@@ -242,7 +244,7 @@ export class Controller {
       if (h.firstLoad) h.firstLoad();
     }
     if (h.onLoading) h.onLoading(this.link.ready() ? null : status);
-    const st = this.state();
+    const st = this.state(true);
     if (!st) return;
     this.syncSpeed(st);
     if (typeof st.paused === 'boolean') this.setPlayLabel(st.paused);

@@ -52,7 +52,6 @@ type app struct {
 	notice  string          // why the run was paused for the reader, or ""
 	pace    [tps]paceSample // the last second of Updates, for the speed achieved
 	paceN   int
-	stSnap  engine.Snapshot
 	speed   float64
 	paused  bool
 	ready   bool
@@ -238,6 +237,32 @@ func (a *app) observe() {
 	}
 	a.view.Update(a.in, a.w, a.h, a.opt)
 }
+
+// freshen brings each lane's snapshot up to the simulation's time, without
+// moving the dots: state() reads the snapshots the picture's words are
+// written from, so that the page's numbers, the picture and the narration
+// say the same at each of the page's refreshes.
+func (a *app) freshen() {
+	stale := false
+	for i, s := range a.sims {
+		if a.snaps[i].Now != s.Now() || len(a.snaps[i].Workers) == 0 { // none yet: not taken since the load
+			stale = true
+		}
+	}
+	if !stale {
+		return
+	}
+	for i, s := range a.sims {
+		s.Snapshot(&a.snaps[i])
+		a.ended[i], a.ends[i] = s.EndedSince(a.ends[i], a.ended[i][:0])
+		a.in[i].Ended = a.ended[i]
+	}
+	a.view.Place(a.in, a.w, a.h, a.opt)
+}
+
+// words is the text of the picture now: what a frame drawn now would
+// write on the canvas.
+func (a *app) words() []scene.Label { return a.view.Scene(a.sel).Labels }
 
 // resize sets the canvas size in CSS pixels.
 func (a *app) resize(w, h float32) {

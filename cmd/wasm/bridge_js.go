@@ -47,7 +47,15 @@ func exposeAPI(g *game) {
 		}
 		return loadResult(g.a, args[0].String())
 	}))
-	api.Set("state", typed(func([]js.Value) any { return g.a.state() }))
+	api.Set("state", typed(func(args []js.Value) any {
+		st := g.a.state()
+		if len(args) > 0 && args[0].Type() == js.TypeString && args[0].String() == "poll" && g.last != nil && !g.a.resting {
+			// The page's poll: the picture's words are rewritten from the
+			// snapshots state() read, as the page shows its numbers.
+			g.text.syncNow(g.a.words())
+		}
+		return st
+	}))
 	api.Set("labels", typed(func([]js.Value) any { return labels(g.last) }))
 	api.Set("setTextScale", fn(func(args []js.Value) any {
 		if len(args) > 0 && args[0].Type() == js.TypeNumber {

@@ -15,18 +15,33 @@ import (
 // reader's text settings make it. It touches the DOM only for labels that
 // changed since the last frame, and when only their words changed (counts
 // that move with every request), at most every textEvery: most frames then
-// do no DOM work at all.
+// do no DOM work at all. While the page polls state(), the words change
+// with its polls (syncNow) and not in between, so that the picture's
+// counts are the ones the page's numbers show.
 type labelLayer struct {
-	root  js.Value
-	spans []js.Value
-	shown []scene.Label
-	n     int       // labels shown
-	at    time.Time // when they were written
+	root   js.Value
+	spans  []js.Value
+	shown  []scene.Label
+	n      int       // labels shown
+	at     time.Time // when they were written
+	polled time.Time // when the page's last poll wrote them
 }
 
 // textEvery is how often the labels' words are rewritten when nothing else
 // about them changed: four times a second, as the page's own figures.
-const textEvery = 250 * time.Millisecond
+// pollHold is how long after a poll of the page the words wait for its
+// next one (the page polls every 250 ms; a page that stops polling gets
+// the words on textEvery again).
+const (
+	textEvery = 250 * time.Millisecond
+	pollHold  = time.Second
+)
+
+// syncNow writes labels at once, as the page polls state().
+func (l *labelLayer) syncNow(labels []scene.Label) {
+	l.write(labels)
+	l.polled = l.at
+}
 
 func (l *labelLayer) init() {
 	doc := js.Global().Get("document")
@@ -44,35 +59,29 @@ var toneClass = [...]string{scene.ToneText: "t", scene.ToneDim: "d", scene.ToneA
 func px(f float32) string { return strconv.FormatFloat(float64(f), 'f', 1, 32) + "px" }
 
 // sync shows labels: all that changed, or none, so that the words shown are
-// always one frame's, which never overlap.
+// always one frame's, which never overlap. While the page polls, a label
+// that moved or changed its tone (a thread that took the GIL) is shown at
+// once, and the others' words wait for the poll.
 func (l *labelLayer) sync(labels []scene.Label) {
+	if len(labels) == l.n && time.Since(l.polled) < pollHold {
+		for i := range labels {
+			if restyled(&labels[i], &l.shown[i]) {
+				l.writeOne(i, labels[i])
+			}
+		}
+		return
+	}
 	if l.onlyWordsDiffer(labels) && time.Since(l.at) < textEvery {
 		return
 	}
+	l.write(labels)
+}
+
+// write shows labels, all of them.
+func (l *labelLayer) write(labels []scene.Label) {
 	l.at, l.n = time.Now(), len(labels)
-	doc := js.Global().Get("document")
 	for i, lb := range labels {
-		if i == len(l.spans) {
-			sp := doc.Call("createElement", "span")
-			l.root.Call("appendChild", sp)
-			l.spans = append(l.spans, sp)
-			l.shown = append(l.shown, scene.Label{})
-		}
-		old := l.shown[i]
-		if old == lb {
-			continue
-		}
-		sp := l.spans[i]
-		if old.Text != lb.Text {
-			sp.Set("textContent", lb.Text)
-		}
-		if old.Tone != lb.Tone || old.Text == "" {
-			sp.Set("className", toneClass[lb.Tone])
-		}
-		if old.X != lb.X || old.Y != lb.Y || old.Px != lb.Px || old.H != lb.H || old.Text == "" {
-			sp.Get("style").Set("cssText", "left:"+px(lb.X)+";top:"+px(lb.Y)+";font-size:"+px(lb.Px)+";line-height:"+px(lb.H))
-		}
-		l.shown[i] = lb
+		l.writeOne(i, lb)
 	}
 	for i := len(labels); i < len(l.spans); i++ {
 		if l.shown[i].Text != "" {
@@ -80,6 +89,37 @@ func (l *labelLayer) sync(labels []scene.Label) {
 			l.shown[i] = scene.Label{}
 		}
 	}
+}
+
+// writeOne shows lb as the i-th label (at most one more than shown).
+func (l *labelLayer) writeOne(i int, lb scene.Label) {
+	if i == len(l.spans) {
+		sp := js.Global().Get("document").Call("createElement", "span")
+		l.root.Call("appendChild", sp)
+		l.spans = append(l.spans, sp)
+		l.shown = append(l.shown, scene.Label{})
+	}
+	old := l.shown[i]
+	if old == lb {
+		return
+	}
+	sp := l.spans[i]
+	if old.Text != lb.Text {
+		sp.Set("textContent", lb.Text)
+	}
+	if old.Tone != lb.Tone || old.Text == "" {
+		sp.Set("className", toneClass[lb.Tone])
+	}
+	if old.X != lb.X || old.Y != lb.Y || old.Px != lb.Px || old.H != lb.H || old.Text == "" {
+		sp.Get("style").Set("cssText", "left:"+px(lb.X)+";top:"+px(lb.Y)+";font-size:"+px(lb.Px)+";line-height:"+px(lb.H))
+	}
+	l.shown[i] = lb
+}
+
+// restyled reports whether label a is not b with other words: it sits on
+// another row, at another size or in another tone.
+func restyled(a, b *scene.Label) bool {
+	return a.Y != b.Y || a.H != b.H || a.Px != b.Px || a.Tone != b.Tone
 }
 
 // onlyWordsDiffer reports whether labels are the ones shown but for their
@@ -90,8 +130,7 @@ func (l *labelLayer) onlyWordsDiffer(labels []scene.Label) bool {
 		return false
 	}
 	for i := range labels {
-		a, b := &labels[i], &l.shown[i]
-		if a.Y != b.Y || a.H != b.H || a.Px != b.Px || a.Tone != b.Tone {
+		if restyled(&labels[i], &l.shown[i]) {
 			return false
 		}
 	}

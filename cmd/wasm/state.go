@@ -73,10 +73,10 @@ func (a *app) state() State {
 	st := State{Scenario: a.scenarioText(), Run: a.run, SimSeconds: a.now().Seconds(), Paused: a.paused, Resting: a.resting, Speed: a.speed,
 		AchievedSpeed: a.achievedSpeed(), Notice: a.notice, Sweep: a.sweep.state(),
 		Ready: a.ready, TextScale: a.opt.TextScale, ReducedMotion: a.opt.ReducedMotion}
+	a.freshen() // the snapshots the picture's words come from
 	var sentences []string
 	for i, s := range a.sims {
-		snap := &a.stSnap // the view's snapshots may be a few ticks old
-		s.Snapshot(snap)
+		snap := &a.snaps[i]
 		r := s.Result()
 		rps, p50, p99, answered := s.Recent()
 		ls := LaneState{Label: a.labels[i], Scenario: r.Scenario, Done: s.Done(),

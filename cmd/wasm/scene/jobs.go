@@ -112,32 +112,37 @@ var jobStepWords = map[string]string{
 }
 
 // withJobs adds a sentence about the background jobs to a lane's narration:
-// how many wait in Redis's list, and what the RQ workers do.
+// what the RQ workers do, and whether jobs wait in Redis's list (not how
+// many: see Narrate).
 func withJobs(sentence string, s *engine.Snapshot) string {
 	js := &s.Jobs
 	if len(js.Workers) == 0 {
 		return sentence
 	}
-	busy, calls := 0, 0
+	busy := 0
 	for _, w := range js.Workers {
 		if w.Busy {
 			busy++
 		}
-		if w.Step == "call" {
-			calls++
-		}
 	}
 	n := len(js.Workers)
 	var parts []string
+	all := fmt.Sprintf("all %d RQ workers", n)
+	if n == 1 {
+		all = "the only RQ worker"
+	}
 	switch {
 	case busy == 0:
-		parts = append(parts, fmt.Sprintf("all %s idle", plural(n, "RQ worker is", "RQ workers are")))
+		parts = append(parts, all+" "+some(n, "is", "are")+" idle")
+	case busy == n:
+		// Not what each does: a job's steps (fork, import, calls) take a
+		// few hundred ms each, less than the narration stays up.
+		parts = append(parts, fmt.Sprintf("%s %s a job", all, some(n, "runs", "run")))
 	default:
-		parts = append(parts, fmt.Sprintf("%d of %s a job (%d on the upstream, %d forking, importing or storing)",
-			busy, plural(n, "RQ worker runs", "RQ workers run"), calls, busy-calls))
+		parts = append(parts, fmt.Sprintf("some of the %d RQ workers run a job", n))
 	}
 	if js.Queued > 0 {
-		parts = append(parts, fmt.Sprintf("%s in Redis's list", plural(js.Queued, "job waits", "jobs wait")))
+		parts = append(parts, some(js.Queued, "a job waits", "jobs wait")+" in Redis's list")
 	}
 	p := strings.Join(parts, "; ")
 	return sentence + " Background jobs: " + p + "."

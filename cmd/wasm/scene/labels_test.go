@@ -96,7 +96,7 @@ func TestRegionsNamed(t *testing.T) {
 		want []string
 	}{
 		{"model=gthread workers=2 threads=4 io=200ms cpu=5ms clients=40", 2 * time.Second,
-			[]string{"40 clients", "listen queue (kernel)", "worker 1", "worker 2", "thread 1", "thread 4", "upstream, 200 ms", "cores busy"}},
+			[]string{"40 clients", "listen queue (kernel)", "worker 1", "worker 2", "thread 1", "thread 4", "upstream, 200 ms", "cores, lit while busy"}},
 		{"model=asyncio io=200ms clients=40", 2 * time.Second, []string{"event loop", "tasks on I/O"}},
 		{"model=gevent io=200ms clients=40", 2 * time.Second, []string{"gevent hub", "greenlets on I/O"}},
 		{"model=gevent io=200ms blocking=true clients=40", 2 * time.Second, []string{"gevent hub: BLOCKED"}},

@@ -47,11 +47,13 @@ func newMetrics(px float32) textMetrics {
 func (m textMetrics) width(s string) float32 { return float32(len(s)) * m.cw }
 
 // fontPx chooses the text size for a w x h canvas with n lanes at a text
-// scale: the scaled base size, made smaller (never under minPx, or tinyPx in
+// scale: the scaled base size (larger on a wide canvas), made smaller (never under minPx, or tinyPx in
 // a small embed) when a lane is too short for a header, column titles and
 // a worker.
 func fontPx(w, h float32, lanes int, scale float32) float32 {
-	px := float32(math.Round(float64(basePx * max(1, scale))))
+	// A wide canvas (a projector's) gets larger text: w/90 px when that
+	// is more than basePx, 14 px at 1300 px wide.
+	px := float32(math.Round(float64(max(basePx, w/90) * max(1, scale))))
 	floor := float32(minPx)
 	if w <= 420 && h <= 320 {
 		floor = tinyPx
@@ -90,6 +92,7 @@ type workerLayout struct {
 	title      Rect // its name, or empty when boxes are too small
 	queue      Rect // requests waiting for a thread (bottom) or for the loop (top)
 	lanes      []Rect
+	main       Rect // gthread: its main thread, over the pool's threads (mainthread.go); else empty
 	room       Rect // loop models: coroutines or greenlets parked on I/O
 	laneTitles bool // each lane is tall enough for its own name
 }
@@ -110,6 +113,7 @@ type laneShape struct {
 	loop     bool  // lane 0 is an event loop
 	loopOnly bool  // the loop is all there is (gevent, asyncio)
 	jobs     int   // RQ workers (background=N), drawn under the web workers
+	main     bool  // each worker has a main thread that hands requests to its pool (gthread)
 }
 
 // layoutLane places the parts of a lane in r.
@@ -171,8 +175,14 @@ func layoutLane(r Rect, m textMetrics, sh laneShape, out *laneLayout) {
 		}
 		w.queue = Rect{in.X, in.Y, 0.3 * in.W, in.H}
 		la := Rect{in.X + 0.32*in.W, in.Y, 0.68 * in.W, in.H}
-		w.room = Rect{}
+		w.room, w.main = Rect{}, Rect{}
 		w.laneTitles = false
+		if sh.main && !sh.loop {
+			// gthread's main thread: a bar over the pool's threads.
+			lh := min(la.H/3, max(out.dot+4, m.lh+2))
+			w.main = Rect{la.X, la.Y, la.W, lh}
+			la = la.below(lh + 2)
+		}
 		switch {
 		case sh.loopOnly:
 			lh := min(la.H, max(out.dot+4, m.lh+2))

@@ -10,8 +10,15 @@ import (
 
 // Narrate says in one sentence where the requests of one lane wait and why:
 // the line under the picture that a screen reader announces. It reads only
-// the snapshot. The numbers in it are exact; the page decides how often to
-// show a new sentence.
+// the snapshot.
+//
+// The page shows a new sentence at most every 2 s, while the picture and
+// the numbers beside it change four times a second: a count that moves
+// with every request (requests queued, connections in the listen queue,
+// jobs in Redis's list) would disagree with them within a moment. So the
+// sentence names where requests wait and leaves their number to the
+// picture and the numbers; the only figures it quotes are the server's
+// sizes, which a run keeps (its threads, its RQ workers).
 func Narrate(s *engine.Snapshot) string {
 	loopName := "event loop"
 	switch s.Model {
@@ -25,10 +32,16 @@ func Narrate(s *engine.Snapshot) string {
 		n[s.Requests[i].State]++
 	}
 	threads, loops, blocked, dead := 0, 0, 0, 0
+	// A worker of one thread (sync, dev) is named as a worker: "Both
+	// workers are busy", as the picture's boxes say.
+	noun := "worker"
 	for _, w := range s.Workers {
 		if !w.Alive {
 			dead++
 			continue
+		}
+		if w.Loop || w.Lanes != 1 {
+			noun = "thread"
 		}
 		t := w.Lanes
 		if w.Loop {
@@ -63,57 +76,79 @@ func Narrate(s *engine.Snapshot) string {
 	case inFlight == 0 && dead == 0 && s.Now < time.Second && s.Jobs.Enqueued == 0:
 		return "" // the run is starting: nothing to say yet
 	case inFlight == 0 && dead == 0:
-		return withJobs("The server is idle: no request is in flight.", s)
+		// Not "idle": at hundreds of requests a second, each answered in
+		// a millisecond, most moments hold none.
+		return withJobs("No request is in flight at this moment.", s)
 	case blocked > 0:
-		add("%s blocked by a call that cannot yield: %s wait for it",
-			plural(blocked, loopName+" is", loopName+"s are"), plural(n[engine.StateWaitLoop]+n[engine.StateQueued], "request", "requests"))
+		add("%s blocked by a call that cannot yield: %s for it",
+			some(blocked, "the "+loopName+" is", loopName+"s are"), some(n[engine.StateWaitLoop]+n[engine.StateQueued], "a request waits", "requests wait"))
 	case loops > 0 && threads == 0:
 		free := "the " + loopName + " is free for others"
 		if loops > 1 {
 			free = fmt.Sprintf("the %d %ss are free for others", loops, loopName)
 		}
-		add("%s %s while %s", plural(n[engine.StateIO], "request waits", "requests wait"), onIO, free)
+		add("%s %s while %s", some(n[engine.StateIO], "a request waits", "requests wait"), onIO, free)
 		if n[engine.StateWaitLoop] > 0 {
-			add("%s ready for its turn", plural(n[engine.StateWaitLoop], "request is", "requests are"))
+			add("%s ready for a turn", some(n[engine.StateWaitLoop], "a request is", "requests are"))
 		}
 	case threads > 0 && busyThreads >= threads:
-		all := fmt.Sprintf("All %d threads are", threads)
+		all := fmt.Sprintf("All %d %ss are", threads, noun)
 		switch threads {
 		case 1:
-			all = "The only thread is"
+			all = "The only " + noun + " is"
 		case 2:
-			all = "Both threads are"
+			all = "Both " + noun + "s are"
 		}
-		add("%s busy (%d %s, %d on the CPU or waiting for it)", all, n[engine.StateIO]+n[engine.StateBlocked]+n[engine.StateWaitPool], onIO, busyThreads-n[engine.StateIO]-n[engine.StateBlocked]-n[engine.StateWaitPool])
+		waiting := n[engine.StateIO] + n[engine.StateBlocked] + n[engine.StateWaitPool]
+		add("%s busy, %s", all, most(waiting, busyThreads, "waiting "+onIO, "on the CPU or waiting for it"))
 	case threads > 0:
-		add("%d of %d threads are busy", busyThreads, threads)
+		add("some of the %s are free", plural(threads, noun, noun+"s"))
 	}
 	if q := n[engine.StateQueued]; q > 0 && blocked == 0 {
-		add("%s queue in the workers for a thread", plural(q, "request", "requests"))
+		add("%s in the workers for a thread", some(q, "a request queues", "requests queue"))
 	}
 	if b := n[engine.StateBacklog]; b > 0 {
-		add("%s wait in the kernel's listen queue", plural(b, "connection", "connections"))
+		add("%s in the kernel's listen queue", some(b, "a connection waits", "connections wait"))
 	}
 	if c := n[engine.StateConnecting]; c > 0 {
-		add("the listen queue is full: %s dropped and retried", plural(c, "connection is", "connections are"))
+		add("the listen queue is full: %s dropped and retried", some(c, "a connection is", "connections are"))
 	}
 	if g := n[engine.StateWaitGIL]; g > 0 && cpuWait > 0 {
-		add("%s for the GIL", plural(g, "thread waits", "threads wait"))
+		add("%s for the GIL", some(g, "a thread waits", "threads wait"))
 	}
 	if c := n[engine.StateWaitCore]; c > 0 {
-		add("%s for a free core", plural(c, "thread waits", "threads wait"))
+		add("%s for a free core", some(c, "a thread waits", "threads wait"))
 	}
 	if p := n[engine.StateWaitPool]; p > 0 {
-		add("%s for an upstream connection", plural(p, "request waits", "requests wait"))
+		add("%s for an upstream connection", some(p, "a request waits", "requests wait"))
 	}
 	if dead > 0 {
-		add("%s restarting", plural(dead, "worker is", "workers are"))
+		add("%s restarting", some(dead, "a worker is", "workers are"))
 	}
 	if len(parts) == 0 {
-		return withJobs(fmt.Sprintf("%s in flight.", plural(inFlight, "request", "requests")), s)
+		return withJobs(some(inFlight, "A request is", "Requests are")+" in flight.", s)
 	}
 	s0 := strings.Join(parts, "; ")
 	return withJobs(strings.ToUpper(s0[:1])+s0[1:]+".", s)
+}
+
+// some says one or many of a thing without its count, which moves faster
+// than the narration is read: "a request waits", "requests wait".
+func some(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// most says what k of n busy things mostly do, these or the others:
+// "mostly waiting on the upstream". Never "all": a request that computes
+// for a few ms would make that untrue before the sentence is read.
+func most(k, n int, these, others string) string {
+	if 2*k >= n {
+		return "mostly " + these
+	}
+	return "mostly " + others
 }
 
 // waitsOnRedis reports whether every request that waits (StateIO) waits

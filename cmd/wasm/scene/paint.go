@@ -159,7 +159,9 @@ func (v *View) paintCores(L *laneLayout, snap *engine.Snapshot) {
 		}
 		sc.stroke(Rect{x + float32(c)*(side+3), y, side, side}, 1, colorEdge)
 	}
-	busy := fmt.Sprintf("%d of %d cores busy", snap.Busy, snap.Cores)
+	// No count of the busy ones: it changes with every slice of CPU, more
+	// often than the words are rewritten, and the squares show it.
+	busy := fmt.Sprintf("%s, lit while busy", plural(snap.Cores, "core", "cores"))
 	lw := m.width(busy)
 	v.put(Rect{x - lw - 6, L.header.Y + 2, lw, m.lh}, ToneDim, alignRight, busy)
 }
@@ -205,6 +207,13 @@ func (v *View) paintWorker(L *laneLayout, ls *laneState, i, id int, w *engine.Wo
 	threads := len(wl.lanes)
 	if w.Loop {
 		threads--
+	}
+	if wl.main.H > 0 {
+		flash := 0
+		if id < len(ls.handed) {
+			flash = ls.handed[id]
+		}
+		v.paintMain(wl.main, w.Main, flash)
 	}
 	for li, lr := range wl.lanes {
 		sc.fill(lr, colorLane)
@@ -268,6 +277,34 @@ func (v *View) paintWorker(L *laneLayout, ls *laneState, i, id int, w *engine.Wo
 		}
 		v.put(Rect{wl.room.X + 3, wl.room.Y + wl.room.H - m.lh - 1, wl.room.W - 6, m.lh}, ToneDim, alignLeft,
 			fmt.Sprintf("%d %s", p, what), fmt.Sprintf("%d on I/O", p), strconv.Itoa(p))
+	}
+}
+
+// paintMain draws a gthread worker's main thread in bar r: at state main
+// (WorkerSnap.Main), and lit for flash ticks after it handed a request to
+// a pool thread. Its turns at the GIL are short (tens of µs): a frame
+// rarely catches one, so the hand-offs since the last frame show too.
+func (v *View) paintMain(r Rect, main, flash int) {
+	sc := &v.out
+	m := v.m
+	sc.fill(r, colorLane)
+	tone := ToneDim
+	words := []string{"main thread: accepts, hands to a pool thread", "main thread: accepts, hands out", "main thread", "main"}
+	switch {
+	case main == 3:
+		sc.fill(Rect{r.X, r.Y, r.W, r.H}, StateColor(engine.StateCPU).WithAlpha(0.45))
+		sc.stroke(r, 1.5, colorOnCore)
+		tone = ToneText
+		words = []string{"main thread (GIL): accepts, hands to a pool thread", "main thread (GIL): hands out", "main thread (GIL)", "main (GIL)", "main"}
+	case main == 2:
+		sc.fill(r, StateColor(engine.StateWaitGIL).WithAlpha(0.45))
+		tone = ToneText
+		words = []string{"main thread: waits for the GIL to hand out", "main thread: waits for the GIL", "main thread", "main"}
+	case flash > 0: // the outline a thread on the GIL has, fading
+		sc.stroke(r, 1.5, colorOnCore.WithAlpha(float32(flash)/handTicks))
+	}
+	if r.H >= m.lh {
+		v.put(Rect{r.X + 3, r.Y + (r.H-m.lh)/2, r.W - 6, m.lh}, tone, alignLeft, words...)
 	}
 }
 

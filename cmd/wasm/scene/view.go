@@ -25,16 +25,20 @@ type laneState struct {
 	// requests waiting in its queue.
 	parked, queued []int
 	waiting        []int32 // per client mark: clients waiting for an answer
-	slot           []int   // per worker slot of the snapshot, its box, or -1 if gone
-	connecting     int
+	// handed is, per worker slot, the ticks left of the flash that shows
+	// its main thread handed a request to a pool thread (gthread).
+	handed     []int
+	slot       []int // per worker slot of the snapshot, its box, or -1 if gone
+	connecting int
 }
 
 type dot struct {
 	seq    int64
-	x, y   float32 // where it is
-	tx, ty float32 // where it goes
-	over   bool    // its place is under another dot of an overflowing queue
-	hidden bool    // it has settled there
+	state  engine.State // its request's state at the last snapshot
+	x, y   float32      // where it is
+	tx, ty float32      // where it goes
+	over   bool         // its place is under another dot of an overflowing queue
+	hidden bool         // it has settled there
 }
 
 type fade struct {
@@ -46,6 +50,10 @@ type fade struct {
 // Glide is the share of the remaining distance a dot covers in one tick
 // (1/60 s): it reaches its place in about a fifth of a second.
 const Glide = 0.3
+
+// handTicks is how long a main thread's bar stays lit after it handed a
+// request to a pool thread: a quarter of a second.
+const handTicks = 15
 
 // fadeTicks is how long an ended request stays in view: an answered one
 // travels back to its client, a failed one drops.
@@ -62,6 +70,13 @@ func (v *View) Reset() {
 // (and the snapshots it points to) until the next Update; the caller must
 // not change them before Scene. Between snapshots, Glide moves the dots on.
 func (v *View) Update(in []Input, w, h float32, opt Options) {
+	v.Place(in, w, h, opt)
+	v.Glide()
+}
+
+// Place is Update without the tick's motion: it takes new snapshots (and
+// their words) between ticks, and the dots move only as the ticks go on.
+func (v *View) Place(in []Input, w, h float32, opt Options) {
 	v.in, v.w, v.h, v.opt = in, w, h, opt
 	v.m = newMetrics(fontPx(w, h, len(in), opt.TextScale))
 	for len(v.lanes) < len(in) {
@@ -71,7 +86,6 @@ func (v *View) Update(in []Input, w, h float32, opt Options) {
 	for i := range in {
 		v.updateLane(&v.lanes[i], &in[i], areas[i].Inset(2))
 	}
-	v.Glide()
 }
 
 // Glide moves every dot one tick (1/60 s) toward its place, and ages the
@@ -91,6 +105,9 @@ func (v *View) Glide() {
 			dt.x += (dt.tx - dt.x) * g
 			dt.y += (dt.ty - dt.y) * g
 			dt.hidden = dt.over && abs(dt.tx-dt.x) < 0.5 && abs(dt.ty-dt.y) < 0.5
+		}
+		for w := range ls.handed {
+			ls.handed[w] = max(0, ls.handed[w]-1)
 		}
 		live := ls.fades[:0]
 		for _, f := range ls.fades {
@@ -118,9 +135,20 @@ func shapeOf(s *engine.Snapshot, slot []int) (laneShape, []int) {
 		sh.lanes = append(sh.lanes, max(1, w.Lanes))
 		sh.loop = sh.loop || w.Loop
 		sh.loopOnly = w.Loop && w.Lanes == 1
+		sh.main = sh.main || w.Main > 0
 	}
 	sh.jobs = len(s.Jobs.Workers)
 	return sh, slot
+}
+
+// handedOut reports whether request q, in state was at the last snapshot
+// (StateBacklog for one that was not yet drawn), has since left the listen
+// queue for its worker's threads: the hand-off a main thread makes.
+func handedOut(was engine.State, q *engine.RequestSnap) bool {
+	if q.Worker < 0 || q.State == engine.StateBacklog || q.State == engine.StateConnecting {
+		return false
+	}
+	return was == engine.StateBacklog || was == engine.StateConnecting
 }
 
 // box is the index in layout.workers of worker slot w, or -1.
@@ -143,6 +171,9 @@ func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 	marks := clientMarks(L, snap.Clients)
 	ls.waiting = zeroed(ls.waiting, marks.n)
 	ls.connecting = 0
+	for len(ls.handed) < len(snap.Workers) {
+		ls.handed = append(ls.handed, 0)
+	}
 	for qi := range snap.Requests {
 		q := &snap.Requests[qi]
 		if q.Client >= 0 && !q.Orphan {
@@ -156,10 +187,18 @@ func (v *View) updateLane(ls *laneState, in *Input, r Rect) {
 			ls.dots = append(ls.dots, dot{seq: -1})
 		}
 		dt := &ls.dots[q.Slot]
-		if dt.seq != q.Seq { // a new request: it leaves its client
+		fresh := dt.seq != q.Seq
+		if fresh { // a new request: it leaves its client
 			sx, sy := marks.center(L, q.Client)
-			*dt = dot{seq: q.Seq, x: sx - d/2, y: sy - d/2}
+			*dt = dot{seq: q.Seq, x: sx - d/2, y: sy - d/2, state: engine.StateBacklog}
 		}
+		if handedOut(dt.state, q) && q.Worker < len(ls.handed) {
+			// Out of the listen queue into the worker: in gthread, its
+			// main thread took the GIL and handed it to the pool since the
+			// last snapshot.
+			ls.handed[q.Worker] = handTicks
+		}
+		dt.state = q.State
 		dt.tx, dt.ty, dt.over = tx, ty, hidden
 	}
 
