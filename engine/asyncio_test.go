@@ -25,7 +25,7 @@ func TestLoopIterationSharesItsWake(t *testing.T) {
 		t.Fatalf("asyncio's wake is %v, want the measured iteration's CPU", c.wake)
 	}
 	full := serverCPU(ModelAsyncio)
-	alone := run1(t, "model=asyncio clients=1 io=20ms requests=500 cores=2")
+	alone := run1(t, "model=asyncio clients=1 io=20ms io-late=0 requests=500 cores=2")
 	if got := cpuPerRequest(alone, 2); !near(float64(got), float64(full), 0.02) {
 		t.Errorf("asyncio, one client: %v of CPU a request, want the measured %v (every iteration runs one task)", got, full)
 	}

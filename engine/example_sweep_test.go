@@ -33,12 +33,12 @@ func ExampleScenario_Points() {
 	}
 	// Output:
 	// model=sync,gevent workers=1..4 clients=30 requests=600 target=p99<1s
-	// model=sync x=1: 9.8 req/s, p99 3061 ms, meets false, cheapest false: model=sync clients=30 requests=600
-	// model=sync x=2: 19.6 req/s, p99 1531 ms, meets false, cheapest false: model=sync workers=2 clients=30 requests=600
-	// model=sync x=3: 29.4 req/s, p99 1021 ms, meets false, cheapest false: model=sync workers=3 clients=30 requests=600
-	// model=sync x=4: 39.2 req/s, p99 816 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
-	// model=gevent x=1: 270.4 req/s, p99 144 ms, meets true, cheapest true: model=gevent clients=30 requests=600
-	// model=gevent x=2: 277.8 req/s, p99 122 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
-	// model=gevent x=3: 281.5 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
-	// model=gevent x=4: 281.8 req/s, p99 122 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
+	// model=sync x=1: 9.8 req/s, p99 3076 ms, meets false, cheapest false: model=sync clients=30 requests=600
+	// model=sync x=2: 19.5 req/s, p99 1539 ms, meets false, cheapest false: model=sync workers=2 clients=30 requests=600
+	// model=sync x=3: 29.3 req/s, p99 1026 ms, meets false, cheapest false: model=sync workers=3 clients=30 requests=600
+	// model=sync x=4: 39.0 req/s, p99 820 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
+	// model=gevent x=1: 272.4 req/s, p99 145 ms, meets true, cheapest true: model=gevent clients=30 requests=600
+	// model=gevent x=2: 277.4 req/s, p99 123 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
+	// model=gevent x=3: 280.3 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
+	// model=gevent x=4: 281.3 req/s, p99 122 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
 }

@@ -19,7 +19,7 @@ func TestResumeHotAfterZeroWait(t *testing.T) {
 		{time.Millisecond, time.Millisecond + c.parse + c.respond + c.resume},
 		{20 * time.Millisecond, 20*time.Millisecond + c.parse + c.respond + c.resume},
 	} {
-		r := run1(t, "model=sync clients=1 requests=50 seed=1 io="+tc.io.String())
+		r := run1(t, "model=sync clients=1 requests=50 seed=1 io-late=0 io="+tc.io.String())
 		if got := r.LatencyMS.P50; !near(got, ms(tc.want), 0.01) {
 			t.Errorf("io=%v: p50 = %.4f ms, want %.4f ms", tc.io, got, ms(tc.want))
 		}

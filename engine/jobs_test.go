@@ -40,7 +40,7 @@ func TestBackgroundKeyErrors(t *testing.T) {
 // and the horse's import, the job's cpu, each call and its client CPU,
 // then handle_job_success; the request only pays for the enqueue.
 func TestJobLatencyFollowsRQ(t *testing.T) {
-	r := run1(t, "model=sync background=1 cores=4 calls=2 io=100ms cpu=5ms clients=1 think=2s duration=9s")
+	r := run1(t, "model=sync background=1 cores=4 calls=2 io=100ms io-late=0 cpu=5ms clients=1 think=2s duration=9s")
 	if r.Jobs == nil {
 		t.Fatal("Result.Jobs is nil with background=1")
 	}

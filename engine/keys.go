@@ -83,7 +83,8 @@ var keyTable = []Key{
 	enumKey("io-dist", "distribution of upstream latencies (mean io)", distNames,
 		func(c *Config) int { return int(c.IODist) }, func(c *Config, i int) { c.IODist = Dist(i) }).liveAll(nil),
 	durKey("io-late", "mean time by which each upstream call's answer comes later than its latency (exponential, drawn per call): "+
-		"a real upstream's timer and wake-ups fire late by a varying amount; 0: every call takes exactly its latency", 0, time.Minute,
+		"a real upstream's timer and wake-ups fire late by a varying amount (the default is the calibration's upstream, measured); "+
+		"0: every call takes exactly its latency, and exact timings can tie and lock-step with the scheduler's tick (docs/cpu.md)", 0, time.Minute,
 		func(c *Config) *time.Duration { return &c.IOLate }).liveAll(nil),
 	intKey("calls", "upstream calls per request", 0, 100,
 		func(c *Config) *int { return &c.Calls }).liveAll(nil),

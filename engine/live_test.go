@@ -43,7 +43,7 @@ func TestChangeAppliesAtItsTime(t *testing.T) {
 	const at = 5 * time.Second
 	before := at - time.Nanosecond
 	for _, m := range Models() {
-		base := fmt.Sprintf("model=%s io=100ms clients=10 duration=12s", m)
+		base := fmt.Sprintf("model=%s io=100ms io-late=0 clients=10 duration=12s", m)
 		for _, kv := range [][2]string{{"io", "1s"}, {"io-dist", "exp"}, {"calls", "2"}, {"blocking", "true"},
 			{"cpu", "3ms"}, {"cache", "1"}, {"clients", "15"}, {"think", "50ms"}, {"client-timeout", "9s"}} {
 			s := lane(t, fmt.Sprintf("%s %s@5s=%s", base, kv[0], kv[1]), Options{})

@@ -67,7 +67,7 @@ func TestMemoryUnsharedAfterRequests(t *testing.T) {
 		steps  float64
 	}{
 		{"model=sync clients=1 io=1ms", n - 10, n + 10, 1},
-		{"model=gthread threads=4 clients=4 io=1ms", g - 10, 3 * g, 1},
+		{"model=gthread threads=4 clients=4 io=1ms io-late=0", g - 10, 3 * g, 1},
 		{"model=sync workers=4 clients=4 io=1ms", 4*n - 40, 4*n + 200, 4},
 		// Restarted every 50-70 requests, no worker gets there.
 		{"model=sync clients=1 io=1ms max-requests=50 max-requests-jitter=20", n - 10, 3 * n, 0},

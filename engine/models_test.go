@@ -66,7 +66,7 @@ func TestTextbookEventLoop(t *testing.T) {
 	end := c.resume + c.respond - 2*c.wake
 	for _, cpu := range []time.Duration{0, 2 * time.Millisecond, 10 * time.Millisecond} {
 		t.Run(cpu.String(), func(t *testing.T) {
-			r := run1(t, fmt.Sprintf("model=asyncio io=1s cpu=%v burst=1000 pool=1000", cpu))
+			r := run1(t, fmt.Sprintf("model=asyncio io=1s io-late=0 cpu=%v burst=1000 pool=1000", cpu))
 			start := c.parse + c.connect + cpu - 4*c.wake
 			want := time.Second + 1000*(start+end)
 			if !near(r.SimSeconds, want.Seconds(), 0.02) {
@@ -88,7 +88,7 @@ func TestTextbookEventLoop(t *testing.T) {
 	// as its call returned took 10s + 1000 start slices: 10.30s), and less
 	// than if every start slice, end slice and waiter's turn came between
 	// two waves.
-	r := run1(t, "model=asyncio io=1s burst=1000")
+	r := run1(t, "model=asyncio io=1s io-late=0 burst=1000")
 	start := c.parse + c.connect - 4*c.wake
 	least := 10*time.Second + 100*start + 1000*end
 	most := 10*time.Second + 1000*(start+end+c.wake)

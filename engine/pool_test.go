@@ -68,7 +68,7 @@ func ioSpans(t *testing.T, text string, seq int64) []Segment {
 // connection over as the call returns.
 func TestPooledConnectionGoesBackInTheTasksTurn(t *testing.T) {
 	c := asyncio.costs
-	const text = "model=asyncio pool=1 clients=2 io=100ms requests=4"
+	const text = "model=asyncio pool=1 clients=2 io=100ms io-late=0 requests=4"
 	first, second := ioSpans(t, text, 1), ioSpans(t, text, 2)
 	if len(first) != 1 || len(second) != 1 {
 		t.Fatalf("calls: %d and %d, want one each", len(first), len(second))
@@ -79,7 +79,7 @@ func TestPooledConnectionGoesBackInTheTasksTurn(t *testing.T) {
 		t.Errorf("second call starts at %v, want %v: the first call returned at %v, then its task's %v slice released the connection and the waiter's %v turn sent the call",
 			second[0].Start, want, first[0].End, c.resume+c.respond, c.wake)
 	}
-	gathered := ioSpans(t, "model=asyncio pool=1 clients=1 calls=2 parallel=true io=100ms requests=2", 1)
+	gathered := ioSpans(t, "model=asyncio pool=1 clients=1 calls=2 parallel=true io=100ms io-late=0 requests=2", 1)
 	if len(gathered) != 1 || gathered[0].End-gathered[0].Start != 200*time.Millisecond {
 		t.Errorf("two gathered calls through one connection: waits on the upstream %v, want one span of 200ms (the second starts as the first returns)", gathered)
 	}

@@ -197,7 +197,7 @@ func TestUWSGIHalfOpenCookies(t *testing.T) {
 // (never, here), it accepts at once and its client's request waits in the
 // queue.
 func TestUWSGIAcceptWaitsForTheGIL(t *testing.T) {
-	const text = "model=uwsgi threads=2 backlog=1 clients=4 rtt=200µs io=50ms requests=12 duration=10s"
+	const text = "model=uwsgi threads=2 backlog=1 clients=4 rtt=200µs io=50ms io-late=0 requests=12 duration=10s"
 	for _, tc := range []struct {
 		lost float64
 		want State
