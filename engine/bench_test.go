@@ -22,7 +22,9 @@ func BenchmarkKeepalive(b *testing.B) {
 // mmcScenario is the M/M/c model of BenchmarkMMc, of scripts/bench/simpy_mmc.py
 // and of floorMMc: Poisson arrivals at 2.4/s, 3 sync workers on 3 cores, an
 // exponential upstream call of mean 1s (plus the worker's 2.047ms of CPU).
-const mmcScenario = "model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=%d"
+// The call comes back exactly when drawn (io-late=0s, not the default
+// 300µs of lateness), so that the service time is the floor's and SimPy's.
+const mmcScenario = "model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp io-late=0s requests=%d"
 
 // mmcRequests is how many requests each side simulates per op: few, so
 // that the sides take turns often and a burst of load from elsewhere falls

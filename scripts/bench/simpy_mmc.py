@@ -9,7 +9,7 @@ Run with Debian's interpreter (python3-simpy, SimPy 2.3.1 on bookworm):
 The Go side (engine/bench_test.go, BenchmarkMMc, beside its floor floorMMc)
 runs
 
-    model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp requests=N
+    model=sync workers=3 cores=3 rate=2.4 io=1s io-dist=exp io-late=0s requests=N
 
 that is: Poisson arrivals at 2.4/s, 3 sync workers, one FIFO queue, and a
 service time of an exponential upstream call (mean 1 s) plus the sync
