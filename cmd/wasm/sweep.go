@@ -30,7 +30,17 @@ type sweepRun struct {
 	remote bool       // the page's workers run the points
 	claim  func() int // with workers: takes a point none of them has, or -1
 	done   bool
+	ended  time.Time // when the program's last slice of points ended
 }
+
+// sliceGap is the least wall time between the end of one of the program's
+// slices of points and the start of the next, with workers. Ebiten runs up
+// to five Updates back to back in a frame that comes late; with a slice
+// each, a late frame's points kept the page's thread 50-75 ms, which a
+// busy machine stretched into stalls of 200-300 ms. Updates of one frame
+// follow each other in well under this gap, and frames at 60 a second
+// leave more than it after a slice.
+const sliceGap = 3 * time.Millisecond
 
 func newSweepRun(sc engine.Scenario) *sweepRun {
 	pts := sc.Points()
@@ -41,10 +51,15 @@ func newSweepRun(sc engine.Scenario) *sweepRun {
 // workers, the points it claims before they do, so that the page's own
 // thread helps them (a browser gives it more of a busy machine than it
 // gives workers: in runs at load 5-7 without it, the sweep took 1.0-2.0x
-// as long). A point that comes to hold more requests than the page
-// can ends the sweep, and work says why.
+// as long), but with workers only one slice a frame (sliceGap). A point
+// that comes to hold more requests than the page can ends the sweep, and
+// work says why.
 func (sw *sweepRun) work(budget time.Duration) string {
 	start := time.Now()
+	if sw.remote && start.Sub(sw.ended) < sliceGap {
+		return ""
+	}
+	defer func() { sw.ended = time.Now() }()
 	for !sw.done && time.Since(start) < budget {
 		if sw.cur == nil {
 			if sw.curI = sw.nextPoint(); sw.curI < 0 {
