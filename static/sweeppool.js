@@ -24,8 +24,8 @@
   var MAX_WORKERS = 8;
   // PAGE_SLOWER: about how many times as long the program takes for a
   // point as a worker, with a margin (claim). It runs points in slices of
-  // 10 ms between frames, at most one a frame, without PGO: about 2.2 when
-  // frames come 60 a second; 1.5 measured on sync points at load 10.
+  // 10 ms between frames, at most two a frame (cmd/wasm/sweep.go), without
+  // PGO; 1.5 measured on sync points at load 10.
   var PAGE_SLOWER = 3;
   var WORKER = 'sweepworker';
   var current = null;
