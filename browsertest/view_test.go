@@ -391,6 +391,7 @@ func TestSweepSpeedFigure(t *testing.T) {
 	longTask, longTasks := eval[float64](t, ctx, `window.__sweep.task`), eval[float64](t, ctx, `window.__sweep.tasks`)
 	frames := eval[float64](t, ctx, `window.__sweep.frames`)
 	workers := eval[string](t, ctx, `(s => (s.sweep.workers ? "workers=" : "in_the_program=") + navigator.hardwareConcurrency)(window.playground.state())`)
+	byPage := eval[float64](t, ctx, `(p => p && p.taken ? p.taken() : -1)(document.querySelector("iframe").contentWindow.cpSweepPool)`)
 	// The program alone: no pool, so the points run between its frames.
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.playground.load("model=sync workers=2 io=100ms clients=20")`),
 		run(`window.__pool = w.cpSweepPool; w.cpSweepPool = undefined;`)); err != nil {
@@ -406,8 +407,8 @@ func TestSweepSpeedFigure(t *testing.T) {
 	engine.RunSweep(sc, engine.Options{}, nil)
 	native := time.Since(start).Seconds()
 	load, _ := os.ReadFile("/proc/loadavg")
-	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f pictures_drawn=%.0f longest_task_ms=%.0f long_tasks_over_200ms=%.0f main_thread_tasks_over_200ms=%d most_cpu_of_a_main_thread_task_ms=%.1f (its wall %.0f ms) %s points_ran=%s seconds_in_the_program_alone=%.2f speedup=%.2f seconds_natively_one_core=%.2f page_over_native=%.2f load=%s\n",
-		secs, stall, frames, longTask, longTasks, over200, maxCPU, maxCPUWall, cpu, workers, alone, alone/secs, native, secs/native, strings.Join(strings.Fields(string(load))[:3], ","))
+	line := fmt.Sprintf("sweep_points=64 requests_per_point=20000 seconds=%.2f longest_frame_gap_ms=%.0f pictures_drawn=%.0f longest_task_ms=%.0f long_tasks_over_200ms=%.0f main_thread_tasks_over_200ms=%d most_cpu_of_a_main_thread_task_ms=%.1f (its wall %.0f ms) %s points_ran=%s points_the_page_ran_beside_them=%.0f seconds_in_the_program_alone=%.2f speedup=%.2f seconds_natively_one_core=%.2f page_over_native=%.2f load=%s\n",
+		secs, stall, frames, longTask, longTasks, over200, maxCPU, maxCPUWall, cpu, workers, byPage, alone, alone/secs, native, secs/native, strings.Join(strings.Fields(string(load))[:3], ","))
 	t.Log(line)
 	if err := os.WriteFile(filepath.Join(shared.shots, "sweep-speed.txt"), []byte(line), 0o644); err != nil {
 		t.Fatal(err)

@@ -3,52 +3,103 @@
 //
 // window.cpSweepPool.start(url, text, total, maxSlots, deliver) starts
 // workers (the script at url), one per core the browser reports but one
-// (at least 2, at most 8, at most one per point), and hands each the next
-// point as soon as it is free, so the points finish in about total/workers
-// of the time one would take. Each reply (an engine.PointRun, parsed from
-// its JSON) goes to deliver, which returns false when the program wants no
-// more: then every worker stops. start returns false where there are no
+// (at least 2, at most 8, at most one per point), and hands each a point
+// as soon as it is free (the last first: see start), so the points
+// finish in about total/workers of the time one would take. Each reply
+// (an engine.PointRun, parsed from its JSON) goes to deliver, which
+// returns false when the program wants no more: then every worker stops. start returns false where there are no
 // Web Workers; the program then runs the points itself. With workers, the
 // program may also take points (claim) between its frames. A new start, or
 // stop(), ends the sweep before it.
 //
 // The workers' program (the script's name with .wasm, gzip-packed) is
-// downloaded and compiled once, here, off the page's thread, and the
-// compiled module is posted to each worker: no worker downloads or
+// downloaded once, here, and unpacked and compiled once, in the first
+// worker (off the page's thread, which a sweep keeps busy), and the
+// compiled module is posted to each other worker: no worker downloads or
 // compiles it again. prepare() does that early (the page calls it when a
 // sweep is being typed) and starts the workers, so that a sweep begins
 // with its workers ready; a page that runs no sweep never downloads it.
 (function () {
   'use strict';
   var MAX_WORKERS = 8;
+  // PAGE_SLOWER: about how many times as long the program takes for a
+  // point as a worker, with a margin (claim). It runs points in slices of
+  // 10 ms between frames, at most two a frame (cmd/wasm/sweep.go), without
+  // PGO; 1.5 measured on sync points at load 10.
+  var PAGE_SLOWER = 3;
   var WORKER = 'sweepworker';
   var current = null;
   var compiled = null; // promise of the workers' WebAssembly.Module
   var spare = []; // started workers that no sweep holds yet
+  var claimed = 0; // points the program took of the last sweep started
 
-  // download fetches the workers' program, unpacking the .gz itself where
-  // the server sends it as it is (as loader.js does for main.wasm).
+  // download fetches the workers' program: its .gz, packed, where there is
+  // one. A worker unpacks it (unpack in sweepworker.js): here a
+  // DecompressionStream waits for the page's thread at each chunk, and
+  // while a sweep's first points run there that took 1.2 s at load 10.
   async function download(url) {
     var resp = await fetch(url + '.gz');
     if (resp.status === 404) resp = await fetch(url);
     if (!resp.ok) throw new Error('could not download ' + url + ': HTTP ' + resp.status);
-    var bytes = new Uint8Array(await resp.arrayBuffer());
-    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-    var out = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(out).arrayBuffer();
+    return resp.arrayBuffer();
   }
 
-  // compile starts the download and compilation once; later calls share it.
-  function compile() {
-    if (!compiled) {
-      compiled = download(WORKER + '.wasm').then(function (b) { return WebAssembly.compile(b); });
-      compiled.catch(function () { // a later sweep tries again, with new workers
-        compiled = null;
-        spare.forEach(function (w) { w.terminate(); });
-        spare = [];
+  // compile starts the download once and has worker w unpack and compile
+  // it; later calls share the module. w keeps it (it is ready first), the
+  // others get it posted, and all hear of a failure. If w ends before it
+  // answers (end), the compile fails, and a later sweep tries again with
+  // new workers.
+  function compile(w) {
+    var first = !compiled;
+    if (first) {
+      var p = compiled = download(WORKER + '.wasm').then(function (bytes) {
+        return new Promise(function (resolve, reject) {
+          if (w.cpEnded) throw new Error('the sweep worker ended before it compiled its program');
+          w.cpCompiled = function (m) {
+            w.cpCompiled = null;
+            if (m && m.module) resolve(m.module);
+            else reject(new Error(m && m.failed || 'the sweep worker ended before it compiled its program'));
+          };
+          w.postMessage({ packed: bytes }, [bytes]);
+        });
+      });
+      p.catch(function () { // the workers waiting for it cannot run points
+        if (compiled === p) compiled = null;
+        spare = spare.filter(function (x) {
+          if (x.cpFrom !== p) return true;
+          end(x);
+          return false;
+        });
       });
     }
-    return compiled;
+    w.cpFrom = compiled;
+    compiled.then(function (m) { if (!first) w.postMessage({ module: m }); }, function (e) {
+      w.postMessage({ failed: String(e && e.message || e) });
+    });
+  }
+
+  // end terminates worker w; if it was compiling the program, that compile
+  // fails at once rather than wait for it forever, and the next worker
+  // starts a new one.
+  function end(w) {
+    w.terminate();
+    w.cpEnded = true;
+    if (w.cpCompiled) {
+      if (compiled === w.cpFrom) compiled = null;
+      w.cpCompiled(null);
+    }
+  }
+
+  // listen sends worker w's messages to f, but the compiled module, which
+  // goes to the compile that waits for it.
+  function listen(w, f) {
+    w.onmessage = function (e) {
+      if (typeof e.data === 'object' && e.data !== null) {
+        if (w.cpCompiled) w.cpCompiled(e.data);
+        return;
+      }
+      if (f) f(e.data);
+    };
   }
 
   function workerCount(total) {
@@ -58,12 +109,12 @@
     return Math.max(1, Math.min(total, MAX_WORKERS, Math.max(2, cores - 1)));
   }
 
-  // spawn starts a worker and posts it the compiled module when there is one.
+  // spawn starts a worker: the first compiles the program, the others get
+  // it posted when it is ready.
   function spawn() {
     var w = new Worker(WORKER + '.js');
-    compile().then(function (m) { w.postMessage({ module: m }); }, function (e) {
-      w.postMessage({ failed: String(e && e.message || e) });
-    });
+    listen(w, null);
+    compile(w);
     return w;
   }
 
@@ -78,7 +129,7 @@
 
   function stop() {
     if (!current) return;
-    current.workers.forEach(function (w) { w.terminate(); });
+    current.workers.forEach(end);
     current = null;
   }
 
@@ -86,16 +137,26 @@
     stop();
     if (typeof Worker !== 'function' || !(total > 0)) return false;
     if (url) WORKER = String(url).replace(/\.js$/, '');
-    var run = { workers: [], next: 0, total: total }; // each worker's cpBusy: points it holds
+    // The points not taken yet are lo..hi-1. The workers take them from
+    // the end: a sweep's last points are its costliest as a rule (the
+    // last lane, the largest values: more workers, clients, requests; in
+    // the 64-point sweep the gevent points, 1.5-2x a sync one in wasm),
+    // so they go first, and the points handed out last are cheap ones, on
+    // which no worker finishes long after the others. The program, the
+    // slowest, takes them from the start (claim). Each worker's cpBusy:
+    // the points it holds.
+    var run = { workers: [], lo: 0, hi: total };
     current = run;
+    claimed = 0;
     var n = workerCount(total);
+    function left() { return run.hi - run.lo; }
     function give(w) {
-      if (run.next >= total) {
-        if (!w.cpBusy) w.terminate(); // no point left, none in hand
+      if (left() <= 0) {
+        if (!w.cpBusy) end(w); // no point left, none in hand
         return;
       }
       w.cpBusy = (w.cpBusy || 0) + 1;
-      w.postMessage({ text: text, index: run.next++, maxSlots: maxSlots });
+      w.postMessage({ text: text, index: --run.hi, maxSlots: maxSlots });
     }
     function reply(w, json) {
       if (current !== run) return;
@@ -107,7 +168,7 @@
       // worker starts its next one at once, while this reply waits for the
       // page's thread; near the end one each, so that no worker sits on
       // two while another has none.
-      if (w.cpBusy === 0 || total - run.next > n) give(w);
+      if (w.cpBusy === 0 || left() > n) give(w);
     }
     for (var i = 0; i < n; i++) {
       var w;
@@ -117,7 +178,7 @@
         stop();
         return false;
       }
-      w.onmessage = (function (w) { return function (e) { reply(w, e.data); }; })(w);
+      listen(w, (function (w) { return function (json) { reply(w, json); }; })(w));
       w.onerror = function (e) {
         e.preventDefault();
         if (current !== run) return;
@@ -126,17 +187,26 @@
       };
       run.workers.push(w);
       give(w);
-      if (total - run.next > n) give(w);
+      if (left() > n) give(w);
     }
     return true;
   }
 
-  // claim takes the next point that no worker has, for the program to run
-  // between its frames; -1 when none is left.
+  // claim takes the first point that no worker has, for the program to run
+  // between its frames; -1 when none is left, or so few that the workers
+  // will have run them all before the program, PAGE_SLOWER times as slow,
+  // would have finished one (at load 10, taking the next point whatever
+  // was left, it took the second-last, a gevent one, for 700 ms, while
+  // the workers took 300-450 ms for one).
   function claim() {
-    if (!current || current.next >= current.total) return -1;
-    return current.next++;
+    var run = current;
+    if (!run || run.hi - run.lo <= PAGE_SLOWER * run.workers.length) return -1;
+    claimed++;
+    return run.lo++;
   }
 
-  window.cpSweepPool = { start: start, stop: stop, claim: claim, prepare: prepare };
+  // taken says how many points of the last sweep started the program took.
+  function taken() { return claimed; }
+
+  window.cpSweepPool = { start: start, stop: stop, claim: claim, prepare: prepare, taken: taken };
 })();
