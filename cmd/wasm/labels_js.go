@@ -61,13 +61,20 @@ func px(f float32) string { return strconv.FormatFloat(float64(f), 'f', 1, 32) +
 // sync shows labels: all that changed, or none, so that the words shown are
 // always one frame's, which never overlap. While the page polls, a label
 // that moved or changed its tone (a thread that took the GIL) is shown at
-// once, and the others' words wait for the poll.
+// once, and the others' words wait for the poll; so do the counts of a
+// label that only changed its tone (Redis's list turning red as it
+// overflows its box), which keeps the count the page's numbers show.
 func (l *labelLayer) sync(labels []scene.Label) {
 	if len(labels) == l.n && time.Since(l.polled) < pollHold {
 		for i := range labels {
-			if restyled(&labels[i], &l.shown[i]) {
-				l.writeOne(i, labels[i])
+			lb, old := labels[i], &l.shown[i]
+			if !restyled(&lb, old) {
+				continue
 			}
+			if old.Text != "" && lb.Y == old.Y && lb.H == old.H && lb.Px == old.Px && countsDiffer(lb.Text, old.Text) {
+				lb.Text, lb.X, lb.W = old.Text, old.X, old.W
+			}
+			l.writeOne(i, lb)
 		}
 		return
 	}
