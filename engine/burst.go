@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // The kernel's accept in a burst, for a model whose workers each wait in
 // their own poller on the shared listening socket (spec.acceptLate).
 //
@@ -81,23 +83,10 @@ func (s *Sim) acceptBurst(ready []int32) int32 {
 // drawn uniformly: the quiet runs of gthread -w 2 with a new connection per
 // request split 301/299, 317/283, 310/290 and 306/294.
 func (s *Sim) selecting(ready []int32) []int32 {
-	if s.sp.mainTurn == nil {
+	busy := func(pid int32) bool { return s.procs[pid].main.busy }
+	if s.sp.mainTurn == nil || !slices.ContainsFunc(ready, busy) ||
+		!slices.ContainsFunc(ready, func(pid int32) bool { return !busy(pid) }) {
 		return ready
 	}
-	n := 0
-	for _, pid := range ready {
-		if !s.procs[pid].main.busy {
-			n++
-		}
-	}
-	if n == 0 || n == len(ready) {
-		return ready
-	}
-	kept := ready[:0]
-	for _, pid := range ready {
-		if !s.procs[pid].main.busy {
-			kept = append(kept, pid)
-		}
-	}
-	return kept
+	return slices.DeleteFunc(ready, busy)
 }
