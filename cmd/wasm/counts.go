@@ -1,29 +1,17 @@
 package main
 
+import "strings"
+
 // countsDiffer reports whether words a and b differ, and only in their
 // digits: the same label with other counts.
 func countsDiffer(a, b string) bool {
-	if a == b {
-		return false
+	return a != b && strings.Map(dropDigit, a) == strings.Map(dropDigit, b)
+}
+
+// dropDigit is strings.Map's mapping that leaves digits out.
+func dropDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return -1
 	}
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		da := i < len(a) && a[i] >= '0' && a[i] <= '9'
-		db := j < len(b) && b[j] >= '0' && b[j] <= '9'
-		switch {
-		case da || db:
-			for i < len(a) && a[i] >= '0' && a[i] <= '9' {
-				i++
-			}
-			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-				j++
-			}
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			i++
-			j++
-		default:
-			return false
-		}
-	}
-	return true
+	return r
 }
