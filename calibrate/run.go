@@ -75,6 +75,9 @@ type RealRun struct {
 	LoadAvg    float64
 	OtherCores float64
 	HarnessCPU float64 // cores' worth used by the client and the upstream
+	// How much later than asked the upstream's holds ended during the run
+	// (its timer's and goroutine's lateness under the row's load), ms.
+	UpLateMean, UpLateP50, UpLateP99 float64
 	// Background rows (background=N): the jobs enqueued during the run and
 	// finished by its end, from RQ's own enqueued_at and ended_at.
 	JobsFinished   int
@@ -186,8 +189,8 @@ func (h *Harness) Measure(ctx context.Context, r Row) Measurement {
 			h.Logf("%s: run %d: %v", r.Name, i+1, err)
 			return m
 		}
-		h.Logf("%s: run %d: load %.1f, others %.2f cores, harness %.2f; split %v, cpu %.2f ms/req; %.1f rps, p50 %.1f ms, p99 %.1f ms, failed %d, peak upstream %d, resident %.1f MiB; engine %.1f rps, p50 %.1f, p99 %.1f, failed %d, peak upstream %d",
-			r.Name, i+1, run.LoadAvg, run.OtherCores, run.HarnessCPU, run.Split, run.CPUPerReq, run.Throughput, run.P50, run.P99, run.Failed, run.PeakUpstream, run.Mem.Resident,
+		h.Logf("%s: run %d: load %.1f, others %.2f cores, harness %.2f; split %v, cpu %.2f ms/req; %.1f rps, p50 %.1f ms, p99 %.1f ms, failed %d, peak upstream %d (late %.2f ms, p50 %.2f, p99 %.2f), resident %.1f MiB; engine %.1f rps, p50 %.1f, p99 %.1f, failed %d, peak upstream %d",
+			r.Name, i+1, run.LoadAvg, run.OtherCores, run.HarnessCPU, run.Split, run.CPUPerReq, run.Throughput, run.P50, run.P99, run.Failed, run.PeakUpstream, run.UpLateMean, run.UpLateP50, run.UpLateP99, run.Mem.Resident,
 			res.ThroughputRPS, res.LatencyMS.P50, res.LatencyMS.P99, res.Failed.Total(), res.PeakUpstream)
 		m.Real = append(m.Real, run)
 	}
@@ -243,6 +246,7 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 	}
 
 	h.Upstream.Reset()
+	h.Upstream.RecordLate(true)
 	jobsFrom := time.Now()
 	jobTicks0 := jobs.cpuTicks()
 	load := loadAvg1()
@@ -282,6 +286,7 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 	jobTicks := jobs.cpuTicks() - jobTicks0
 	busy1, self1 := machineTicks()
 	peak, _ := h.Upstream.Stats()
+	late := h.Upstream.RecordLate(false)
 
 	run := RealRun{
 		Throughput: lr.Throughput(), P50: lr.Quantile(0.50), P90: lr.Quantile(0.90), P99: lr.Quantile(0.99),
@@ -292,6 +297,7 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 		run.HarnessCPU = float64(self1-self0) / clkTck / secs
 		run.OtherCores = float64((busy1-busy0)-(self1-self0)-ticks-jobTicks) / clkTck / secs
 	}
+	run.UpLateMean, run.UpLateP50, run.UpLateP99 = lateStats(late)
 	if jobs != nil {
 		run.JobPeakQueue = peakQ
 		if err := run.addJobs(jobsFrom, jobsTo, lr.Elapsed, jobTicks); err != nil {
@@ -310,4 +316,19 @@ func (h *Harness) realRun(ctx context.Context, c engine.Config) (RealRun, string
 		return run, srv.Log(), fmt.Errorf("no request finished")
 	}
 	return run, "", nil
+}
+
+// lateStats returns the mean, median and 99th percentile of the upstream's
+// lateness, ms (zeros without calls).
+func lateStats(late []time.Duration) (mean, p50, p99 float64) {
+	if len(late) == 0 {
+		return 0, 0, 0
+	}
+	slices.Sort(late)
+	var sum time.Duration
+	for _, l := range late {
+		sum += l
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return ms(sum) / float64(len(late)), ms(late[len(late)/2]), ms(late[len(late)*99/100])
 }
