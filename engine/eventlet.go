@@ -54,12 +54,13 @@ var eventlet = spec{
 	// recv() tries the socket before it trampolines to the hub
 	// (eventlet/greenio/base.py:338-361, _recv_loop), so a kept-alive
 	// client's next request that is already buffered is served without a
-	// hub switch, as on gevent. 0.5 is fitted to the eventlet-blocking row
-	// (10 clients, a 50 ms call the hub cannot yield on, two quiet runs: p50
-	// 260 and 421 ms, p90 1090-1245, p99 1453-1507); seeds 1-10 give p50
-	// 52-669 (mean 330), p90 979-1237, p99 1185-1546. gevent's 0.4 gives
-	// p50 568-669 and p99 980-1447; 0.55 a p50 of 52 ms in 8 of 10 seeds.
-	nextBuffered: 0.5,
+	// hub switch, as on gevent. The race is gevent's (the same parser after
+	// the same response, the same client), so is its chance, fitted to
+	// gevent-blocking; what sets eventlet-blocking apart (p50 260-467 ms
+	// where gevent's hub gives 572-678) is the order of the hub's turn.
+	nextBuffered: gevent.nextBuffered,
+	// The hub runs a poll's green threads in a set's order (eventlethub.go).
+	setHub: true,
 	// A requests call's select(0) in urllib3's _get_conn (eventlet.green.
 	// select schedules a 0 s timer and switches to the hub): one trip
 	// (hubtrips.go). The CPU after it, traced on the real worker

@@ -86,9 +86,14 @@ type libevOrder struct {
 }
 
 // hubOrder sets worker pid's loop to libev's order if its model runs on
-// gevent's hub, keeping the order's memory across a restart.
+// gevent's hub (or to a set's on eventlet's, eventlethub.go), keeping the
+// order's memory across a restart.
 func (s *Sim) hubOrder(pid int32) {
 	p := &s.procs[pid]
+	if s.sp.setHub {
+		p.turn.order = &setOrder{s: s}
+		return
+	}
 	if !s.sp.libevHub {
 		p.turn.order = nil
 		return

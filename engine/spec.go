@@ -76,6 +76,10 @@ type spec struct {
 	// runs its ready greenlets in libev's order (libev.go), not first in,
 	// first out.
 	libevHub bool
+	// setHub says that the worker's loop is eventlet's hub, which runs the
+	// green threads one poll reported in the order of a Python set
+	// (eventlethub.go), not first in, first out.
+	setHub bool
 	// connectInTurn says that the app's HTTP client sends the first call
 	// on a new upstream connection in a turn of the loop of its own, once
 	// the connection is made (pool.go); other clients send it at once.
