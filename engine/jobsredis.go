@@ -29,21 +29,34 @@ import "time"
 // find it taken by a horse when the reply wakes it.
 //
 // Measured with calibrate's Debian python3, rq 1.13, redis-py 4.3.4 and
-// redis-server 7.0.15 on 127.0.0.1, 2000 enqueues of rq_jobs.work: on a
-// quiet machine (load 0.5) 348-398 µs of the thread's CPU per enqueue
-// (p50) and 416-476 µs of wall time, so 80-120 µs a wait; redis-server's
-// commandstats EXEC 22 µs a call. On the loaded machine (load 1-2, three
-// runs of 2000-3000, thread CPU then 163-240 µs, p50), the thread's CPU up
-// to the end of the pipeline's send was 70-79% of it (75% typically), and
-// redis-server's CPU (its /proc schedstat) 0.19-0.25 of the thread's, and
-// the thread waited 31-46 µs an enqueue (wall less CPU, medians), most of
-// it inside the send, off its core, with the reply already there when it
-// read: as when redis-server is woken on the sender's core and preempts it
-// (the engine places redis-server as any woken process, engine/kernel.go).
-// The constants are the quiet figure split by those ratios.
+// redis-server 7.0.15 on 127.0.0.1, 2000 enqueues of rq_jobs.work back to
+// back: on a quiet machine (load 0.5) 348-398 µs of the thread's CPU per
+// enqueue (p50) and 416-476 µs of wall time, so 80-120 µs a wait;
+// redis-server's commandstats EXEC 22 µs a call. On the loaded machine
+// (load 1-2, three runs of 2000-3000, thread CPU then 163-240 µs, p50), the
+// thread's CPU up to the end of the pipeline's send was 70-79% of it (75%
+// typically), and redis-server's CPU (its /proc schedstat) 0.19-0.25 of the
+// thread's, and the thread waited 31-46 µs an enqueue (wall less CPU,
+// medians), most of it inside the send, off its core, with the reply
+// already there when it read: as when redis-server is woken on the sender's
+// core and preempts it (the engine places redis-server as any woken
+// process, engine/kernel.go).
+//
+// A request's enqueue is not back to back: its thread has waited for the
+// request, and its caches are cold, as a requests call's are after a wait
+// (costs.go, coldExtra). scripts/measure/enqueuecold.py enqueues with a
+// pause before each: 176-240 µs of the thread's CPU back to back, 563 µs
+// after 10 ms, 649-658 µs after 100 ms and 671-684 µs after 1 s (p50, two
+// runs, 2026-12-02 16:06 UTC, load average 6-9 from other programs; not
+// measured quiet). The engine charges a request's enqueue the cold figure,
+// 670 µs, split as the send's 75% before it (jobEnqueueCPU, 500 µs) and the
+// rest after the reply; redis-server's CPU is the quiet figure's share.
+// With the back-to-back split (280 and 90 µs) the engine charged a request
+// 0.93 ms of the web worker's CPU in row background and 0.87 in
+// background-backlog against the real 1.07-1.40 and 1.20; now 1.16 and 1.17.
 const (
-	jobEnqueueReplyCPU = 90 * time.Microsecond // reading the six replies and returning the job
-	redisEnqueueCPU    = 80 * time.Microsecond // redis-server: read MULTI..EXEC, run it, write the replies, serve a BLPOP
+	jobEnqueueReplyCPU = 170 * time.Microsecond // reading the six replies and returning the job (cold, see above)
+	redisEnqueueCPU    = 80 * time.Microsecond  // redis-server: read MULTI..EXEC, run it, write the replies, serve a BLPOP
 )
 
 // redisPid is redis-server's pid for the CPU scheduler (cpuProc): below
