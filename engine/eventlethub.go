@@ -24,6 +24,13 @@ package engine
 // first in, first out gives every request the same wait, the other nine
 // calls, the shuffle makes it the rest of one turn and a random part of the
 // next: from a call to nearly two turns.
+//
+// The engine shuffles every waiter of a turn, a trip's 0 s timer
+// (hubtrips.go) among them. The real hub fires its due timers before it
+// polls; run first in their order, then the descriptors shuffled, row
+// eventlet went to 449.6 rps and p50 106.7 ms (seeds 1-10: 442-456 rps,
+// real 412.7 and 115.1), away from it, as gevent's trip modelled at its
+// source's place did (hubtrips.go), so the trip keeps its place in the turn.
 
 // setOrder is the order of one eventlet hub's ready green threads (see
 // above). The green threads of the hub's current turn wait at the head of
