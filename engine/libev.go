@@ -67,7 +67,11 @@ import "slices"
 // articles-gevent's p50). The listening socket's accepts, max_accept a
 // poll, are in hubaccept.go: a busy hub takes connections at the poll that
 // begins a turn, and their greenlets first run in the turn after; an idle
-// hub takes a burst at once.
+// hub takes a burst at once, or with several workers the first hub awake a
+// drawn run of it. The real hubs of row gevent-4w-blocking ran a new
+// connection's greenlet first in the turn after its accept (as a callback
+// ahead of the poll), so each turn served the connections newest first;
+// the engine's first run waits in libev's order with the rest.
 
 // libevOrder is the order of one gevent hub's ready greenlets (see above).
 // The greenlets of the hub's current turn wait at the head of its queue, in
