@@ -47,8 +47,8 @@ package engine
 // worker answered each request): in three quiet runs the first hub took 5,
 // 22 and all 50 connections, and every other connection was taken
 // one a turn: a hub's turns served its connections newest first, each
-// turn with one more, the first answer of the last client coming 5.0,
-// 14.7 and 12.4 s after the start. The splits were 11/12/13/14 (with 5
+// turn with one more, the first answer of the last client coming 12.4,
+// 5.0 and 14.7 s after the start. The splits were 11/12/13/14 (with 5
 // first), 9/10/10/27 and 50/0/0/0. Under load (load average 8-13) the
 // client is slower to write, and the runs were longer: ss showed 46 of 50
 // connections accepted within 0.15 s of the start, and the splits were
