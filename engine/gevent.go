@@ -20,8 +20,8 @@ var gevent = spec{
 		"greenlets; a call gevent cannot patch (blocking=true) holds it, and nothing " +
 		"else in the worker runs or accepts until it returns. A greenlet that holds the " +
 		"hub longer than the timeout gets the worker killed. An idle hub takes the connections " +
-		"that arrive together at once; a busy one takes new connections only as it polls, " +
-		"at most 100 a turn, and one when there are several workers. " +
+		"that arrive together at once, until their requests come with them; a busy one takes new " +
+		"connections only as it polls, at most 100 a turn, and one when there are several workers. " +
 		"Turns are not fair: a greenlet whose " +
 		"client's next request has already arrived serves it without giving the hub back.",
 	host:    &gunicorn,
@@ -99,12 +99,12 @@ var gevent = spec{
 		taskRSS: kb(18.1), taskVSZ: kb(30.2), connRSS: greenletConnRSS,
 	},
 
-	// No acceptStay or acceptLate: every idle hub is as likely to win each
-	// connection. With several workers _do_read returns after its one
-	// accept (max_accept 1), but in a burst the spawned greenlet's first
-	// read gives the hub back at once and the hub polls again
-	// (hubaccept.go), a loop like gthread's main thread's, whose burst race
-	// (burst.go) may hold here too. The real splits of 50 connections over
-	// four workers ranged from 9/10/15/16 to two workers taking all
-	// (calibrate/rows.go, gevent-4w-blocking): too few runs to fit a race.
+	// No acceptStay or acceptLate: the burst's first hub takes a run of
+	// it, drawn in hubaccept.go (burstRun), and otherwise every idle hub is
+	// as likely to win each connection. With several workers _do_read
+	// returns after its one accept (max_accept 1), but in a burst the
+	// spawned greenlet's first read may give the hub back at once, and the
+	// hub polls and accepts again. The real splits of 50 connections over
+	// four workers ranged from 11/12/13/14 to one worker taking all
+	// (calibrate/rows.go, gevent-4w-blocking).
 }

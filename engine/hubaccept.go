@@ -29,21 +29,31 @@ package engine
 // (the listening socket's place among them is not modelled), and costs
 // the greenlet's connect (costs.connect), not the hub's time.
 //
-// An idle hub takes every connection that arrives at the instant it wakes,
-// whatever max_accept: a client writes its request after its connect
-// returns, so the greenlet spawned for a connection of a burst finds no
-// request yet at its first read (recv gives EAGAIN), waits, and the hub
-// polls again at once and takes the next connection; the idle hubs of
-// several workers take turns at the listen queue, so the burst spreads over
-// them as the engine draws (pickWorker). Measured (calibrate/rows.go, row
-// gevent-4w-blocking: four workers, 50 clients, a 100 ms blocking call, a
-// loaded machine): strace showed a worker's first accepts each followed by
-// an EAGAIN read and another poll, ss showed 46 of the 50 connections
-// accepted within 0.15 s of the start, and the connections split 9/10/15/16
-// and 7/8/14/21 in two runs. Taking one a turn instead, the engine took
-// the last of the 50 at 11.5 s, while every real client had its first
-// answer by 3.9-6.0 s. A connection that waits in the listen queue has its
-// request there too, so a busy hub's poll takes max_accept a turn.
+// An idle hub whose greenlet finds no request at its first read polls and
+// accepts again at once, whatever max_accept: a client writes its request
+// after its connect returns, so in a burst the first connections come
+// before their requests. With max_accept 100 (one worker) its callback
+// takes a burst whole anyway, and the engine lets an idle hub take every
+// connection that arrives at its instant. With max_accept 1 (several
+// workers) it matters how long the requests lag: the first hub awake at a
+// burst takes connections one after another until they come with their
+// requests, and then every hub takes one a turn, the idle ones at once,
+// the busy ones at their polls. The engine draws that first run, uniform
+// from one connection to the burst's size, at most burstRunMax (burstRun),
+// and lets each other idle hub take one connection at the burst's instant;
+// the rest wait in the listen queue for the hubs' polls. Measured
+// (calibrate/rows.go, row gevent-4w-blocking: four workers, 50 kept-alive
+// clients, a 100 ms blocking call; scripts/measure/clientlog logged which
+// worker answered each request): in three quiet runs the first hub took 5,
+// 22 and all 50 connections, and every other connection was taken
+// one a turn: a hub's turns served its connections newest first, each
+// turn with one more, the first answer of the last client coming 12.4,
+// 5.0 and 14.7 s after the start. The splits were 11/12/13/14 (with 5
+// first), 9/10/10/27 and 50/0/0/0. Under load (load average 8-13) the
+// client is slower to write, and the runs were longer: ss showed 46 of 50
+// connections accepted within 0.15 s of the start, and the splits were
+// 9/10/15/16 and 7/8/14/21. A connection that waits in the listen queue
+// has its request there too, so a busy hub's poll takes max_accept a turn.
 //
 // The engine reads cfg.workers as the run started (Sim.base): gunicorn's
 // TTIN and TTOU change the arbiter's num_workers, not the cfg its workers
@@ -61,25 +71,61 @@ func geventMaxAccept(workers int) int {
 // geventDefaultMaxAccept is BaseServer.max_accept (gevent/baseserver.py).
 const geventDefaultMaxAccept = 100
 
-// hubTakes reports whether worker p's hub takes a connection now: it has
-// nothing to run, or the accept callback running now may take more.
+// hubTakes reports whether worker p's hub takes a connection now: the
+// accept run going on now may take more, or it has nothing to run and no
+// other hub is in a burst's accept run at this instant.
 func (s *Sim) hubTakes(p *proc) bool {
-	return (p.acceptLeft > 0 && p.acceptAt == s.now) || (p.turn.n == 0 && p.heldFor == 0)
+	if p.acceptAt == s.now {
+		return p.acceptLeft > 0 // its run at this instant, over once its first request has come
+	}
+	if p.turn.n != 0 || p.heldFor != 0 {
+		return false
+	}
+	if b := s.burstHub; b >= 0 && &s.procs[b] != p && s.procs[b].acceptLeft > 0 && s.procs[b].acceptAt == s.now {
+		return false
+	}
+	return true
 }
 
-// hubAccepted counts a connection that worker p's hub has just accepted
-// against its callback's max_accept. On an idle hub it is the first of the
-// polls that take, at this instant, every connection that arrives with it
-// (see above; the pool's room still limits them, greenAccept): connections
-// that arrive together are accepted together, whatever their greenlets do
-// next.
-func (s *Sim) hubAccepted(p *proc) {
+// hubAccepted counts a connection that worker pid's hub has just accepted
+// against its accept run; fresh is a connection that arrived just now,
+// not one that waited in the listen queue. On an idle hub it starts a run
+// (see above; the pool's room still limits it, greenAccept): with one
+// connection a callback (several workers), the first fresh connection of
+// a burst starts a run of burstRun connections and any other a run of
+// one; with more, the run takes every connection that arrives at this
+// instant.
+func (s *Sim) hubAccepted(pid int32, fresh bool) {
+	p := &s.procs[pid]
 	if p.acceptLeft > 0 && p.acceptAt == s.now {
 		p.acceptLeft--
 		return
 	}
 	p.acceptAt, p.acceptLeft = s.now, s.cfg.WorkerConnections
+	if s.sp.maxAccept(s.base.Workers) > 1 {
+		return
+	}
+	p.acceptLeft = 0
+	if fresh && (s.lastAccept < 0 || s.now-s.lastAcceptAt > acceptAwake) {
+		p.acceptLeft = s.burstRun() - 1
+		s.burstHub = pid
+	}
 }
+
+// burstRun draws how many connections of a burst the first hub to wake
+// takes before their requests arrive: uniform from one to the burst's
+// size (its clients, or its burst of requests).
+func (s *Sim) burstRun() int {
+	return 1 + s.rng.IntN(min(burstRunMax, max(1, s.cfg.Clients, s.cfg.Burst)))
+}
+
+// burstRunMax is the most connections a burst's first hub takes: the
+// requests lag the connections by a time, not a share of the burst. Two
+// runs of row gevent-4w (200 clients, four workers; loaded, load average
+// 7) split the connections 28/40/69/81 and 38/40/47/97: the busiest had
+// about 40-60 more than a fourth of the rest. Set from those two runs,
+// not fitted.
+const burstRunMax = 64
 
 // hubPolls is worker pid's hub polling with connections in the listen
 // queue: the callback runs as the poll's events are handled (an event at
@@ -94,7 +140,7 @@ func (s *Sim) hubPolls(pid int32) {
 // hub with a per-turn limit (spec.maxAccept), up to that many.
 func (s *Sim) turnAccept(pid int32) {
 	p := &s.procs[pid]
-	if s.sp.maxAccept != nil {
+	if s.sp.maxAccept != nil && p.acceptAt != s.now { // else this poll's callback has run
 		p.acceptAt, p.acceptLeft = s.now, s.sp.maxAccept(s.base.Workers)
 	}
 	s.acceptWaiting(pid)

@@ -67,7 +67,19 @@ import "slices"
 // articles-gevent's p50). The listening socket's accepts, max_accept a
 // poll, are in hubaccept.go: a busy hub takes connections at the poll that
 // begins a turn, and their greenlets first run in the turn after; an idle
-// hub takes a burst at once.
+// hub takes a burst at once, or with several workers the first hub awake a
+// drawn run of it. The real hubs of row gevent-4w-blocking, logged client
+// by client, ran each new connection's greenlet first in the turn after
+// its accept (a callback ahead of the poll), so each turn served the
+// connections newest first. Putting every first run ahead of the turn,
+// first accepted first, without the pass's limit, gave that row p99
+// 8237.6 ms (8690.6 now; real 6926.5) and moved the one-worker rows by 3%
+// or less, but lesson 06's one worker with 300 clients on a new
+// connection per request went from p50 1009 to 1120 ms and 282 to 263
+// rps, which no real run checks: not kept. The real hubs of row gevent-4w-blocking ran a new
+// connection's greenlet first in the turn after its accept (as a callback
+// ahead of the poll), so each turn served the connections newest first;
+// the engine's first run waits in libev's order with the rest.
 
 // libevOrder is the order of one gevent hub's ready greenlets (see above).
 // The greenlets of the hub's current turn wait at the head of its queue, in

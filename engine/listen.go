@@ -192,10 +192,10 @@ func (s *Sim) accept(pid int32, r *request) {
 	r.newConn = true
 	s.handoffs++
 	p.handedAt = s.handoffs
-	s.lastAccept, s.lastAcceptAt = pid, s.now
 	if s.sp.maxAccept != nil {
-		s.hubAccepted(p)
+		s.hubAccepted(pid, r.state != stBacklog) // before lastAccept: it asks whether a burst starts
 	}
+	s.lastAccept, s.lastAcceptAt = pid, s.now
 	s.openConn(pid)
 	s.limitArrived(r)
 	s.startTask(pid)

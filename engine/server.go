@@ -102,7 +102,7 @@ func (s *Sim) bootProc(pid int32) {
 	s.hubOrder(pid)
 	p.iterN, p.iterLeft, p.readyNext = 0, 0, 0
 	p.heldFor = 0
-	p.acceptLeft = 0
+	p.acceptLeft, p.acceptAt = 0, -1
 	p.up.reset(s.upLimit)
 	p.httpLock.reset(1)
 	p.upOpen, p.upKeyed = 0, false

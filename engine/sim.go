@@ -64,6 +64,7 @@ type Sim struct {
 	readyProcs   []int32       // pickWorker's scratch: the workers ready to accept
 	handoffs     int64         // new connections handed to workers so far (proc.handedAt)
 	lastAccept   int32         // the worker that took the last new connection, or -1
+	burstHub     int32         // the gevent hub that started the last burst's accept run, or -1 (hubaccept.go)
 	lastAcceptAt time.Duration // when
 	burstN       int32         // connections handed out in the current burst (burst.go)
 	snapIndex    []int32       // Snapshot's scratch: request slot to snapshot entry
@@ -115,7 +116,7 @@ func New(c Config, opt Options) *Sim {
 		limit: c.runLength(),
 		cores: c.Cores, freeCores: c.Cores,
 		kern:       newKernel(c.Cores),
-		lastAccept: -1,
+		lastAccept: -1, burstHub: -1,
 	}
 	s.base = c
 	if opt.Endless && c.Duration == 0 {
