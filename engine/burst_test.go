@@ -67,19 +67,23 @@ func TestBurstSplitsLopsidedOrFair(t *testing.T) {
 // or two connections alone (drawn evenly), and the late worker draws for
 // those, so 9/1 comes most often (1 in 2), then 10/0 (3 in 8) and 8/2
 // (1 in 8); never 7/3 or nearer.
+// The same holds for an open-loop burst of 10 (burst=10 sends all its
+// requests in one event).
 func TestBurstLateWorkerGetsTheLastFew(t *testing.T) {
 	setAcceptLate(t, 1)
-	const seeds = 400
-	var second [11]int
-	for seed := 1; seed <= seeds; seed++ {
-		split := burstSplit(t, fmt.Sprintf("model=gthread workers=2 threads=5 clients=10 io=100ms requests=600 rtt=200µs seed=%d", seed))
-		second[split[1]]++
-	}
-	if n := second[0] + second[1] + second[2]; n != seeds {
-		t.Errorf("10 clients, the second worker late: %d of %d seeds ended 10/0, 9/1 or 8/2 (by the smaller share: %v), want all", n, seeds, second)
-	}
-	if !(second[1] > second[0] && second[0] > second[2] && second[2] > 0) {
-		t.Errorf("10 clients, the second worker late: 10/0 in %d seeds, 9/1 in %d, 8/2 in %d, want 9/1 most, then 10/0, then 8/2 (1/2, 3/8, 1/8)", second[0], second[1], second[2])
+	for _, traffic := range []string{"clients=10 requests=600", "burst=10"} {
+		const seeds = 400
+		var second [11]int
+		for seed := 1; seed <= seeds; seed++ {
+			split := burstSplit(t, fmt.Sprintf("model=gthread workers=2 threads=5 %s io=100ms rtt=200µs seed=%d", traffic, seed))
+			second[split[1]]++
+		}
+		if n := second[0] + second[1] + second[2]; n != seeds {
+			t.Errorf("%s, the second worker late: %d of %d seeds ended 10/0, 9/1 or 8/2 (by the smaller share: %v), want all", traffic, n, seeds, second)
+		}
+		if !(second[1] > second[0] && second[0] > second[2] && second[2] > 0) {
+			t.Errorf("%s, the second worker late: 10/0 in %d seeds, 9/1 in %d, 8/2 in %d, want 9/1 most, then 10/0, then 8/2 (1/2, 3/8, 1/8)", traffic, second[0], second[1], second[2])
+		}
 	}
 }
 
