@@ -129,7 +129,11 @@ const gthreadTurnFew = 49*time.Microsecond + gthreadSubmit
 // about 250 ms), which no run showed. The 10 and 11 client rows do not
 // differ: the first quiet run split 10 clients 5/5, 5/5, 6/4 and 11
 // clients 11/0, 11/0, 6/5, and the second the other way round (9/1, 10/0,
-// 9/1 and 6/5, 7/4, 6/5).
+// 9/1 and 6/5, 7/4, 6/5). The quiet rerun of 2026-12-02 15:54 agrees: 10
+// clients 9/1, 10/0, 9/1, 9/1, 7/3 and 11 clients 6/5, 7/4, 6/5, 9/2,
+// 10/1 (6 of 10 lopsided; with them 17 of 34 runs, best at 0.50, within
+// the fit's error). How many of the burst a late worker still gets is
+// lateJoin's (burst.go).
 const gthreadAcceptLate = 0.46
 
 // gunicornThreads is gunicorn's --threads default (gunicorn/config.py,
