@@ -65,11 +65,13 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 		// same, which ends its timeline's segment as they do (a cpu segment
 		// then a new one).
 		if c = s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
-			if th.req >= 0 {
+			if th.req >= 0 && s.reqs[th.req].state == stCPU {
+				// Into wait-core and out at once: only a cpu segment
+				// ends there; from another state, startSlice's move to
+				// cpu ends its segment as the two moves would.
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
-			s.join(th.proc, &p.ent, c)
-			s.run(th.proc, &p.ent, c)
+			s.runIdle(th.proc, &p.ent, c)
 			p.running = tid
 			s.startSlice(tid)
 			return
