@@ -385,7 +385,11 @@ func (s *Sim) after(d time.Duration, kind evKind, a int32, b uint32) {
 	if d < 0 {
 		panic("engine: negative delay")
 	}
-	s.q.push(event{at: s.now + d, kind: kind, a: a, b: b})
+	if kind == evArrive || kind == evIODone || kind == evPreempt {
+		s.q.push(event{at: s.now + d, kind: kind, a: a, b: b})
+		return
+	}
+	s.q.pushPlain(event{at: s.now + d, kind: kind, a: a, b: b})
 }
 
 // The PCG streams of a run. Traffic streams are keyed by client (or by
