@@ -64,7 +64,12 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 		// without the queues. Its request passes through wait-core all the
 		// same, which ends its timeline's segment as they do (a cpu segment
 		// then a new one).
-		if c = s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
+		// The core it last ran on, if idle, is the one it wakes on
+		// (wakeCore), without the call.
+		if c = int(p.ent.core) - 1; c < 0 || !s.kern.rqs[c].idle() {
+			c = s.wakeCore(th.proc, &p.ent)
+		}
+		if s.kern.rqs[c].idle() {
 			if th.req >= 0 && s.reqs[th.req].state == stCPU {
 				// Into wait-core and out at once: only a cpu segment
 				// ends there; from another state, startSlice's move to
@@ -316,8 +321,27 @@ func (s *Sim) gilSwitch(tid int32) {
 	s.startSlice(next)
 }
 
-// cpuDone continues the request whose CPU slice just finished.
+// cpuDone continues the request whose CPU slice just finished. A web
+// worker's thread with a request is the common case, small enough to be
+// inlined; the others (a client's, an RQ worker's, a main thread's) go on
+// in cpuDoneOther.
 func (s *Sim) cpuDone(tid int32) {
+	th := &s.threads[tid]
+	if th.proc < 0 || th.req < 0 {
+		s.cpuDoneOther(tid)
+		return
+	}
+	// What the worker does next is its own: a client thread its write
+	// wakes is woken from its core (kernel.go wakeCore).
+	waker := s.kern.waker
+	s.kern.waker = th.proc
+	s.proceed(th.req)
+	s.kern.waker = waker
+}
+
+// cpuDoneOther is cpuDone for a thread that is not a web worker's with a
+// request.
+func (s *Sim) cpuDoneOther(tid int32) {
 	th := &s.threads[tid]
 	if isClientPid(th.proc) {
 		s.clientCPUDone(th.proc - clientPid)
@@ -327,19 +351,11 @@ func (s *Sim) cpuDone(tid int32) {
 		s.jobCPUDone(^th.proc)
 		return
 	}
-	if th.req < 0 && s.isMain(tid) {
+	if s.isMain(tid) {
 		s.mainDone(th.proc) // mainthread.go
 		return
 	}
-	if th.req < 0 {
-		panic("engine: CPU finished on a thread with no request")
-	}
-	// What the worker does next is its own: a client thread its write
-	// wakes is woken from its core (kernel.go wakeCore).
-	waker := s.kern.waker
-	s.kern.waker = th.proc
-	s.proceed(th.req)
-	s.kern.waker = waker
+	panic("engine: CPU finished on a thread with no request")
 }
 
 // dropProcCPU takes a dying process off the CPU: its core is freed and it
