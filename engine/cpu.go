@@ -173,7 +173,7 @@ func (s *Sim) startSlice(tid int32) {
 			s.mainStarted(tid) // Thread.start returns (mainthread.go)
 		}
 	}
-	s.after(th.slice, evSliceEnd, tid, th.gen)
+	s.afterSlice(th.slice, tid, th.gen)
 }
 
 func (s *Sim) sliceEnd(tid int32, gen uint32) {

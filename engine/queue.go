@@ -187,8 +187,7 @@ func (q *eventQueue) push(e event) {
 }
 
 // pushPlain schedules an event of a kind that has no lane (not evArrive,
-// evIODone or evPreempt), as push does, without push's looks at the lanes:
-// Sim.after, inlined where the kind is a constant, picks it.
+// evIODone or evPreempt), as push does, without push's looks at the lanes.
 func (q *eventQueue) pushPlain(e event) {
 	q.found = 0
 	q.seq++
