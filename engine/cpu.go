@@ -184,12 +184,13 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	pid := th.proc
 	p := s.cpuProc(pid)
 	th.cpuLeft -= th.slice
-	if isClientPid(pid) {
+	switch {
+	case pid >= 0:
+		s.m.busy += th.slice // a web worker's: the common case first
+	case isClientPid(pid):
 		s.cli.cpu += th.slice // the clients', not the server's (clientcpu.go)
-	} else {
+	default:
 		s.m.busy += th.slice
-	}
-	if pid < 0 && !isClientPid(pid) {
 		s.jobs.cpu += th.slice // an RQ worker's, as the real harness counts it: what ran
 	}
 	if th.cpuLeft > 0 {
