@@ -258,9 +258,14 @@ func (q *eventQueue) pushDue(e event) {
 
 // heapPush puts e on the heap.
 func (q *eventQueue) heapPush(e event) {
-	q.items = append(q.items, e)
 	h := q.items
-	i := len(h) - 1
+	i := len(h)
+	if i < cap(h) {
+		h = h[:i+1] // e is written once, in its place below
+	} else {
+		h = append(h, e)
+	}
+	q.items = h
 	for i > 0 {
 		p := (i - 1) / 4
 		if o := &h[p]; e.at > o.at || e.at == o.at && e.seq > o.seq {
