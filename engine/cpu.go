@@ -64,12 +64,19 @@ func (s *Sim) wantCPU(tid int32, d time.Duration) {
 		// without the queues. Its request passes through wait-core all the
 		// same, which ends its timeline's segment as they do (a cpu segment
 		// then a new one).
-		if c = s.wakeCore(th.proc, &p.ent); s.kern.rqs[c].idle() {
-			if th.req >= 0 {
+		// The core it last ran on, if idle, is the one it wakes on
+		// (wakeCore), without the call.
+		if c = int(p.ent.core) - 1; c < 0 || !s.kern.rqs[c].idle() {
+			c = s.wakeCore(th.proc, &p.ent)
+		}
+		if s.kern.rqs[c].idle() {
+			if th.req >= 0 && s.reqs[th.req].state == stCPU {
+				// Into wait-core and out at once: only a cpu segment
+				// ends there; from another state, startSlice's move to
+				// cpu ends its segment as the two moves would.
 				s.setState(&s.reqs[th.req], stWaitCore)
 			}
-			s.join(th.proc, &p.ent, c)
-			s.run(th.proc, &p.ent, c)
+			s.runIdle(th.proc, &p.ent, c)
 			p.running = tid
 			s.startSlice(tid)
 			return
@@ -166,7 +173,7 @@ func (s *Sim) startSlice(tid int32) {
 			s.mainStarted(tid) // Thread.start returns (mainthread.go)
 		}
 	}
-	s.after(th.slice, evSliceEnd, tid, th.gen)
+	s.afterSlice(th.slice, tid, th.gen)
 }
 
 func (s *Sim) sliceEnd(tid int32, gen uint32) {
@@ -177,12 +184,13 @@ func (s *Sim) sliceEnd(tid int32, gen uint32) {
 	pid := th.proc
 	p := s.cpuProc(pid)
 	th.cpuLeft -= th.slice
-	if isClientPid(pid) {
+	switch {
+	case pid >= 0:
+		s.m.busy += th.slice // a web worker's: the common case first
+	case isClientPid(pid):
 		s.cli.cpu += th.slice // the clients', not the server's (clientcpu.go)
-	} else {
+	default:
 		s.m.busy += th.slice
-	}
-	if pid < 0 && !isClientPid(pid) {
 		s.jobs.cpu += th.slice // an RQ worker's, as the real harness counts it: what ran
 	}
 	if th.cpuLeft > 0 {
@@ -314,8 +322,27 @@ func (s *Sim) gilSwitch(tid int32) {
 	s.startSlice(next)
 }
 
-// cpuDone continues the request whose CPU slice just finished.
+// cpuDone continues the request whose CPU slice just finished. A web
+// worker's thread with a request is the common case, small enough to be
+// inlined; the others (a client's, an RQ worker's, a main thread's) go on
+// in cpuDoneOther.
 func (s *Sim) cpuDone(tid int32) {
+	th := &s.threads[tid]
+	if th.proc < 0 || th.req < 0 {
+		s.cpuDoneOther(tid)
+		return
+	}
+	// What the worker does next is its own: a client thread its write
+	// wakes is woken from its core (kernel.go wakeCore).
+	waker := s.kern.waker
+	s.kern.waker = th.proc
+	s.proceed(th.req)
+	s.kern.waker = waker
+}
+
+// cpuDoneOther is cpuDone for a thread that is not a web worker's with a
+// request.
+func (s *Sim) cpuDoneOther(tid int32) {
 	th := &s.threads[tid]
 	if isClientPid(th.proc) {
 		s.clientCPUDone(th.proc - clientPid)
@@ -325,19 +352,11 @@ func (s *Sim) cpuDone(tid int32) {
 		s.jobCPUDone(^th.proc)
 		return
 	}
-	if th.req < 0 && s.isMain(tid) {
+	if s.isMain(tid) {
 		s.mainDone(th.proc) // mainthread.go
 		return
 	}
-	if th.req < 0 {
-		panic("engine: CPU finished on a thread with no request")
-	}
-	// What the worker does next is its own: a client thread its write
-	// wakes is woken from its core (kernel.go wakeCore).
-	waker := s.kern.waker
-	s.kern.waker = th.proc
-	s.proceed(th.req)
-	s.kern.waker = waker
+	panic("engine: CPU finished on a thread with no request")
 }
 
 // dropProcCPU takes a dying process off the CPU: its core is freed and it

@@ -180,16 +180,16 @@ func (q *jobQueue) addMemory(d int64) {
 // (pid < 0) RQ worker ^pid, redis-server (redisPid) or a client thread
 // (clientcpu.go).
 func (s *Sim) cpuProc(pid int32) *proc {
+	if pid >= 0 {
+		return &s.procs[pid] // a web worker: the common case, at one look
+	}
 	if isClientPid(pid) {
 		return &s.cli.procs[pid-clientPid] // the clients' (clientcpu.go)
 	}
 	if pid == redisPid {
 		return &s.jobs.redis.proc // redis-server (jobsredis.go)
 	}
-	if pid < 0 {
-		return &s.jobs.procs[^pid]
-	}
-	return &s.procs[pid]
+	return &s.jobs.procs[^pid]
 }
 
 // enqueueJob is Queue.enqueue at the end of r's handler, whose CPU up to

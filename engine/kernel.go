@@ -316,6 +316,27 @@ func (s *Sim) leave(e *entity) {
 	}
 }
 
+// runIdle places process pid, e, which slept, on idle core c and runs it
+// there, as join then run do. A process back on the core it last ran on
+// with a lag that is not negative, as a worker with a core to itself is,
+// takes the v the queue kept as it emptied (lastV) less that lag, and the
+// queue's sum of v is its v.
+func (s *Sim) runIdle(pid int32, e *entity, c int) {
+	q := &s.kern.rqs[c]
+	if e.lag < 0 || int(e.core)-1 != c {
+		s.join(pid, e, c)
+		s.run(pid, e, c)
+		return
+	}
+	e.v = q.lastV - e.lag
+	e.dl = e.v + s.kern.slice
+	q.at, q.sumV, q.n = s.now, e.v, 1
+	q.cur, q.target = pid, false
+	e.runSince, e.pickedAt, e.mru = s.now, s.now, s.now
+	e.stint++
+	s.freeCores--
+}
+
 // run puts process pid, e, runnable on core c's queue, on that core.
 func (s *Sim) run(pid int32, e *entity, c int) {
 	q := &s.kern.rqs[c]

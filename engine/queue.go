@@ -186,6 +186,26 @@ func (q *eventQueue) push(e event) {
 	q.heapPush(e)
 }
 
+// pushPlain schedules an event of a kind that has no lane (not evArrive,
+// evIODone or evPreempt), as push does, without push's looks at the lanes.
+func (q *eventQueue) pushPlain(e event) {
+	q.found = 0
+	q.seq++
+	e.seq = q.seq
+	if q.held {
+		if e.at >= q.hold.at {
+			q.heapPush(e)
+			return
+		}
+		q.heapPush(q.hold) // no longer the earliest
+	} else if h, r := &q.heads, maxTime-e.at; r <= h[inHeap].at || r <= h[inArrive].at ||
+		r <= h[inRet].at || r <= h[inPre].at {
+		q.heapPush(e)
+		return
+	}
+	q.hold, q.held = e, true
+}
+
 // laneBack is how many events of a lane an event that comes a little late
 // to it (scheduled before the lane's last) may pass, scanning back from the
 // tail, to take its place in the lane; beyond that it goes on the heap.
@@ -238,9 +258,14 @@ func (q *eventQueue) pushDue(e event) {
 
 // heapPush puts e on the heap.
 func (q *eventQueue) heapPush(e event) {
-	q.items = append(q.items, e)
 	h := q.items
-	i := len(h) - 1
+	i := len(h)
+	if i < cap(h) {
+		h = h[:i+1] // e is written once, in its place below
+	} else {
+		h = append(h, e)
+	}
+	q.items = h
 	for i > 0 {
 		p := (i - 1) / 4
 		if o := &h[p]; e.at > o.at || e.at == o.at && e.seq > o.seq {

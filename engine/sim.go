@@ -389,6 +389,16 @@ func (s *Sim) after(d time.Duration, kind evKind, a int32, b uint32) {
 	s.q.push(event{at: s.now + d, kind: kind, a: a, b: b})
 }
 
+// afterSlice schedules the end of thread tid's CPU slice, of generation
+// gen, d from now: after for a kind without a lane, without push's looks
+// at the lanes (pushPlain).
+func (s *Sim) afterSlice(d time.Duration, tid int32, gen uint32) {
+	if d < 0 {
+		panic("engine: negative delay")
+	}
+	s.q.pushPlain(event{at: s.now + d, kind: evSliceEnd, a: tid, b: gen})
+}
+
 // The PCG streams of a run. Traffic streams are keyed by client (or by
 // arrival order for open-loop traffic), never by lane, so every lane of a
 // comparison sees the same arrivals and the same draws.
