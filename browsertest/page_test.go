@@ -219,7 +219,7 @@ func TestPlayAboveTheFold(t *testing.T) {
 
 // At each screen size the legend and the narration are where a newcomer
 // looks: beside the picture (or right under it on a narrow screen), and
-// without scrolling at 1280x800.
+// without scrolling at 1280x800 and a laptop's 1366x768.
 func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 	const one = "model=gthread&workers=2&threads=4&io=200ms&clients=40"
 	for _, c := range []struct {
@@ -231,6 +231,7 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 	}{
 		{390, 844, true, false, false, one},
 		{1280, 800, false, true, false, one},
+		{1366, 768, false, true, false, one},
 		{1920, 1080, false, true, false, one},
 		{1920, 1080, false, true, true, "model=sync,gthread,gevent&io=300ms&clients=60"},
 	} {
@@ -258,7 +259,7 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			frame, legend, narr := box(t, ctx, ".stage-frame"), box(t, ctx, "#state-legend"), box(t, ctx, "#narration")
+			frame, legend, narr := box(t, ctx, ".stage-frame"), box(t, ctx, ".legend-side"), box(t, ctx, "#narration")
 			if n := eval[float64](t, ctx, `document.querySelectorAll("#state-legend li").length`); n < 10 {
 				t.Errorf("the legend has %v entries, want one per state", n)
 			}
