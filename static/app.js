@@ -659,9 +659,17 @@ import { bindEmbedDialog } from './embedcode.js';
     if (!text) text = CP.DEFAULT_SCENARIO;
     var res = loadText(text);
     if (!res.ok) {
-      showAlert('The scenario in the URL was not run: ' + String(res.error || 'it was refused') +
-        '. Running the default scenario instead.');
+      var err = String(res.error || 'it was refused');
+      showAlert('The scenario in the URL was not run: ' + err + '. The default scenario runs instead; ' +
+        'the URL\'s text is in the Scenario text box: correct it there and press Apply.');
       res = loadText(CP.DEFAULT_SCENARIO);
+      // The URL now names the default: the text to correct stays in the
+      // field, with its error beside it.
+      if (res.ok) {
+        setField(text);
+        fieldDirty = true;
+        showText('scenario-error', err);
+      }
     }
     if (!res.ok) {
       showAlert('The simulation refused the default scenario: ' + String(res.error || ''));
@@ -687,7 +695,8 @@ import { bindEmbedDialog } from './embedcode.js';
     var q = CP.scenarioFromQuery(location.search);
     if (q.error) {
       urlError = q.error;
-      showAlert('The URL was not understood: ' + q.error + '. Running the default scenario instead.');
+      showAlert('The URL was not understood: ' + q.error + '. The default scenario runs instead; ' +
+        'type the one you meant in the Scenario text box and press Apply.');
       keys = CP.parsePairs(CP.DEFAULT_SCENARIO);
     } else {
       keys = CP.parsePairs(q.text || CP.DEFAULT_SCENARIO);
