@@ -46,7 +46,7 @@ var states = [...]StateInfo{
 	{Name: "wait-gil", c: hex(0xff5fd2), Meaning: "wants CPU; another thread holds the GIL"},
 	{Name: "wait-core", c: hex(0xb38e5d), Meaning: "wants CPU; every core is busy"},
 	{Name: "cpu", c: hex(0xe69f00), Meaning: "running Python on a core"},
-	{Name: "io", c: hex(0x56b4e9), Meaning: "waiting on the upstream; its thread or loop is free"},
+	{Name: "io", c: hex(0x56b4e9), Meaning: "waiting on the upstream; the GIL or the loop is free for others"},
 	{Name: "blocked", c: hex(0xff3b30), Meaning: "waiting on the upstream and holding the whole loop"},
 	{Name: "wait-pool", c: hex(0x009e73), Meaning: "waiting for an upstream connection from the pool"},
 	{Name: "done", c: hex(0x2ee88a), Meaning: "answered: it travels back to its client"},
