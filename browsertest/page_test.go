@@ -279,6 +279,10 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 			if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > float64(c.w) {
 				t.Errorf("page is %v px wide in a %d px window", w, c.w)
 			}
+			// The counts say what they count.
+			if subs := eval[string](t, ctx, `[...document.querySelectorAll("#lane-0 .stat-inflight .sub, #lane-0 .stat-queue .sub")].map(e => e.textContent).join(" | ")`); !strings.Contains(subs, "not yet answered") || !strings.Contains(subs, "not yet started") {
+				t.Errorf("In flight and Queue are explained as %q; want what each counts", subs)
+			}
 			// No number spills out of its box.
 			if spills := eval[[]string](t, ctx, `[...document.querySelectorAll("#numbers .stat")]
 				.filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.textContent)`); len(spills) > 0 {

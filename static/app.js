@@ -385,11 +385,11 @@ import { bindEmbedDialog } from './embedcode.js';
   var STATS = [
     { id: 'completed', label: 'Completed' },
     { id: 'failed', label: 'Failed' },
-    { id: 'inflight', label: 'In flight' },
+    { id: 'inflight', label: 'In flight', unit: 'sent, not yet answered' },
     { id: 'throughput', label: 'Throughput', unit: 'req/s' },
     { id: 'p50', label: 'p50 latency' },
     { id: 'p99', label: 'p99 latency' },
-    { id: 'queue', label: 'Queue' },
+    { id: 'queue', label: 'Queue', unit: 'of those, not yet started' },
     { id: 'memory', label: 'Memory', unit: 'MB resident / virtual' },
     // Shown only in a lane with background=N (state().lanes[i].jobs).
     { id: 'jobs', label: 'Background jobs', unit: 'in Redis\'s list · finished · p99 from enqueue' }
