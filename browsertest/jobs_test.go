@@ -42,7 +42,9 @@ func TestBackgroundJobsPicture(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	checkDOMLabels(t, eval[labelReport](t, ctx, labelsJS), 10)
+	phone := eval[labelReport](t, ctx, labelsJS)
+	checkDOMLabels(t, phone, 10)
+	checkLabelWords(t, phone, "Redis") // the list's name, over its count
 	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("page is %v px wide on a 390 px screen", w)
 	}
