@@ -279,6 +279,12 @@ func TestLegendAndNarrationBesideThePicture(t *testing.T) {
 			if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > float64(c.w) {
 				t.Errorf("page is %v px wide in a %d px window", w, c.w)
 			}
+			// A slider's value is a value, not a sentence (threads under
+			// sync,gthread,gevent read "the server's: 1 on gthread, 40 on
+			// fastapi (view=sync), 1 on uwsgi" over three lines).
+			if long := eval[[]string](t, ctx, `[...document.querySelectorAll(".field.range output")].map(o => o.textContent).filter(s => s.length > 24)`); len(long) > 0 {
+				t.Errorf("slider values %q, want each a short value", long)
+			}
 			// The counts say what they count.
 			if subs := eval[string](t, ctx, `[...document.querySelectorAll("#lane-0 .stat-inflight .sub, #lane-0 .stat-queue .sub")].map(e => e.textContent).join(" | ")`); !strings.Contains(subs, "not yet answered") || !strings.Contains(subs, "not yet started") {
 				t.Errorf("In flight and Queue are explained as %q; want what each counts", subs)

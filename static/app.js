@@ -247,9 +247,12 @@ import { bindEmbedDialog } from './embedcode.js';
       var r = ranges[name];
       var input = $(name), out = $(name + '-value');
       var raw = lastValue(keys, name);
-      // A key whose default is the model's own (threads) has one per model.
+      // A key whose default is the model's own (threads) has one per model:
+      // the first compared model that has one gives it (sync,gthread shows
+      // gthread's 1, not the key's sentence about every server).
       var defs = CP.KEYS[name].defaults;
-      if (raw === undefined || raw === null) raw = defs && defs[models[0]] !== undefined ? defs[models[0]] : CP.KEYS[name].default;
+      var own = defs ? models.filter(function (m) { return defs[m] !== undefined; })[0] : undefined;
+      if (raw === undefined || raw === null) raw = own !== undefined ? defs[own] : CP.KEYS[name].default;
       var n = firstNumber(raw, r.dur);
       if (isFinite(n)) input.value = String(n);
       out.textContent = r.dur ? showDur(raw) : r.show(raw);
