@@ -290,10 +290,27 @@ func TestBadURLShowsAMessageAndRunsTheDefault(t *testing.T) {
 	if !strings.Contains(alert, "workers") || !strings.Contains(alert, "zero") {
 		t.Errorf("alert %q should name the key and the value", alert)
 	}
+	if !strings.Contains(alert, "Scenario text") || !strings.Contains(alert, "Apply") {
+		t.Errorf("alert %q should say what to do next: correct the text in the Scenario text box and press Apply", alert)
+	}
 	if err := chromedp.Do(ctx, waitJS(`window.playground.state().completed > 0`, time.Minute)); err != nil {
 		t.Fatalf("the default scenario does not run after a bad URL: %v", err)
 	}
+	// The URL's text waits in the field with its error beside it; corrected
+	// and applied, it runs.
+	field := eval[string](t, ctx, `document.getElementById("scenario-text").value`)
+	fieldErr := eval[string](t, ctx, `(e => e.hidden ? "" : e.textContent)(document.getElementById("scenario-error"))`)
+	if !strings.Contains(field, "workers=zero") || !strings.Contains(fieldErr, "zero") {
+		t.Errorf("after a bad URL the scenario field holds %q with the error %q; want the URL's text and what is wrong with it", field, fieldErr)
+	}
 	shot(t, ctx, "bad-url")
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("scenario-text"), strings.Replace(field, "workers=zero", "workers=3", 1)),
+		chromedp.Click(chromedp.ID("scenario-apply")),
+		waitJS(`/workers=3/.test(window.playground.state().scenario) && document.getElementById("scenario-error").hidden`, 30*time.Second),
+	); err != nil {
+		t.Errorf("the corrected text did not run: %v (scenario %v)", err, state(t, ctx)["scenario"])
+	}
 }
 
 // The traps are visible, not only counted: CPU-bound threads queue for the

@@ -338,3 +338,22 @@ func TestEmbedOptionsFromTheFragment(t *testing.T) {
 		t.Errorf("open-playground = %v, want the moment #t=3.0", m["link"])
 	}
 }
+
+// An embed whose URL holds a bad scenario runs the default and says who
+// can fix it: the reader cannot, the page that embeds it can.
+func TestEmbedWithABadScenarioSaysWhoCanFixIt(t *testing.T) {
+	ctx := page(t, readyLimit+time.Minute)
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(640, 400),
+		chromedp.Navigate(shared.base+"embed.html?model=gevent&io=fast"),
+		waitJS(simReady, readyLimit),
+		chromedp.WaitVisible(chromedp.ID("alert")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	msg := eval[string](t, ctx, `document.getElementById("alert-text").textContent`)
+	if !strings.Contains(msg, "io=fast") || !strings.Contains(msg, "iframe") {
+		t.Errorf("alert %q, want the key and value that are wrong and that the embedding page's iframe src needs correcting", msg)
+	}
+	shot(t, ctx, "embed-bad-scenario")
+}

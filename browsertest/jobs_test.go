@@ -42,7 +42,9 @@ func TestBackgroundJobsPicture(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	checkDOMLabels(t, eval[labelReport](t, ctx, labelsJS), 10)
+	phone := eval[labelReport](t, ctx, labelsJS)
+	checkDOMLabels(t, phone, 10)
+	checkLabelWords(t, phone, "Redis") // the list's name, over its count
 	if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("page is %v px wide on a 390 px screen", w)
 	}
@@ -64,10 +66,12 @@ func TestBackgroundJobsPicture(t *testing.T) {
 // agreeJS samples, 24 times 130 ms apart (out of step with the page's
 // 250 ms poll), what the page shows of one thing in three places: the
 // picture's "Redis list: N" and "background jobs (RQ): N finished", the
-// Background jobs number ("queued · finished · p99") and the narration.
-// It reads the page only: calling state() would refresh the words itself.
+// Background jobs number ("queued · finished · p99") and the narration;
+// and the requests the picture draws (cpSim.dots(), up to 50) beside the
+// "In flight" number. It reads the page only: calling state() would
+// refresh the words itself.
 const agreeJS = `(async () => {
-	const d = document.getElementById("sim-frame").contentWindow.document;
+	const w = document.getElementById("sim-frame").contentWindow, d = w.document;
 	const num = (s) => s === undefined ? -1 : Number(String(s).replace(/[^0-9]/g, ""));
 	const out = [];
 	for (let i = 0; i < 24; i++) {
@@ -76,7 +80,8 @@ const agreeJS = `(async () => {
 		const done = words.find(w => /^(background jobs \(RQ\)|RQ jobs)/.test(w)) || "";
 		const n = document.getElementById("num-jobs-0").textContent.split(" · ");
 		out.push({List: num(list.match(/[0-9][0-9,]*/)?.[0]), Done: num(done.match(/[0-9][0-9,]*/)?.[0]),
-			NumList: num(n[0]), NumDone: num(n[1]), Narration: document.getElementById("narration").textContent});
+			NumList: num(n[0]), NumDone: num(n[1]), Narration: document.getElementById("narration").textContent,
+			Dots: w.cpSim.dots().length, NumInFlight: num(document.getElementById("num-inflight-0").textContent)});
 		await new Promise(r => setTimeout(r, 130));
 	}
 	return out;
@@ -85,13 +90,16 @@ const agreeJS = `(async () => {
 // agreeSample is one of agreeJS's samples.
 type agreeSample struct {
 	List, Done, NumList, NumDone int
+	Dots, NumInFlight            int
 	Narration                    string
 }
 
 // The page says one number for one thing: Redis's list grows about 200 a
 // second, and the picture's count of it and the page's number agree at
 // every moment the test looks (both rewritten at the page's poll, from one
-// snapshot), and so do the finished jobs; the narration, which changes at
+// snapshot), and so do the finished jobs; the requests drawn are the ones
+// "In flight" counts (answered in 1-2 ms, they were drawn on the threads
+// by a frame after the poll that read 0); the narration, which changes at
 // most every 2 s, quotes none of these counts, only the server's sizes.
 func TestPageSaysOneNumberForOneThing(t *testing.T) {
 	ctx := page(t, readyLimit+2*time.Minute)
@@ -116,6 +124,9 @@ func TestPageSaysOneNumberForOneThing(t *testing.T) {
 		}
 		if s.List != s.NumList {
 			t.Errorf("sample %d: the picture says %d jobs in Redis's list, the number %d", i, s.List, s.NumList)
+		}
+		if s.NumInFlight < 0 || s.Dots != min(50, s.NumInFlight) {
+			t.Errorf("sample %d: the picture draws %d requests, the In flight number says %d", i, s.Dots, s.NumInFlight)
 		}
 		if s.Done != s.NumDone {
 			t.Errorf("sample %d: the picture says %d jobs finished, the number %d", i, s.Done, s.NumDone)

@@ -464,7 +464,8 @@ func TestSeekFigure(t *testing.T) {
 // While a sweep's points are computed the live picture holds still (its
 // frames would take the CPU the points need), the curves' progress bar and
 // status move as points arrive, and the picture moves again after the last
-// one; the curves look the same on a phone, a laptop and a projector.
+// one; the curves look the same on a phone, a laptop and a projector, and
+// fit its width.
 func TestSweepHoldsThePictureAndShowsProgress(t *testing.T) {
 	const text = "model=sync,gevent workers=1..32 io=100ms clients=200 requests=5000"
 	for _, size := range []struct {
@@ -509,6 +510,11 @@ func TestSweepHoldsThePictureAndShowsProgress(t *testing.T) {
 			}
 			if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.ID("curves"))); err != nil {
 				t.Fatal(err)
+			}
+			// The points' table scrolls in its own box; the page does not
+			// scroll sideways (on a phone it made the page 778 px wide).
+			if w := eval[float64](t, ctx, `document.documentElement.scrollWidth`); w > float64(size.w) {
+				t.Errorf("with the curves' table the page is %v px wide in a %d px window", w, size.w)
 			}
 			shot(t, ctx, "sweep-curves-"+size.name)
 		})

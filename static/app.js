@@ -247,9 +247,12 @@ import { bindEmbedDialog } from './embedcode.js';
       var r = ranges[name];
       var input = $(name), out = $(name + '-value');
       var raw = lastValue(keys, name);
-      // A key whose default is the model's own (threads) has one per model.
+      // A key whose default is the model's own (threads) has one per model:
+      // the first compared model that has one gives it (sync,gthread shows
+      // gthread's 1, not the key's sentence about every server).
       var defs = CP.KEYS[name].defaults;
-      if (raw === undefined || raw === null) raw = defs && defs[models[0]] !== undefined ? defs[models[0]] : CP.KEYS[name].default;
+      var own = defs ? models.filter(function (m) { return defs[m] !== undefined; })[0] : undefined;
+      if (raw === undefined || raw === null) raw = own !== undefined ? defs[own] : CP.KEYS[name].default;
       var n = firstNumber(raw, r.dur);
       if (isFinite(n)) input.value = String(n);
       out.textContent = r.dur ? showDur(raw) : r.show(raw);
@@ -385,11 +388,11 @@ import { bindEmbedDialog } from './embedcode.js';
   var STATS = [
     { id: 'completed', label: 'Completed' },
     { id: 'failed', label: 'Failed' },
-    { id: 'inflight', label: 'In flight' },
+    { id: 'inflight', label: 'In flight', unit: 'sent, not yet answered' },
     { id: 'throughput', label: 'Throughput', unit: 'req/s' },
     { id: 'p50', label: 'p50 latency' },
     { id: 'p99', label: 'p99 latency' },
-    { id: 'queue', label: 'Queue' },
+    { id: 'queue', label: 'Queue', unit: 'of those, not yet started' },
     { id: 'memory', label: 'Memory', unit: 'MB resident / virtual' },
     // Shown only in a lane with background=N (state().lanes[i].jobs).
     { id: 'jobs', label: 'Background jobs', unit: 'in Redis\'s list · finished · p99 from enqueue' }
@@ -659,9 +662,17 @@ import { bindEmbedDialog } from './embedcode.js';
     if (!text) text = CP.DEFAULT_SCENARIO;
     var res = loadText(text);
     if (!res.ok) {
-      showAlert('The scenario in the URL was not run: ' + String(res.error || 'it was refused') +
-        '. Running the default scenario instead.');
+      var err = String(res.error || 'it was refused');
+      showAlert('The scenario in the URL was not run: ' + err + '. The default scenario runs instead; ' +
+        'the URL\'s text is in the Scenario text box: correct it there and press Apply.');
       res = loadText(CP.DEFAULT_SCENARIO);
+      // The URL now names the default: the text to correct stays in the
+      // field, with its error beside it.
+      if (res.ok) {
+        setField(text);
+        fieldDirty = true;
+        showText('scenario-error', err);
+      }
     }
     if (!res.ok) {
       showAlert('The simulation refused the default scenario: ' + String(res.error || ''));
@@ -687,7 +698,8 @@ import { bindEmbedDialog } from './embedcode.js';
     var q = CP.scenarioFromQuery(location.search);
     if (q.error) {
       urlError = q.error;
-      showAlert('The URL was not understood: ' + q.error + '. Running the default scenario instead.');
+      showAlert('The URL was not understood: ' + q.error + '. The default scenario runs instead; ' +
+        'type the one you meant in the Scenario text box and press Apply.');
       keys = CP.parsePairs(CP.DEFAULT_SCENARIO);
     } else {
       keys = CP.parsePairs(q.text || CP.DEFAULT_SCENARIO);

@@ -313,7 +313,7 @@ import { bindKeys, moveKeys } from './keys.js';
   (function () {
     var q = CP.scenarioFromQuery(location.search);
     if (q.error) urlError = q.error; else urlText = q.text;
-    if (urlError) showAlert('The URL was not understood: ' + urlError + '. Running the default scenario.');
+    if (urlError) showAlert('This embed\'s URL was not understood: ' + urlError + '. The default scenario runs instead; the page that embeds it should correct its iframe\'s src.');
   })();
 
   function showLoad(d) {
@@ -329,8 +329,8 @@ import { bindKeys, moveKeys } from './keys.js';
   function firstLoad() {
     var res = loadText(urlText || CP.DEFAULT_SCENARIO);
     if (!res.ok) {
-      showAlert('The scenario in the URL was not run: ' + String(res.error || 'it was refused') +
-        '. Running the default scenario instead.');
+      showAlert('The scenario in this embed\'s URL was not run: ' + String(res.error || 'it was refused') +
+        '. The default scenario runs instead; the page that embeds it should correct the scenario in its iframe\'s src.');
       loadText(CP.DEFAULT_SCENARIO);
     }
     if (opts.t !== null) link.call('seek', opts.t);

@@ -64,6 +64,7 @@ type app struct {
 	still   int              // Updates since the picture last changed (drawpace.go)
 	fresh   bool             // the next frame must be painted
 	held    bool             // a sweep held the picture
+	pollAt  time.Time        // the page's last poll of state() (pollfollow.go)
 }
 
 // frameCost is the Go-side time of one drawn frame: its Draw, and the
@@ -178,7 +179,8 @@ func (a *app) achievedSpeed() float64 {
 // simulated time (unless paused) and moves the picture's dots one tick. A
 // new snapshot is taken only when a frame was drawn since the last one: with
 // software WebGL several Updates run per Draw, and the dots glide on between
-// snapshots at the same speed.
+// snapshots at the same speed. While the page polls, the snapshots are the
+// polls' (pollfollow.go), and the dots glide toward them between polls.
 //
 // A tick simulates for at most stepBudget of wall time (the clock decides
 // only how far the page gets, never what the simulation does): a heavy
@@ -219,11 +221,12 @@ func (a *app) step() {
 			a.notice = msg
 		}
 	}
-	if a.drawn {
+	if a.drawn && !a.followsPoll(time.Now()) {
 		a.drawn = false
 		a.observe()
 		return
 	}
+	a.drawn = false
 	a.view.Glide()
 }
 

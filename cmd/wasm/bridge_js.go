@@ -48,8 +48,12 @@ func exposeAPI(g *game) {
 		return loadResult(g.a, args[0].String())
 	}))
 	api.Set("state", typed(func(args []js.Value) any {
+		poll := len(args) > 0 && args[0].Type() == js.TypeString && args[0].String() == "poll"
+		if poll {
+			g.a.polled(time.Now()) // the dots follow the polls' snapshots
+		}
 		st := g.a.state()
-		if len(args) > 0 && args[0].Type() == js.TypeString && args[0].String() == "poll" && g.last != nil && !g.a.resting {
+		if poll && g.last != nil && !g.a.resting {
 			// The page's poll: the picture's words are rewritten from the
 			// snapshots state() read, as the page shows its numbers.
 			g.text.syncNow(g.a.words())

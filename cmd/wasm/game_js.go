@@ -76,7 +76,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	tVerts := time.Now()
 	screen.DrawTriangles32(g.verts, g.idx, g.atlas, &g.triOpt)
 	tDraw := time.Now()
-	g.text.sync(sc.Labels)
+	g.text.sync(sc.Labels, g.a.followsPoll(time.Now()))
 	g.a.ready = true
 	g.a.parts = [4]time.Duration{tScene.Sub(start), tVerts.Sub(tScene), tDraw.Sub(tVerts), time.Since(tDraw)}
 	g.a.recordDraw(time.Since(start))

@@ -13,35 +13,27 @@ import (
 // labelLayer shows a scene's labels as HTML text in #cp-labels over the
 // canvas (canvas.html): crisp at every size and zoom, and as large as the
 // reader's text settings make it. It touches the DOM only for labels that
-// changed since the last frame, and when only their words changed (counts
-// that move with every request), at most every textEvery: most frames then
-// do no DOM work at all. While the page polls state(), the words change
-// with its polls (syncNow) and not in between, so that the picture's
-// counts are the ones the page's numbers show.
+// changed since the last frame. While the page polls state(), the scene's
+// words change only at its polls (pollfollow.go) and are written at once
+// (syncNow), so that the picture's counts are the ones the page's numbers
+// show; without polls, a change of words alone (counts that move with
+// every request) is written at most every textEvery, and most frames do no
+// DOM work at all.
 type labelLayer struct {
-	root   js.Value
-	spans  []js.Value
-	shown  []scene.Label
-	n      int       // labels shown
-	at     time.Time // when they were written
-	polled time.Time // when the page's last poll wrote them
+	root  js.Value
+	spans []js.Value
+	shown []scene.Label
+	n     int       // labels shown
+	at    time.Time // when they were written
 }
 
-// textEvery is how often the labels' words are rewritten when nothing else
-// about them changed: four times a second, as the page's own figures.
-// pollHold is how long after a poll of the page the words wait for its
-// next one (the page polls every 250 ms; a page that stops polling gets
-// the words on textEvery again).
-const (
-	textEvery = 250 * time.Millisecond
-	pollHold  = time.Second
-)
+// textEvery is how often the labels' words are rewritten, when the page
+// does not poll and nothing else about them changed: four times a second,
+// as a page's own figures.
+const textEvery = 250 * time.Millisecond
 
 // syncNow writes labels at once, as the page polls state().
-func (l *labelLayer) syncNow(labels []scene.Label) {
-	l.write(labels)
-	l.polled = l.at
-}
+func (l *labelLayer) syncNow(labels []scene.Label) { l.write(labels) }
 
 func (l *labelLayer) init() {
 	doc := js.Global().Get("document")
@@ -59,26 +51,10 @@ var toneClass = [...]string{scene.ToneText: "t", scene.ToneDim: "d", scene.ToneA
 func px(f float32) string { return strconv.FormatFloat(float64(f), 'f', 1, 32) + "px" }
 
 // sync shows labels: all that changed, or none, so that the words shown are
-// always one frame's, which never overlap. While the page polls, a label
-// that moved or changed its tone (a thread that took the GIL) is shown at
-// once, and the others' words wait for the poll; so do the counts of a
-// label that only changed its tone (Redis's list turning red as it
-// overflows its box), which keeps the count the page's numbers show.
-func (l *labelLayer) sync(labels []scene.Label) {
-	if len(labels) == l.n && time.Since(l.polled) < pollHold {
-		for i := range labels {
-			lb, old := labels[i], &l.shown[i]
-			if !restyled(&lb, old) {
-				continue
-			}
-			if old.Text != "" && lb.Y == old.Y && lb.H == old.H && lb.Px == old.Px && countsDiffer(lb.Text, old.Text) {
-				lb.Text, lb.X, lb.W = old.Text, old.X, old.W
-			}
-			l.writeOne(i, lb)
-		}
-		return
-	}
-	if l.onlyWordsDiffer(labels) && time.Since(l.at) < textEvery {
+// always one frame's, which never overlap. polling says the page polls:
+// the scene's words then come from its last poll and are shown at once.
+func (l *labelLayer) sync(labels []scene.Label, polling bool) {
+	if !polling && l.onlyWordsDiffer(labels) && time.Since(l.at) < textEvery {
 		return
 	}
 	l.write(labels)

@@ -39,18 +39,18 @@ type StateInfo struct {
 // checks both). Blocked and failed also differ in place and motion: a blocked
 // worker gets a thick outline, a failed request drops.
 var states = [...]StateInfo{
-	{Name: "connecting", c: hex(0x6e7681), Meaning: "its SYN, or on uWSGI its request, found the listen queue full; the client retries"},
+	{Name: "connecting", c: hex(0x6e7681), Meaning: "turned away by a full listen queue; the client sends it again"},
 	{Name: "backlog", c: hex(0xc9d1d9), Meaning: "in the listen queue, not yet accepted"},
-	{Name: "queued", c: hex(0xf0e442), Meaning: "accepted, waiting for a free thread (on uWSGI, its thread waits for the request)"},
+	{Name: "queued", c: hex(0xf0e442), Meaning: "accepted; waits for a free thread (uWSGI: for its request)"},
 	{Name: "wait-loop", c: hex(0xcc79a7), Meaning: "ready, waiting for its turn on the event loop"},
 	{Name: "wait-gil", c: hex(0xff5fd2), Meaning: "wants CPU; another thread holds the GIL"},
 	{Name: "wait-core", c: hex(0xb38e5d), Meaning: "wants CPU; every core is busy"},
 	{Name: "cpu", c: hex(0xe69f00), Meaning: "running Python on a core"},
-	{Name: "io", c: hex(0x56b4e9), Meaning: "waiting on the upstream; its thread or loop is free"},
+	{Name: "io", c: hex(0x56b4e9), Meaning: "waiting on the upstream; the GIL or the loop is free for others"},
 	{Name: "blocked", c: hex(0xff3b30), Meaning: "waiting on the upstream and holding the whole loop"},
 	{Name: "wait-pool", c: hex(0x009e73), Meaning: "waiting for an upstream connection from the pool"},
 	{Name: "done", c: hex(0x2ee88a), Meaning: "answered: it travels back to its client"},
-	{Name: "failed", c: hex(0xb36bff), Meaning: "failed (timed out or refused): it drops away"},
+	{Name: "failed", c: hex(0xb36bff), Meaning: "timed out or refused: it drops away"},
 }
 
 func init() {

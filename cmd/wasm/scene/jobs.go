@@ -21,6 +21,9 @@ type jobsLayout struct {
 	list    Rect   // Redis's list
 	listDot Rect   // where its dots go
 	workers []Rect // one box per RQ worker
+	// twoRows says the list is too narrow to name it beside its count:
+	// its name goes on a row of its own, over the count.
+	twoRows bool
 }
 
 // jobsShare is the part of the workers' area the jobs region takes.
@@ -38,7 +41,12 @@ func layoutJobs(wa Rect, n int, m textMetrics, dot float32, out *jobsLayout) Rec
 	out.area = Rect{wa.X, wa.Y + wa.H - h, wa.W, h}
 	body := out.area.below(m.lh + 2)
 	out.list = Rect{body.X, body.Y, 0.35 * body.W, body.H}
-	out.listDot = out.list.below(m.lh + 2).Inset(3)
+	out.twoRows = m.width("Redis: 0000") > out.list.W-6
+	rows := m.lh + 2
+	if out.twoRows {
+		rows += m.lh
+	}
+	out.listDot = out.list.below(rows).Inset(3)
 	ws := Rect{body.X + 0.37*body.W, body.Y, 0.63 * body.W, body.H}
 	out.workers = resizeRects(out.workers, n)
 	gridLanes(ws, out.workers, dot, m)
@@ -75,8 +83,12 @@ func (v *View) paintJobs(J *jobsLayout, js *engine.JobsSnap, d float32) {
 		tone = ToneAlert
 		sc.fill(J.listDot, StateColor(engine.StateQueued).WithAlpha(0.25))
 	}
-	v.put(Rect{J.list.X + 3, J.list.Y + 1, J.list.W - 6, m.lh}, tone, alignLeft,
-		"Redis list: "+q+" queued", "Redis list: "+q, "Redis: "+q, q)
+	row := Rect{J.list.X + 3, J.list.Y + 1, J.list.W - 6, m.lh}
+	if J.twoRows { // a phone: the name, then the count under it
+		v.put(row, ToneDim, alignLeft, "Redis list", "Redis", "list")
+		row.Y += m.lh
+	}
+	v.put(row, tone, alignLeft, "Redis list: "+q+" queued", "Redis list: "+q, "Redis: "+q, q)
 	for k := 0; k < js.Queued; k++ {
 		x, y, over := gridSlot(J.listDot, k, d)
 		if over {

@@ -32,10 +32,13 @@ func TestJobsRegion(t *testing.T) {
 				t.Errorf("%v: RQ worker box %d %+v is outside the region or on the list", size, i, r)
 			}
 		}
+		text := labelsText(sc)
+		if !strings.Contains(text, "Redis") {
+			t.Errorf("%v: nothing names Redis's list: %q", size, text)
+		}
 		if size[0] < 1000 {
 			continue // small canvases may drop the longer words
 		}
-		text := labelsText(sc)
 		for _, want := range []string{"Redis list: ", "rq worker 1: ", "background jobs (RQ)"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%v: no label with %q in %q", size, want, text)

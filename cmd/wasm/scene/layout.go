@@ -179,9 +179,8 @@ func layoutLane(r Rect, m textMetrics, sh laneShape, out *laneLayout) {
 		w.laneTitles = false
 		if sh.main && !sh.loop {
 			// gthread's main thread: a bar over the pool's threads.
-			lh := min(la.H/3, max(out.dot+4, m.lh+2))
-			w.main = Rect{la.X, la.Y, la.W, lh}
-			la = la.below(lh + 2)
+			w.main = mainBar(la, sh.lanes[i], out.dot, m)
+			la = la.below(w.main.H + 2)
 		}
 		switch {
 		case sh.loopOnly:
@@ -203,6 +202,37 @@ func layoutLane(r Rect, m textMetrics, sh laneShape, out *laneLayout) {
 	}
 }
 
+// mainBar is the bar of gthread's main thread at the top of area, over a
+// pool of n threads: tall enough for its words when the pool's threads keep
+// the columns and the names they would have without it; else a thin strip
+// that still shows its colour (on the GIL, waiting for it), so that in a
+// small worker box the threads, where the requests' dots sit, keep their
+// room.
+func mainBar(area Rect, n int, dot float32, m textMetrics) Rect {
+	cols, rh := gridShape(area, n, dot)
+	named := gridNamed(cols, rh, area.W, dot, m)
+	h := min(area.H/3, max(dot+4, m.lh+2))
+	if c, r := gridShape(area.below(h+2), n, dot); c != cols || gridNamed(c, r, area.W, dot, m) != named {
+		h = min(h, max(2, dot/2))
+	}
+	return Rect{area.X, area.Y, area.W, h}
+}
+
+// gridShape is how gridLanes arranges n bars in area: its columns and the
+// height of a row.
+func gridShape(area Rect, n int, dot float32) (cols int, rh float32) {
+	rows := max(1, min(n, int(area.H/(dot+2))))
+	cols = (n + rows - 1) / rows
+	rows = (n + cols - 1) / cols
+	return cols, area.H / float32(rows)
+}
+
+// gridNamed reports whether a grid of cols columns of rows rh high, in an
+// area w wide, has room for each bar's name ("thread 12") beside its dot.
+func gridNamed(cols int, rh, w, dot float32, m textMetrics) bool {
+	return rh-1 >= m.lh && w/float32(cols)-2 >= m.width("thread 00")+dot+8
+}
+
 // gridLanes arranges lanes as bars in columns: as many rows as fit at a
 // readable height, then more columns. It reports whether each bar has room
 // for a name ("thread 12") beside its dot.
@@ -211,17 +241,14 @@ func gridLanes(area Rect, lanes []Rect, dot float32, m textMetrics) bool {
 	if n == 0 {
 		return true
 	}
-	minH := dot + 2
-	rows := max(1, min(n, int(area.H/minH)))
-	cols := (n + rows - 1) / rows
-	rows = (n + cols - 1) / cols
+	cols, rh := gridShape(area, n, dot)
+	rows := (n + cols - 1) / cols
 	cw := area.W / float32(cols)
-	rh := area.H / float32(rows)
 	for i := range lanes {
 		c, r := i/rows, i%rows
 		lanes[i] = Rect{area.X + float32(c)*cw, area.Y + float32(r)*rh, max(1, cw-2), max(1, rh-1)}
 	}
-	return rh-1 >= m.lh && cw-2 >= m.width("thread 00")+dot+8
+	return gridNamed(cols, rh, area.W, dot, m)
 }
 
 // gridSlot returns the k-th place of a grid of dots filling area from its

@@ -67,3 +67,57 @@ func TestMainThreadStates(t *testing.T) {
 		t.Errorf("states of the main thread seen (none, select, waits, GIL) = %v, want all but none", seen)
 	}
 }
+
+// In a small worker box the main thread's bar does not take the pool's
+// room: its threads keep the columns and names they would have without it
+// (the bar thins to a strip of colour); in a roomy one the bar is tall
+// enough for its words.
+func TestMainThreadLeavesThePoolItsRoom(t *testing.T) {
+	m := newMetrics(12)
+	for _, c := range []struct {
+		name    string
+		w, h    float32
+		workers int
+		threads int
+		words   bool // the bar has room for its words
+	}{
+		{"phone 4x8", 380, 380, 4, 8, false},
+		{"phone 2x4", 380, 380, 2, 4, true},
+		{"laptop 4x8", 700, 470, 4, 8, false},
+		{"laptop 2x4", 700, 470, 2, 4, true},
+		{"projector 1x4", 1300, 800, 1, 4, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			shape := laneShape{lanes: make([]int, c.workers)}
+			for i := range shape.lanes {
+				shape.lanes[i] = c.threads
+			}
+			var bare, with laneLayout
+			layoutLane(Rect{0, 0, c.w, c.h}, m, shape, &bare)
+			shape.main = true
+			layoutLane(Rect{0, 0, c.w, c.h}, m, shape, &with)
+			b, w := bare.workers[0], with.workers[0]
+			if w.main.H <= 0 {
+				t.Fatalf("no main thread bar")
+			}
+			if cols(w.lanes) != cols(b.lanes) || w.laneTitles != b.laneTitles {
+				t.Errorf("with the main thread's bar (%.1f px high) the %d threads take %d columns, named %v; without it %d, named %v",
+					w.main.H, c.threads, cols(w.lanes), w.laneTitles, cols(b.lanes), b.laneTitles)
+			}
+			if got := w.main.H >= m.lh; got != c.words {
+				t.Errorf("the bar is %.1f px high (words %v), want words %v", w.main.H, got, c.words)
+			}
+		})
+	}
+}
+
+// cols counts the columns bars stand in.
+func cols(bars []Rect) int {
+	n := 0
+	for i, r := range bars {
+		if i == 0 || r.X != bars[i-1].X {
+			n++
+		}
+	}
+	return n
+}
