@@ -78,9 +78,10 @@ import "slices"
 // p99 from 8690.6 ms to 8237.6 (real 6926.5) and moved the other gevent
 // rows by 3% or less; lesson 06's one worker with 300 clients on a new
 // connection per request went from 282 to 263 rps and p50 1009 to 1120 ms.
-// A real run of that scenario (20 s, calibrate -scenario, 2026-12-02 16:34
-// UTC, loaded: others on 0.53-1.28 cores, the upstream 1.0-1.7 ms late)
-// served 245.3-250.2 rps at p50 1087-1131 ms and p99 1542-1941; the engine
+// Six real runs of that scenario (20 s each, calibrate -scenario,
+// 2026-12-02 16:34 and 16:48 UTC, all loaded: others on 0.53-1.34 cores,
+// the upstream 0.8-1.7 ms late) served 241.8-266.8 rps (median 246.8) at
+// p50 1071-1202 ms (median 1129) and p99 1443-1941; the engine
 // on its text gives 249-253 rps, p50 1137-1187 ms and p99 1422-1472 (seeds
 // 1-3), where the first runs in libev's order gave 271-275 rps and p50
 // 1013-1021.
