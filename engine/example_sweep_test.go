@@ -37,8 +37,8 @@ func ExampleScenario_Points() {
 	// model=sync x=2: 19.5 req/s, p99 1539 ms, meets false, cheapest false: model=sync workers=2 clients=30 requests=600
 	// model=sync x=3: 29.3 req/s, p99 1026 ms, meets false, cheapest false: model=sync workers=3 clients=30 requests=600
 	// model=sync x=4: 39.0 req/s, p99 820 ms, meets true, cheapest true: model=sync workers=4 clients=30 requests=600
-	// model=gevent x=1: 272.4 req/s, p99 145 ms, meets true, cheapest true: model=gevent clients=30 requests=600
-	// model=gevent x=2: 281.2 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
-	// model=gevent x=3: 282.7 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
-	// model=gevent x=4: 283.4 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
+	// model=gevent x=1: 272.0 req/s, p99 144 ms, meets true, cheapest true: model=gevent clients=30 requests=600
+	// model=gevent x=2: 280.0 req/s, p99 119 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
+	// model=gevent x=3: 282.0 req/s, p99 120 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
+	// model=gevent x=4: 281.7 req/s, p99 118 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
 }

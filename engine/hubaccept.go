@@ -24,7 +24,8 @@ package engine
 // idle hub); a busy hub leaves arrivals in the listen queue and, at the
 // poll that begins each of its turns, takes up to max_accept of them
 // (turnAccept). Their greenlets then wait behind the turn's, so they first
-// run in the next turn, as the spawn's callback does. The accept is placed
+// run in the next turn, ahead of its other greenlets, as the spawn's
+// callback does (libev.go). The accept is placed
 // at the turn's start, not among the turn's descriptors in libev's order
 // (the listening socket's place among them is not modelled), and costs
 // the greenlet's connect (costs.connect), not the hub's time.
@@ -54,6 +55,11 @@ package engine
 // connections accepted within 0.15 s of the start, and the splits were
 // 9/10/15/16 and 7/8/14/21. A connection that waits in the listen queue
 // has its request there too, so a busy hub's poll takes max_accept a turn.
+// Not modelled: a longer burst (row gevent-4w: 200 clients, whose first
+// sends spread over about 40 ms) was taken in successive runs by whichever
+// hubs held the cores, nearly none one a turn, and split unevenly
+// (64/21/42/75 in a logged run, loaded); the engine's one run and then one
+// a turn splits it about evenly (calibrate/rows.go, gevent-4w).
 //
 // The engine reads cfg.workers as the run started (Sim.base): gunicorn's
 // TTIN and TTOU change the arbiter's num_workers, not the cfg its workers

@@ -42,10 +42,13 @@ import "slices"
 //
 // The engine's turn is the greenlets waiting as the hub's previous turn
 // ends (or one that finds the hub idle), run newest first, the connections
-// reported in the turn before and ready again kept in their places. It
-// takes every waiting greenlet as a descriptor: a new connection's first
-// read (which keeps its place from then on, as a kept-alive one does) and
-// a trip go in the order they became ready. Row articles-gevent then gives
+// reported in the turn before and ready again kept in their places, and
+// the new connections' first runs ahead of them all, first accepted first,
+// as callbacks (a spawned greenlet starts from loop.run_callback, and the
+// loop runs its callbacks before it polls); from then on a connection
+// keeps its place as a kept-alive one does. It takes every other waiting
+// greenlet as a descriptor: a trip goes in the order it became ready.
+// Row articles-gevent then gives
 // p50 1.35-1.36 s and p99 2.24-2.27 s (seeds 1-3; real 1.29 and 2.59, first
 // in, first out 1.56-1.57 and 1.80-1.85), and the other gevent rows and
 // lessons 06 and 07 move by 4% or less. Modelled as the source has them
@@ -70,16 +73,18 @@ import "slices"
 // hub takes a burst at once, or with several workers the first hub awake a
 // drawn run of it. The real hubs of row gevent-4w-blocking, logged client
 // by client, ran each new connection's greenlet first in the turn after
-// its accept (a callback ahead of the poll), so each turn served the
-// connections newest first. Putting every first run ahead of the turn,
-// first accepted first, without the pass's limit, gave that row p99
-// 8237.6 ms (8690.6 now; real 6926.5) and moved the one-worker rows by 3%
-// or less, but lesson 06's one worker with 300 clients on a new
-// connection per request went from p50 1009 to 1120 ms and 282 to 263
-// rps, which no real run checks: not kept. The real hubs of row gevent-4w-blocking ran a new
-// connection's greenlet first in the turn after its accept (as a callback
-// ahead of the poll), so each turn served the connections newest first;
-// the engine's first run waits in libev's order with the rest.
+// its accept, so each turn served the connections newest first. The first
+// runs ahead of the turn (without the pass's limit of 50) took that row's
+// p99 from 8690.6 ms to 8237.6 (real 6926.5) and moved the other gevent
+// rows by 3% or less; lesson 06's one worker with 300 clients on a new
+// connection per request went from 282 to 263 rps and p50 1009 to 1120 ms.
+// Six real runs of that scenario (20 s each, calibrate -scenario,
+// 2026-12-02 16:34 and 16:48 UTC, all loaded: others on 0.53-1.34 cores,
+// the upstream 0.8-1.7 ms late) served 241.8-266.8 rps (median 246.8) at
+// p50 1071-1202 ms (median 1129) and p99 1443-1941; the engine
+// on its text gives 249-253 rps, p50 1137-1187 ms and p99 1422-1472 (seeds
+// 1-3), where the first runs in libev's order gave 271-275 rps and p50
+// 1013-1021.
 
 // libevOrder is the order of one gevent hub's ready greenlets (see above).
 // The greenlets of the hub's current turn wait at the head of its queue, in
@@ -95,6 +100,7 @@ type libevOrder struct {
 	rank   []int32
 	report []int32    // scratch: a poll's report
 	kept   [][2]int32 // scratch: the connections of a report that keep their places, as (rank, id)
+	fresh  []int32    // scratch: the new connections' first runs of a report
 }
 
 // hubOrder sets worker pid's loop to libev's order if its model runs on
@@ -167,6 +173,17 @@ func (o *libevOrder) poll(w *fifo) {
 			report[i] = k[1]
 		}
 	}
+	// A new connection's greenlet starts as a loop callback, ahead of the
+	// poll and first in, first out: it goes first, the first accepted
+	// first (the turn runs the report from its end).
+	if i := slices.IndexFunc(report, o.firstRun); i >= 0 {
+		fresh := append(o.fresh[:0], report[i:]...)
+		report = slices.DeleteFunc(report, o.firstRun)
+		fresh = slices.DeleteFunc(fresh, func(id int32) bool { return !o.firstRun(id) })
+		slices.Reverse(fresh)
+		report = append(report, fresh...)
+		o.fresh = fresh
+	}
 	o.report, o.kept = report, kept
 	for i, id := range report {
 		if r := &o.s.reqs[id]; o.clientFD(r) {
@@ -181,6 +198,13 @@ func (o *libevOrder) poll(w *fifo) {
 // idle is the hub left with nothing to run: it blocks in epoll_wait, which
 // reports the listening socket at once if connections wait (hubaccept.go).
 func (o *libevOrder) idle() { o.s.hubPolls(o.pid) }
+
+// firstRun reports whether request id is a new connection's first read,
+// its greenlet's first run.
+func (o *libevOrder) firstRun(id int32) bool {
+	r := &o.s.reqs[id]
+	return r.newConn && r.started < 0
+}
 
 // clientFD reports whether r waits on its client's connection: the read
 // of its request (the engine takes a new connection's first read as one,
