@@ -302,7 +302,8 @@ const recentPending = 64
 // value comes for a slot of time it does not hold, and read only if the one
 // it holds is among the last five: nothing happens as time passes.
 //
-// Answers wait in pending until it is full or the window is read, and are
+// An answer in the slot of time of the last one filed is filed at once.
+// Others wait in pending until it is full or the window is read, and are
 // then filed in order, except those older than the five slots of time that
 // end with the newest: no read could see them any more. A run of a few
 // answers a second files a few of every 64.
@@ -332,6 +333,14 @@ func (w *recentWindow) init() {
 
 // complete adds a latency d answered at now.
 func (w *recentWindow) complete(now, d time.Duration) {
+	if now < w.curTo {
+		// In the slot of time of the last value filed: filed at once, as
+		// flush would file it (none is pending, as a pending one is later
+		// than that slot, and time only grows). A busy run files most of
+		// its answers so.
+		w.slots[w.cur].add(d)
+		return
+	}
 	if w.npend == len(w.pending) {
 		w.flush()
 	}
