@@ -29,16 +29,16 @@ func newHistogram(subBits uint) histogram {
 }
 
 func (h *histogram) index(v time.Duration) int {
-	if v < 0 {
-		v = 0
-	}
-	u := uint64(v)
-	sub := uint64(1) << h.subBits
-	if u < sub {
+	u := uint64(max(v, 0))
+	b := h.subBits & 63 // below 64: the shifts need no check for wider ones
+	if u>>b == 0 {
 		return int(u)
 	}
-	e := uint(63 - bits.LeadingZeros64(u)) // 2^e <= u < 2^(e+1), e >= subBits
-	i := int((uint64(e-h.subBits+1) << h.subBits) + (u>>(e-h.subBits))&(sub-1))
+	// With 2^e <= u < 2^(e+1) and e >= subBits, bucket (e-subBits+1)<<subBits
+	// plus the subBits bits below u's top one, u>>sh - 2^subBits: together
+	// sh<<subBits + u>>sh.
+	sh := uint(63-bits.LeadingZeros64(u)) - b
+	i := int(uint64(sh)<<b + u>>(sh&63))
 	return min(i, len(h.counts)-1)
 }
 

@@ -302,7 +302,8 @@ const recentPending = 64
 // value comes for a slot of time it does not hold, and read only if the one
 // it holds is among the last five: nothing happens as time passes.
 //
-// Answers wait in pending until it is full or the window is read, and are
+// An answer in the slot of time of the last one filed is filed at once, and
+// so is the first of the next slot when that one was busy. Others wait in pending until it is full or the window is read, and are
 // then filed in order, except those older than the five slots of time that
 // end with the newest: no read could see them any more. A run of a few
 // answers a second files a few of every 64.
@@ -335,8 +336,21 @@ func (w *recentWindow) complete(now, d time.Duration) {
 	if w.npend == len(w.pending) {
 		w.flush()
 	}
-	w.pending[w.npend] = recentAnswer{now, d}
-	w.npend++
+	switch {
+	case now < w.curTo:
+		// In the slot of time of the last value filed: filed at once, as
+		// flush would file it (none is pending, as a pending one is later
+		// than that slot, and time only grows).
+		w.slots[w.cur].add(d)
+	case w.npend == 0 && w.slots[w.cur].n >= recentPending/int64(len(w.slots)):
+		// The first of a new slot of time, after a slot busy enough that
+		// 64 answers span fewer than the five slots: a flush would file
+		// every one of them, this one too, so it is filed now.
+		w.file(now, d)
+	default:
+		w.pending[w.npend] = recentAnswer{now, d}
+		w.npend++
+	}
 }
 
 // flush files the pending answers that a read could still see.
