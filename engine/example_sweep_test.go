@@ -40,5 +40,5 @@ func ExampleScenario_Points() {
 	// model=gevent x=1: 272.4 req/s, p99 145 ms, meets true, cheapest true: model=gevent clients=30 requests=600
 	// model=gevent x=2: 277.4 req/s, p99 123 ms, meets true, cheapest false: model=gevent workers=2 clients=30 requests=600
 	// model=gevent x=3: 280.3 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=3 clients=30 requests=600
-	// model=gevent x=4: 281.3 req/s, p99 122 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
+	// model=gevent x=4: 281.6 req/s, p99 121 ms, meets true, cheapest false: model=gevent workers=4 clients=30 requests=600
 }
