@@ -44,7 +44,11 @@ import (
 // the cores' busy time that halves every 32 ms (32 periods of 1024 µs), of
 // the CPU the cores have run (the server's and the clients', counted as
 // each slice ends), and brings it up to date when a wake-up asks, rather
-// than at each balance: it changes little in between.
+// than at each balance: it changes little in between. Not modelled:
+// select_idle_sibling's recent_used_cpu, which sends a process back to the
+// core of its wake-up before last when that one is idle, past SIS_UTIL's
+// limit (after a migration, the core it came from); and the scan starting
+// after the waker's core rather than the previous one on more than 2 cores.
 
 // pelt is the state of the cores' utilization average.
 type pelt struct {
