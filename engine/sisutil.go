@@ -109,8 +109,17 @@ func (s *Sim) idleCore(prev int) int {
 
 // newlyIdle reports whether core c, free, has just been left by its
 // process, so that it balances as it goes idle (sched_balance_newidle) and
-// may pull a process that waits elsewhere. A core that was idle already
+// may pull a process that waits elsewhere. With newidle=false it never
+// does: on the calibration machine, in a traced run of sync-4w-2ms
+// (2026-12-02 16:44 UTC, other jobs at nice 19 on 0.6 cores), a core went
+// idle 456 times while two or more workers were runnable on the other and
+// pulled one 18 times (scripts/measure/wakeplace.py); whether its kernel's
+// newly-idle balance gives up for its cost (avg_idle against
+// max_newidle_lb_cost) or for the vendor's vCPU packing is not known, so
+// the harness sets it (calibrate.WithClient) and the default stays Linux's. A core that was idle already
 // halts and pulls nothing until a balance wakes it (the busy core's tick
 // kicks it, kernel.go armBalance): a process woken onto a busy core while
 // it idles waits there.
-func (s *Sim) newlyIdle(c int) bool { return s.kern.rqs[c].freedAt == s.now }
+func (s *Sim) newlyIdle(c int) bool {
+	return s.cfg.NewidleBalance && s.kern.rqs[c].freedAt == s.now
+}

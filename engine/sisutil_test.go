@@ -70,6 +70,12 @@ func TestWakeStaysOnBusyCore(t *testing.T) {
 		t.Errorf("at 30%% busy a process whose core is busy woke on core %d, want idle core 1", c)
 	}
 	s.kern.rqs[1].freedAt = s.now
+	s.cfg.NewidleBalance = false
+	s.dispatch()
+	if r := s.kern.rqs[0].ready; len(r) != 1 {
+		t.Errorf("newidle=false: core 0's waiting processes %v, want [0]: core 1, just left, pulls nothing", r)
+	}
+	s.cfg.NewidleBalance = true
 	s.dispatch()
 	if r := s.kern.rqs[0].ready; len(r) != 0 {
 		t.Errorf("core 0's waiting processes %v, want none: core 1, just left, pulls process 0", r)
