@@ -126,18 +126,29 @@ func SamplerCPU(scenario string) time.Duration {
 	return SamplerBase + time.Duration(w)*SamplerPerWorker
 }
 
+// NewidleBalance is whether a core of the calibration machine that goes
+// idle pulls a waiting process at once, as the engine's key newidle says
+// it: mostly not. In a run of sync-4w-2ms traced with ftrace
+// (scripts/measure/schedtrace and wakeplace.py, 2026-12-02 16:44 UTC, other
+// jobs at nice 19 on 0.6 cores) a core went idle 456 times while two or
+// more workers were runnable on the other and pulled one 18 times; 4
+// processes spinning 2 ms and sleeping 2 ms, 16 times in 104. The engine's
+// choice is all or nothing, and nothing is nearer (docs/cpu.md).
+const NewidleBalance = false
+
 // WithClient returns scenario text with the harness's client time (rtt),
 // its client's CPU on these cores (client-cpu), its upstream's lateness
-// (io-late) and its sampler's CPU (sampler-cpu) appended, before its seed,
+// (io-late), its sampler's CPU (sampler-cpu) and its kernel's newly-idle
+// balance (newidle) appended, before its seed,
 // each unless it names one already.
 func WithClient(scenario string) string {
 	add := ""
-	for _, kv := range []struct {
-		key string
-		val time.Duration
-	}{{"rtt", ClientRTT}, {"client-cpu", ClientCPU}, {"io-late", IOLate}, {"sampler-cpu", SamplerCPU(scenario)}} {
+	for _, kv := range []struct{ key, val string }{
+		{"rtt", ClientRTT.String()}, {"client-cpu", ClientCPU.String()}, {"io-late", IOLate.String()},
+		{"sampler-cpu", SamplerCPU(scenario).String()}, {"newidle", strconv.FormatBool(NewidleBalance)},
+	} {
 		if !names(scenario, kv.key) {
-			add += " " + kv.key + "=" + kv.val.String()
+			add += " " + kv.key + "=" + kv.val
 		}
 	}
 	if head, ok := strings.CutSuffix(scenario, " seed=1"); ok {

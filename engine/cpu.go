@@ -131,7 +131,7 @@ func (s *Sim) dispatch() {
 func (s *Sim) dispatchWaiting() {
 	for c := 0; c < len(s.kern.rqs) && s.kern.waiting > 0 && s.freeCores > 0; c++ {
 		for s.kern.rqs[c].cur == noProc {
-			if s.waitingOn(c) == 0 && !s.pull(c, false) {
+			if s.waitingOn(c) == 0 && (!s.newlyIdle(c) || !s.pull(c, false)) {
 				break
 			}
 			pid := s.take(c, s.best(c))

@@ -58,7 +58,9 @@ func TestFastAPILimiterWakesTheNewest(t *testing.T) {
 func TestFastAPITail(t *testing.T) {
 	lifo := run1(t, "model=fastapi clients=100 io=100ms io-dist=exp requests=3000 seed=1")
 	fifo := run1(t, "model=uvicorn-wsgi workers=4 clients=100 io=100ms io-dist=exp requests=3000 seed=1")
-	if lifo.LatencyMS.P50 >= fifo.LatencyMS.P50 || lifo.LatencyMS.Max < 3*fifo.LatencyMS.Max {
+	// 2.5: the FIFO threads' worst case is 1.26 s since woken workers stay
+	// on busy cores (engine/sisutil.go; 1.17 s before), the LIFO's 3.68 s.
+	if lifo.LatencyMS.P50 >= fifo.LatencyMS.P50 || lifo.LatencyMS.Max < 2.5*fifo.LatencyMS.Max {
 		t.Errorf("fastapi p50 %.0f max %.0f ms, 40 FIFO threads p50 %.0f max %.0f ms; want a lower median and a far longer worst case",
 			lifo.LatencyMS.P50, lifo.LatencyMS.Max, fifo.LatencyMS.P50, fifo.LatencyMS.Max)
 	}

@@ -25,8 +25,10 @@ import "time"
 // themselves.
 //
 // Where a woken process goes (select_task_rq_fair, select_idle_sibling):
-// its previous core if idle, else an idle core, else the core wake_affine
-// picks between its previous core and the waker's. A client thread woken
+// its previous core if idle, else an idle core as far as SIS_UTIL lets it
+// search (none once the cores are more than 60% busy on 2 cores:
+// sisutil.go), else the core wake_affine picks between its previous core
+// and the waker's. A client thread woken
 // by a worker's write (its answer: sock_def_readable wakes the thread in
 // epoll_wait with WF_SYNC, which ep_poll_callback passes on) is woken from
 // the worker's core: wake_affine_idle takes that core when the worker runs
@@ -54,7 +56,8 @@ import "time"
 // (update_sysctl, SCHED_TUNABLESCALING_LOG): 1.4 ms on 2 cores.
 //
 // A core whose queue empties pulls a waiting process from the busiest other
-// core (sched_balance_newidle, detach_tasks): from the tail of that core's
+// core (sched_balance_newidle, detach_tasks; a core that was idle already
+// pulls nothing until a balance: sisutil.go newlyIdle): from the tail of that core's
 // cfs_tasks, the process that took a core or joined the queue longest ago
 // (pick_next_task_fair moves the picked task to the head, enqueue adds it
 // there), skipping cache-hot ones that ran less than
@@ -66,10 +69,8 @@ import "time"
 // moves tail processes from a core with at least two more runnable
 // processes than another until the counts differ by at most one.
 //
-// Not modelled: PELT's load averages (balancing and wake_affine count
-// processes), and with them SIS_UTIL, which stops select_idle_cpu's search
-// for an idle core when the cores' utilization is above about 60%, so that
-// a sync wakee then stays on its waker's core even when another is idle;
+// Not modelled: PELT's load averages for balancing and wake_affine (they
+// count processes; only SIS_UTIL reads a utilization, sisutil.go);
 // wake_wide, which skips wake_affine when the waker and the wakee both
 // switch often between the tasks they wake (a server answering many
 // clients can be one; the harness's threads' flips were not measured);
@@ -133,6 +134,9 @@ type kernelSched struct {
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
 	// runnable) and migrations to another core.
 	vol, invol, migr int64
+
+	// pelt is the cores' utilization, for SIS_UTIL (sisutil.go).
+	pelt pelt
 }
 
 // runQueue is one core's queue of the fair class.
@@ -144,6 +148,9 @@ type runQueue struct {
 	at     time.Duration
 	lastV  time.Duration // V when the queue last emptied
 	target bool          // a preemption of cur is pending
+
+	// freedAt is when a process last left the core (newlyIdle, sisutil.go).
+	freedAt time.Duration
 }
 
 // waiter is a process that waits for a core, with its virtual runtime and
@@ -236,10 +243,8 @@ func (s *Sim) wakeCore(pid int32, e *entity) int {
 			return prev // still in its queue (DELAY_DEQUEUE): ttwu_runnable
 		}
 	}
-	for c := 0; c < len(k.rqs) && s.freeCores > 0; c++ { // an idle core is a free one
-		if k.rqs[c].idle() {
-			return c
-		}
+	if c := s.idleCore(prev); c >= 0 { // as far as SIS_UTIL looks (sisutil.go)
+		return c
 	}
 	if w := k.waker; w != noProc && isClientPid(pid) {
 		if c := int(s.cpuProc(w).ent.core) - 1; c >= 0 {
@@ -248,7 +253,7 @@ func (s *Sim) wakeCore(pid int32, e *entity) int {
 	}
 	best := max(prev, 0)
 	for c := range k.rqs {
-		if k.rqs[c].n < k.rqs[best].n {
+		if k.rqs[c].n < k.rqs[best].n && !k.rqs[c].idle() { // an idle core is only found by idleCore
 			best = c
 		}
 	}
@@ -354,6 +359,7 @@ func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
 	q.cur, q.target = noProc, false
+	q.freedAt = s.now
 	e.v += s.now - e.runSince
 	e.ranAt = s.now
 	if e.v >= e.dl {

@@ -153,6 +153,10 @@ var keyTable = []Key{
 		func(c *Config) *int { return &c.Burst }),
 	durKey("client-timeout", "a client gives up after this long; 0 for never", 0, time.Hour,
 		func(c *Config) *time.Duration { return &c.ClientTimeout }).liveAll(nil),
+	boolKey("newidle", "a core that goes idle pulls at once a process that waits for another core (Linux's newly-idle "+
+		"balance); false: it pulls only at the next scheduler tick's balance, as the calibration machine's kernel "+
+		"mostly does (a Firecracker guest: 18 pulls in 456 chances, docs/cpu.md)",
+		func(c *Config) *bool { return &c.NewidleBalance }).liveAll(nil),
 	intKey("requests", "end when this many requests have finished (served or failed)", 1, 100000000,
 		func(c *Config) *int { return &c.Requests }).withDefault("no limit").once(),
 	durKey("duration", "end at this simulated time (60s when nothing else ends the run)", time.Millisecond, 30*24*time.Hour,
