@@ -97,11 +97,8 @@ const (
 	busyFactor = 16
 )
 
-// evPreempt: a woken process preempts the process on a core (a = pid, b = its stint).
-const evPreempt = evJobIODone + 1
-
 // evBalance: a scheduler tick balances the run queues (sched_balance_trigger).
-const evBalance = evPreempt + 1
+const evBalance = evJobIODone + 1
 
 // noProc marks a core that runs no process: no worker, RQ horse or client
 // has that pid.
@@ -129,6 +126,10 @@ type kernelSched struct {
 	// it, and arrangePreempts, which arranges every such core, looks over
 	// the cores only when it is set.
 	arrange bool
+	// pending is how many cores have a preemption pending (runQueue.preAt):
+	// while it is zero the next side event is the arbiter's tick, found
+	// without a look over the cores (Sim.nextSide).
+	pending int
 	// What the workers (not RQ horses or clients) went through, for tests:
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
 	// runnable) and migrations to another core.
@@ -144,6 +145,16 @@ type runQueue struct {
 	at     time.Duration
 	lastV  time.Duration // V when the queue last emptied
 	target bool          // a preemption of cur is pending
+	// The preemption pending on this core (preAt is maxTime when there is
+	// none): its time and seq, the process it preempts and that process's
+	// stint. It waits outside the event queue, as the arbiter's tick does
+	// (Sim.tickAt), so that stop, which makes it void, takes it away
+	// (cancelPreempt) instead of leaving an event that would fire and do
+	// nothing.
+	preAt    time.Duration
+	preSeq   uint64
+	prePid   int32
+	preStint uint32
 }
 
 // waiter is a process that waits for a core, with its virtual runtime and
@@ -173,7 +184,7 @@ func newKernel(n int) kernelSched {
 		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
 	k.lagLimit = max(2*k.slice, kernelTick)
 	for i := range k.rqs {
-		k.rqs[i].cur = noProc
+		k.rqs[i].cur, k.rqs[i].preAt = noProc, maxTime
 	}
 	return k
 }
@@ -353,6 +364,9 @@ func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	k := &s.kern
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
+	if q.preAt != maxTime {
+		s.cancelPreempt(int(e.core) - 1) // it would find this stint over
+	}
 	q.cur, q.target = noProc, false
 	e.v += s.now - e.runSince
 	e.ranAt = s.now
@@ -628,8 +642,41 @@ func (s *Sim) arrangePreempts() {
 			at = nextTick(max(at, s.now+1))
 		}
 		q.target = true
-		s.after(at-s.now, evPreempt, q.cur, p.ent.stint)
+		s.schedulePreempt(c, at, q.cur, p.ent.stint)
 	}
+}
+
+// schedulePreempt arranges the preemption of process pid's stint on core c
+// at time at: it takes the next seq, as an event pushed now would, and
+// becomes the next side event (Sim.tickAt) if it comes first.
+func (s *Sim) schedulePreempt(c int, at time.Duration, pid int32, stint uint32) {
+	q := &s.kern.rqs[c]
+	s.q.seq++
+	q.preAt, q.preSeq, q.prePid, q.preStint = at, s.q.seq, pid, stint
+	s.kern.pending++
+	if at < s.tickAt || at == s.tickAt && q.preSeq < s.tickSeq {
+		s.tickAt, s.tickSeq, s.sideCore = at, q.preSeq, c
+	}
+}
+
+// cancelPreempt takes away core c's pending preemption.
+func (s *Sim) cancelPreempt(c int) {
+	s.kern.rqs[c].preAt = maxTime
+	s.kern.pending--
+	if s.sideCore == c {
+		s.nextSide()
+	}
+}
+
+// firePreempt fires core c's pending preemption, the next side event.
+func (s *Sim) firePreempt(c int) {
+	q := &s.kern.rqs[c]
+	pid, stint := q.prePid, q.preStint
+	s.advance(q.preAt)
+	q.preAt = maxTime
+	s.kern.pending--
+	s.nextSide()
+	s.preempt(pid, stint)
 }
 
 // nextTick returns the first scheduler tick at or after t.
