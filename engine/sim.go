@@ -349,7 +349,9 @@ func (s *Sim) tick() {
 		return
 	}
 	s.advance(s.arbAt)
-	s.arbiterTick()
+	if s.now >= s.arbiterQuiet || len(s.procs) != s.arbiterProcs {
+		s.arbiterTick() // it may kill: most ticks come before arbiterQuiet and cannot
+	}
 	s.q.seq++
 	s.arbAt, s.arbSeq = s.now+arbiterTick, s.q.seq
 	s.nextSide()
