@@ -97,7 +97,9 @@ const (
 	busyFactor = 16
 )
 
-// evBalance: a scheduler tick balances the run queues (sched_balance_trigger).
+// evBalance was the event of a scheduler tick's balance; the balance now
+// waits outside the queue (kernelSched.balAt), but the kind keeps its
+// number, which evSample follows.
 const evBalance = evJobIODone + 1
 
 // noProc marks a core that runs no process: no worker, RQ horse or client
@@ -110,7 +112,12 @@ type kernelSched struct {
 	slice     time.Duration // the base slice for the machine's cores
 	busyEvery time.Duration // the periodic balance's interval on busy cores
 	lagLimit  time.Duration // the most lag a sleeper keeps, either way: the larger of two slices and a tick
-	balancing bool          // an evBalance is pending
+	// The tick's balance pending (balAt is maxTime when there is none), and
+	// its seq: it waits outside the event queue, with the preemptions
+	// (runQueue.preAt), so that the balances of a run of ticks that find
+	// nothing to move cost no push and pop of the queue.
+	balAt  time.Duration
+	balSeq uint64
 	// waker is the worker whose CPU has just run and whose writes wake
 	// what wakes now (a sync wake-up: kernel.go wakeCore), or noProc.
 	waker int32
@@ -181,7 +188,7 @@ type entity struct {
 // newKernel returns the run queues of a machine of n cores.
 func newKernel(n int) kernelSched {
 	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n), waker: noProc,
-		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
+		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond), balAt: maxTime}
 	k.lagLimit = max(2*k.slice, kernelTick)
 	for i := range k.rqs {
 		k.rqs[i].cur, k.rqs[i].preAt = noProc, maxTime
@@ -534,7 +541,6 @@ func (s *Sim) pull(dst int, hot bool) bool {
 // out their counts.
 func (s *Sim) balance() {
 	k := &s.kern
-	k.balancing = false
 	for c := range k.rqs {
 		if k.rqs[c].idle() {
 			s.pull(c, false)
@@ -568,7 +574,7 @@ func (s *Sim) balance() {
 // processes differ by two or more.
 func (s *Sim) armBalance() {
 	k := &s.kern
-	if k.balancing || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
+	if k.balAt != maxTime || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
 		return // with nobody waiting and at most one runnable process a core, no balance has work
 	}
 	// A process waits somewhere exactly when waiting counts one, and an
@@ -582,8 +588,20 @@ func (s *Sim) armBalance() {
 	if !(lo == 0 && k.waiting > 0) && hi < lo+2 {
 		return
 	}
-	k.balancing = true
-	s.after(nextTick(s.now+1)-s.now, evBalance, 0, 0)
+	s.q.seq++ // its place among the events of its time, as an event pushed now
+	k.balAt, k.balSeq = nextTick(s.now+1), s.q.seq
+	if k.balAt < s.tickAt || k.balAt == s.tickAt && k.balSeq < s.tickSeq {
+		s.tickAt, s.tickSeq, s.sideCore = k.balAt, k.balSeq, sideBalance
+	}
+}
+
+// fireBalance runs the tick's balance, the next side event.
+func (s *Sim) fireBalance() {
+	k := &s.kern
+	s.advance(k.balAt)
+	k.balAt = maxTime
+	s.nextSide()
+	s.balance()
 }
 
 // beats reports whether waiting entity w would be picked over running

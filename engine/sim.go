@@ -83,7 +83,9 @@ type Sim struct {
 	// would, but wait outside the queue (steps), so that the events need not
 	// be ordered against them but once each, and a preemption made void
 	// goes without firing. tickAt is maxTime when there is none; sideCore
-	// is the core whose preemption it is, or -1 for the arbiter's tick.
+	// is the core whose preemption it is, or -1 for the arbiter's tick
+	// (sideArbiter), or sideBalance for the kernel's balance
+	// (kernelSched.balAt).
 	tickAt   time.Duration
 	tickSeq  uint64
 	sideCore int
@@ -348,6 +350,10 @@ func (s *Sim) tick() {
 		s.firePreempt(s.sideCore)
 		return
 	}
+	if s.sideCore == sideBalance {
+		s.fireBalance()
+		return
+	}
 	s.advance(s.arbAt)
 	if s.now >= s.arbiterQuiet || len(s.procs) != s.arbiterProcs {
 		s.arbiterTick() // it may kill: most ticks come before arbiterQuiet and cannot
@@ -357,10 +363,29 @@ func (s *Sim) tick() {
 	s.nextSide()
 }
 
+// The side events that are not a core's preemption (Sim.sideCore).
+const (
+	sideArbiter = -1
+	sideBalance = -2
+)
+
 // nextSide finds the next side event (tickAt): the earliest of the
-// arbiter's next tick and the cores' pending preemptions.
+// arbiter's next tick, the kernel's balance and the cores' pending
+// preemptions. With neither a balance nor a preemption pending, as on
+// every tick of a run whose cores are never crowded, it is the arbiter's,
+// without a call.
 func (s *Sim) nextSide() {
-	s.tickAt, s.tickSeq, s.sideCore = s.arbAt, s.arbSeq, -1
+	s.tickAt, s.tickSeq, s.sideCore = s.arbAt, s.arbSeq, sideArbiter
+	if k := &s.kern; k.pending != 0 || k.balAt != maxTime {
+		s.nextSideKernel()
+	}
+}
+
+// nextSideKernel is nextSide's look at the kernel's side events.
+func (s *Sim) nextSideKernel() {
+	if k := &s.kern; k.balAt != maxTime && (k.balAt < s.tickAt || k.balAt == s.tickAt && k.balSeq < s.tickSeq) {
+		s.tickAt, s.tickSeq, s.sideCore = k.balAt, k.balSeq, sideBalance
+	}
 	if s.kern.pending == 0 {
 		return
 	}
@@ -401,8 +426,6 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.retrySYN(a, b)
 	case evJobIODone:
 		s.jobIODone(a, b)
-	case evBalance:
-		s.balance()
 	case evSample:
 		s.sample()
 	default:
