@@ -327,3 +327,46 @@ func TestKernelLoneQueueSumIsItsV(t *testing.T) {
 		t.Errorf("checked %d queues with one process; want at least 1000", alone)
 	}
 }
+
+// A core's pending preemption waits outside the event queue (runQueue.preAt)
+// and stop takes it away, so that none fires void: after every event of
+// kernelScenarios, each one pending is of the process on its core, in the
+// stint it was arranged for, pending counts them, and the next side event
+// (tickAt) is the earliest of them, the balance and the arbiter's tick.
+func TestKernelPendingPreemptsNotVoid(t *testing.T) {
+	seen := 0
+	for _, text := range kernelScenarios {
+		s := NewLane(mustParse(t, text), 0, Options{})
+		for s.Step() {
+			k := &s.kern
+			n := 0
+			at, seq := s.arbAt, s.arbSeq
+			if k.balAt != maxTime && (k.balAt < at || k.balAt == at && k.balSeq < seq) {
+				at, seq = k.balAt, k.balSeq
+			}
+			for c := range k.rqs {
+				q := &k.rqs[c]
+				if q.preAt == maxTime {
+					continue
+				}
+				n++
+				if q.cur != q.prePid || s.cpuProc(q.prePid).ent.stint != q.preStint || !q.target {
+					t.Fatalf("%s at %v: core %d has a void preemption pending (of %d's stint %d; it runs %d)", text, s.now, c, q.prePid, q.preStint, q.cur)
+				}
+				if q.preAt < at || q.preAt == at && q.preSeq < seq {
+					at, seq = q.preAt, q.preSeq
+				}
+			}
+			seen += n
+			if n != k.pending {
+				t.Fatalf("%s at %v: %d preemptions pending, pending counts %d", text, s.now, n, k.pending)
+			}
+			if at != s.tickAt || seq != s.tickSeq {
+				t.Fatalf("%s at %v: the next side event is (%v, %d), tickAt says (%v, %d)", text, s.now, at, seq, s.tickAt, s.tickSeq)
+			}
+		}
+	}
+	if seen < 1000 {
+		t.Errorf("saw %d pending preemptions after events; want at least 1000", seen)
+	}
+}
