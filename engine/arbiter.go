@@ -8,15 +8,12 @@ package engine
 // last notified is its model's heartbeat rule; New schedules the ticks only
 // for a model that has one.
 //
-// Most ticks can kill no one: a tick first checks that it comes after
-// arbiterQuiet (quietUntil), so that a run whose requests are all far
-// shorter than the timeout asks the heartbeat rules once a timeout, not
-// every second. The tick still comes every second, so events at the same
+// Most ticks can kill no one: Sim.tick calls it only from arbiterQuiet on
+// (arbiterQuietUntil), so that a run whose requests are all far shorter
+// than the timeout asks the heartbeat rules once a timeout, not every
+// second. The tick still comes every second, so events at the same
 // instant keep their order.
 func (s *Sim) arbiterTick() {
-	if s.now < s.arbiterQuiet && len(s.procs) == s.arbiterProcs {
-		return
-	}
 	for i := range s.procs {
 		p := &s.procs[i]
 		if !p.alive {

@@ -98,11 +98,10 @@ const (
 	busyFactor = 16
 )
 
-// evPreempt: a woken process preempts the process on a core (a = pid, b = its stint).
-const evPreempt = evJobIODone + 1
-
-// evBalance: a scheduler tick balances the run queues (sched_balance_trigger).
-const evBalance = evPreempt + 1
+// evBalance was the event of a scheduler tick's balance; the balance now
+// waits outside the queue (kernelSched.balAt), but the kind keeps its
+// number, which evSample follows.
+const evBalance = evJobIODone + 1
 
 // noProc marks a core that runs no process: no worker, RQ horse or client
 // has that pid.
@@ -114,7 +113,12 @@ type kernelSched struct {
 	slice     time.Duration // the base slice for the machine's cores
 	busyEvery time.Duration // the periodic balance's interval on busy cores
 	lagLimit  time.Duration // the most lag a sleeper keeps, either way: the larger of two slices and a tick
-	balancing bool          // an evBalance is pending
+	// The tick's balance pending (balAt is maxTime when there is none), and
+	// its seq: it waits outside the event queue, with the preemptions
+	// (runQueue.preAt), so that the balances of a run of ticks that find
+	// nothing to move cost no push and pop of the queue.
+	balAt  time.Duration
+	balSeq uint64
 	// waker is the worker whose CPU has just run and whose writes wake
 	// what wakes now (a sync wake-up: kernel.go wakeCore), or noProc.
 	waker int32
@@ -130,6 +134,10 @@ type kernelSched struct {
 	// it, and arrangePreempts, which arranges every such core, looks over
 	// the cores only when it is set.
 	arrange bool
+	// pending is how many cores have a preemption pending (runQueue.preAt):
+	// while it is zero the next side event is the arbiter's tick, found
+	// without a look over the cores (Sim.nextSide).
+	pending int
 	// What the workers (not RQ horses or clients) went through, for tests:
 	// voluntary switches (sleeps), involuntary ones (taken off a core while
 	// runnable) and migrations to another core.
@@ -151,6 +159,17 @@ type runQueue struct {
 
 	// freedAt is when a process last left the core (newlyIdle, sisutil.go).
 	freedAt time.Duration
+
+	// The preemption pending on this core (preAt is maxTime when there is
+	// none): its time and seq, the process it preempts and that process's
+	// stint. It waits outside the event queue, as the arbiter's tick does
+	// (Sim.tickAt), so that stop, which makes it void, takes it away
+	// (cancelPreempt) instead of leaving an event that would fire and do
+	// nothing.
+	preAt    time.Duration
+	preSeq   uint64
+	prePid   int32
+	preStint uint32
 }
 
 // waiter is a process that waits for a core, with its virtual runtime and
@@ -177,10 +196,10 @@ type entity struct {
 // newKernel returns the run queues of a machine of n cores.
 func newKernel(n int) kernelSched {
 	k := kernelSched{slice: baseSlice(n), rqs: make([]runQueue, n), waker: noProc,
-		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond)}
+		busyEvery: nextTick(time.Duration(n*busyFactor) * time.Millisecond), balAt: maxTime}
 	k.lagLimit = max(2*k.slice, kernelTick)
 	for i := range k.rqs {
-		k.rqs[i].cur = noProc
+		k.rqs[i].cur, k.rqs[i].preAt = noProc, maxTime
 	}
 	return k
 }
@@ -358,6 +377,9 @@ func (s *Sim) stop(pid int32, e *entity, sleeps bool) {
 	k := &s.kern
 	q := &k.rqs[e.core-1]
 	q.advance(s.now)
+	if q.preAt != maxTime {
+		s.cancelPreempt(int(e.core) - 1) // it would find this stint over
+	}
 	q.cur, q.target = noProc, false
 	q.freedAt = s.now
 	e.v += s.now - e.runSince
@@ -526,7 +548,6 @@ func (s *Sim) pull(dst int, hot bool) bool {
 // out their counts.
 func (s *Sim) balance() {
 	k := &s.kern
-	k.balancing = false
 	for c := range k.rqs {
 		if k.rqs[c].idle() {
 			s.pull(c, false)
@@ -560,7 +581,7 @@ func (s *Sim) balance() {
 // processes differ by two or more.
 func (s *Sim) armBalance() {
 	k := &s.kern
-	if k.balancing || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
+	if k.balAt != maxTime || len(k.rqs) < 2 || k.waiting == 0 && k.crowded == 0 {
 		return // with nobody waiting and at most one runnable process a core, no balance has work
 	}
 	// A process waits somewhere exactly when waiting counts one, and an
@@ -574,8 +595,20 @@ func (s *Sim) armBalance() {
 	if !(lo == 0 && k.waiting > 0) && hi < lo+2 {
 		return
 	}
-	k.balancing = true
-	s.after(nextTick(s.now+1)-s.now, evBalance, 0, 0)
+	s.q.seq++ // its place among the events of its time, as an event pushed now
+	k.balAt, k.balSeq = nextTick(s.now+1), s.q.seq
+	if k.balAt < s.tickAt || k.balAt == s.tickAt && k.balSeq < s.tickSeq {
+		s.tickAt, s.tickSeq, s.sideCore = k.balAt, k.balSeq, sideBalance
+	}
+}
+
+// fireBalance runs the tick's balance, the next side event.
+func (s *Sim) fireBalance() {
+	k := &s.kern
+	s.advance(k.balAt)
+	k.balAt = maxTime
+	s.nextSide()
+	s.balance()
 }
 
 // beats reports whether waiting entity w would be picked over running
@@ -634,8 +667,41 @@ func (s *Sim) arrangePreempts() {
 			at = nextTick(max(at, s.now+1))
 		}
 		q.target = true
-		s.after(at-s.now, evPreempt, q.cur, p.ent.stint)
+		s.schedulePreempt(c, at, q.cur, p.ent.stint)
 	}
+}
+
+// schedulePreempt arranges the preemption of process pid's stint on core c
+// at time at: it takes the next seq, as an event pushed now would, and
+// becomes the next side event (Sim.tickAt) if it comes first.
+func (s *Sim) schedulePreempt(c int, at time.Duration, pid int32, stint uint32) {
+	q := &s.kern.rqs[c]
+	s.q.seq++
+	q.preAt, q.preSeq, q.prePid, q.preStint = at, s.q.seq, pid, stint
+	s.kern.pending++
+	if at < s.tickAt || at == s.tickAt && q.preSeq < s.tickSeq {
+		s.tickAt, s.tickSeq, s.sideCore = at, q.preSeq, c
+	}
+}
+
+// cancelPreempt takes away core c's pending preemption.
+func (s *Sim) cancelPreempt(c int) {
+	s.kern.rqs[c].preAt = maxTime
+	s.kern.pending--
+	if s.sideCore == c {
+		s.nextSide()
+	}
+}
+
+// firePreempt fires core c's pending preemption, the next side event.
+func (s *Sim) firePreempt(c int) {
+	q := &s.kern.rqs[c]
+	pid, stint := q.prePid, q.preStint
+	s.advance(q.preAt)
+	q.preAt = maxTime
+	s.kern.pending--
+	s.nextSide()
+	s.preempt(pid, stint)
 }
 
 // nextTick returns the first scheduler tick at or after t.

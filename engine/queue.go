@@ -40,12 +40,13 @@ func (e *event) before(o *event) bool {
 // interface boxes every pushed value, which costs an allocation per event on
 // the engine's hottest path.
 //
-// Three kinds of event wait beside the heap, as they mostly come in time
+// Two kinds of event wait beside the heap, as they mostly come in time
 // order anyway: arrivals (a closed-loop client sends again a fixed think
-// time after its answer; open-loop and burst traffic have one arrival pending),
-// calls' returns (with a fixed io each is due io after it is scheduled; a
-// return with nothing else queued is held in the slot below instead) and
-// the kernel's preemptions (they fall on scheduler ticks). An event of a
+// time after its answer; open-loop and burst traffic have one arrival pending)
+// and calls' returns (with a fixed io each is due io after it is scheduled; a
+// return with nothing else queued is held in the slot below instead). (The
+// kernel's preemptions wait outside the queue, with the arbiter's tick:
+// Sim.tickAt.) An event of a
 // lane scheduled before the last one waiting in it goes on the heap
 // instead, so the order is (time, seq) whatever the traffic does; but a
 // return that comes a little late (each call's answer comes io-late after
@@ -67,13 +68,12 @@ type eventQueue struct {
 	seq    uint64
 	arrive ring[event]
 	ret    ring[event] // calls' returns (evIODone), in time order
-	pre    ring[event] // the kernel's preemptions (evPreempt), in time order
 	// found is 1 + where first last found the earliest event, or 0 once a
 	// push or a drop may have moved it: a look (peek) and the pop that
 	// follows it search once.
 	found int8
 	// heads holds the rank of the first event of each place but the held
-	// one (by where), so that first compares five pairs of numbers side by
+	// one (by where), so that first compares four pairs of numbers side by
 	// side instead of reaching into each place.
 	heads [inHold]rank
 }
@@ -100,7 +100,7 @@ func (q *eventQueue) setHead(where int, e *event) {
 }
 
 func (q *eventQueue) len() int {
-	n := len(q.items) + q.arrive.size + q.ret.size + q.pre.size
+	n := len(q.items) + q.arrive.size + q.ret.size
 	if q.held {
 		n++
 	}
@@ -112,7 +112,6 @@ const (
 	inHeap = iota
 	inArrive
 	inRet
-	inPre
 	inHold
 )
 
@@ -130,10 +129,7 @@ func (q *eventQueue) first() int {
 		where, best = inArrive, k
 	}
 	if k := h[inRet]; k.at > best.at || k.at == best.at && k.seq > best.seq {
-		where, best = inRet, k
-	}
-	if k := h[inPre]; k.at > best.at || k.at == best.at && k.seq > best.seq {
-		where = inPre
+		where = inRet
 	}
 	q.found = int8(where + 1)
 	return where
@@ -170,16 +166,9 @@ func (q *eventQueue) push(e event) {
 		q.ret.push(e)
 		return
 	}
-	if e.kind == evPreempt && (q.pre.size == 0 || q.pre.last().at <= e.at) {
-		if q.pre.size == 0 {
-			q.heads[inPre] = rankOf(&e)
-		}
-		q.pre.push(e)
-		return
-	}
 	// Before every place's first event (an empty place's rank is 0).
 	if h, r := &q.heads, maxTime-e.at; !q.held && r > h[inHeap].at && r > h[inArrive].at &&
-		r > h[inRet].at && r > h[inPre].at {
+		r > h[inRet].at {
 		q.hold, q.held = e, true
 		return
 	}
@@ -187,7 +176,7 @@ func (q *eventQueue) push(e event) {
 }
 
 // pushPlain schedules an event of a kind that has no lane (not evArrive,
-// evIODone or evPreempt), as push does, without push's looks at the lanes.
+// or evIODone), as push does, without push's looks at the lanes.
 func (q *eventQueue) pushPlain(e event) {
 	q.found = 0
 	q.seq++
@@ -199,7 +188,7 @@ func (q *eventQueue) pushPlain(e event) {
 		}
 		q.heapPush(q.hold) // no longer the earliest
 	} else if h, r := &q.heads, maxTime-e.at; r <= h[inHeap].at || r <= h[inArrive].at ||
-		r <= h[inRet].at || r <= h[inPre].at {
+		r <= h[inRet].at {
 		q.heapPush(e)
 		return
 	}
@@ -246,7 +235,7 @@ func (q *eventQueue) insertLate(l *ring[event], where int, e *event) bool {
 // soon moved to the heap by an earlier push.)
 func (q *eventQueue) pushDue(e event) {
 	if h, r := &q.heads, maxTime-e.at; !q.held && r > h[inHeap].at && r > h[inArrive].at &&
-		r > h[inRet].at && r > h[inPre].at {
+		r > h[inRet].at {
 		q.found = 0
 		q.seq++
 		e.seq = q.seq
@@ -295,8 +284,6 @@ func (q *eventQueue) at(where int) *event {
 		return &q.hold
 	case inRet:
 		return q.ret.first()
-	case inPre:
-		return q.pre.first()
 	}
 	return &q.items[0]
 }
@@ -321,9 +308,6 @@ func (q *eventQueue) drop(where int) {
 		return
 	case inRet:
 		q.dropLane(&q.ret, where)
-		return
-	case inPre:
-		q.dropLane(&q.pre, where)
 		return
 	}
 	h := q.items

@@ -27,7 +27,7 @@ func TestEventQueueOrder(t *testing.T) {
 	for round := 0; round < 50; round++ {
 		for i := 0; i < rng.IntN(200); i++ {
 			at := time.Duration(round*5 + rng.IntN(50)) // many ties, mostly later
-			kind := []evKind{evArrive, evSliceEnd, evIODone, evPreempt}[rng.IntN(4)]
+			kind := []evKind{evArrive, evSliceEnd, evIODone, evBalance}[rng.IntN(4)]
 			if rng.IntN(4) == 0 {
 				q.pushDue(event{at: at, kind: kind}) // meant for events due now, right for any
 			} else {

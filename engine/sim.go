@@ -73,12 +73,22 @@ type Sim struct {
 	// are arbiterProcs worker slots (arbiter.go, arbiterQuietUntil).
 	arbiterQuiet time.Duration
 	arbiterProcs int
-	// The arbiter's next tick, and its seq: it comes in the order of the
-	// events, (time, seq), as an event of the queue would, but waits
-	// outside the queue (steps), so that the events need not be ordered
-	// against it but once each. tickAt is maxTime when there are no ticks.
-	tickAt  time.Duration
-	tickSeq uint64
+	// The arbiter's next tick, and its seq (arbAt is maxTime when there are
+	// no ticks).
+	arbAt  time.Duration
+	arbSeq uint64
+	// The next side event, and its seq: the earliest of the arbiter's next
+	// tick and the cores' pending preemptions (runQueue.preAt). Side events
+	// come in the order of the events, (time, seq), as events of the queue
+	// would, but wait outside the queue (steps), so that the events need not
+	// be ordered against them but once each, and a preemption made void
+	// goes without firing. tickAt is maxTime when there is none; sideCore
+	// is the core whose preemption it is, or -1 for the arbiter's tick
+	// (sideArbiter), or sideBalance for the kernel's balance
+	// (kernelSched.balAt).
+	tickAt   time.Duration
+	tickSeq  uint64
+	sideCore int
 }
 
 // Options tune what a Sim records; the zero value records no timelines.
@@ -147,11 +157,12 @@ func New(c Config, opt Options) *Sim {
 	if cp.hasMaster() {
 		s.m.addMemory(s.cost.masterRSS, s.cost.masterVSZ)
 	}
-	s.tickAt = maxTime
+	s.arbAt = maxTime
 	if sp.heartbeat != nil && c.Timeout > 0 {
 		s.q.seq++ // the tick's place among the events of its time
-		s.tickAt, s.tickSeq = arbiterTick, s.q.seq
+		s.arbAt, s.arbSeq = arbiterTick, s.q.seq
 	}
+	s.nextSide()
 	s.jobs.python = pythonApp(cp)
 	if n := cp.rqWorkers(); n > 0 {
 		s.startJobs(n)
@@ -330,14 +341,59 @@ func (s *Sim) beyond(n int, t time.Duration) int {
 	return n
 }
 
-// tick fires the arbiter's tick (arbiterTick) at its time and schedules the
-// next one a second later, as the event it stands for would: the next one
-// takes its seq now, after whatever this one scheduled.
+// tick fires the next side event: a core's preemption, or the arbiter's
+// tick (arbiterTick), which schedules the next one a second later, as the
+// event it stands for would: the next one takes its seq now, after
+// whatever this one scheduled.
 func (s *Sim) tick() {
-	s.advance(s.tickAt)
-	s.arbiterTick()
+	if s.sideCore >= 0 {
+		s.firePreempt(s.sideCore)
+		return
+	}
+	if s.sideCore == sideBalance {
+		s.fireBalance()
+		return
+	}
+	s.advance(s.arbAt)
+	if s.now >= s.arbiterQuiet || len(s.procs) != s.arbiterProcs {
+		s.arbiterTick() // it may kill: most ticks come before arbiterQuiet and cannot
+	}
 	s.q.seq++
-	s.tickAt, s.tickSeq = s.now+arbiterTick, s.q.seq
+	s.arbAt, s.arbSeq = s.now+arbiterTick, s.q.seq
+	s.nextSide()
+}
+
+// The side events that are not a core's preemption (Sim.sideCore).
+const (
+	sideArbiter = -1
+	sideBalance = -2
+)
+
+// nextSide finds the next side event (tickAt): the earliest of the
+// arbiter's next tick, the kernel's balance and the cores' pending
+// preemptions. With neither a balance nor a preemption pending, as on
+// every tick of a run whose cores are never crowded, it is the arbiter's,
+// without a call.
+func (s *Sim) nextSide() {
+	s.tickAt, s.tickSeq, s.sideCore = s.arbAt, s.arbSeq, sideArbiter
+	if k := &s.kern; k.pending != 0 || k.balAt != maxTime {
+		s.nextSideKernel()
+	}
+}
+
+// nextSideKernel is nextSide's look at the kernel's side events.
+func (s *Sim) nextSideKernel() {
+	if k := &s.kern; k.balAt != maxTime && (k.balAt < s.tickAt || k.balAt == s.tickAt && k.balSeq < s.tickSeq) {
+		s.tickAt, s.tickSeq, s.sideCore = k.balAt, k.balSeq, sideBalance
+	}
+	if s.kern.pending == 0 {
+		return
+	}
+	for c := range s.kern.rqs {
+		if q := &s.kern.rqs[c]; q.preAt != maxTime && (q.preAt < s.tickAt || q.preAt == s.tickAt && q.preSeq < s.tickSeq) {
+			s.tickAt, s.tickSeq, s.sideCore = q.preAt, q.preSeq, c
+		}
+	}
 }
 
 // advance moves the clock to t, closing time-series points on the way.
@@ -370,10 +426,6 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.retrySYN(a, b)
 	case evJobIODone:
 		s.jobIODone(a, b)
-	case evPreempt:
-		s.preempt(a, b)
-	case evBalance:
-		s.balance()
 	case evSample:
 		s.sample()
 	default:

@@ -62,7 +62,7 @@ func TestWakeStaysOnBusyCore(t *testing.T) {
 	if r := s.kern.rqs[0].ready; len(r) != 1 || r[0].pid != 0 {
 		t.Errorf("core 0's waiting processes %v, want [0]: idle core 1 pulls nothing", r)
 	}
-	if !s.kern.balancing {
+	if s.kern.balAt == maxTime {
 		t.Errorf("no balance armed, want the next tick's to pull process 0")
 	}
 	s.kern.pelt.util = 0.3
