@@ -184,7 +184,7 @@ func (s *Sim) callWakes() uint8 {
 
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
-	d := s.cost.respond
+	d := s.cost.respond + s.rejectCPU(r)
 	r.wakes = 0 // on the loop it goes on from parse, in the same turn
 	switch {
 	case len(r.lat) == 0:

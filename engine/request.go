@@ -127,7 +127,7 @@ func (s *Sim) finish(r *request) {
 		s.threadMem(pid, -1)
 	}
 	s.endTask(pid)
-	s.limitDone(r)
+	s.limitDone(r, kept)
 	if !kept {
 		s.closeConn(pid)
 	}
