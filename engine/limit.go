@@ -41,15 +41,17 @@ import "time"
 
 // limitWarning is the CPU of the warning uvicorn logs for each request it
 // refuses (h11_impl.py 182-183: self.logger.warning("Exceeded concurrency
-// limit."), which --log-level warning, the harness's, lets through to
-// stderr, one write a line). Measured on 2026-12-02 on a loaded machine
-// (load average 10-12): uvicorn with --limit-concurrency 1, one client, a
-// new connection per request, all refused: 383-437µs of the worker's CPU a
-// request at --log-level warning against 320-357µs at error, 63-83µs more
-// in four pairs; the same call in a loop, hot, 8-15µs. 40µs is what the
-// row asyncio-limit's real loop spent a request (0.30 ms, median) beyond
-// the engine's 0.26 without it. The engine runs it in the 503's task, an
-// iteration after the parse that logs it.
+// limit."), right after the check, in the parse's iteration), which
+// --log-level warning, the harness's, lets through to stderr, one write a
+// line. Measured on 2026-12-02 on a loaded machine (load average 10-12):
+// uvicorn with --limit-concurrency 1, one client, a new connection per
+// request, all refused: 383-437µs of the worker's CPU a request at
+// --log-level warning against 320-357µs at error, 63-83µs more in four
+// pairs; the same call in a loop, hot, 8-15µs. 40µs is what the row
+// asyncio-limit's real loop spent a request (0.30 ms, median of 0.25-0.31)
+// beyond the engine's 0.26 without the line; not measured quiet. With it
+// the row gives 103.6-123.1 rps over seeds 1-10 (real 88.1-109.4), with
+// 50µs 97-121, with 60µs 93-123.
 const limitWarning = 40 * time.Microsecond
 
 // limited reports whether the worker's loop checks uvicorn's limit on each
@@ -128,4 +130,12 @@ func (s *Sim) overLimit(pid int32) bool {
 	n := s.cfg.LimitConcurrency
 	p := &s.procs[pid]
 	return p.open-p.unmade+p.goneConns >= n || p.parsed+p.goneTasks >= n
+}
+
+// warned is r's refusal logged, in the iteration that parsed it: the 503's
+// task runs in the next (service_unavailable, limit.go).
+func (s *Sim) warned(r *request) bool {
+	r.nextIter = s.holdsLoop(r)
+	r.step = stepRespond
+	return false
 }

@@ -38,6 +38,8 @@ func (s *Sim) proceed(id int32) {
 			wait = s.taskStart(r)
 		case stepCallback:
 			wait = s.callbackRan(r)
+		case stepWarned:
+			wait = s.warned(r)
 		default:
 			s.finish(r)
 			return
@@ -77,6 +79,9 @@ func (s *Sim) parsedRun(r *request, d time.Duration) bool {
 	if r.reject = s.rejectCause(r); r.reject != noCause {
 		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
 		if d == 0 && s.sp.callSoonTurn {
+			if w := s.rejectCPU(r); w > 0 {
+				return s.runCPU(r, true, w, stepWarned) // limit.go
+			}
 			r.nextIter = s.holdsLoop(r) // its error's own task (asyncioturns.go)
 		}
 		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)
@@ -184,7 +189,7 @@ func (s *Sim) callWakes() uint8 {
 
 // respond writes r's response, where the server's own work runs.
 func (s *Sim) respond(r *request) bool {
-	d := s.cost.respond + s.rejectCPU(r)
+	d := s.cost.respond
 	r.wakes = 0 // on the loop it goes on from parse, in the same turn
 	switch {
 	case len(r.lat) == 0:

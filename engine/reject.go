@@ -19,7 +19,7 @@ func (s *Sim) rejectCause(r *request) cause {
 	return noCause
 }
 
-// rejectCPU is what writing r's error costs the server beyond a response:
+// rejectCPU is what refusing r costs the server beyond its error response:
 // uvicorn logs each request it refuses for its limit (limit.go,
 // limitWarning).
 func (s *Sim) rejectCPU(r *request) time.Duration {
