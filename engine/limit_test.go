@@ -50,3 +50,36 @@ func TestLimitConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// uvicorn drops an ended request's connection and task from its counts in
+// callbacks scheduled with call_soon (connection_lost, tasks.discard), so a
+// request parsed in the same iteration still counts them, and one parsed
+// in the next iteration does not.
+func TestLimitCountsEndedUntilNextIteration(t *testing.T) {
+	s := newSim(t, "model=asyncio limit-concurrency=2 clients=2 keepalive=false", Options{})
+	p := &s.procs[0]
+	p.open = 1 // the request being parsed: its own connection
+	if s.overLimit(0) {
+		t.Fatal("one open connection under a limit of 2: refused; want it served")
+	}
+	done := request{proc: 0, parsed: true}
+	p.open++
+	p.parsed++
+	s.limitDone(&done, false) // its answer went out, its connection closes
+	p.open--
+	if !s.overLimit(0) {
+		t.Error("a connection closed earlier in the same iteration: the request parsed after it was served; want it refused (connection_lost has not run)")
+	}
+	s.loopAccepts(p, &request{proc: 0}) // the next iteration begins
+	if s.overLimit(0) {
+		t.Error("in the next iteration the closed connection still counts; want it gone (its call_soon callback ran first)")
+	}
+	// A kept connection stays open: only its task lingers, which alone
+	// does not reach 2.
+	kept := request{proc: 0, parsed: true}
+	p.parsed++
+	s.limitDone(&kept, true)
+	if s.overLimit(0) || p.goneTasks != 1 || p.goneConns != 0 {
+		t.Errorf("a kept-alive request done: over limit %v, lingering tasks %d, connections %d; want false, 1, 0", s.overLimit(0), p.goneTasks, p.goneConns)
+	}
+}

@@ -38,6 +38,8 @@ func (s *Sim) proceed(id int32) {
 			wait = s.taskStart(r)
 		case stepCallback:
 			wait = s.callbackRan(r)
+		case stepWarned:
+			wait = s.warned(r)
 		default:
 			s.finish(r)
 			return
@@ -75,11 +77,15 @@ func (s *Sim) start(r *request) bool {
 // has run): the server answers it with an error, or its handler runs.
 func (s *Sim) parsedRun(r *request, d time.Duration) bool {
 	if r.reject = s.rejectCause(r); r.reject != noCause {
-		r.lat = r.lat[:0] // it runs no handler: the server answers it at once
+		r.lat = r.lat[:0]   // it runs no handler: the server answers it at once
+		w := s.rejectCPU(r) // logged as it is parsed (limit.go)
 		if d == 0 && s.sp.callSoonTurn {
+			if w > 0 {
+				return s.runCPU(r, true, w, stepWarned)
+			}
 			r.nextIter = s.holdsLoop(r) // its error's own task (asyncioturns.go)
 		}
-		return s.runCPU(r, s.unit.serverLoop, d, stepRespond)
+		return s.runCPU(r, s.unit.serverLoop, d+w, stepRespond)
 	}
 	s.countServed(r.proc)
 	if s.unit.serverLoop && !s.unit.handlerLoop {

@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // Requests the server answers with an error without running the app: the
 // parse runs on the loop, then an error response goes out at the cost of a
 // response and the connection closes; the client sees the request fail with
@@ -15,4 +17,14 @@ func (s *Sim) rejectCause(r *request) cause {
 		return causeUnavailable // limit.go
 	}
 	return noCause
+}
+
+// rejectCPU is what refusing r costs the server beyond its error response:
+// uvicorn logs each request it refuses for its limit (limit.go,
+// limitWarning).
+func (s *Sim) rejectCPU(r *request) time.Duration {
+	if r.reject == causeUnavailable {
+		return limitWarning
+	}
+	return 0
 }

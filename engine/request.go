@@ -56,6 +56,7 @@ const (
 	stepAccept                // asyncio's loop is accepting its new connection, a turn at a time (asyncioturns.go)
 	stepTaskStart             // uvicorn has parsed it and made its task, which runs in a later iteration (asyncioturns.go)
 	stepCallback              // the callback that ends its wait (a timer, its response's read) has run: the task runs in the next iteration (asyncioturns.go)
+	stepWarned                // uvicorn has logged its refusal: the 503's task runs in the next iteration (limit.go)
 	stepDone                  // the response is out
 )
 
@@ -127,7 +128,7 @@ func (s *Sim) finish(r *request) {
 		s.threadMem(pid, -1)
 	}
 	s.endTask(pid)
-	s.limitDone(r)
+	s.limitDone(r, kept)
 	if !kept {
 		s.closeConn(pid)
 	}

@@ -27,6 +27,8 @@ type proc struct {
 	open      int           // connections open in the worker, whatever the model counts (uvicorn's server_state.connections)
 	unmade    int           // of open, new connections its loop has yet to accept (limit.go)
 	parsed    int           // requests past uvicorn's limit check and not done (its server_state.tasks; limit.go)
+	goneConns int           // connections closed in the loop's current iteration: uvicorn counts them until the next (limit.go)
+	goneTasks int           // tasks done in the loop's current iteration: uvicorn counts them until the next (limit.go)
 	served    int           // requests it has begun to handle (gunicorn's worker.nr)
 	maxServed int           // it retires after this many (gunicorn's worker.max_requests); 0 for never
 	kept      int           // idle kept-alive connections parked in the worker (gthread's _keep)
