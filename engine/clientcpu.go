@@ -43,11 +43,16 @@ const maxClientThreads = 1 << 16
 func isClientPid(pid int32) bool { return pid < clientPid+maxClientThreads }
 
 // clientJob is a piece of the clients' CPU, queued at at: client a's
-// turn-around before it sends again (a >= 0), or work nobody waits for
-// (a = -1).
+// turn-around before it sends again (a >= 0, call 0), work nobody waits for
+// (a = -1), or the upstream's read of caller a's call (a request, or an RQ
+// worker as -a-1; generation gen) before its latency lat starts (call
+// callRead), or its write of the answer (call callWrite; upstreamcpu.go).
 type clientJob struct {
 	a     int32
+	gen   uint32
+	call  uint8
 	d, at time.Duration
+	lat   time.Duration
 }
 
 // clientCPU is the clients' threads and their work.
@@ -75,6 +80,12 @@ func (s *Sim) clientCost(newConn bool) time.Duration {
 // a >= 0) goes on to its next request (traffic.next), its turn-around
 // shortened by the time the CPU took.
 func (s *Sim) clientWork(a int32, d time.Duration) {
+	s.clientQueue(clientJob{a: a, d: d, at: s.now})
+}
+
+// clientQueue queues job j for the clients' threads, and gives it to an
+// idle one.
+func (s *Sim) clientQueue(j clientJob) {
 	c := &s.cli
 	if c.procs == nil {
 		n := min(s.cores, maxClientThreads)
@@ -87,7 +98,7 @@ func (s *Sim) clientWork(a int32, d time.Duration) {
 			c.idle.push(int32(i))
 		}
 	}
-	c.work.push(clientJob{a, d, s.now})
+	c.work.push(j)
 	if c.idle.len() > 0 {
 		s.clientTake(c.idle.pop())
 	}
@@ -109,7 +120,10 @@ func (s *Sim) clientCPUDone(i int32) {
 	} else {
 		c.idle.push(i)
 	}
-	if j.a >= 0 {
+	switch {
+	case j.call != 0:
+		s.upstreamCPUDone(j)
+	case j.a >= 0:
 		s.traffic.next(s, j.a, s.now-j.at)
 	}
 }

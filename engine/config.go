@@ -50,6 +50,7 @@ type Config struct {
 	RTT               time.Duration // rtt: mean network and client time of a request, beyond the server's; 0 for none
 	ClientCPU         time.Duration // client-cpu: the clients' CPU per request on the server's cores; 0 for none
 	SamplerCPU        time.Duration // sampler-cpu: the CPU a monitor on the server's cores runs every 200 ms; 0 for none
+	UpstreamCPU       time.Duration // upstream-cpu: the upstream's CPU per call on the server's cores; 0 for none
 	NewidleBalance    bool          // newidle: a core that goes idle pulls a process that waits on another at once
 	Rate              float64
 	Burst             int

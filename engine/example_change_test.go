@@ -41,7 +41,7 @@ func ExampleKey_Live() {
 	// Output:
 	// gthread takes it live
 	// asyncio refuses: uvicorn 0.17 cannot change --workers while running: its supervisor starts the workers once and handles only SIGINT and SIGTERM (uvicorn/supervisors/multiprocess.py:15-18, 58-63); restart it with the new value
-	// [io io-dist io-late calls parallel blocking cpu cache slow slow-io background clients think rtt client-cpu sampler-cpu rate client-timeout newidle]
+	// [io io-dist io-late calls parallel blocking cpu cache slow slow-io background clients think rtt client-cpu upstream-cpu sampler-cpu rate client-timeout newidle]
 }
 
 // A view changes a running lane: the change applies at its time, after the

@@ -265,6 +265,10 @@ func (s *Sim) jobCPUDone(wi int32) {
 			if lat > 0 {
 				lat += s.traffic.late(s, j.draws, j.call) // as beginIO
 			}
+			if s.cfg.UpstreamCPU > 0 {
+				s.upstreamRead(-wi-1, w.gen, lat) // upstreamcpu.go
+				return
+			}
 			s.after(lat, evJobIODone, wi, w.gen)
 			return
 		}

@@ -142,6 +142,10 @@ var keyTable = []Key{
 		"machine), twice on a new connection: one more process in the kernel's run queue, and a closed-loop client "+
 		"sends its next request only after its share has run; 0: the clients are elsewhere", 0, time.Second,
 		func(c *Config) *time.Duration { return &c.ClientCPU }).liveAll(nil),
+	durKey("upstream-cpu", "CPU an upstream on the server's own cores spends per call (a local database, or the "+
+		"calibration harness's Go upstream), on the clients' threads: half to read the call before its latency starts, "+
+		"half to write the answer after it, each when it gets a core; 0: the upstream is elsewhere", 0, time.Second,
+		func(c *Config) *time.Duration { return &c.UpstreamCPU }).liveAll(nil),
 	durKey("sampler-cpu", "CPU a monitor on the server's own cores runs every 200 ms, in the clients' process (the "+
 		"calibration harness reads the server's /proc files that often): one more piece of work for the kernel's "+
 		"run queue that nobody waits for; 0: nothing watches the server", 0, samplerEvery,

@@ -428,6 +428,8 @@ func (s *Sim) handle(kind evKind, a int32, b uint32) {
 		s.jobIODone(a, b)
 	case evSample:
 		s.sample()
+	case evUpstreamWrite:
+		s.upstreamWrite(a, b)
 	default:
 		panic(fmt.Sprintf("engine: unknown event kind %d", kind))
 	}

@@ -51,6 +51,10 @@ func (s *Sim) beginIO(r *request) {
 	} else {
 		s.setState(r, stIO)
 	}
+	if s.cfg.UpstreamCPU > 0 && !s.sleep {
+		s.upstreamRead(r.id, r.gen, lat) // upstreamcpu.go: the upstream's CPU first
+		return
+	}
 	s.after(lat, evIODone, r.id, r.gen)
 }
 

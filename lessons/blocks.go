@@ -54,7 +54,7 @@ type Constraint struct {
 
 // lockedKeys are the keys of the load: an exercise keeps them as its start
 // has them unless its `with` line names them.
-var lockedKeys = []string{"clients", "think", "rtt", "client-cpu", "sampler-cpu", "newidle", "io-late", "rate", "burst", "io", "io-dist", "calls", "client-timeout", "seed"}
+var lockedKeys = []string{"clients", "think", "rtt", "client-cpu", "upstream-cpu", "sampler-cpu", "newidle", "io-late", "rate", "burst", "io", "io-dist", "calls", "client-timeout", "seed"}
 
 // PredictBlock is a question answered before the reveal.
 type PredictBlock struct {
