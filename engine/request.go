@@ -195,9 +195,13 @@ func (s *Sim) newRequest() *request {
 }
 
 func (s *Sim) freeReq(r *request) {
-	s.ends.add(Ended{Seq: r.seq, Slot: int(r.id), At: s.now, Worker: int(r.proc), OK: r.failed == noCause, Client: int(r.client)})
+	if s.watched {
+		s.ends.add(Ended{Seq: r.seq, Slot: int(r.id), At: s.now, Worker: int(r.proc), OK: r.failed == noCause, Client: int(r.client)})
+	}
 	s.setState(r, StateNone)
-	s.timelns.keepRequest(s, r)
+	if s.timelns.keep > 0 {
+		s.timelns.keepRequest(s, r)
+	}
 	r.live = false
 	r.gen++
 	s.free.put(r.id)

@@ -61,6 +61,7 @@ type Sim struct {
 	ended        bool
 	timelns      timelineRing
 	ends         endedRing
+	watched      bool          // keep ends (not Options.Unwatched)
 	readyProcs   []int32       // pickWorker's scratch: the workers ready to accept
 	handoffs     int64         // new connections handed to workers so far (proc.handedAt)
 	lastAccept   int32         // the worker that took the last new connection, or -1
@@ -106,6 +107,11 @@ type Options struct {
 	// series and timelines are rings, so its memory stays bounded. Run
 	// panics on an endless Sim that nothing else ends.
 	Endless bool
+	// Unwatched says that nobody reads the run's ends as it goes (a run
+	// to its end for its Result, as the CLI and a sweep's points make):
+	// the Sim keeps no record of ended requests, and EndedSince returns
+	// none. Nothing else changes: the Result and the series are the same.
+	Unwatched bool
 }
 
 // New builds a simulation of one lane. The config must come from
@@ -147,6 +153,7 @@ func New(c Config, opt Options) *Sim {
 	if opt.Timelines > 0 {
 		s.timelns = timelineRing{keep: opt.Timelines}
 	}
+	s.watched = !opt.Unwatched
 	s.m.init(opt)
 	s.procs = make([]proc, c.processes())
 	for i := range s.procs {

@@ -160,7 +160,8 @@ func (e *endedRing) add(x Ended) {
 
 // EndedSince appends to buf the requests that ended after the n-th end
 // (counting from 0 at the start of the run) and returns it with the count to
-// pass next time. Ends older than the last 1024 are dropped.
+// pass next time. Ends older than the last 1024 are dropped. A Sim made
+// with Options.Unwatched keeps none.
 func (s *Sim) EndedSince(n int64, buf []Ended) ([]Ended, int64) {
 	e := &s.ends
 	first := max(n, e.total-int64(len(e.ring)))

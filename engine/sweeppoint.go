@@ -32,7 +32,7 @@ func RunPoint(text string, i, maxSlots int) PointRun {
 	if sc.Sweep == nil || i < 0 || i >= len(sc.Lanes)*len(sc.Sweep.Values) {
 		return PointRun{Index: i, Error: fmt.Sprintf("engine: the sweep %q has no point %d", text, i)}
 	}
-	s := NewLane(sc.Point(i), 0, Options{})
+	s := NewLane(sc.Point(i), 0, Options{Unwatched: true})
 	for !s.Done() {
 		s.Advance(s.Now()+time.Hour, pointChunk)
 		if n := s.Slots(); n > maxSlots {

@@ -41,10 +41,8 @@ type timelineRing struct {
 	start, n int
 }
 
+// keepRequest keeps r's timeline; the ring must keep some (keep > 0).
 func (tr *timelineRing) keepRequest(s *Sim, r *request) {
-	if tr.keep == 0 {
-		return
-	}
 	if tr.ring == nil {
 		tr.ring = make([]Timeline, tr.keep)
 	}

@@ -83,7 +83,7 @@ func run(args []string, w, progress io.Writer) (int, error) {
 		}
 		return runSweep(w, progress, sc, *asJSON)
 	}
-	opt := engine.Options{Timelines: *timelines}
+	opt := engine.Options{Timelines: *timelines, Unwatched: true}
 	if *every > 0 {
 		opt.SeriesStep, opt.SeriesLen = *every, maxPoints
 	}

@@ -23,7 +23,7 @@ func runSweep(w, progress io.Writer, sc engine.Scenario, asJSON bool) (int, erro
 			}
 		}
 	}
-	ps := engine.RunSweep(sc, engine.Options{}, report)
+	ps := engine.RunSweep(sc, engine.Options{Unwatched: true}, report)
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
