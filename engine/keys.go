@@ -17,6 +17,10 @@ type Key struct {
 
 	get func(*Config) string
 	set func(*Config, string) error
+	// reset, if set, puts c's value back to def's without the checks of
+	// set: a numeric key whose default is 0, "the server's own" (backlog,
+	// pool, requests, duration), refuses 0 as text. nil: set(get(def)).
+	reset func(c, def *Config)
 	// atDefault, if set, says whether lane c has the key at its default,
 	// which depends on the lane (threads: the model's own); nil: the value
 	// is DefaultConfig's.
@@ -276,7 +280,8 @@ func init() {
 func intKey(name, doc string, lo, hi int, field func(*Config) *int) Key {
 	allowed := fmt.Sprintf("a whole number from %d to %d", lo, hi)
 	return Key{Name: name, Doc: doc, Allowed: allowed, num: &wholeNumbers,
-		get: func(c *Config) string { return strconv.Itoa(*field(c)) },
+		reset: func(c, def *Config) { *field(c) = *field(def) },
+		get:   func(c *Config) string { return strconv.Itoa(*field(c)) },
 		set: func(c *Config, s string) error {
 			v, err := strconv.Atoi(s)
 			if err != nil || v < lo || v > hi {
@@ -318,7 +323,8 @@ func floatKey(name, doc string, lo, hi float64, field func(*Config) *float64) Ke
 func durKey(name, doc string, lo, hi time.Duration, field func(*Config) *time.Duration) Key {
 	allowed := fmt.Sprintf("a duration from %v to %v, written like 200ms or 1.5s", lo, hi)
 	return Key{Name: name, Doc: doc, Allowed: allowed, num: &durations,
-		get: func(c *Config) string { return field(c).String() },
+		reset: func(c, def *Config) { *field(c) = *field(def) },
+		get:   func(c *Config) string { return field(c).String() },
 		set: func(c *Config, s string) error {
 			v, err := time.ParseDuration(s)
 			if err != nil || v < lo || v > hi {

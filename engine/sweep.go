@@ -95,7 +95,9 @@ func (c Config) alone() Config {
 	for i := range keyTable {
 		k := &keyTable[i]
 		if k.applies != nil && !k.applies(&c) {
-			if err := k.set(&c, k.get(&def)); err != nil {
+			if k.reset != nil {
+				k.reset(&c, &def)
+			} else if err := k.set(&c, k.get(&def)); err != nil {
 				panic("engine: default of " + k.Name + ": " + err.Error())
 			}
 		}

@@ -287,3 +287,32 @@ func TestPointInSlices(t *testing.T) {
 		}
 	}
 }
+
+// Every model's sweep point is a scenario of its own, even where the lane
+// leaves at their defaults keys it does not use whose default ("the
+// server's own", 0) their text refuses: a node sweep once panicked in
+// Point (backlog), and so would a comparison whose shared backlog= or
+// pool= only some lanes use.
+func TestPointOfEveryModel(t *testing.T) {
+	for _, name := range modelNames() {
+		other := "sync"
+		if name == other {
+			other = "node"
+		}
+		for _, text := range []string{
+			"model=" + name + " clients=10..30/10 io=100ms requests=60",
+			"model=" + other + "," + name + " backlog=50 pool=5 clients=10..20/10 io=100ms requests=60",
+		} {
+			sc, err := ParseScenario(text)
+			if err != nil {
+				t.Fatalf("%s: %v", text, err)
+			}
+			for i := range len(sc.Sweep.Values) * len(sc.Lanes) {
+				p := sc.Point(i)
+				if _, err := ParseScenario(p.String()); err != nil {
+					t.Errorf("%s: point %d's text %q does not parse: %v", text, i, p.String(), err)
+				}
+			}
+		}
+	}
+}
