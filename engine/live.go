@@ -136,6 +136,9 @@ func (s *Sim) applyChange(ch *laneChange) {
 	if k.effect != nil {
 		k.effect(s)
 	}
+	if s.trafficOver() {
+		s.ended = true
+	}
 }
 
 // setClients is a change of clients: new clients join now; when there are

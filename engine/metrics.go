@@ -99,13 +99,44 @@ func (m *metrics) addMemory(rss, vsz int64) {
 }
 
 // checkEnd ends the run when its request count is reached or its burst
-// is all answered.
+// is all answered, or when a run that ends by its request count can reach
+// it no more (trafficOver).
 func (s *Sim) checkEnd() {
 	n := s.m.ended
 	if s.cfg.Requests > 0 && n >= int64(s.cfg.Requests) ||
-		s.cfg.Burst > 0 && s.cfg.Requests == 0 && n >= int64(s.cfg.Burst) {
+		s.cfg.Burst > 0 && s.cfg.Requests == 0 && n >= int64(s.cfg.Burst) ||
+		s.trafficOver() {
 		s.ended = true
 	}
+}
+
+// trafficOver reports whether a run that ends by its request count (no
+// duration, requests=N) can see no request any more: nothing is in flight, no live
+// change is still to come, and its traffic has stopped (its burst all sent,
+// its rate 0, its clients all gone). Such a run (burst=10 requests=20,
+// clients@1s=0 requests=1000) would otherwise run on forever on the
+// arbiter's ticks; it ends where its last request did. Every place that
+// can make it true asks (checkEnd, a client leaving, a live change).
+func (s *Sim) trafficOver() bool {
+	if s.limit > 0 || s.cfg.Requests == 0 || s.m.inFlight > 0 || s.nextChange < len(s.changes) {
+		return false
+	}
+	c, t := &s.cfg, &s.traffic
+	switch {
+	case c.Burst > 0:
+		return t.seq >= int64(t.burstN)
+	case c.Rate > 0:
+		return false
+	}
+	if t.active > 0 {
+		return false
+	}
+	for i := range t.clients {
+		if t.clients[i].busy {
+			return false
+		}
+	}
+	return true
 }
 
 // Point is one step of a lane's time series.

@@ -82,6 +82,9 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 		if int(a) >= t.active {
 			cl.busy = false // it has left: it sends nothing more
 			s.dropHold(a)
+			if s.trafficOver() {
+				s.ended = true
+			}
 			return
 		}
 		cl.sent++
@@ -230,6 +233,9 @@ func (t *traffic) next(s *Sim, a int32, spent time.Duration) {
 	}
 	if int(a) >= t.active {
 		t.clients[a].busy = false // it has left
+		if s.trafficOver() {
+			s.ended = true
+		}
 		return
 	}
 	t.clients[a].spent = spent
