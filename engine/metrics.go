@@ -99,13 +99,12 @@ func (m *metrics) addMemory(rss, vsz int64) {
 }
 
 // checkEnd ends the run when its request count is reached or its burst
-// is all answered, or when a run that ends by its request count can reach
-// it no more (trafficOver).
+// is all answered (a burst sends no more, whatever requests= says). A run
+// whose clients or rate stop can reach its count no more: trafficOver.
 func (s *Sim) checkEnd() {
 	n := s.m.ended
 	if s.cfg.Requests > 0 && n >= int64(s.cfg.Requests) ||
-		s.cfg.Burst > 0 && s.cfg.Requests == 0 && n >= int64(s.cfg.Burst) ||
-		s.trafficOver() {
+		s.cfg.Burst > 0 && n >= int64(s.cfg.Burst) {
 		s.ended = true
 	}
 }
@@ -113,10 +112,11 @@ func (s *Sim) checkEnd() {
 // trafficOver reports whether a run that ends by its request count (no
 // duration, requests=N) can see no request any more: nothing is in flight, no live
 // change is still to come, and its traffic has stopped (its burst all sent,
-// its rate 0, its clients all gone). Such a run (burst=10 requests=20,
+// its rate 0, its clients all gone). Such a run (rate@1s=0 requests=1000,
 // clients@1s=0 requests=1000) would otherwise run on forever on the
-// arbiter's ticks; it ends where its last request did. Every place that
-// can make it true asks (checkEnd, a client leaving, a live change).
+// arbiter's ticks. A client leaving and a live change ask at once; the
+// arbiter's tick asks once a simulated second for the rest (the last
+// requests of a rate set to 0), so that a request's end need not.
 func (s *Sim) trafficOver() bool {
 	if s.limit > 0 || s.cfg.Requests == 0 || s.m.inFlight > 0 || s.nextChange < len(s.changes) {
 		return false

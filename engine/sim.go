@@ -362,6 +362,10 @@ func (s *Sim) tick() {
 		return
 	}
 	s.advance(s.arbAt)
+	if s.m.inFlight == 0 && s.cfg.Rate == 0 && s.trafficOver() {
+		s.ended = true
+		return
+	}
 	if s.now >= s.arbiterQuiet || len(s.procs) != s.arbiterProcs {
 		s.arbiterTick() // it may kill: most ticks come before arbiterQuiet and cannot
 	}

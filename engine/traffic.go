@@ -81,10 +81,7 @@ func (t *traffic) arrive(s *Sim, a int32, gen uint32) {
 		cl := &t.clients[a]
 		if int(a) >= t.active {
 			cl.busy = false // it has left: it sends nothing more
-			s.dropHold(a)
-			if s.trafficOver() {
-				s.ended = true
-			}
+			s.leaveHold(a)
 			return
 		}
 		cl.sent++
@@ -232,10 +229,7 @@ func (t *traffic) next(s *Sim, a int32, spent time.Duration) {
 		return
 	}
 	if int(a) >= t.active {
-		t.clients[a].busy = false // it has left
-		if s.trafficOver() {
-			s.ended = true
-		}
+		s.clientGone(a) // it has left
 		return
 	}
 	t.clients[a].spent = spent
@@ -329,4 +323,22 @@ func mix(x uint64) uint64 {
 	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
 	x = (x ^ x>>27) * 0x94d049bb133111eb
 	return x ^ x>>31
+}
+
+// leaveHold drops the hold of client a, which has left, and ends the run if
+// that was the last of its traffic (trafficOver).
+func (s *Sim) leaveHold(a int32) {
+	s.dropHold(a)
+	if s.trafficOver() {
+		s.ended = true
+	}
+}
+
+// clientGone marks client a, which has left, as sending nothing more, and
+// ends the run if that was the last of its traffic (trafficOver).
+func (s *Sim) clientGone(a int32) {
+	s.traffic.clients[a].busy = false
+	if s.trafficOver() {
+		s.ended = true
+	}
 }

@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// A run that ends by its request count ends where its last request did
-// when no request can come any more: before trafficOver, each of these ran
-// on forever on the arbiter's ticks (the CLI never returned).
+// A run that ends by its request count ends when no request can come any
+// more: before, each of these ran on forever on the arbiter's ticks (the
+// CLI never returned). A burst's run ends as its last request does, a rate
+// set to 0 at the next arbiter tick after its last request (once a
+// second).
 func TestRunEndsWhenTrafficStops(t *testing.T) {
 	for _, tc := range []struct {
 		text      string
@@ -16,10 +18,10 @@ func TestRunEndsWhenTrafficStops(t *testing.T) {
 	}{
 		{"model=sync burst=10 requests=20", 10, 1100 * time.Millisecond},
 		{"model=sync clients=5 clients@1s=0 requests=1000", 14, 1500 * time.Millisecond},
-		{"model=sync rate=5 rate@1s=0 requests=1000", 6, 1200 * time.Millisecond},
-		// The burst is over at 0.1 s (every client gives up), but a live
-		// change is still to come at 2 s: the run waits for it.
-		{"model=eventlet io=1s burst=100 client-timeout=100ms cpu@2s=5ms requests=300", 0, 2001 * time.Millisecond},
+		{"model=sync rate=5 rate@1s=0 requests=1000", 6, 2001 * time.Millisecond},
+		// Every client of the burst gives up at 0.1 s: a burst sends no
+		// more, so the live change still to come at 2 s changes nothing.
+		{"model=eventlet io=1s burst=100 client-timeout=100ms cpu@2s=5ms requests=300", 0, 101 * time.Millisecond},
 	} {
 		sc := mustParse(t, tc.text)
 		s := NewLane(sc, 0, Options{})
